@@ -1,0 +1,171 @@
+"""The `smcbot` command line: build and inspect the index, ask, evaluate, run the bots.
+
+Errors a user can fix are printed as one line on stderr with a non-zero exit;
+nothing else reaches the terminal as a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from smcbot.errors import SmcbotError
+
+app = typer.Typer(
+    help="Ask the Social Media Club France's archive of sessions.\n\n"
+    "Start with `smcbot index build`, then `smcbot ask \"What was said about brand safety?\"`.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+index_app = typer.Typer(help="Build and inspect the index.", no_args_is_help=True)
+app.add_typer(index_app, name="index")
+
+out = Console()
+err = Console(stderr=True)
+
+IndexDirOption = Annotated[
+    Path | None, typer.Option("--index-dir", help="Index folder [default: SMCBOT_INDEX_DIR or index/].")
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+
+
+def main() -> None:
+    """Entry point: run the app, turning expected errors into one line and an exit code."""
+    try:
+        app()
+    except SmcbotError as error:
+        err.print(f"[bold red]error:[/] {error}", highlight=False, markup=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)
+
+
+def _settings(**overrides: Any):
+    """Load settings with command-line overrides, and set up logging."""
+    from smcbot.settings import load_settings
+
+    settings = load_settings(**overrides)
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # The bot token sits in every Telegram request URL that httpx logs.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    return settings
+
+
+def _print_json(data: dict) -> None:
+    """One JSON object on one line."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+
+
+@index_app.command("build")
+def index_build(
+    sources: Annotated[
+        Path | None, typer.Option("--sources", help="Sources manifest [default: config/sources.toml].")
+    ] = None,
+    index_dir: IndexDirOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Build or update the index from the sources manifest.
+
+    Only new or changed text is embedded; the new index replaces the old one in
+    one atomic step, so running bots never see a half-written index.
+
+    Example: smcbot index build --sources config/sources.toml
+    """
+    from smcbot.services import build_from_sources
+
+    settings = _settings(index_dir=index_dir, sources=sources)
+    with _progress(enabled=not as_json) as progress:
+        report = build_from_sources(settings, progress=progress)
+    if as_json:
+        _print_json(report.to_dict())
+        return
+    verb = "wrote" if report.written else "kept (nothing changed)"
+    out.print(
+        f"{verb} {settings.index_dir}: {report.articles} articles ({report.added} added, "
+        f"{report.updated} updated, {report.removed} removed, {report.unchanged} unchanged), "
+        f"{report.chunks} chunks, {report.chunks_embedded} embedded, in {report.seconds:.1f}s"
+    )
+
+
+class _RichProgress:
+    """Feeds the build's progress callbacks into a rich progress bar."""
+
+    LABELS = {"read": "Reading sources", "embed": "Embedding", "write": "Writing index"}
+
+    def __init__(self, bar) -> None:
+        self.bar = bar
+        self.tasks: dict[str, Any] = {}
+
+    def __call__(self, stage: str, advance: int, total: int) -> None:
+        if stage not in self.tasks:
+            self.tasks[stage] = self.bar.add_task(self.LABELS.get(stage, stage), total=total or None)
+        self.bar.update(self.tasks[stage], advance=advance, total=total or None)
+
+
+class _progress:
+    """Context manager giving a progress callback, or None when disabled."""
+
+    def __init__(self, *, enabled: bool) -> None:
+        self.enabled = enabled and err.is_terminal
+        self.bar = None
+
+    def __enter__(self):
+        if not self.enabled:
+            return None
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+        self.bar = Progress("{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err)
+        self.bar.__enter__()
+        return _RichProgress(self.bar)
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+
+@index_app.command("stats")
+def index_stats_command(index_dir: IndexDirOption = None, as_json: JsonOption = False) -> None:
+    """Show what the index holds: articles by series and date range.
+
+    Example: smcbot index stats --json
+    """
+    from smcbot.index import index_stats
+    from smcbot.services import open_index
+
+    settings = _settings(index_dir=index_dir)
+    stats = index_stats(open_index(settings))
+    if as_json:
+        _print_json(stats)
+        return
+    _print_stats_table(stats)
+
+
+def _print_stats_table(stats: dict) -> None:
+    """Articles grouped by series, with their dates."""
+    from rich.table import Table
+
+    table = Table(title=f"{len(stats['articles'])} articles, {stats['chunks']} chunks — model {stats['model']}")
+    for column in ("series", "articles", "from", "to", "takeaways"):
+        table.add_column(column)
+    by_series: dict[str, list[dict]] = {}
+    for article in stats["articles"]:
+        by_series.setdefault(article["series"] or "(other posts)", []).append(article)
+    for series, articles in sorted(by_series.items()):
+        dates = sorted(a["date"] for a in articles if a["date"])
+        table.add_row(
+            series,
+            str(len(articles)),
+            dates[0] if dates else "-",
+            dates[-1] if dates else "-",
+            str(sum(a["takeaways"] for a in articles)),
+        )
+    out.print(table)

@@ -1,0 +1,453 @@
+"""The index on disk: build it, swap it in atomically, load and describe it.
+
+Layout of the index folder (default `index/`):
+
+    index/current -> builds/<build id>     symlink, replaced atomically (os.replace)
+    index/manifest.json -> current/manifest.json
+    index/builds/<build id>/manifest.json  format, model, dimension, counts, hashes, checksums
+    index/builds/<build id>/dense.faiss    FAISS inner-product index of unit vectors
+    index/builds/<build id>/bm25/          bm25s arrays (.npy, no pickle) and vocabulary (.json)
+    index/builds/<build id>/metadata.sqlite3   articles and chunks
+    index/cache/embeddings.sqlite3         vectors by (model, text hash), kept across builds
+    index/.lock                            held while a build writes
+
+A build is written whole under a temporary name and only then pointed to by
+`current`, so a reader never sees a half-written index.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from smcbot.chunking import chunk_article
+from smcbot.embedding import Embedder, EmbeddingCache, embed_with_cache
+from smcbot.errors import (
+    IndexCorruptError,
+    IndexLockedError,
+    IndexMismatchError,
+    IndexNotFoundError,
+    SmcbotError,
+)
+from smcbot.models import Article, Chunk
+from smcbot.text import index_tokens
+
+FORMAT_VERSION = 1
+KEEP_BUILDS = 2
+DATA_FILES = ("dense.faiss", "metadata.sqlite3", "bm25")
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class BuildReport:
+    """What a build changed; `to_dict` is the `index build --json` line."""
+
+    articles: int = 0
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    chunks_embedded: int = 0
+    seconds: float = 0.0
+    chunks: int = 0
+    written: bool = False
+
+    def to_dict(self) -> dict:
+        """The JSON contract of `smcbot index build --json`."""
+        keys = ("articles", "added", "updated", "removed", "unchanged", "chunks_embedded")
+        return {**{k: getattr(self, k) for k in keys}, "seconds": round(self.seconds, 3)}
+
+
+@dataclass
+class BuildOptions:
+    """How chunks are cut and embedded."""
+
+    body_size: int = 700
+    body_overlap: int = 120
+    batch_size: int = 64
+
+
+# --- building -----------------------------------------------------------------------
+
+
+def build_index(
+    articles: list[Article],
+    *,
+    index_dir: Path,
+    embedder: Embedder,
+    options: BuildOptions,
+    progress: Progress | None = None,
+) -> BuildReport:
+    """Build or update the index in `index_dir` from `articles`.
+
+    Unchanged text is not re-embedded (the cache), and when nothing changed at all
+    nothing is written.
+
+    Raises:
+        IndexLockedError: another build holds the folder.
+    """
+    started = time.perf_counter()
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with build_lock(index_dir):
+        previous = _previous_manifest(index_dir, embedder.name)
+        report = _diff(previous, articles, options)
+        if previous and not (report.added or report.updated or report.removed):
+            report.seconds = time.perf_counter() - started
+            report.chunks = previous["counts"]["chunks"]
+            return report
+        chunks = [c for a in articles for c in chunk_article(a, body_size=options.body_size, body_overlap=options.body_overlap)]
+        vectors, report.chunks_embedded = _embed_chunks(index_dir, embedder, chunks, options, progress)
+        build = _write_build(index_dir, articles, chunks, vectors, embedder, options, progress)
+        _swap_current(index_dir, build)
+        _remove_old_builds(index_dir)
+    report.chunks, report.written = len(chunks), True
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+@contextmanager
+def build_lock(index_dir: Path) -> Iterator[None]:
+    """Hold `index_dir/.lock` so two builds never write one folder at once."""
+    with open(index_dir / ".lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise IndexLockedError(
+                f"{index_dir}: another build is running on this index; wait for it to finish"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _settings_key(embedder_name: str, options: BuildOptions) -> str:
+    """What, besides the articles, decides the chunks and vectors of a build."""
+    return f"{FORMAT_VERSION}|{embedder_name}|{options.body_size}|{options.body_overlap}"
+
+
+def _previous_manifest(index_dir: Path, model: str) -> dict | None:
+    """The current build's manifest if it was made the same way, else None."""
+    try:
+        manifest = read_manifest(current_build(index_dir))
+    except SmcbotError:
+        return None
+    if manifest.get("format_version") != FORMAT_VERSION or manifest.get("model") != model:
+        return None
+    return manifest
+
+
+def _diff(previous: dict | None, articles: list[Article], options: BuildOptions) -> BuildReport:
+    """Count added, updated, removed and unchanged articles against the last build."""
+    old = dict(previous["content_hashes"]) if previous else {}
+    same_settings = previous is not None and previous.get("settings_key") == _settings_key(previous["model"], options)
+    report = BuildReport(articles=len(articles))
+    for article in articles:
+        before = old.pop(article.id, None)
+        if before is None:
+            report.added += 1
+        elif before != article.content_hash() or not same_settings:
+            report.updated += 1
+        else:
+            report.unchanged += 1
+    report.removed = len(old)
+    return report
+
+
+def _embed_chunks(
+    index_dir: Path, embedder: Embedder, chunks: list[Chunk], options: BuildOptions, progress: Progress | None
+) -> tuple[np.ndarray, int]:
+    """Vectors for every chunk, from the cache where possible."""
+    cache = EmbeddingCache(index_dir / "cache" / "embeddings.sqlite3")
+    texts = [c.embedding_text() for c in chunks]
+    try:
+        if progress:
+            progress("embed", 0, len(texts))
+        tick = (lambda n: progress("embed", n, len(texts))) if progress else None
+        return embed_with_cache(embedder, texts, cache, batch_size=options.batch_size, progress=tick)
+    finally:
+        cache.close()
+
+
+def _write_build(
+    index_dir: Path,
+    articles: list[Article],
+    chunks: list[Chunk],
+    vectors: np.ndarray,
+    embedder: Embedder,
+    options: BuildOptions,
+    progress: Progress | None,
+) -> Path:
+    """Write every file of a build under a temporary name, then give it its final name."""
+    build_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+    builds = index_dir / "builds"
+    temporary = builds / f".{build_id}.partial"
+    temporary.mkdir(parents=True)
+    try:
+        if progress:
+            progress("write", 0, 3)
+        _write_faiss(temporary / "dense.faiss", vectors)
+        _write_bm25(temporary / "bm25", chunks)
+        _write_metadata(temporary / "metadata.sqlite3", articles, chunks)
+        manifest = _manifest(build_id, articles, chunks, vectors, embedder, options, temporary)
+        (temporary / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
+        if progress:
+            progress("write", 3, 3)
+        final = builds / build_id
+        temporary.rename(final)
+        return final
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise
+
+
+def _write_faiss(path: Path, vectors: np.ndarray) -> None:
+    """A flat inner-product index: exact search over unit vectors is cosine similarity."""
+    import faiss
+
+    index = faiss.IndexFlatIP(vectors.shape[1])
+    if len(vectors):
+        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    faiss.write_index(index, str(path))
+
+
+def _write_bm25(folder: Path, chunks: list[Chunk]) -> None:
+    """BM25 over both French and English stems of each chunk's words and its title."""
+    import bm25s
+
+    corpus = [index_tokens(f"{c.context}\n{c.text}") or [""] for c in chunks]
+    retriever = bm25s.BM25()
+    retriever.index(corpus, show_progress=False)
+    retriever.save(str(folder), allow_pickle=False)
+
+
+def _write_metadata(path: Path, articles: list[Article], chunks: list[Chunk]) -> None:
+    """Articles and chunks in SQLite; a chunk's row number is its FAISS and BM25 row."""
+    db = sqlite3.connect(path)
+    with db:
+        db.execute("CREATE TABLE articles (position INTEGER PRIMARY KEY, id TEXT UNIQUE, data TEXT)")
+        db.execute(
+            "CREATE TABLE chunks (row INTEGER PRIMARY KEY, article_id TEXT, kind TEXT,"
+            " position INTEGER, text TEXT, context TEXT)"
+        )
+        db.executemany(
+            "INSERT INTO articles VALUES (?, ?, ?)",
+            [(n, a.id, json.dumps(a.to_dict(), ensure_ascii=False)) for n, a in enumerate(articles)],
+        )
+        db.executemany(
+            "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?)",
+            [(n, c.article_id, c.kind, c.position, c.text, c.context) for n, c in enumerate(chunks)],
+        )
+    db.close()
+
+
+def _manifest(
+    build_id: str,
+    articles: list[Article],
+    chunks: list[Chunk],
+    vectors: np.ndarray,
+    embedder: Embedder,
+    options: BuildOptions,
+    folder: Path,
+) -> dict:
+    """The build's description: how it was made, what it holds, and file checksums."""
+    return {
+        "format_version": FORMAT_VERSION,
+        "build_id": build_id,
+        "model": embedder.name,
+        "dimension": int(vectors.shape[1]) if vectors.ndim == 2 and vectors.shape[1] else embedder.dimension,
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "settings_key": _settings_key(embedder.name, options),
+        "counts": {"articles": len(articles), "chunks": len(chunks)},
+        "content_hashes": {a.id: a.content_hash() for a in articles},
+        "checksums": {name: _checksum(folder / name) for name in DATA_FILES},
+    }
+
+
+def _checksum(path: Path) -> str:
+    """SHA-256 of a file, or of every file of a folder in name order."""
+    digest = hashlib.sha256()
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    for file in files:
+        digest.update(file.name.encode())
+        with open(file, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+def _swap_current(index_dir: Path, build: Path) -> None:
+    """Point `current` at the new build in one atomic rename."""
+    link = index_dir / f".current-{uuid.uuid4().hex[:6]}"
+    link.symlink_to(Path("builds") / build.name)
+    os.replace(link, index_dir / "current")
+    manifest_link = index_dir / "manifest.json"
+    if not manifest_link.is_symlink():
+        manifest_link.unlink(missing_ok=True)
+        manifest_link.symlink_to(Path("current") / "manifest.json")
+
+
+def _remove_old_builds(index_dir: Path) -> None:
+    """Keep the newest builds (a bot may still be reading the previous one)."""
+    current = (index_dir / "current").resolve().name
+    builds = sorted(p for p in (index_dir / "builds").iterdir() if not p.name.startswith("."))
+    for old in [b for b in builds if b.name != current][: max(0, len(builds) - KEEP_BUILDS)]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+# --- reading ------------------------------------------------------------------------
+
+
+def current_build(index_dir: Path) -> Path:
+    """The folder of the build in use: `current`, or the folder itself if it holds one."""
+    if (index_dir / "current").exists():
+        return (index_dir / "current").resolve()
+    if (index_dir / "manifest.json").is_file():
+        return index_dir
+    raise IndexNotFoundError(f"no index in {index_dir}; build it with: smcbot index build")
+
+
+def read_manifest(build: Path) -> dict:
+    """Parse a build's manifest.json."""
+    try:
+        return json.loads((build / "manifest.json").read_text())
+    except FileNotFoundError:
+        raise IndexNotFoundError(f"no index in {build}; build it with: smcbot index build") from None
+    except (OSError, json.JSONDecodeError, UnicodeDecodeError):
+        raise IndexCorruptError(
+            f"{build / 'manifest.json'} is damaged; rebuild the index with: smcbot index build"
+        ) from None
+
+
+def check_compatible(manifest: dict, *, model: str, where: Path) -> None:
+    """Refuse an index built with another model or format version."""
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise IndexMismatchError(
+            f"{where} has index format {manifest.get('format_version')}, this smcbot reads "
+            f"format {FORMAT_VERSION}; rebuild it with: smcbot index build"
+        )
+    if manifest.get("model") != model:
+        raise IndexMismatchError(
+            f"{where} was built with embedding model '{manifest.get('model')}' but the model "
+            f"configured is '{model}'; rebuild it with: smcbot index build (or set SMCBOT_EMBEDDING__MODEL)"
+        )
+
+
+def verify_checksums(build: Path, manifest: dict) -> None:
+    """Check every data file against the manifest's checksums."""
+    for name, expected in manifest.get("checksums", {}).items():
+        path = build / name
+        if not path.exists() or _checksum(path) != expected:
+            raise IndexCorruptError(
+                f"{path} is missing or damaged; rebuild the index with: smcbot index build"
+            )
+
+
+@dataclass
+class ArchiveIndex:
+    """A loaded build: articles, chunks, the FAISS and BM25 indexes, and the manifest."""
+
+    manifest: dict
+    articles: dict[str, Article]
+    chunks: list[Chunk]
+    dense: object
+    bm25: object
+    path: Path
+    chunk_rows_by_article: dict[str, list[int]] = field(default_factory=dict)
+
+    @property
+    def build_id(self) -> str:
+        """Identifier of the build, changes on every rebuild."""
+        return str(self.manifest.get("build_id", ""))
+
+    def ordered_articles(self) -> list[Article]:
+        """Articles newest first (undated last)."""
+        return sorted(self.articles.values(), key=lambda a: (a.date is not None, a.date), reverse=True)
+
+
+def load_index(index_dir: Path, *, model: str) -> ArchiveIndex:
+    """Load the current build, refusing one made with another model or format.
+
+    Raises:
+        IndexNotFoundError, IndexMismatchError, IndexCorruptError.
+    """
+    build = current_build(index_dir)
+    manifest = read_manifest(build)
+    check_compatible(manifest, model=model, where=index_dir)
+    verify_checksums(build, manifest)
+    try:
+        articles, chunks = _read_metadata(build / "metadata.sqlite3")
+        dense, bm25 = _read_faiss(build / "dense.faiss"), _read_bm25(build / "bm25")
+    except (sqlite3.Error, RuntimeError, ValueError, OSError, KeyError) as error:
+        raise IndexCorruptError(
+            f"{build} cannot be read ({type(error).__name__}); rebuild the index with: smcbot index build"
+        ) from None
+    rows: dict[str, list[int]] = {}
+    for row, chunk in enumerate(chunks):
+        rows.setdefault(chunk.article_id, []).append(row)
+    return ArchiveIndex(manifest, articles, chunks, dense, bm25, build, rows)
+
+
+def _read_metadata(path: Path) -> tuple[dict[str, Article], list[Chunk]]:
+    """Articles (in build order) and chunks (in row order) from SQLite."""
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        articles = {}
+        for (data,) in db.execute("SELECT data FROM articles ORDER BY position"):
+            article = Article.from_dict(json.loads(data))
+            articles[article.id] = article
+        chunks = [
+            Chunk(article_id, kind, position, text, context)
+            for article_id, kind, position, text, context in db.execute(
+                "SELECT article_id, kind, position, text, context FROM chunks ORDER BY row"
+            )
+        ]
+    finally:
+        db.close()
+    return articles, chunks
+
+
+def _read_faiss(path: Path):
+    """Load the FAISS index into memory."""
+    import faiss
+
+    return faiss.read_index(str(path))
+
+
+def _read_bm25(folder: Path):
+    """Load the BM25 arrays (no pickle)."""
+    import bm25s
+
+    return bm25s.BM25.load(str(folder), allow_pickle=False)
+
+
+def index_stats(index: ArchiveIndex) -> dict:
+    """The JSON contract of `smcbot index stats --json`."""
+    return {
+        "model": index.manifest["model"],
+        "chunks": len(index.chunks),
+        "articles": [
+            {
+                "title": a.title,
+                "date": a.date.isoformat() if a.date else None,
+                "url": a.url,
+                "author": a.author,
+                "series": a.series,
+                "takeaways": len(a.takeaways),
+            }
+            for a in index.articles.values()
+        ],
+    }

