@@ -42,3 +42,12 @@ def build_from_sources(settings: Settings, *, progress: Progress | None = None, 
 def open_index(settings: Settings) -> ArchiveIndex:
     """Load the index the settings point at, checking it matches the configured model."""
     return load_index(settings.index_dir, model=settings.embedding.model)
+
+
+def make_answerer(settings: Settings, *, embedder=None):
+    """An `Answerer` over the index the settings point at."""
+    from smcbot.answering import Answerer
+
+    embedder = embedder or make_embedder(settings)
+    index = load_index(settings.index_dir, model=embedder.name)
+    return Answerer(index, embedder, settings.retrieval, index_dir=settings.index_dir)

@@ -28,6 +28,7 @@ STOP_FR = set(
     donc encore entre fois ici la-bas tant trop vers voici voila quoi dont d l s n j m t qu-est-ce
     est-ce qu'est-ce a-t-il a-t-elle a-t-on y-a-t-il faut-il peut-on doit-on doivent doit avait
     sont-ils sont-elles lequel laquelle lesquels quelqu chose choses
+    dites expliquer explique mentionne evoque evoquer savoir sait demain aujourd hui hier
     """.split()
 )
 STOP_EN = set(
@@ -40,6 +41,8 @@ STOP_EN = set(
     which while who whom why will with would you your yours said say says saying talk talked
     tell told think thought make makes made get gets got use used using way ways thing things
     whats what's who's how's anything something someone people much many also within across
+    speak speaks spoke spoken discuss discussed mention mentioned explain explained know
+    tomorrow today yesterday good best
     """.split()
 )
 STOPWORDS = STOP_FR | STOP_EN
@@ -165,6 +168,28 @@ def query_terms(text: str) -> list[list[str]]:
         forms = {stem for variant in expansions(word) for stem in stems(variant)}
         groups.append(sorted(forms))
     return groups
+
+
+NAME_LIKE = re.compile(r"^(?:[A-Z][a-z]+[A-Z]\w*|[A-Z]{2,}\w*|[A-Z][\w-]+)$")
+
+
+def named_terms(text: str) -> list[str]:
+    """Folded words written like names (capitalised past the first word, CamelCase,
+    acronyms): "TikTok", "WeChat", "RGPD", "Fagherazzi". A question naming something
+    the archive never mentions is not answered by it."""
+    raw = re.findall(r"[\w][\w'’-]*", text)
+    names = []
+    for position, token in enumerate(raw):
+        token = re.sub(r"^(?:[lLdDjJ]|[qQ]u)['’]", "", token)
+        if not token or not NAME_LIKE.match(token):
+            continue
+        sentence_start = position == 0 or token in {"I"}
+        if sentence_start and not re.search(r"[A-Z].*[A-Z]", token):
+            continue
+        folded = fold(token)
+        if folded not in STOPWORDS and len(folded) > 1:
+            names.append(folded)
+    return list(dict.fromkeys(names))
 
 
 def detect_language(text: str) -> str:

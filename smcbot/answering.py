@@ -1,0 +1,275 @@
+"""Compose answers from what retrieval found: the speakers' words, quoted as
+written, with the sessions they come from, in the asker's language.
+
+No language model is needed: the answer quotes the archive. When nothing is
+relevant the answer says so plainly and offers what the archive does cover.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from smcbot.embedding import Embedder
+from smcbot.errors import QuestionError, SmcbotError
+from smcbot.index import ArchiveIndex, load_index
+from smcbot.models import Answer, Article, Passage, SessionQuotes, Source
+from smcbot.retrieval import HybridRetriever, SearchFilters, SearchResult
+from smcbot.settings import RetrievalSettings
+from smcbot.text import detect_language, query_terms, words
+
+MONTHS = {
+    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split(),
+    "en": "January February March April May June July August September October November December".split(),
+}
+TEXTS = {
+    "lead": {
+        "fr": "Voici ce qui en a été dit, d'après {n} de l'archive du Social Media Club :",
+        "en": "Here is what was said about it, from {n} in the Social Media Club archive:",
+    },
+    "sessions": {"fr": ("session", "sessions"), "en": ("session", "sessions")},
+    "nothing": {
+        "fr": "Je n'ai rien trouvé sur ce sujet dans l'archive du Social Media Club.",
+        "en": "I found nothing on that in the Social Media Club archive.",
+    },
+    "nothing_named": {
+        "fr": "Je n'ai rien trouvé sur {names} dans l'archive du Social Media Club.",
+        "en": "I found nothing on {names} in the Social Media Club archive.",
+    },
+    "covers": {"fr": "L'archive couvre ces cycles : {series}.", "en": "The archive covers these series: {series}."},
+    "recent": {"fr": "Sessions les plus récentes :", "en": "Most recent sessions:"},
+    "takeaway": {"fr": "à retenir", "en": "takeaway"},
+}
+SENTENCE_END = re.compile(r"(?<=[.!?…»”\"])\s+(?=[«“\"A-ZÀ-ÖØ-Ý])")
+QUOTE_LIMIT = 420
+
+
+@dataclass
+class Quote:
+    """A passage quoted in an answer, and who said it when the text tells."""
+
+    text: str
+    speaker: str
+    kind: str
+
+
+def format_date(when: date | None, language: str) -> str:
+    """"5 juillet 2019" or "5 July 2019"; empty for an undated article."""
+    if when is None:
+        return ""
+    return f"{when.day} {MONTHS[language][when.month - 1]} {when.year}"
+
+
+def answer_language(question: str) -> str:
+    """The language of the reply: French or English."""
+    return detect_language(question)
+
+
+def quote_for(passage: Passage, terms: list[list[str]]) -> Quote:
+    """The part of a passage to quote: a takeaway whole, or the one or two body
+    sentences that hold most of the question's words, cut exactly as written."""
+    chunk = passage.chunk
+    if chunk.kind == "takeaway":
+        return Quote(chunk.text, "", "takeaway")
+    sentences = [s.strip() for s in SENTENCE_END.split(chunk.text) if s.strip()] or [chunk.text]
+    wanted = {stem for group in terms for stem in group}
+    windows = [sentences[i : i + size] for size in (1, 2) for i in range(len(sentences) - size + 1)]
+    best = max(windows, key=lambda w: _window_score(w, wanted))
+    text = " ".join(best)
+    if len(text) > QUOTE_LIMIT:
+        text = text[:QUOTE_LIMIT].rsplit(" ", 1)[0] + " […]"
+    return Quote(text, _speaker_of(passage.article, chunk.text, text), "body")
+
+
+def _window_score(window: list[str], wanted: set[str]) -> float:
+    """Question words held, a bonus for reported speech, a penalty past the quote limit."""
+    text = " ".join(window)
+    score = _overlap(text, wanted) + (0.5 if re.search(r"[«“\"]", text) else 0.0)
+    score -= 0.25 * (len(window) - 1)  # a second sentence must earn its place
+    score -= 1.0 if len(text) < 80 else 0.0  # a bare attribution line says nothing alone
+    return score - (2.0 if len(text) > QUOTE_LIMIT else 0.0)
+
+
+def _overlap(sentence: str, wanted: set[str]) -> int:
+    """How many of the question's stems a sentence holds."""
+    from smcbot.text import stems
+
+    return sum(1 for w in set(words(sentence)) if any(s in wanted for s in stems(w)))
+
+
+def _speaker_of(article: Article, chunk_text: str, quote: str) -> str:
+    """Who said the quoted words: the one person named in or right after a quote
+    that holds reported speech; nobody when that is not clear."""
+    if not re.search(r"[«“\"”»]", quote):
+        return ""
+    start = chunk_text.find(quote[:60])
+    window = chunk_text[start : start + len(quote) + 160] if start >= 0 else quote
+    named = [s for s in article.speakers if s.name in window or s.name.split()[-1] in window]
+    return named[0].label() if len(named) == 1 else ""
+
+
+def display_quote(text: str) -> str:
+    """The quote without the quotation marks it may already carry, for « » around it."""
+    return text.strip().strip("«»“”\"").strip()
+
+
+class Answerer:
+    """Answers questions from one index; swaps to a rebuilt index between questions."""
+
+    def __init__(
+        self,
+        index: ArchiveIndex,
+        embedder: Embedder,
+        settings: RetrievalSettings,
+        *,
+        index_dir: Path | None = None,
+    ) -> None:
+        self.embedder = embedder
+        self.settings = settings
+        self.index_dir = index_dir
+        self._lock = threading.Lock()
+        self._use(index)
+
+    def _use(self, index: ArchiveIndex) -> None:
+        """Make `index` the one questions are answered from."""
+        self.index = index
+        self.retriever = HybridRetriever(index, self.embedder, self.settings)
+        self._loaded_target = self._current_target()
+
+    def _current_target(self) -> str:
+        """Where the index folder's `current` link points (changes on every rebuild)."""
+        if self.index_dir is None:
+            return ""
+        try:
+            return os.readlink(self.index_dir / "current")
+        except OSError:
+            return ""
+
+    def reload(self) -> ArchiveIndex:
+        """Load the index folder again; a broken new index is refused and the old one kept.
+
+        Raises:
+            SmcbotError: the new index cannot be used (the old one stays in use).
+        """
+        if self.index_dir is None:
+            raise SmcbotError("this answerer was not given an index folder to reload from")
+        with self._lock:
+            fresh = load_index(self.index_dir, model=self.embedder.name)
+            self._use(fresh)
+        return fresh
+
+    def refresh_if_rebuilt(self) -> bool:
+        """Swap to a rebuilt index if the folder now points at a new build."""
+        if self.index_dir is None or self._current_target() in ("", self._loaded_target):
+            return False
+        try:
+            self.reload()
+        except SmcbotError:
+            self._loaded_target = self._current_target()  # keep the last good index
+            return False
+        return True
+
+    def answer(self, question: str, filters: SearchFilters | None = None) -> Answer:
+        """Answer one question in the asker's language.
+
+        Raises:
+            QuestionError: the question is empty or holds nothing to search for.
+        """
+        if not question or not question.strip():
+            raise QuestionError("the question is empty; ask something such as: What was said about brand safety?")
+        self.refresh_if_rebuilt()
+        language = answer_language(question)
+        result = self.retriever.search(question, filters)
+        if not result.answered:
+            return self._nothing_found(question, language, result)
+        return self._compose(question, language, result)
+
+    def _compose(self, question: str, language: str, result: SearchResult) -> Answer:
+        """The lead sentence, then each answering session with its quotes."""
+        sessions = [SessionQuotes(h.article, h.passages, h.score) for h in result.answering]
+        count = len(sessions)
+        label = TEXTS["sessions"][language][0 if count == 1 else 1]
+        lines = [TEXTS["lead"][language].format(n=f"{count} {label}")]
+        for session in sessions:
+            lines.append("")
+            lines.extend(self.session_lines(session, language, result.term_groups))
+        return Answer(
+            question=question,
+            answered=True,
+            text="\n".join(lines),
+            language=language,
+            sources=[self._source(s) for s in sessions],
+            sessions=sessions,
+        )
+
+    def quotes(self, session: SessionQuotes, terms: list[list[str]]) -> list[Quote]:
+        """The quotes of one cited session, without repeats."""
+        seen, quotes = set(), []
+        # Takeaways first: they are the session's own summary of what was said.
+        for passage in sorted(session.quotes, key=lambda p: p.chunk.kind != "takeaway"):
+            quote = quote_for(passage, terms)
+            if quote.text not in seen:
+                seen.add(quote.text)
+                quotes.append(quote)
+        return quotes
+
+    def session_lines(self, session: SessionQuotes, language: str, terms: list[list[str]]) -> list[str]:
+        """Plain-text lines for one session: title, date, link, then the quotes."""
+        article = session.article
+        when = format_date(article.date, language)
+        lines = [f"■ {article.title}" + (f" — {when}" if when else ""), f"  {article.url}"]
+        for quote in self.quotes(session, terms):
+            who = f" — {quote.speaker}" if quote.speaker else ""
+            lines.append(f"  « {display_quote(quote.text)} »{who}")
+        return lines
+
+    @staticmethod
+    def _source(session: SessionQuotes) -> Source:
+        """The `sources` entry of a cited session."""
+        article = session.article
+        return Source(title=article.title, url=article.url, date=article.date, score=session.score)
+
+    def _nothing_found(self, question: str, language: str, result: SearchResult) -> Answer:
+        """Say plainly that nothing answers, and offer what the archive covers."""
+        if result.unknown_names:
+            names = ", ".join(_original_case(question, n) for n in result.unknown_names)
+            lines = [TEXTS["nothing_named"][language].format(names=names)]
+        else:
+            lines = [TEXTS["nothing"][language]]
+        series = ", ".join(name for name, _ in self.series_counts())
+        if series:
+            lines.append(TEXTS["covers"][language].format(series=series))
+        lines.append(TEXTS["recent"][language])
+        for article in self.recent(3):
+            when = format_date(article.date, language)
+            lines.append(f"■ {article.title}" + (f" — {when}" if when else "") + f"\n  {article.url}")
+        return Answer(question=question, answered=False, text="\n".join(lines), language=language)
+
+    def recent(self, count: int = 5) -> list[Article]:
+        """The latest sessions, newest first."""
+        return self.index.ordered_articles()[:count]
+
+    def series_counts(self) -> list[tuple[str, int]]:
+        """Each series and how many sessions it has, largest first."""
+        counts = Counter(a.series for a in self.index.articles.values() if a.series)
+        return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _original_case(question: str, folded: str) -> str:
+    """The word as the asker wrote it ("TikTok" rather than "tiktok")."""
+    from smcbot.text import fold
+
+    for token in re.findall(r"[\w'-]+", question):
+        if fold(token) == folded:
+            return token
+    return folded
+
+
+def known_terms(question: str) -> list[list[str]]:
+    """The question's search terms (exposed for front ends that highlight them)."""
+    return query_terms(question)

@@ -1,0 +1,292 @@
+"""Hybrid retrieval over the index: dense (FAISS) and lexical (BM25) search fused
+into one ranking, grouped by session, diversified, and gated for relevance.
+
+The relevance gate decides whether anything in the archive answers a question.
+It looks at two independent signals for the best session:
+
+- coverage: the share of the question's content words (IDF-weighted, counting a
+  word as present when any of its French or English stems or domain
+  translations is) that the session's text holds;
+- dense: the best cosine similarity between the question and the session's chunks.
+
+A session answers when most of the question's meaning is in it (coverage), or
+when the embedding model finds it close and at least some words are shared.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+
+from smcbot.embedding import Embedder
+from smcbot.errors import QuestionError
+from smcbot.index import ArchiveIndex
+from smcbot.models import Article, Passage
+from smcbot.settings import RetrievalSettings
+from smcbot.text import expansions, named_terms, query_terms, stems
+
+MAX_QUESTION_CHARS = 1000
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Restrict a search to a date range and/or a series."""
+
+    since: date | None = None
+    until: date | None = None
+    series: str | None = None
+
+    def admits(self, article: Article) -> bool:
+        """True if the article passes every filter that is set."""
+        if self.series and self.series.casefold() not in article.series.casefold():
+            return False
+        if self.since and (article.date is None or article.date < self.since):
+            return False
+        return not (self.until and (article.date is None or article.date > self.until))
+
+    @property
+    def active(self) -> bool:
+        """True if any filter is set."""
+        return bool(self.since or self.until or self.series)
+
+
+@dataclass
+class SessionHit:
+    """A session found for a question, its best passages, and its gate signals."""
+
+    article: Article
+    passages: list[Passage]
+    score: float
+    coverage: float
+    dense: float
+    matched_words: int = 0
+    answers: bool = False
+
+
+@dataclass
+class SearchResult:
+    """Sessions ranked best first; `answered` is the gate's verdict on the best one."""
+
+    question: str
+    sessions: list[SessionHit] = field(default_factory=list)
+    term_groups: list[list[str]] = field(default_factory=list)
+    unknown_names: list[str] = field(default_factory=list)
+
+    @property
+    def answered(self) -> bool:
+        """True if at least one session passed the relevance gate."""
+        return any(s.answers for s in self.sessions)
+
+    @property
+    def answering(self) -> list[SessionHit]:
+        """The sessions that answer the question."""
+        return [s for s in self.sessions if s.answers]
+
+
+class HybridRetriever:
+    """Searches one loaded index with one embedding model."""
+
+    def __init__(self, index: ArchiveIndex, embedder: Embedder, settings: RetrievalSettings) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.settings = settings
+        self._bm25 = index.bm25
+        self._num_chunks = len(index.chunks)
+
+    def search(self, question: str, filters: SearchFilters | None = None) -> SearchResult:
+        """Find the sessions that answer `question`, best first.
+
+        Raises:
+            QuestionError: the question has no words to search for.
+        """
+        filters = filters or SearchFilters()
+        question = question.strip()[:MAX_QUESTION_CHARS]
+        groups = query_terms(question)
+        if not groups and not any(ch.isalnum() for ch in question):
+            raise QuestionError("the question has no words to search for")
+        self._groups = groups
+        allowed = self._allowed_rows(filters)
+        query_vector = self.embedder.encode([question])[0]
+        dense = self._dense_scores(query_vector, allowed)
+        lexical = self._lexical_scores(groups, allowed)
+        fused = self._fuse(dense, lexical)
+        sessions = self._group_by_session(fused, dense, lexical, groups, query_vector)
+        unknown = self._unknown_names(question)
+        self._apply_gate(sessions, unknown)
+        return SearchResult(question=question, sessions=sessions, term_groups=groups, unknown_names=unknown)
+
+    def _unknown_names(self, question: str) -> list[str]:
+        """Names in the question (TikTok, Instagram) that no chunk of the archive holds:
+        the question is about something the archive does not cover."""
+        vocab = self._bm25.vocab_dict
+        return [
+            name
+            for name in named_terms(question)
+            if not any(stem in vocab for variant in expansions(name) for stem in stems(variant))
+        ]
+
+    # --- the two searches ----------------------------------------------------------
+
+    def _allowed_rows(self, filters: SearchFilters) -> np.ndarray | None:
+        """Chunk rows whose article passes the filters (None when no filter is set)."""
+        if not filters.active:
+            return None
+        rows = [
+            row
+            for article_id, article_rows in self.index.chunk_rows_by_article.items()
+            if filters.admits(self.index.articles[article_id])
+            for row in article_rows
+        ]
+        return np.asarray(sorted(rows), dtype=np.int64)
+
+    def _dense_scores(self, vector: np.ndarray, allowed: np.ndarray | None) -> dict[int, float]:
+        """Cosine similarity of the best chunks, by row."""
+        import faiss
+
+        if self._num_chunks == 0 or (allowed is not None and len(allowed) == 0):
+            return {}
+        k = min(self.settings.candidates, self._num_chunks if allowed is None else len(allowed))
+        params = None
+        if allowed is not None:
+            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))
+        scores, rows = self.index.dense.search(vector.reshape(1, -1), k, params=params)
+        return {int(r): float(s) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0}
+
+    def _lexical_scores(self, groups: list[list[str]], allowed: np.ndarray | None) -> dict[int, float]:
+        """BM25 scores of the best chunks, by row; every stem of every word is searched."""
+        tokens = [stem for group in groups for stem in group if stem in self._bm25.vocab_dict]
+        if not tokens or self._num_chunks == 0:
+            return {}
+        scores = self._bm25.get_scores(tokens)
+        if allowed is not None:
+            mask = np.zeros(self._num_chunks, dtype=bool)
+            mask[allowed] = True
+            scores = np.where(mask, scores, 0.0)
+        k = min(self.settings.candidates, self._num_chunks)
+        top = np.argpartition(-scores, k - 1)[:k]
+        return {int(r): float(scores[r]) for r in top if scores[r] > 0}
+
+    def _fuse(self, dense: dict[int, float], lexical: dict[int, float]) -> dict[int, float]:
+        """Reciprocal rank fusion of the two rankings, weighted by the settings."""
+        fused: dict[int, float] = {}
+        for weight, scores in ((self.settings.dense_weight, dense), (self.settings.lexical_weight, lexical)):
+            ranked = sorted(scores, key=scores.__getitem__, reverse=True)
+            for rank, row in enumerate(ranked, 1):
+                fused[row] = fused.get(row, 0.0) + weight / (self.settings.rrf_k + rank)
+        return fused
+
+    # --- sessions --------------------------------------------------------------------
+
+    def _group_by_session(
+        self,
+        fused: dict[int, float],
+        dense: dict[int, float],
+        lexical: dict[int, float],
+        groups: list[list[str]],
+        query_vector: np.ndarray,
+    ) -> list[SessionHit]:
+        """One hit per article, scored by its best chunks, so no article fills every slot."""
+        rows_by_article: dict[str, list[int]] = {}
+        for row in sorted(fused, key=fused.__getitem__, reverse=True):
+            rows_by_article.setdefault(self.index.chunks[row].article_id, []).append(row)
+        hits = []
+        for article_id, rows in rows_by_article.items():
+            # The best chunk counts fully, the next ones less: depth helps, but never
+            # lets a long article outrank a short one that answers squarely.
+            score = sum(fused[r] * (0.5**n) for n, r in enumerate(rows[:3]))
+            hits.append(
+                SessionHit(
+                    article=self.index.articles[article_id],
+                    passages=self._diverse_passages(rows, fused, dense, lexical, query_vector),
+                    score=score,
+                    **self._coverage(article_id, groups),
+                    dense=max((dense.get(r, -1.0) for r in self.index.chunk_rows_by_article[article_id]), default=-1.0),
+                )
+            )
+        hits.sort(key=lambda h: h.score * (0.5 + h.coverage), reverse=True)
+        return hits[: self.settings.max_sessions * 3]
+
+    def _diverse_passages(
+        self,
+        rows: list[int],
+        fused: dict[int, float],
+        dense: dict[int, float],
+        lexical: dict[int, float],
+        query_vector: np.ndarray,
+    ) -> list[Passage]:
+        """Maximal marginal relevance among an article's chunks: relevant, not repetitive."""
+        candidates = [r for r in rows if self.index.chunks[r].kind != "title"]
+        if not candidates:
+            return []
+        vectors = {r: self.index.dense.reconstruct(int(r)) for r in candidates}
+        top = max(fused[r] for r in candidates)
+        chosen: list[int] = []
+        lam = self.settings.mmr_lambda
+        while candidates and len(chosen) < self.settings.quotes_per_session:
+            def mmr(row: int) -> float:
+                redundancy = max((float(vectors[row] @ vectors[c]) for c in chosen), default=0.0)
+                return lam * fused[row] / top - (1 - lam) * redundancy
+
+            best = max(candidates, key=mmr)
+            chosen.append(best)
+            candidates.remove(best)
+        article = self.index.articles[self.index.chunks[chosen[0]].article_id]
+        return [
+            Passage(self.index.chunks[r], article, fused[r], dense.get(r, 0.0), lexical.get(r, 0.0))
+            for r in chosen
+        ]
+
+    def _coverage(self, article_id: str, groups: list[list[str]]) -> dict:
+        """IDF-weighted share of the question's words found in the article's chunks,
+        and how many of those words were found."""
+        article_rows = set(self.index.chunk_rows_by_article[article_id])
+        total = found = 0.0
+        matched = 0
+        for group in groups:
+            weight, present = self._group_weight_and_presence(group, article_rows)
+            total += weight
+            found += weight if present else 0.0
+            matched += present
+        return {"coverage": found / total if total else 0.0, "matched_words": matched}
+
+    def _group_weight_and_presence(self, group: list[str], rows: set[int]) -> tuple[float, bool]:
+        """A word's weight (its rarest stem's IDF; unknown words weigh the most) and
+        whether any of its stems occurs in `rows`."""
+        indptr, indices = self._bm25.scores["indptr"], self._bm25.scores["indices"]
+        n = max(self._num_chunks, 1)
+        weight, present = math.log(1 + n), False
+        known = [self._bm25.vocab_dict[s] for s in group if s in self._bm25.vocab_dict]
+        if known:
+            frequencies = [int(indptr[t + 1] - indptr[t]) for t in known]
+            weight = math.log(1 + n / max(1, min(f for f in frequencies if f) if any(frequencies) else 1))
+            present = any(int(d) in rows for t in known for d in indices[indptr[t] : indptr[t + 1]])
+        return weight, present
+
+    # --- the gate --------------------------------------------------------------------
+
+    def _passes(self, hit: SessionHit, unknown_names: list[str]) -> bool:
+        """The relevance gate for one session."""
+        s = self.settings
+        # One shared word is chance ("Lyon", "meilleur"); two independent ones are a topic.
+        if hit.matched_words < min(s.min_matched_words, len(self._groups)):
+            return False
+        if hit.coverage < s.min_coverage_floor:
+            return False
+        if unknown_names:  # "TikTok": the question's subject may be absent from the archive
+            return hit.coverage >= s.min_coverage_unknown_name
+        return hit.coverage >= s.min_coverage or hit.coverage + hit.dense >= s.min_evidence
+
+    def _apply_gate(self, sessions: list[SessionHit], unknown_names: list[str]) -> None:
+        """Mark the best session if it passes, then further ones close enough to it."""
+        if not sessions or not self._passes(sessions[0], unknown_names):
+            return
+        best = sessions[0].score * (0.5 + sessions[0].coverage)
+        cited = 0
+        for hit in sessions:
+            strength = hit.score * (0.5 + hit.coverage)
+            if cited < self.settings.max_sessions and self._passes(hit, unknown_names) and strength >= self.settings.session_ratio * best:
+                hit.answers = True
+                cited += 1
