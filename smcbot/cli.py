@@ -42,7 +42,7 @@ def main() -> None:
     try:
         app()
     except SmcbotError as error:
-        err.print(f"[bold red]error:[/] {error}", highlight=False, markup=True)
+        err.print(f"[bold red]error:[/] {error}", highlight=False, markup=True, soft_wrap=True)
         sys.exit(1)
     except KeyboardInterrupt:
         err.print("interrupted")
@@ -169,3 +169,101 @@ def _print_stats_table(stats: dict) -> None:
             str(sum(a["takeaways"] for a in articles)),
         )
     out.print(table)
+
+
+def _parse_day(value: str | None, option: str) -> date | None:
+    """A YYYY-MM-DD option value, with a clear error otherwise."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"'{value}' is not a date; use YYYY-MM-DD", param_hint=option) from None
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="Your question, in French or English.")],
+    index_dir: IndexDirOption = None,
+    as_json: JsonOption = False,
+    since: Annotated[str | None, typer.Option(help="Only sessions on or after this date (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(help="Only sessions on or before this date (YYYY-MM-DD).")] = None,
+    series: Annotated[str | None, typer.Option(help='Only this series, e.g. "Cercle Dircoms".')] = None,
+) -> None:
+    """Answer one question from the archive, quoting the sessions with their links.
+
+    Example: smcbot ask "What was said about brand safety?"
+    """
+    from smcbot.retrieval import SearchFilters
+    from smcbot.services import make_answerer
+
+    filters = SearchFilters(_parse_day(since, "--since"), _parse_day(until, "--until"), series)
+    settings = _settings(index_dir=index_dir)
+    answer = make_answerer(settings).answer(question, filters)
+    if as_json:
+        _print_json(answer.to_dict())
+    else:
+        out.print(answer.text, highlight=False, markup=False, soft_wrap=True)
+
+
+@app.command("eval")
+def evaluate(
+    file: Annotated[Path, typer.Argument(help="JSON lines: {\"q\": question, \"expect\": [title fragments]}.")],
+    index_dir: IndexDirOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Score the bot on questions whose answering sessions are known.
+
+    An empty "expect" means nothing in the archive answers the question: the
+    bot should refuse it. Prints hit@1, hit@3, MRR, no-answer accuracy and false
+    refusals, and each question's result with its timing.
+
+    Example: smcbot eval ../shared/eval/dev.jsonl
+    """
+    from smcbot.evaluation import evaluate_file
+    from smcbot.services import make_answerer
+
+    settings = _settings(index_dir=index_dir)
+    report = evaluate_file(file, make_answerer(settings))
+    if as_json:
+        _print_json(report)
+    else:
+        _print_eval(report)
+
+
+def _print_eval(report: dict) -> None:
+    """Per-question results, then the metrics."""
+    from rich.table import Table
+
+    table = Table(show_lines=False)
+    for column in ("", "question", "first source", "s"):
+        table.add_column(column)
+    for result in report["results"]:
+        mark = "[green]✔[/]" if result["ok"] else "[red]✘[/]"
+        first = result["sources"][0] if result["sources"] else "(no answer)"
+        table.add_row(mark, result["q"], first, f"{result['seconds']:.2f}")
+    out.print(table)
+    for name, value in report["metrics"].items():
+        out.print(f"{name}: {value:.3f}" if isinstance(value, float) else f"{name}: {value}")
+
+
+@app.command()
+def telegram() -> None:
+    """Run the Telegram bot (long polling, or a webhook when SMCBOT_TELEGRAM__WEBHOOK_URL is set).
+
+    Needs SMCBOT_TELEGRAM__TOKEN and a built index.
+    """
+    from smcbot.telegram_bot import run
+
+    run(_settings())
+
+
+@app.command()
+def slack() -> None:
+    """Run the Slack app (HTTP on SMCBOT_SLACK__PORT, or Socket Mode with SMCBOT_SLACK__APP_TOKEN).
+
+    Needs SMCBOT_SLACK__BOT_TOKEN, SMCBOT_SLACK__SIGNING_SECRET and a built index.
+    """
+    from smcbot.slack_app import run
+
+    run(_settings())

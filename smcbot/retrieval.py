@@ -106,7 +106,7 @@ class HybridRetriever:
         question = question.strip()[:MAX_QUESTION_CHARS]
         groups = query_terms(question)
         if not groups and not any(ch.isalnum() for ch in question):
-            raise QuestionError("the question has no words to search for")
+            raise QuestionError("the question has no words to search for; ask with words, e.g. What was said about brand safety?")
         self._groups = groups
         allowed = self._allowed_rows(filters)
         query_vector = self.embedder.encode([question])[0]

@@ -51,3 +51,12 @@ def make_answerer(settings: Settings, *, embedder=None):
     embedder = embedder or make_embedder(settings)
     index = load_index(settings.index_dir, model=embedder.name)
     return Answerer(index, embedder, settings.retrieval, index_dir=settings.index_dir)
+
+
+def open_store(settings: Settings):
+    """The question store the settings name, with retention applied."""
+    from smcbot.store import QuestionStore
+
+    store = QuestionStore(settings.store.path, hash_key=settings.store.hash_key.get_secret_value())
+    store.apply_retention(settings.store.retention_days)
+    return store

@@ -96,6 +96,16 @@ class SlackSettings(BaseModel):
     port: int = Field(3000, ge=1, le=65535)
 
 
+class StoreSettings(BaseModel):
+    """The SQLite file where questions, answers and feedback are recorded."""
+
+    path: Path = Path("smcbot-store.sqlite3")
+    hash_key: SecretStr = Field(
+        SecretStr("change-me"), description="Key of the hashes that stand for member identifiers."
+    )
+    retention_days: int = Field(365, ge=1)
+
+
 class LLMSettings(BaseModel):
     """Optional written answers from an OpenAI-compatible chat endpoint."""
 
@@ -120,7 +130,6 @@ class Settings(BaseSettings):
 
     index_dir: Path = Path("index")
     sources: Path = Path("config/sources.toml")
-    store_path: Path = Path("smcbot-store.sqlite3")
     log_level: str = "WARNING"
     embedding: EmbeddingSettings = EmbeddingSettings()
     chunking: ChunkingSettings = ChunkingSettings()
@@ -128,6 +137,7 @@ class Settings(BaseSettings):
     telegram: TelegramSettings = TelegramSettings()
     slack: SlackSettings = SlackSettings()
     llm: LLMSettings = LLMSettings()
+    store: StoreSettings = StoreSettings()
 
     @classmethod
     def settings_customise_sources(

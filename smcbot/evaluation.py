@@ -1,0 +1,101 @@
+"""Score answers against questions whose answering sessions are known.
+
+Each line of the file is `{"q": str, "expect": [title fragments]}`; an empty
+`expect` means nothing in the archive answers the question. Titles match when
+a fragment is found in them ignoring case, typographic quotes and apostrophes.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from smcbot.answering import Answerer
+from smcbot.errors import SmcbotError, SourceError
+from smcbot.text import fold
+
+
+def title_matches(title: str, fragment: str) -> bool:
+    """True if `fragment` occurs in `title`, ignoring case and typographic marks."""
+    return " ".join(fold(fragment).split()) in " ".join(fold(title).split())
+
+
+def read_questions(path: Path) -> list[dict]:
+    """Read the question file, naming the line of any malformed entry."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise SourceError(f"{path}: file not found") from None
+    except UnicodeDecodeError:
+        raise SourceError(f"{path}: not UTF-8 text; save it as UTF-8") from None
+    questions = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            entry = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise SourceError(f"{path}, line {number}: not valid JSON ({error.msg})") from None
+        if not isinstance(entry, dict) or not isinstance(entry.get("q"), str) or not isinstance(entry.get("expect", []), list):
+            raise SourceError(f'{path}, line {number}: expected {{"q": "...", "expect": [...]}}')
+        questions.append(entry)
+    if not questions:
+        raise SourceError(f"{path}: no questions in the file")
+    return questions
+
+
+def evaluate_file(path: Path, answerer: Answerer) -> dict:
+    """Answer every question of the file and score the answers.
+
+    Returns:
+        `{"metrics": {...}, "results": [{"q", "answered", "sources", "seconds", ...}]}`.
+    """
+    results = [_evaluate_one(entry, answerer) for entry in read_questions(path)]
+    return {"metrics": _metrics(results), "results": results}
+
+
+def _evaluate_one(entry: dict, answerer: Answerer) -> dict:
+    """Answer one question and note where the expected session ranks."""
+    started = time.perf_counter()
+    try:
+        answer = answerer.answer(entry["q"])
+        answered, titles, language = answer.answered, [s.title for s in answer.sources], answer.language
+    except SmcbotError:
+        answered, titles, language = False, [], ""
+    seconds = time.perf_counter() - started
+    expect = [str(e) for e in entry.get("expect", [])]
+    rank = next((n for n, t in enumerate(titles, 1) if any(title_matches(t, e) for e in expect)), None)
+    ok = (rank == 1) if expect else not answered
+    result = {"q": entry["q"], "answered": answered, "sources": titles, "seconds": round(seconds, 4)}
+    result.update({"expect": expect, "rank": rank, "ok": ok, "language": language})
+    if "lang" in entry:
+        result["language_ok"] = language == entry["lang"]
+    return result
+
+
+def _metrics(results: list[dict]) -> dict:
+    """hit@1, hit@3, MRR, no-answer accuracy, false refusals and timings."""
+    answerable = [r for r in results if r["expect"]]
+    off_topic = [r for r in results if not r["expect"]]
+    ranks = [r["rank"] for r in answerable]
+    seconds = sorted(r["seconds"] for r in results)
+    metrics = {
+        "questions": len(results),
+        "hit@1": _share([r is not None and r <= 1 for r in ranks]),
+        "hit@3": _share([r is not None and r <= 3 for r in ranks]),
+        "mrr": sum(1.0 / r for r in ranks if r) / len(ranks) if ranks else 0.0,
+        "no_answer_accuracy": _share([not r["answered"] for r in off_topic]),
+        "false_refusals": sum(1 for r in answerable if not r["answered"]),
+        "false_answers": sum(1 for r in off_topic if r["answered"]),
+        "median_seconds": seconds[len(seconds) // 2] if seconds else 0.0,
+    }
+    languages = [r["language_ok"] for r in results if "language_ok" in r]
+    if languages:
+        metrics["language_accuracy"] = _share(languages)
+    return metrics
+
+
+def _share(flags: list[bool]) -> float:
+    """Fraction of true values (1.0 for an empty list: nothing failed)."""
+    return sum(flags) / len(flags) if flags else 1.0

