@@ -205,6 +205,8 @@ class Answerer:
             language=language,
             sources=[self._source(s) for s in sessions],
             sessions=sessions,
+            lead=lines[0],
+            terms=result.term_groups,
         )
 
     def quotes(self, session: SessionQuotes, terms: list[list[str]]) -> list[Quote]:
@@ -241,14 +243,25 @@ class Answerer:
             lines = [TEXTS["nothing_named"][language].format(names=names)]
         else:
             lines = [TEXTS["nothing"][language]]
+        lead = lines[0]
         series = ", ".join(name for name, _ in self.series_counts())
-        if series:
-            lines.append(TEXTS["covers"][language].format(series=series))
-        lines.append(TEXTS["recent"][language])
-        for article in self.recent(3):
+        notes = [TEXTS["covers"][language].format(series=series)] if series else []
+        notes.append(TEXTS["recent"][language])
+        lines += notes
+        suggestions = self.recent(3)
+        for article in suggestions:
             when = format_date(article.date, language)
             lines.append(f"■ {article.title}" + (f" — {when}" if when else "") + f"\n  {article.url}")
-        return Answer(question=question, answered=False, text="\n".join(lines), language=language)
+        return Answer(
+            question=question,
+            answered=False,
+            text="\n".join(lines),
+            language=language,
+            lead=lead,
+            notes=notes,
+            suggestions=suggestions,
+            terms=result.term_groups,
+        )
 
     def recent(self, count: int = 5) -> list[Article]:
         """The latest sessions, newest first."""

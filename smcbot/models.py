@@ -135,7 +135,14 @@ class SessionQuotes:
 
 @dataclass
 class Answer:
-    """What the bot replies: text in the asker's language, and the sessions it cites."""
+    """What the bot replies: text in the asker's language, and the sessions it cites.
+
+    `text` is the whole reply as plain text. Front ends that format richer
+    replies use the parts: `lead` (the first sentence), `sessions` (cited
+    sessions with their passages), and for a refusal `notes` (what the archive
+    covers) and `suggestions` (recent sessions). `terms` are the question's
+    search terms, for choosing what to quote.
+    """
 
     question: str
     answered: bool
@@ -143,6 +150,10 @@ class Answer:
     language: str
     sources: list[Source] = field(default_factory=list)
     sessions: list[SessionQuotes] = field(default_factory=list)
+    lead: str = ""
+    notes: list[str] = field(default_factory=list)
+    suggestions: list[Article] = field(default_factory=list)
+    terms: list[list[str]] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         """JSON shape of the `ask --json` contract."""
