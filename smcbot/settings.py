@@ -116,6 +116,27 @@ class LLMSettings(BaseModel):
     timeout: float = Field(20.0, gt=0)
 
 
+class FetchSettings(BaseModel):
+    """How web sources (WordPress, feeds, sitemaps, article URLs) are fetched: politely,
+    with retries and a small on-disk HTTP cache."""
+
+    user_agent: str = Field(
+        "smcbot/0.1 (Social Media Club France archive bot; +https://socialmediaclub.fr/)",
+        description="Sent with every request and matched against robots.txt.",
+    )
+    timeout: float = Field(20.0, gt=0, description="Seconds to connect, and between bytes read.")
+    retries: int = Field(3, ge=0, le=10, description="Extra tries after a 429, a 5xx or a connection error.")
+    backoff: float = Field(1.0, ge=0, description="Seconds before the first retry, doubled each time.")
+    max_retry_after: float = Field(120.0, ge=0, description="Longest Retry-After wait honoured, in seconds.")
+    concurrency: int = Field(4, ge=1, le=32, description="Requests in flight at once.")
+    per_host_delay: float = Field(0.5, ge=0, description="Seconds between two requests to one host.")
+    max_page_bytes: int = Field(5_000_000, ge=1_000, description="Larger responses are skipped.")
+    max_redirects: int = Field(10, ge=0, le=50)
+    cache_dir: Path | None = Field(
+        None, description="The HTTP cache folder; by default `http-cache` inside the index folder."
+    )
+
+
 class Settings(BaseSettings):
     """Everything smcbot can be told; see the README for each setting."""
 
@@ -138,6 +159,7 @@ class Settings(BaseSettings):
     slack: SlackSettings = SlackSettings()
     llm: LLMSettings = LLMSettings()
     store: StoreSettings = StoreSettings()
+    fetch: FetchSettings = FetchSettings()
 
     @classmethod
     def settings_customise_sources(
