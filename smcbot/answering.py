@@ -238,8 +238,8 @@ class Answerer:
 
     def _nothing_found(self, question: str, language: str, result: SearchResult) -> Answer:
         """Say plainly that nothing answers, and offer what the archive covers."""
-        if result.unknown_names:
-            names = ", ".join(_original_case(question, n) for n in result.unknown_names)
+        if result.missing_subject:
+            names = ", ".join(_original_case(question, n) for n in result.missing_subject)
             lines = [TEXTS["nothing_named"][language].format(names=names)]
         else:
             lines = [TEXTS["nothing"][language]]

@@ -26,7 +26,7 @@ from smcbot.errors import QuestionError
 from smcbot.index import ArchiveIndex
 from smcbot.models import Article, Passage
 from smcbot.settings import RetrievalSettings
-from smcbot.text import expansions, named_terms, query_terms, stems
+from smcbot.text import content_words, expansions, named_terms, query_terms, stems
 
 MAX_QUESTION_CHARS = 1000
 
@@ -74,6 +74,15 @@ class SearchResult:
     sessions: list[SessionHit] = field(default_factory=list)
     term_groups: list[list[str]] = field(default_factory=list)
     unknown_names: list[str] = field(default_factory=list)
+    absent_words: list[str] = field(default_factory=list)
+
+    @property
+    def missing_subject(self) -> list[str]:
+        """The names to mention in a refusal: set only when every question word the
+        archive lacks is one of them ("TikTok"), not for "the weather in Paris"."""
+        if self.unknown_names and set(self.absent_words) <= set(self.unknown_names):
+            return self.unknown_names
+        return []
 
     @property
     def answered(self) -> bool:
@@ -105,7 +114,7 @@ class HybridRetriever:
         filters = filters or SearchFilters()
         question = question.strip()[:MAX_QUESTION_CHARS]
         groups = query_terms(question)
-        if not groups and not any(ch.isalnum() for ch in question):
+        if not groups:
             raise QuestionError("the question has no words to search for; ask with words, e.g. What was said about brand safety?")
         self._groups = groups
         allowed = self._allowed_rows(filters)
@@ -116,7 +125,22 @@ class HybridRetriever:
         sessions = self._group_by_session(fused, dense, lexical, groups, query_vector)
         unknown = self._unknown_names(question)
         self._apply_gate(sessions, unknown)
-        return SearchResult(question=question, sessions=sessions, term_groups=groups, unknown_names=unknown)
+        return SearchResult(
+            question=question,
+            sessions=sessions,
+            term_groups=groups,
+            unknown_names=unknown,
+            absent_words=self._absent_words(question),
+        )
+
+    def _absent_words(self, question: str) -> list[str]:
+        """The question's content words of which no form occurs anywhere in the archive."""
+        vocab = self._bm25.vocab_dict
+        return [
+            word
+            for word in dict.fromkeys(content_words(question))
+            if not any(stem in vocab for variant in expansions(word) for stem in stems(variant))
+        ]
 
     def _unknown_names(self, question: str) -> list[str]:
         """Names in the question (TikTok, Instagram) that no chunk of the archive holds:

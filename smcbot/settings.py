@@ -79,6 +79,7 @@ class TelegramSettings(BaseModel):
     base_url: str = "https://api.telegram.org/bot"
     webhook_url: str = ""
     webhook_port: int = Field(8443, ge=1, le=65535)
+    webhook_listen: str = Field("0.0.0.0", description="Address the webhook server listens on.")
     webhook_secret: SecretStr | None = None
     allowed_chat_ids: list[int] = Field(default_factory=list)
     allowed_user_ids: list[int] = Field(default_factory=list)
@@ -94,6 +95,7 @@ class SlackSettings(BaseModel):
     app_token: SecretStr | None = None
     api_url: str = "https://slack.com/api/"
     port: int = Field(3000, ge=1, le=65535)
+    host: str = Field("0.0.0.0", description="Address the HTTP server listens on (HTTP mode).")
 
 
 class StoreSettings(BaseModel):

@@ -1,0 +1,304 @@
+"""Telegram replies as HTML: answers, session lists and interface strings.
+
+Pure functions only (text in, text out), so the bot's handlers stay short and
+the formatting is tested without Telegram. Every piece of archive text and
+user text goes through `html.escape`; the only tags produced are the ones
+Telegram's HTML parse mode knows (`b`, `i`, `a`, `blockquote`).
+
+A reply is built as paragraphs of self-contained pieces (a piece never
+opens a tag it does not close), so it can be cut between pieces and every
+message stays well-formed.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from html.parser import HTMLParser
+
+from smcbot.answering import Quote, display_quote, format_date
+from smcbot.models import Answer, Article
+
+# Telegram refuses messages over 4,096 characters; the HTML source is always at
+# least as long as the text Telegram counts, and the margin covers characters
+# that count twice in UTF-16.
+MESSAGE_LIMIT = 4000
+# No single piece (a quote, a title) may fill a whole message.
+PIECE_LIMIT = 1500
+MAX_QUESTION_CHARS = 1000
+
+Paragraph = list[str]
+
+TEXTS: dict[str, dict[str, str]] = {
+    "help": {
+        "fr": (
+            "Je réponds aux questions sur l'archive du <b>Social Media Club France</b> : "
+            "les comptes rendus de ses tables rondes ({sessions} sessions{span}). "
+            "Je cite ce que les intervenants ont dit, avec le lien vers chaque session.\n"
+            "Cycles : {series}.\n\n"
+            "<b>Exemples</b> (en français ou en anglais) :\n"
+            "• /ask Qu'est-ce qui a été dit sur le brand safety ?\n"
+            "• /ask Comment utiliser les influenceurs en communication de crise ?\n"
+            "• /ask What was said about employee advocacy?\n\n"
+            "En message privé, écrivez simplement votre question. Dans un groupe, "
+            "mentionnez-moi ({mention} …), répondez à l'un de mes messages ou utilisez /ask.\n\n"
+            "/ask &lt;question&gt; — poser une question\n"
+            "/recent — les dernières sessions\n"
+            "/series — les cycles et leur nombre de sessions\n"
+            "/help — ce message"
+        ),
+        "en": (
+            "I answer questions about the <b>Social Media Club France</b> archive: "
+            "the write-ups of its round tables ({sessions} sessions{span}, written in French). "
+            "I quote what the speakers said, with a link to each session.\n"
+            "Series: {series}.\n\n"
+            "<b>Examples</b> (in English or French):\n"
+            "• /ask What was said about brand safety?\n"
+            "• /ask How can influencers help in a crisis?\n"
+            "• /ask Qu'est-ce qui a été dit sur l'employee advocacy ?\n\n"
+            "In a private chat, just write your question. In a group, mention me "
+            "({mention} …), reply to one of my messages or use /ask.\n\n"
+            "/ask &lt;question&gt; — ask a question\n"
+            "/recent — the latest sessions\n"
+            "/series — the series and how many sessions each\n"
+            "/help — this message"
+        ),
+    },
+    "usage": {
+        "fr": "Posez votre question après la commande, par exemple :\n/ask Qu'est-ce qui a été dit sur le brand safety ?",
+        "en": "Put your question after the command, for example:\n/ask What was said about brand safety?",
+    },
+    "no_words": {
+        "fr": "Je n'ai rien trouvé à chercher dans ce message. Essayez par exemple :\n/ask Qu'est-ce qui a été dit sur le brand safety ?",
+        "en": "I found nothing to search for in that message. Try for example:\n/ask What was said about brand safety?",
+    },
+    "too_long": {
+        "fr": "Votre question est trop longue ({length} caractères). Posez-la en moins de {limit} caractères.",
+        "en": "Your question is too long ({length} characters). Please ask it in fewer than {limit} characters.",
+    },
+    "text_only": {
+        "fr": "Je ne lis que les questions écrites. Envoyez-moi votre question en texte, ou /help.",
+        "en": "I only read written questions. Send me your question as text, or see /help.",
+    },
+    "unknown_command": {
+        "fr": "Je ne connais pas cette commande. Voir /help.",
+        "en": "I don't know that command. See /help.",
+    },
+    "not_allowed": {
+        "fr": "Désolé, ce bot est réservé aux membres du Social Media Club.",
+        "en": "Sorry, this bot is reserved for Social Media Club members.",
+    },
+    "rate_limited": {
+        "fr": "Doucement 🙂 Vous avez posé beaucoup de questions en peu de temps. Réessayez dans {seconds} secondes.",
+        "en": "Easy there 🙂 You have asked a lot of questions in a short time. Try again in {seconds} seconds.",
+    },
+    "error": {
+        "fr": "Désolé, quelque chose s'est mal passé de mon côté. Réessayez dans un instant.",
+        "en": "Sorry, something went wrong on my side. Please try again in a moment.",
+    },
+    "recent": {"fr": "<b>Dernières sessions</b>", "en": "<b>Latest sessions</b>"},
+    "series": {"fr": "<b>Cycles de l'archive</b>", "en": "<b>Series in the archive</b>"},
+    "session_count": {"fr": "{count} session(s)", "en": "{count} session(s)"},
+    "empty_archive": {"fr": "L'archive est vide pour l'instant.", "en": "The archive is empty for now."},
+    "reload_denied": {
+        "fr": "Seuls les administrateurs du bot peuvent recharger l'index.",
+        "en": "Only the bot's administrators can reload the index.",
+    },
+    "reloaded": {
+        "fr": "Index rechargé : {sessions} sessions (build {build}).",
+        "en": "Index reloaded: {sessions} sessions (build {build}).",
+    },
+    "reload_failed": {
+        "fr": "Le nouvel index est refusé, l'ancien reste en service : {error}",
+        "en": "The new index was refused; the old one stays in use: {error}",
+    },
+    "thanks": {"fr": "Merci pour votre avis !", "en": "Thanks for your feedback!"},
+    "feedback_gone": {
+        "fr": "Cette question n'est plus enregistrée.",
+        "en": "This question is no longer on record.",
+    },
+}
+
+COMMANDS: dict[str, list[tuple[str, str]]] = {
+    "en": [
+        ("ask", "Ask a question about the archive"),
+        ("recent", "The latest sessions"),
+        ("series", "The series and their sessions"),
+        ("help", "What I know, with examples"),
+    ],
+    "fr": [
+        ("ask", "Poser une question sur l'archive"),
+        ("recent", "Les dernières sessions"),
+        ("series", "Les cycles et leurs sessions"),
+        ("help", "Ce que je sais, avec des exemples"),
+    ],
+}
+
+
+def text(key: str, language: str, **values: object) -> str:
+    """An interface string in French or English, with `values` escaped into it."""
+    template = TEXTS[key]["fr" if language == "fr" else "en"]
+    return template.format(**{name: html.escape(str(value)) for name, value in values.items()})
+
+
+def interface_language(language_code: str | None) -> str:
+    """French for French-speaking Telegram users and those who give no language."""
+    return "fr" if (language_code or "fr").lower().startswith("fr") else "en"
+
+
+def escape_clipped(raw: str, limit: int = PIECE_LIMIT) -> str:
+    """`html.escape(raw)` cut (with an ellipsis) so that it holds at most `limit` characters."""
+    escaped = html.escape(raw, quote=False)
+    while len(escaped) > limit:
+        raw = raw[: int(len(raw) * 0.9)].rstrip()
+        escaped = html.escape(raw, quote=False) + " […]"
+    return escaped
+
+
+def link(title: str, url: str) -> str:
+    """A link to a session, its title as the text."""
+    return f'<a href="{html.escape(url, quote=True)}">{escape_clipped(title, 500)}</a>'
+
+
+def session_line(article: Article, language: str, *, bullet: str = "■") -> str:
+    """"■ <title as link> — 5 July 2019"."""
+    when = format_date(article.date, language)
+    return f"{bullet} {link(article.title, article.url)}" + (f" — {when}" if when else "")
+
+
+def quote_piece(quote: Quote) -> str:
+    """A quote in a blockquote, with the speaker (when known) after it."""
+    body = f"« {escape_clipped(display_quote(quote.text))} »"
+    if quote.speaker:
+        body += f"\n— <i>{escape_clipped(quote.speaker, 300)}</i>"
+    return f"<blockquote>{body}</blockquote>"
+
+
+def answer_paragraphs(answer: Answer, quotes: Sequence[list[Quote]]) -> list[Paragraph]:
+    """An answer as HTML paragraphs; `quotes[i]` are the quotes of `answer.sessions[i]`."""
+    if not answer.answered:
+        return refusal_paragraphs(answer)
+    paragraphs: list[Paragraph] = [[escape_clipped(answer.lead)]]
+    for session, session_quotes in zip(answer.sessions, quotes, strict=False):
+        header = session_line(session.article, answer.language)
+        paragraphs.append([header] + [quote_piece(q) for q in session_quotes])
+    return paragraphs
+
+
+def refusal_paragraphs(answer: Answer) -> list[Paragraph]:
+    """Nothing found: say so, what the archive covers, and the latest sessions."""
+    paragraphs: list[Paragraph] = [[escape_clipped(answer.lead or answer.text)]]
+    notes = list(answer.notes)
+    heading = notes.pop() if notes and answer.suggestions else None
+    paragraphs += [[escape_clipped(note)] for note in notes]
+    if heading is not None:
+        lines = [session_line(a, answer.language, bullet="•") for a in answer.suggestions]
+        paragraphs.append([f"<b>{escape_clipped(heading)}</b>"] + lines)
+    return paragraphs
+
+
+def recent_paragraphs(articles: Sequence[Article], language: str) -> list[Paragraph]:
+    """The `/recent` reply: the latest sessions, linked."""
+    if not articles:
+        return [[text("empty_archive", language)]]
+    lines = [session_line(a, language, bullet="•") for a in articles]
+    return [[text("recent", language)] + lines]
+
+
+def series_paragraphs(counts: Sequence[tuple[str, int]], language: str) -> list[Paragraph]:
+    """The `/series` reply: each series and how many sessions it has."""
+    if not counts:
+        return [[text("empty_archive", language)]]
+    lines = [f"• {html.escape(name)} — {text('session_count', language, count=n)}" for name, n in counts]
+    return [[text("series", language)] + lines]
+
+
+def help_text(
+    language: str, *, sessions: int, series: Sequence[str], years: tuple[int, int] | None, username: str
+) -> str:
+    """The `/start` and `/help` reply: what the bot knows, with examples."""
+    span = ""
+    if years:
+        span = f", {years[0]}" if years[0] == years[1] else f", {years[0]}–{years[1]}"
+    return text(
+        "help",
+        language,
+        sessions=sessions,
+        span=span,
+        series=", ".join(series) or "—",
+        mention=f"@{username}" if username else "@bot",
+    )
+
+
+def split_messages(paragraphs: Sequence[Paragraph], limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Pack paragraphs into messages of at most `limit` characters.
+
+    Messages are cut between paragraphs; a paragraph too long for one message
+    is cut between its pieces.
+    """
+    messages: list[str] = []
+    current = ""
+    for block in _blocks(paragraphs, limit):
+        candidate = f"{current}\n\n{block}" if current else block
+        if len(candidate) <= limit:
+            current = candidate
+            continue
+        messages.append(current)
+        current = block
+    if current:
+        messages.append(current)
+    return messages
+
+
+def _blocks(paragraphs: Sequence[Paragraph], limit: int) -> list[str]:
+    """Paragraphs joined into text, with each oversized one split between pieces."""
+    blocks: list[str] = []
+    for pieces in paragraphs:
+        joined = "\n".join(pieces)
+        if len(joined) <= limit:
+            blocks.append(joined)
+            continue
+        current = ""
+        for piece in pieces:
+            candidate = f"{current}\n{piece}" if current else piece
+            if len(candidate) > limit and current:
+                blocks.append(current)
+                candidate = piece
+            current = candidate
+        blocks.append(current)
+    return blocks
+
+
+def answer_messages(answer: Answer, quotes: Sequence[list[Quote]]) -> list[str]:
+    """An answer as the HTML messages to send, each below Telegram's limit."""
+    return split_messages(answer_paragraphs(answer, quotes))
+
+
+class _PlainText(HTMLParser):
+    """Collects the text of a message, writing each link's address after its text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self.hrefs.append(dict(attrs).get("href") or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self.hrefs:
+            href = self.hrefs.pop()
+            if href:
+                self.parts.append(f" ({href})")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def html_to_text(message: str) -> str:
+    """The plain-text form of an HTML message (for when Telegram refuses its formatting)."""
+    parser = _PlainText()
+    parser.feed(message)
+    parser.close()
+    return "".join(parser.parts)

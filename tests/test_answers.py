@@ -1,0 +1,147 @@
+"""Answers on the bundled archive with the real bundled model: the dev questions,
+questions written here that are not in that file, both languages, the
+"nothing found" reply, filters, the LangChain adapter and bad input."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from smcbot.errors import QuestionError
+from smcbot.evaluation import evaluate_file, title_matches
+from smcbot.retrieval import SearchFilters
+
+DEV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev.jsonl"
+HERE = Path(__file__).resolve().parent / "data"
+
+
+@pytest.mark.skipif(not DEV.exists(), reason="the shared dev questions are not beside this checkout")
+def test_dev_questions_rank_the_expected_session_first(answerer):
+    metrics = evaluate_file(DEV, answerer)["metrics"]
+    assert metrics["hit@1"] == 1.0
+    assert metrics["hit@3"] == 1.0
+    assert metrics["no_answer_accuracy"] == 1.0
+    assert metrics["false_refusals"] == 0
+
+
+def test_questions_not_in_the_dev_file(answerer):
+    """Written for these tests, to check the gate and ranking generalise."""
+    report = evaluate_file(HERE / "heldout.jsonl", answerer)
+    failures = [r for r in report["results"] if not r["ok"]]
+    assert failures == []
+    assert report["metrics"]["language_accuracy"] == 1.0
+
+
+def test_brand_safety_in_english_quotes_the_takeaway_with_its_link(answerer):
+    answer = answerer.answer("What was said about brand safety?")
+    assert answer.answered and answer.language == "en"
+    assert "le brand safety" in answer.text
+    assert answer.text.startswith("Here is what was said")
+    first = answer.sources[0]
+    assert "L’IA va-t-elle envahir" in first.title and first.url in answer.text
+    assert first.url.startswith("https://socialmediaclub.fr/publications-2/#:~:text=")
+    assert "5 July 2019" in answer.text
+
+
+def test_brand_safety_in_french_answers_in_french(answerer):
+    answer = answerer.answer("Qu'est-ce qui a été dit sur le brand safety ?")
+    assert answer.answered and answer.language == "fr"
+    assert answer.text.startswith("Voici ce qui en a été dit")
+    assert "5 juillet 2019" in answer.text and "le brand safety" in answer.text
+    assert "L’IA va-t-elle envahir" in answer.sources[0].title
+
+
+def test_known_article_url_is_used(answerer):
+    answer = answerer.answer("What are the obstacles to employee advocacy?")
+    assert answer.sources[0].url == (
+        "https://socialmediaclub.fr/2019/04/17/session-2-tous-influenceurs-employee-advocacy/"
+    )
+    assert "Limites" in answer.text
+
+
+def test_speaker_and_organisation_follow_a_reported_quote(answerer):
+    answer = answerer.answer("Qu'a dit la directrice de la communication de la MAIF ?")
+    assert "Cécile Ribour" in answer.text and "MAIF" in answer.text
+
+
+def test_nothing_found_says_so_and_offers_what_the_archive_covers(answerer):
+    answer = answerer.answer("What's the weather in Paris tomorrow?")
+    assert not answer.answered and answer.sources == []
+    assert answer.text.startswith("I found nothing on that")
+    assert "Cercle Dircoms" in answer.text and "Tous influenceurs" in answer.text
+    assert len(answer.suggestions) == 3 and answer.suggestions[0].date == date(2019, 7, 5)
+    french = answerer.answer("Quel est le meilleur restaurant de Lyon ?")
+    assert not french.answered and french.text.startswith("Je n'ai rien trouvé")
+
+
+def test_a_named_subject_the_archive_never_mentions_is_named_in_the_refusal(answerer):
+    answer = answerer.answer("Quelle stratégie de contenus sur TikTok ?")
+    assert not answer.answered
+    assert "TikTok" in answer.lead
+
+
+def test_series_and_date_filters(answerer):
+    crisis = "Comment gérer une crise sur les réseaux sociaux ?"
+    only_dircoms = answerer.answer(crisis, SearchFilters(series="Cercle Dircoms"))
+    assert only_dircoms.answered
+    assert all("Cercle Dircoms" in s.title for s in only_dircoms.sources)
+    june = answerer.answer(crisis, SearchFilters(since=date(2019, 6, 1), until=date(2019, 6, 30)))
+    assert june.sources and all(s.date and s.date.month == 6 for s in june.sources)
+    nothing = answerer.answer(crisis, SearchFilters(since=date(2025, 1, 1)))
+    assert not nothing.answered
+
+
+def test_one_session_cannot_fill_every_slot(answerer):
+    answer = answerer.answer("Comment gérer la communication interne pendant une crise ?")
+    titles = [s.title for s in answer.sources]
+    assert len(titles) == len(set(titles)) >= 2
+
+
+def test_passages_of_a_session_are_not_repeated(answerer):
+    answer = answerer.answer("What was said about fake news?")
+    for session in answer.sessions:
+        texts = [p.chunk.text for p in session.quotes]
+        assert len(texts) == len(set(texts))
+
+
+@pytest.mark.parametrize("question", ["", "   ", "🙂🙂🙂", "?!…", "<b></b>"])
+def test_questions_with_nothing_to_search_are_refused_with_a_message(answerer, question):
+    with pytest.raises(QuestionError, match="question"):
+        answerer.answer(question)
+
+
+def test_a_5000_character_question_gets_an_answer(answerer):
+    question = "What was said about brand safety? " + "blah " * 1000
+    answer = answerer.answer(question)
+    assert answer.question == question and isinstance(answer.answered, bool)
+
+
+def test_html_and_markdown_in_a_question_are_just_text(answerer):
+    answer = answerer.answer("<script>alert(1)</script> **What can brands learn from _WeChat_?**")
+    assert answer.answered and "chinois" in answer.sources[0].title
+    assert "<script>" not in answer.text
+
+
+def test_a_question_in_another_language_gets_a_reply_in_english(answerer):
+    answer = answerer.answer("Was wurde über Markensicherheit gesagt?")
+    assert answer.language == "en" and isinstance(answer.text, str) and answer.text
+
+
+def test_title_matching_folds_case_and_typography():
+    assert title_matches("SMC Focus – Qu’a-t-on à apprendre", "qu'a-t-on a apprendre")
+    assert title_matches("Cycle « Sciences »", 'cycle "sciences"')
+    assert not title_matches("Cercle Dircoms #5", "Dircoms #6")
+
+
+def test_langchain_retriever_returns_documents_with_links(answerer):
+    from langchain_core.runnables import RunnableLambda
+
+    from smcbot.langchain_retriever import ArchiveRetriever
+
+    retriever = ArchiveRetriever(retriever=answerer.retriever)
+    documents = retriever.invoke("What can brands learn from WeChat?")
+    assert documents and all("chinois" in d.metadata["title"] for d in documents)
+    assert documents[0].metadata["url"].startswith("https://")
+    assert retriever.invoke("What's the weather in Paris tomorrow?") == []
+    chain = retriever | RunnableLambda(lambda docs: sorted({d.metadata["date"] for d in docs}))
+    assert chain.invoke("Who is Guy Fagherazzi?") == ["2019-06-04"]

