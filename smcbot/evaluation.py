@@ -18,7 +18,12 @@ from smcbot.text import fold
 
 def title_matches(title: str, fragment: str) -> bool:
     """True if `fragment` occurs in `title`, ignoring case and typographic marks."""
-    return " ".join(fold(fragment).split()) in " ".join(fold(title).split())
+    return _comparable(fragment) in _comparable(title)
+
+
+def _comparable(text: str) -> str:
+    """Folded text with quotation marks dropped and spaces collapsed."""
+    return " ".join(fold(text).replace('"', " ").split())
 
 
 def read_questions(path: Path) -> list[dict]:
