@@ -153,7 +153,9 @@ async def with_flood_retry(send: Callable[[], Awaitable[T]]) -> T:
     raise AssertionError("unreachable")
 
 
-async def send_html(message: Message, html_text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+async def send_html(
+    message: Message, html_text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
     """Reply with one HTML message; if Telegram cannot parse it, send it as plain text."""
     try:
         await with_flood_retry(
@@ -164,10 +166,14 @@ async def send_html(message: Message, html_text: str, markup: InlineKeyboardMark
             raise
         logger.warning("Telegram refused the HTML of a reply (%s); sending it as plain text", error)
         plain = html_to_text(html_text)
-        await with_flood_retry(lambda: message.reply_text(plain, parse_mode=None, reply_markup=markup))
+        await with_flood_retry(
+            lambda: message.reply_text(plain, parse_mode=None, reply_markup=markup)
+        )
 
 
-async def send_parts(message: Message, parts: list[str], markup: InlineKeyboardMarkup | None = None) -> None:
+async def send_parts(
+    message: Message, parts: list[str], markup: InlineKeyboardMarkup | None = None
+) -> None:
     """Send a reply cut into parts, the buttons (if any) under the last one."""
     for number, part in enumerate(parts, start=1):
         await send_html(message, part, markup if number == len(parts) else None)
@@ -289,14 +295,18 @@ def compose(answerer: Answerer, question: str) -> tuple[Answer, list[list[Quote]
     return answer, quotes
 
 
-async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
+async def answer_question(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, question: str
+) -> None:
     """Check the question, answer it off the event loop, record it and reply with buttons."""
     message, state, language = update.effective_message, state_of(context), language_of(update)
     if not question.strip():
         await reply(message, text("usage", language))
         return
     if len(question) > MAX_QUESTION_CHARS:
-        await reply(message, text("too_long", language, length=len(question), limit=MAX_QUESTION_CHARS))
+        await reply(
+            message, text("too_long", language, length=len(question), limit=MAX_QUESTION_CHARS)
+        )
         return
     asker = update.effective_user.id if update.effective_user else message.chat_id
     wait = state.limiter.wait_time(asker)
@@ -356,19 +366,25 @@ async def group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     message = update.effective_message
     if not is_addressed_to_bot(message, context.bot.id, context.bot.username):
         return
-    await answer_question(update, context, without_mention(message.text or "", context.bot.username))
+    await answer_question(
+        update, context, without_mention(message.text or "", context.bot.username)
+    )
 
 
 async def recent_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/recent: the latest sessions with their links."""
     articles = state_of(context).answerer.recent(RECENT_COUNT)
-    await send_parts(update.effective_message, split_messages(recent_paragraphs(articles, language_of(update))))
+    await send_parts(
+        update.effective_message, split_messages(recent_paragraphs(articles, language_of(update)))
+    )
 
 
 async def series_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/series: each series and how many sessions it has."""
     counts = state_of(context).answerer.series_counts()
-    await send_parts(update.effective_message, split_messages(series_paragraphs(counts, language_of(update))))
+    await send_parts(
+        update.effective_message, split_messages(series_paragraphs(counts, language_of(update)))
+    )
 
 
 async def reload_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -385,7 +401,9 @@ async def reload_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await reply(message, text("reload_failed", language, error=error))
         return
     logger.info("Index reloaded: build %s", index.build_id)
-    await reply(message, text("reloaded", language, sessions=len(index.articles), build=index.build_id))
+    await reply(
+        message, text("reloaded", language, sessions=len(index.articles), build=index.build_id)
+    )
 
 
 async def feedback_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -403,7 +421,9 @@ async def feedback_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         user_id=query.from_user.id,
         rating=rating,
     )
-    await query.answer(html_to_text(text("thanks" if recorded else "feedback_gone", language_of(update))))
+    await query.answer(
+        html_to_text(text("thanks" if recorded else "feedback_gone", language_of(update)))
+    )
 
 
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -422,7 +442,9 @@ async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     try:
-        await context.bot.send_message(update.effective_chat.id, html_to_text(text("error", language_of(update))))
+        await context.bot.send_message(
+            update.effective_chat.id, html_to_text(text("error", language_of(update)))
+        )
     except TelegramError as error:
         logger.warning("Could not tell the user about the error: %s", error)
 
@@ -451,7 +473,9 @@ def require_token(settings: TelegramSettings) -> str:
     return token
 
 
-def build_application(settings: Settings, *, answerer: Answerer, store: QuestionStore) -> Application:
+def build_application(
+    settings: Settings, *, answerer: Answerer, store: QuestionStore
+) -> Application:
     """The bot application with its handlers wired, ready to poll or serve a webhook."""
     telegram = settings.telegram
     application = (
@@ -478,10 +502,16 @@ def add_handlers(application: Application) -> None:
     application.add_handler(CommandHandler("recent", recent_command, filters=new))
     application.add_handler(CommandHandler("series", series_command, filters=new))
     application.add_handler(CommandHandler("reload", reload_command, filters=new))
-    application.add_handler(MessageHandler(new & private & filters.TEXT & ~filters.COMMAND, private_text))
-    application.add_handler(MessageHandler(new & groups & filters.TEXT & ~filters.COMMAND, group_text))
+    application.add_handler(
+        MessageHandler(new & private & filters.TEXT & ~filters.COMMAND, private_text)
+    )
+    application.add_handler(
+        MessageHandler(new & groups & filters.TEXT & ~filters.COMMAND, group_text)
+    )
     application.add_handler(MessageHandler(new & private & filters.COMMAND, unknown_command))
-    application.add_handler(MessageHandler(new & private & ~filters.TEXT & ~filters.StatusUpdate.ALL, not_text))
+    application.add_handler(
+        MessageHandler(new & private & ~filters.TEXT & ~filters.StatusUpdate.ALL, not_text)
+    )
     application.add_handler(CallbackQueryHandler(feedback_button))
     application.add_error_handler(error_handler)
 
@@ -548,7 +578,10 @@ def run(settings: Settings) -> None:
     application = build_application(settings, answerer=answerer, store=store)
     try:
         if settings.telegram.webhook_url:
-            print(f"Serving the Telegram webhook on port {settings.telegram.webhook_port}", file=sys.stderr)
+            print(
+                f"Serving the Telegram webhook on port {settings.telegram.webhook_port}",
+                file=sys.stderr,
+            )
             application.run_webhook(**webhook_options(settings.telegram))
         else:
             print("Polling Telegram for updates (Ctrl-C to stop)", file=sys.stderr)

@@ -29,6 +29,11 @@ MAX_QUESTION_CHARS = 1000
 
 Paragraph = list[str]
 
+EXAMPLE = {
+    "fr": "/ask Qu'est-ce qui a été dit sur le brand safety ?",
+    "en": "/ask What was said about brand safety?",
+}
+
 TEXTS: dict[str, dict[str, str]] = {
     "help": {
         "fr": (
@@ -65,16 +70,19 @@ TEXTS: dict[str, dict[str, str]] = {
         ),
     },
     "usage": {
-        "fr": "Posez votre question après la commande, par exemple :\n/ask Qu'est-ce qui a été dit sur le brand safety ?",
-        "en": "Put your question after the command, for example:\n/ask What was said about brand safety?",
+        "fr": "Posez votre question après la commande, par exemple :\n" + EXAMPLE["fr"],
+        "en": "Put your question after the command, for example:\n" + EXAMPLE["en"],
     },
     "no_words": {
-        "fr": "Je n'ai rien trouvé à chercher dans ce message. Essayez par exemple :\n/ask Qu'est-ce qui a été dit sur le brand safety ?",
-        "en": "I found nothing to search for in that message. Try for example:\n/ask What was said about brand safety?",
+        "fr": "Je n'ai rien trouvé à chercher dans ce message. Essayez par exemple :\n"
+        + EXAMPLE["fr"],
+        "en": "I found nothing to search for in that message. Try for example:\n" + EXAMPLE["en"],
     },
     "too_long": {
-        "fr": "Votre question est trop longue ({length} caractères). Posez-la en moins de {limit} caractères.",
-        "en": "Your question is too long ({length} characters). Please ask it in fewer than {limit} characters.",
+        "fr": "Votre question est trop longue ({length} caractères). "
+        "Posez-la en moins de {limit} caractères.",
+        "en": "Your question is too long ({length} characters). "
+        "Please ask it in fewer than {limit} characters.",
     },
     "text_only": {
         "fr": "Je ne lis que les questions écrites. Envoyez-moi votre question en texte, ou /help.",
@@ -89,8 +97,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Sorry, this bot is reserved for Social Media Club members.",
     },
     "rate_limited": {
-        "fr": "Doucement 🙂 Vous avez posé beaucoup de questions en peu de temps. Réessayez dans {seconds} secondes.",
-        "en": "Easy there 🙂 You have asked a lot of questions in a short time. Try again in {seconds} seconds.",
+        "fr": "Doucement 🙂 Vous avez posé beaucoup de questions en peu de temps. "
+        "Réessayez dans {seconds} secondes.",
+        "en": "Easy there 🙂 You have asked a lot of questions in a short time. "
+        "Try again in {seconds} seconds.",
     },
     "error": {
         "fr": "Désolé, quelque chose s'est mal passé de mon côté. Réessayez dans un instant.",
@@ -99,7 +109,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "recent": {"fr": "<b>Dernières sessions</b>", "en": "<b>Latest sessions</b>"},
     "series": {"fr": "<b>Cycles de l'archive</b>", "en": "<b>Series in the archive</b>"},
     "session_count": {"fr": "{count} session(s)", "en": "{count} session(s)"},
-    "empty_archive": {"fr": "L'archive est vide pour l'instant.", "en": "The archive is empty for now."},
+    "empty_archive": {
+        "fr": "L'archive est vide pour l'instant.",
+        "en": "The archive is empty for now.",
+    },
     "reload_denied": {
         "fr": "Seuls les administrateurs du bot peuvent recharger l'index.",
         "en": "Only the bot's administrators can reload the index.",
@@ -161,7 +174,7 @@ def link(title: str, url: str) -> str:
 
 
 def session_line(article: Article, language: str, *, bullet: str = "■") -> str:
-    """"■ <title as link> — 5 July 2019"."""
+    """ "■ <title as link> — 5 July 2019"."""
     when = format_date(article.date, language)
     return f"{bullet} {link(article.title, article.url)}" + (f" — {when}" if when else "")
 
@@ -209,12 +222,19 @@ def series_paragraphs(counts: Sequence[tuple[str, int]], language: str) -> list[
     """The `/series` reply: each series and how many sessions it has."""
     if not counts:
         return [[text("empty_archive", language)]]
-    lines = [f"• {html.escape(name)} — {text('session_count', language, count=n)}" for name, n in counts]
+    lines = [
+        f"• {html.escape(name)} — {text('session_count', language, count=n)}" for name, n in counts
+    ]
     return [[text("series", language)] + lines]
 
 
 def help_text(
-    language: str, *, sessions: int, series: Sequence[str], years: tuple[int, int] | None, username: str
+    language: str,
+    *,
+    sessions: int,
+    series: Sequence[str],
+    years: tuple[int, int] | None,
+    username: str,
 ) -> str:
     """The `/start` and `/help` reply: what the bot knows, with examples."""
     span = ""

@@ -42,7 +42,15 @@ TELEGRAM_TAGS = {
     "blockquote", "tg-spoiler", "span", "tg-emoji",
 }  # fmt: skip
 # Values of these fields are plain strings even when they look like JSON ("123").
-STRING_FIELDS = {"text", "parse_mode", "callback_query_id", "url", "secret_token", "action", "caption"}
+STRING_FIELDS = {
+    "text",
+    "parse_mode",
+    "callback_query_id",
+    "url",
+    "secret_token",
+    "action",
+    "caption",
+}
 
 
 @dataclass
@@ -67,7 +75,7 @@ class _Links(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag not in TELEGRAM_TAGS:
-            self.problems.append(f"unsupported start tag \"{tag}\"")
+            self.problems.append(f'unsupported start tag "{tag}"')
         if tag == "a":
             href = dict(attrs).get("href")
             if not href:
@@ -78,7 +86,7 @@ class _Links(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         if not self.stack or self.stack[-1] != tag:
-            self.problems.append(f"can't find end tag corresponding to start tag \"{tag}\"")
+            self.problems.append(f'can\'t find end tag corresponding to start tag "{tag}"')
             return
         self.stack.pop()
         if tag == "a" and self._link_text is not None:
@@ -103,7 +111,7 @@ def check_telegram_html(message: str) -> tuple[list[str], list[tuple[str, str]]]
     parser.feed(message)
     parser.close()
     problems += parser.problems
-    problems += [f"unclosed tag \"{tag}\"" for tag in parser.stack]
+    problems += [f'unclosed tag "{tag}"' for tag in parser.stack]
     return problems, parser.links
 
 
@@ -225,7 +233,9 @@ class FakeBotApi:
             self._cond.notify_all()
         return update_id
 
-    def fail_next(self, method: str, status: int, description: str, *, retry_after: int | None = None) -> None:
+    def fail_next(
+        self, method: str, status: int, description: str, *, retry_after: int | None = None
+    ) -> None:
         """Make the next call to `method` fail with this status (and retry_after, for 429)."""
         body: dict = {"ok": False, "error_code": status, "description": description}
         if retry_after is not None:
@@ -254,7 +264,9 @@ class FakeBotApi:
             if result:
                 return result
             await asyncio.sleep(0.02)
-        raise AssertionError(f"timed out waiting for {what}; calls: {[c.method for c in self.calls]}")
+        raise AssertionError(
+            f"timed out waiting for {what}; calls: {[c.method for c in self.calls]}"
+        )
 
     async def wait_sent(self, chat_id: int, count: int = 1, timeout: float = 30.0) -> list[Call]:
         """Wait until `count` messages have been sent to a chat; returns them."""
@@ -280,7 +292,11 @@ class FakeBotApi:
         answer = getattr(self, f"_api_{method}", None)
         if answer is None:
             call.status = 404
-            return 404, {"ok": False, "error_code": 404, "description": "Not Found: method not found"}
+            return 404, {
+                "ok": False,
+                "error_code": 404,
+                "description": "Not Found: method not found",
+            }
         call.status, result = answer(params)
         if call.status != 200:
             return call.status, {"ok": False, "error_code": call.status, "description": result}
@@ -325,7 +341,13 @@ class FakeBotApi:
             message_id = self._message_id
         chat_id = params["chat_id"]
         chat = {"id": chat_id, "type": self.chat_types.get(chat_id, "private")}
-        return 200, {"message_id": message_id, "date": int(time.time()), "chat": chat, "from": BOT_USER, "text": text}
+        return 200, {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": chat,
+            "from": BOT_USER,
+            "text": text,
+        }
 
     def _api_editMessageText(self, params: dict) -> tuple[int, object]:
         problem = self._text_problem(str(params.get("text", "")), params.get("parse_mode"))
