@@ -11,11 +11,12 @@ from smcbot.errors import QuestionError
 from smcbot.evaluation import evaluate_file, title_matches
 from smcbot.retrieval import SearchFilters
 
-DEV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev.jsonl"
 HERE = Path(__file__).resolve().parent / "data"
+SHARED_DEV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev.jsonl"
+# The shared file when the checkout sits beside it, else the copy kept with the tests.
+DEV = SHARED_DEV if SHARED_DEV.exists() else HERE / "dev.jsonl"
 
 
-@pytest.mark.skipif(not DEV.exists(), reason="the shared dev questions are not beside this checkout")
 def test_dev_questions_rank_the_expected_session_first(answerer):
     metrics = evaluate_file(DEV, answerer)["metrics"]
     assert metrics["hit@1"] == 1.0
