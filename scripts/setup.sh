@@ -26,13 +26,13 @@ if [[ -f $stamp && $(cat "$stamp") == "$want"* ]]; then
   exit 0
 fi
 echo "Installing smcbot and its dependencies into .venv (a few minutes the first time)" >&2
-.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install -qq --upgrade pip
 # The CPU build of torch first: a bare install of sentence-transformers would pull
 # a multi-GB CUDA build. On these machines this wheel lies on disk; elsewhere the
 # PyTorch CPU index serves it.
 if ! .venv/bin/python -c 'import torch' 2>/dev/null; then
-  .venv/bin/python -m pip install --quiet "torch==2.13.0" ||
-    .venv/bin/python -m pip install --quiet "torch==2.13.0" --index-url https://download.pytorch.org/whl/cpu
+  .venv/bin/python -m pip install -qq "torch==2.13.0" ||
+    .venv/bin/python -m pip install -qq "torch==2.13.0" --index-url https://download.pytorch.org/whl/cpu
 fi
-.venv/bin/python -m pip install --quiet -e ".$extras"
+.venv/bin/python -m pip install -qq -e ".$extras"
 echo "$want" > "$stamp"
