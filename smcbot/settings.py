@@ -94,7 +94,7 @@ class SlackSettings(BaseModel):
     signing_secret: SecretStr | None = None
     app_token: SecretStr | None = None
     api_url: str = "https://slack.com/api/"
-    port: int = Field(3000, ge=1, le=65535)
+    port: int = Field(3000, ge=0, le=65535, description="HTTP mode port; 0 picks a free one.")
     host: str = Field("0.0.0.0", description="Address the HTTP server listens on (HTTP mode).")
 
 

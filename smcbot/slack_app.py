@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import re
 import socketserver
+import sys
 import threading
 import time
 from collections import OrderedDict
@@ -52,12 +53,13 @@ REACTION = "eyes"
 
 TEXTS = {
     "usage": {
-        "en": "Ask me about the Social Media Club's past sessions: mention me with a question, "
-        "send it to me directly, or use `/smc <question>`. For example: "
-        "_What was said about brand safety?_",
+        "en": "Ask me about the Social Media Club's past sessions: mention me with your question, "
+        "send it to me directly, or type `/smc` followed by it. "
+        "For example: `/smc What was said about brand safety?`",
         "fr": "Posez-moi une question sur les sessions passées du Social Media Club : "
-        "mentionnez-moi avec la question, écrivez-moi directement, ou utilisez `/smc <question>`. "
-        "Par exemple : _Qu'est-ce qui a été dit sur le brand safety ?_",
+        "mentionnez-moi avec votre question, écrivez-moi directement, "
+        "ou tapez `/smc` suivi de la question. "
+        "Par exemple : `/smc Qu'est-ce qui a été dit sur le brand safety ?`",
     },
     "too_long": {
         "en": "That message is {n:,} characters long: please ask in a sentence or two "
@@ -67,7 +69,8 @@ TEXTS = {
     },
     "failed": {
         "en": "Sorry, something went wrong while answering. Please try again in a moment.",
-        "fr": "Désolé, quelque chose s'est mal passé pendant la réponse. Réessayez dans un instant.",
+        "fr": "Désolé, quelque chose s'est mal passé pendant la réponse. "
+        "Réessayez dans un instant.",
     },
     "useful": {"en": "👍 Useful", "fr": "👍 Utile"},
     "not_useful": {"en": "👎 Not useful", "fr": "👎 Pas utile"},
@@ -151,7 +154,10 @@ def section(mrkdwn: str) -> dict:
 
 def context(*parts: str) -> dict:
     """A context block: small grey lines under a section."""
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(p, SECTION_LIMIT)} for p in parts]}
+    return {
+        "type": "context",
+        "elements": [{"type": "mrkdwn", "text": clip(p, SECTION_LIMIT)} for p in parts],
+    }
 
 
 def quote_line(quote: Quote) -> str:
@@ -194,24 +200,35 @@ def answer_blocks(answer: Answer, quotes: list[list[Quote]]) -> list[dict]:
 
 def button(text: str, action_id: str, value: str, *, style: str | None = None) -> dict:
     """A Block Kit button."""
-    element = {"type": "button", "text": {"type": "plain_text", "text": text, "emoji": True},
-               "action_id": action_id, "value": value}
+    element = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": text, "emoji": True},
+        "action_id": action_id,
+        "value": value,
+    }
     if style:
         element["style"] = style
     return element
 
 
-def actions_block(question: str, language: str, *, question_id: int | None, share: bool) -> dict | None:
+def actions_block(
+    question: str, language: str, *, question_id: int | None, share: bool
+) -> dict | None:
     """Feedback buttons (when the question was recorded) and the share button (private replies)."""
     elements = []
     if question_id:
         value = f"{question_id} {language}"
-        elements += [button(TEXTS["useful"][language], "feedback_up", value),
-                     button(TEXTS["not_useful"][language], "feedback_down", value)]
+        elements += [
+            button(TEXTS["useful"][language], "feedback_up", value),
+            button(TEXTS["not_useful"][language], "feedback_down", value),
+        ]
     if share:
         # The question travels in the button: a private reply cannot be read back later.
-        elements.append(button(TEXTS["share"][language], "share", f"{question_id or 0} {question}", style="primary"))
-    return {"type": "actions", "block_id": "answer_actions", "elements": elements} if elements else None
+        value = f"{question_id or 0} {question}"
+        elements.append(button(TEXTS["share"][language], "share", value, style="primary"))
+    if not elements:
+        return None
+    return {"type": "actions", "block_id": "answer_actions", "elements": elements}
 
 
 def fit_blocks(blocks: list[dict], tail: list[dict]) -> list[dict]:
@@ -304,7 +321,9 @@ class RecentKeys:
     def _forget_old(self) -> None:
         """Drop expired keys (the oldest come first) and any past the limit."""
         now = time.monotonic()
-        while self._expiry and (len(self._expiry) > self.limit or next(iter(self._expiry.values())) < now):
+        while self._expiry and (
+            len(self._expiry) > self.limit or next(iter(self._expiry.values())) < now
+        ):
             self._expiry.popitem(last=False)
 
 
@@ -320,7 +339,9 @@ class SlackBot:
         # The answerer is CPU-bound and not documented as thread-safe: one at a time.
         self._answering = threading.Lock()
 
-    def reply_for(self, question: str, *, user: str, chat: str, share: bool = False, heading: str = "") -> dict:
+    def reply_for(
+        self, question: str, *, user: str, chat: str, share: bool = False, heading: str = ""
+    ) -> dict:
         """Answer a question and render the reply; an unsearchable question gets usage help."""
         started = time.perf_counter()
         try:
@@ -343,7 +364,9 @@ class SlackBot:
             log.exception("could not record a Slack question")
             return None
 
-    def answer_message(self, client: WebClient, event: dict, *, question: str, thread_ts: str | None) -> None:
+    def answer_message(
+        self, client: WebClient, event: dict, *, question: str, thread_ts: str | None
+    ) -> None:
         """Answer a message where it was asked, with 👀 on it meanwhile; never silent."""
         if not self.messages.claim(message_key(event)):
             return
@@ -355,8 +378,13 @@ class SlackBot:
         self._react(client.reactions_add, channel, ts)
         try:
             reply = self.reply_for(question, user=event["user"], chat=channel)
-            client.chat_postMessage(channel=channel, thread_ts=thread_ts, unfurl_links=False,
-                                    unfurl_media=False, **reply)
+            client.chat_postMessage(
+                channel=channel,
+                thread_ts=thread_ts,
+                unfurl_links=False,
+                unfurl_media=False,
+                **reply,
+            )
             self.threads.claim((channel, thread_ts or ts))
         except Exception:
             log.exception("could not answer a Slack message in %s", channel)
@@ -368,9 +396,15 @@ class SlackBot:
     def is_follow_up(self, event: dict) -> bool:
         """A reply in a thread the bot has answered in."""
         thread_ts = event.get("thread_ts")
-        return bool(thread_ts) and thread_ts != event.get("ts") and (event.get("channel"), thread_ts) in self.threads
+        return (
+            bool(thread_ts)
+            and thread_ts != event.get("ts")
+            and (event.get("channel"), thread_ts) in self.threads
+        )
 
-    def answer_command(self, respond: Callable[..., Any], question: str, *, user: str, chat: str) -> None:
+    def answer_command(
+        self, respond: Callable[..., Any], question: str, *, user: str, chat: str
+    ) -> None:
         """Answer `/smc` privately through its response_url, with a share button."""
         heading = TEXTS["question"][answer_language(question)].format(q=escape(question))
         try:
@@ -378,26 +412,40 @@ class SlackBot:
             self._respond(respond, response_type="ephemeral", **reply)
         except Exception:
             log.exception("could not answer a Slack /smc command")
-            self._respond(respond, response_type="ephemeral", text=TEXTS["failed"][answer_language(question)])
+            self._respond(
+                respond, response_type="ephemeral", text=TEXTS["failed"][answer_language(question)]
+            )
 
-    def share(self, client: WebClient, respond: Callable[..., Any], *, value: str, user: str, channel: str) -> None:
+    def share(
+        self, client: WebClient, respond: Callable[..., Any], *, value: str, user: str, channel: str
+    ) -> None:
         """Post a privately answered question in the channel, for everyone."""
         question_id, _, question = value.partition(" ")
         language = answer_language(question)
         heading = TEXTS["asked"][language].format(who=f"<@{user}>", q=escape(question))
         try:
             reply = self.reply_for_shared(question, int(question_id or 0), heading=heading)
-            client.chat_postMessage(channel=channel, unfurl_links=False, unfurl_media=False, **reply)
+            client.chat_postMessage(
+                channel=channel, unfurl_links=False, unfurl_media=False, **reply
+            )
         except SlackApiError as error:
             log.warning("could not share an answer in %s: %s", channel, error.response.get("error"))
             cannot = error.response.get("error") in ("not_in_channel", "channel_not_found")
-            self._respond(respond, response_type="ephemeral", replace_original=False,
-                          text=TEXTS["not_in_channel" if cannot else "failed"][language])
+            self._respond(
+                respond,
+                response_type="ephemeral",
+                replace_original=False,
+                text=TEXTS["not_in_channel" if cannot else "failed"][language],
+            )
             return
         except Exception:
             log.exception("could not share an answer in %s", channel)
-            self._respond(respond, response_type="ephemeral", replace_original=False,
-                          text=TEXTS["failed"][language])
+            self._respond(
+                respond,
+                response_type="ephemeral",
+                replace_original=False,
+                text=TEXTS["failed"][language],
+            )
             return
         self._respond(respond, delete_original=True)  # the private copy has done its job
 
@@ -408,7 +456,9 @@ class SlackBot:
         quotes = [self.answerer.quotes(session, answer.terms) for session in answer.sessions]
         return render_answer(answer, quotes, question_id=question_id or None, heading=heading)
 
-    def record_feedback(self, respond: Callable[..., Any], *, value: str, rating: int, user: str) -> None:
+    def record_feedback(
+        self, respond: Callable[..., Any], *, value: str, rating: int, user: str
+    ) -> None:
         """Record 👍/👎 and thank the member privately."""
         question_id, _, language = value.partition(" ")
         language = language if language in ("en", "fr") else "en"
@@ -420,7 +470,9 @@ class SlackBot:
         except Exception:
             log.exception("could not record Slack feedback")
             reply = "failed"
-        self._respond(respond, response_type="ephemeral", replace_original=False, text=TEXTS[reply][language])
+        self._respond(
+            respond, response_type="ephemeral", replace_original=False, text=TEXTS[reply][language]
+        )
 
     @staticmethod
     def _react(method: Callable[..., Any], channel: str, ts: str) -> None:
@@ -428,7 +480,9 @@ class SlackBot:
         try:
             method(channel=channel, timestamp=ts, name=REACTION)
         except Exception as error:
-            reason = error.response.get("error") if isinstance(error, SlackApiError) else repr(error)
+            reason = (
+                error.response.get("error") if isinstance(error, SlackApiError) else repr(error)
+            )
             log.warning("could not change the %s reaction in %s: %s", REACTION, channel, reason)
 
     @staticmethod
@@ -445,7 +499,9 @@ class SlackBot:
         try:
             response = respond(**message)
             if response.status_code != 200:
-                log.error("response_url refused a reply: %s %s", response.status_code, response.body)
+                log.error(
+                    "response_url refused a reply: %s %s", response.status_code, response.body
+                )
         except Exception:
             log.exception("could not post to a response_url")
 
@@ -458,12 +514,11 @@ def build_app(settings: Settings, *, answerer: Answerer, store: QuestionStore) -
     """The bolt app with its listeners, talking to the Web API at `settings.slack.api_url`.
 
     Raises:
-        SettingsError: the bot token is missing.
+        SettingsError: a token or the signing secret is missing.
         SmcbotError: Slack refused the bot token.
     """
     slack = settings.slack
-    if slack.bot_token is None:
-        raise SettingsError("setting SMCBOT_SLACK__BOT_TOKEN is needed to run the Slack app")
+    check_settings(settings)
     client = WebClient(token=slack.bot_token.get_secret_value(), base_url=slack.api_url)
     secret = slack.signing_secret.get_secret_value() if slack.signing_secret else ""
     try:
@@ -493,7 +548,9 @@ def register_listeners(app: App, bot: SlackBot) -> None:
         """A mention in a channel: answer in the message's thread."""
         if from_a_person(event):
             question = plain_question(event.get("text", ""), context.bot_user_id)
-            bot.answer_message(client, event, question=question, thread_ts=event.get("thread_ts") or event["ts"])
+            bot.answer_message(
+                client, event, question=question, thread_ts=event.get("thread_ts") or event["ts"]
+            )
 
     @app.event("message")
     def on_message(event: dict, client: WebClient, context) -> None:
@@ -503,7 +560,8 @@ def register_listeners(app: App, bot: SlackBot) -> None:
         question = plain_question(event.get("text", ""), context.bot_user_id)
         if event.get("channel_type") == "im":
             bot.answer_message(client, event, question=question, thread_ts=event.get("thread_ts"))
-        elif bot.is_follow_up(event) and words(question):  # "+1" or an emoji is chat, not a question
+        # In a thread, "+1" or an emoji is chat between members, not a question.
+        elif bot.is_follow_up(event) and words(question):
             bot.answer_message(client, event, question=question, thread_ts=event["thread_ts"])
 
     @app.command("/smc")
@@ -521,7 +579,13 @@ def register_listeners(app: App, bot: SlackBot) -> None:
     def on_share(ack, body: dict, action: dict, client: WebClient, respond) -> None:
         """The share button of a private answer: post it in the channel."""
         ack()
-        bot.share(client, respond, value=action["value"], user=body["user"]["id"], channel=body["channel"]["id"])
+        bot.share(
+            client,
+            respond,
+            value=action["value"],
+            user=body["user"]["id"],
+            channel=body["channel"]["id"],
+        )
 
     @app.action(re.compile(r"^feedback_(up|down)$"))
     def on_feedback(ack, body: dict, action: dict, respond) -> None:
@@ -558,8 +622,26 @@ class QuietRequestHandler(WSGIRequestHandler):
 def make_server(app: App, *, host: str, port: int) -> ThreadingWSGIServer:
     """An HTTP server for `POST /slack/events`; port 0 picks a free port (`server.server_port`)."""
     handler = SlackRequestHandler(app, path=EVENTS_PATH)
-    return make_wsgi_server(host, port, handler, server_class=ThreadingWSGIServer,
-                            handler_class=QuietRequestHandler)
+    return make_wsgi_server(
+        host, port, handler, server_class=ThreadingWSGIServer, handler_class=QuietRequestHandler
+    )
+
+
+def check_settings(settings: Settings) -> None:
+    """Fail early, with the setting's name, when a token or the secret is missing.
+
+    Raises:
+        SettingsError: the bot token is missing, or the signing secret in HTTP mode.
+    """
+    slack = settings.slack
+    if slack.bot_token is None:
+        raise SettingsError("setting SMCBOT_SLACK__BOT_TOKEN is needed to run the Slack app")
+    # Socket Mode requests come over a socket the app opened itself: nothing to sign.
+    if slack.app_token is None and slack.signing_secret is None:
+        raise SettingsError(
+            "setting SMCBOT_SLACK__SIGNING_SECRET is needed in HTTP mode "
+            "(or set SMCBOT_SLACK__APP_TOKEN for Socket Mode)"
+        )
 
 
 def run(settings: Settings) -> None:
@@ -567,11 +649,10 @@ def run(settings: Settings) -> None:
 
     Raises:
         SettingsError: a token or the signing secret is missing.
+        SmcbotError: no usable index, or Slack refused the bot token.
     """
+    check_settings(settings)  # before the slow model load
     slack = settings.slack
-    if slack.app_token is None and slack.signing_secret is None:
-        raise SettingsError("setting SMCBOT_SLACK__SIGNING_SECRET is needed in HTTP mode "
-                            "(or set SMCBOT_SLACK__APP_TOKEN for Socket Mode)")
     logging.getLogger("httpx").setLevel(logging.WARNING)
     from smcbot.services import make_answerer, open_store
 
@@ -582,7 +663,7 @@ def run(settings: Settings) -> None:
         if slack.app_token is not None:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-            log.warning("Slack app running in Socket Mode")
+            print("Slack app connecting in Socket Mode", file=sys.stderr)
             SocketModeHandler(app, app_token=slack.app_token.get_secret_value()).start()
         else:
             serve(app, host=slack.host, port=slack.port)
@@ -593,7 +674,9 @@ def run(settings: Settings) -> None:
 def serve(app: App, *, host: str, port: int) -> None:
     """Serve the app over HTTP until interrupted."""
     server = make_server(app, host=host, port=port)
-    log.warning("Slack app listening on http://%s:%s%s", host, server.server_port, EVENTS_PATH)
+    print(
+        f"Slack app listening on http://{host}:{server.server_port}{EVENTS_PATH}", file=sys.stderr
+    )
     try:
         server.serve_forever()
     finally:

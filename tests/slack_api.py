@@ -69,7 +69,9 @@ class SlackApiStandIn:
         """A response_url Slack would put in a command or action payload."""
         return f"{self.base}/response/{name}"
 
-    def fail_next(self, method: str, *, error: str = "fatal_error", status: int = 500, times: int = 1) -> None:
+    def fail_next(
+        self, method: str, *, error: str = "fatal_error", status: int = 500, times: int = 1
+    ) -> None:
         """Make the next `times` calls of `method` fail with `error`."""
         with self._changed:
             self._failures.setdefault(method, []).extend([(status, error)] * times)
@@ -87,7 +89,9 @@ class SlackApiStandIn:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     seen = [(c.method, c.params) for c in self._calls]
-                    raise AssertionError(f"expected {count} {method} call(s), got {len(found)}: {seen}")
+                    raise AssertionError(
+                        f"expected {count} {method} call(s), got {len(found)}: {seen}"
+                    )
                 self._changed.wait(left)
             return found
 
@@ -111,12 +115,25 @@ class SlackApiStandIn:
     def _result(self, call: Call) -> dict:
         """The successful answer of a Web API method."""
         if call.method == "auth.test":
-            return {"ok": True, "url": "https://smc.slack.com/", "team": "SMC", "user": "smcbot",
-                    "team_id": TEAM_ID, "user_id": BOT_USER_ID, "bot_id": BOT_ID, "is_enterprise_install": False}
+            return {
+                "ok": True,
+                "url": "https://smc.slack.com/",
+                "team": "SMC",
+                "user": "smcbot",
+                "team_id": TEAM_ID,
+                "user_id": BOT_USER_ID,
+                "bot_id": BOT_ID,
+                "is_enterprise_install": False,
+            }
         if call.method == "chat.postMessage":
             ts = f"{int(time.time())}.{next(self._ts):06d}"
-            message = {"type": "message", "user": BOT_USER_ID, "bot_id": BOT_ID, "ts": ts,
-                       "text": call.params.get("text", "")}
+            message = {
+                "type": "message",
+                "user": BOT_USER_ID,
+                "bot_id": BOT_ID,
+                "ts": ts,
+                "text": call.params.get("text", ""),
+            }
             return {"ok": True, "channel": call.params.get("channel"), "ts": ts, "message": message}
         if call.method == "chat.postEphemeral":
             return {"ok": True, "message_ts": f"{int(time.time())}.{next(self._ts):06d}"}
@@ -133,11 +150,18 @@ class SlackApiStandIn:
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 headers = {k.lower(): v for k, v in self.headers.items()}
-                call = Call(_method_of(self.path), _params(body, headers.get("content-type", "")), headers, self.path)
+                call = Call(
+                    _method_of(self.path),
+                    _params(body, headers.get("content-type", "")),
+                    headers,
+                    self.path,
+                )
                 status, answer = stand_in._record(call)
                 data = json.dumps(answer).encode() if answer else b"ok"
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8" if answer else "text/plain")
+                self.send_header(
+                    "Content-Type", "application/json; charset=utf-8" if answer else "text/plain"
+                )
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)

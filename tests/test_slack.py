@@ -1,0 +1,598 @@
+"""The Slack app end to end: the real bolt app served over HTTP on 127.0.0.1, sent
+requests signed with the real Slack scheme, talking to a stand-in Web API server,
+answering from the real index of the bundled archive."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import urlencode
+
+import httpx
+import pytest
+from slack_sdk.signature import SignatureVerifier
+
+from smcbot.answering import Answerer, Quote
+from smcbot.index import load_index
+from smcbot.models import Answer, Article, Chunk, Passage, SessionQuotes
+from smcbot.settings import RetrievalSettings, load_settings
+from smcbot.slack_app import (
+    BLOCK_LIMIT,
+    SECTION_LIMIT,
+    build_app,
+    clip,
+    escape,
+    make_server,
+    plain_question,
+    quote_line,
+    render_answer,
+)
+from smcbot.store import QuestionStore
+
+from .conftest import HashingEmbedder
+from .slack_api import BOT_ID, BOT_USER_ID, RESPONSE_URL, TEAM_ID, SlackApiStandIn
+
+SECRET = "test-signing-secret"
+TOKEN = "xoxb-test-token"
+AI_SESSION = "L’IA va-t-elle envahir les réseaux sociaux"
+QUESTION = "What was said about brand safety?"
+
+
+# ---------------------------------------------------------------------------
+# The app under test, and Slack's side of the conversation.
+
+
+@dataclass
+class SlackSide:
+    """Plays Slack towards the app: signs and sends events, commands and clicks."""
+
+    url: str
+    api: SlackApiStandIn
+    store: QuestionStore
+
+    def post(
+        self,
+        body: str,
+        content_type: str,
+        *,
+        secret: str = SECRET,
+        timestamp: int | None = None,
+        headers: dict | None = None,
+    ) -> httpx.Response:
+        """POST a body to /slack/events, signed the way Slack signs it (v0, HMAC-SHA256)."""
+        timestamp = int(time.time()) if timestamp is None else timestamp
+        signature = SignatureVerifier(secret).generate_signature(
+            timestamp=str(timestamp), body=body
+        )
+        sent = {
+            "Content-Type": content_type,
+            "X-Slack-Request-Timestamp": str(timestamp),
+            "X-Slack-Signature": signature,
+            **(headers or {}),
+        }
+        return httpx.post(self.url, content=body.encode(), headers=sent, timeout=10)
+
+    def event(
+        self, event: dict, *, event_id: str, headers: dict | None = None, **kwargs
+    ) -> httpx.Response:
+        """Deliver an Events API event."""
+        body = {
+            "token": "legacy-verification-token",
+            "team_id": TEAM_ID,
+            "api_app_id": "A1",
+            "event": event,
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": int(time.time()),
+            "authorizations": [{"team_id": TEAM_ID, "user_id": BOT_USER_ID, "is_bot": True}],
+        }
+        return self.post(json.dumps(body), "application/json", headers=headers, **kwargs)
+
+    def command(
+        self, text: str, *, response_url: str, channel: str = "C1", user: str = "U1"
+    ) -> httpx.Response:
+        """Send `/smc <text>` as a slash command form."""
+        form = {
+            "token": "legacy",
+            "team_id": TEAM_ID,
+            "team_domain": "smc",
+            "channel_id": channel,
+            "channel_name": "general",
+            "user_id": user,
+            "user_name": "member",
+            "command": "/smc",
+            "text": text,
+            "api_app_id": "A1",
+            "response_url": response_url,
+            "trigger_id": "1.2.3",
+        }
+        return self.post(urlencode(form), "application/x-www-form-urlencoded")
+
+    def click(
+        self,
+        action_id: str,
+        value: str,
+        *,
+        response_url: str,
+        channel: str = "C1",
+        user: str = "U1",
+    ) -> httpx.Response:
+        """Click a button of a message (a block_actions interaction)."""
+        payload = {
+            "type": "block_actions",
+            "user": {"id": user, "team_id": TEAM_ID},
+            "team": {"id": TEAM_ID},
+            "api_app_id": "A1",
+            "trigger_id": "1.2.3",
+            "channel": {"id": channel, "name": "general"},
+            "container": {"type": "message", "channel_id": channel, "is_ephemeral": True},
+            "response_url": response_url,
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": action_id,
+                    "block_id": "answer_actions",
+                    "value": value,
+                    "action_ts": str(time.time()),
+                }
+            ],
+        }
+        return self.post(
+            urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
+        )
+
+
+@contextmanager
+def serving(answerer, api: SlackApiStandIn, store: QuestionStore) -> Iterator[SlackSide]:
+    """The real app on 127.0.0.1, port 0, pointed at the stand-in Web API."""
+    settings = load_settings(
+        slack={"bot_token": TOKEN, "signing_secret": SECRET, "api_url": api.api_url}
+    )
+    server = make_server(
+        build_app(settings, answerer=answerer, store=store), host="127.0.0.1", port=0
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield SlackSide(f"http://127.0.0.1:{server.server_port}/slack/events", api, store)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def api() -> Iterator[SlackApiStandIn]:
+    with SlackApiStandIn(token=TOKEN) as stand_in:
+        yield stand_in
+
+
+@pytest.fixture
+def store(tmp_path) -> Iterator[QuestionStore]:
+    question_store = QuestionStore(tmp_path / "store.sqlite3", hash_key="test-key")
+    yield question_store
+    question_store.close()
+
+
+@pytest.fixture
+def slack(answerer, api, store) -> Iterator[SlackSide]:
+    with serving(answerer, api, store) as side:
+        yield side
+
+
+def mention(
+    text: str, *, ts: str, channel: str = "C1", user: str = "U1", thread_ts: str | None = None
+) -> dict:
+    """An app_mention event as Slack sends it (the bot's mention written `<@UBOT>`)."""
+    event = {
+        "type": "app_mention",
+        "user": user,
+        "text": f"<@{BOT_USER_ID}> {text}",
+        "ts": ts,
+        "channel": channel,
+        "event_ts": ts,
+        "client_msg_id": f"msg-{ts}",
+    }
+    return event | ({"thread_ts": thread_ts} if thread_ts else {})
+
+
+def message(
+    text: str,
+    *,
+    ts: str,
+    channel: str,
+    channel_type: str,
+    user: str = "U1",
+    thread_ts: str | None = None,
+    **extra,
+) -> dict:
+    """A message event (message.channels / message.im)."""
+    event = {
+        "type": "message",
+        "user": user,
+        "text": text,
+        "ts": ts,
+        "channel": channel,
+        "channel_type": channel_type,
+        "event_ts": ts,
+        "client_msg_id": f"msg-{ts}",
+    }
+    return event | ({"thread_ts": thread_ts} if thread_ts else {}) | extra
+
+
+def payload_text(params: dict) -> str:
+    """Everything a message would show, one line per text: its fallback text and its blocks'
+    texts (button values are data, never shown)."""
+
+    def texts(node) -> list[str]:
+        if isinstance(node, dict):
+            found = [node["text"]] if isinstance(node.get("text"), str) else []
+            return found + [
+                t for key, value in node.items() if key != "value" for t in texts(value)
+            ]
+        if isinstance(node, list):
+            return [t for item in node for t in texts(item)]
+        return []
+
+    return "\n".join(texts({"text": params.get("text"), "blocks": params.get("blocks") or []}))
+
+
+def buttons(params: dict) -> dict:
+    """The message's buttons by action_id."""
+    return {
+        e["action_id"]: e
+        for b in params.get("blocks") or []
+        if b["type"] == "actions"
+        for e in b["elements"]
+    }
+
+
+def settle() -> None:
+    """Give background listeners a moment, before asserting something did not happen."""
+    time.sleep(0.5)
+
+
+# ---------------------------------------------------------------------------
+# Conversations.
+
+
+def test_a_mention_is_answered_in_its_thread_with_links(slack):
+    response = slack.event(mention(QUESTION, ts="100.000100"), event_id="Ev1")
+    assert response.status_code == 200
+
+    [reply] = slack.api.wait_for("chat.postMessage")
+    params = reply.params
+    assert params["channel"] == "C1" and params["thread_ts"] == "100.000100"
+    assert AI_SESSION in payload_text(params)
+    assert "<https://socialmediaclub.fr/" in payload_text(params)  # a <url|title> link
+    assert params["text"].startswith("Here is what was said")  # the notification fallback
+    assert {"feedback_up", "feedback_down"} <= set(buttons(params))
+    # 👀 while working, removed once the answer is posted.
+    [added] = slack.api.wait_for("reactions.add")
+    [removed] = slack.api.wait_for("reactions.remove")
+    assert (
+        added.params.items() >= {"channel": "C1", "timestamp": "100.000100", "name": "eyes"}.items()
+    )
+    assert removed.params == added.params
+    assert added.at < reply.at <= removed.at
+
+
+def test_a_redelivered_event_is_answered_once(slack):
+    event = mention(QUESTION, ts="200.000100")
+    slack.event(event, event_id="Ev2")
+    retry = slack.event(
+        event,
+        event_id="Ev2",
+        headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"},
+    )
+    assert retry.status_code == 200  # acknowledged, so Slack stops retrying
+
+    slack.api.wait_for("reactions.remove")
+    settle()
+    assert len(slack.api.calls("chat.postMessage")) == 1
+    assert len(slack.api.calls("reactions.add")) == 1
+
+
+@pytest.mark.parametrize(
+    "how",
+    [{"secret": "not-the-signing-secret"}, {"timestamp": int(time.time()) - 600}],
+    ids=["bad-signature", "stale-timestamp"],
+)
+def test_a_request_with_a_bad_or_stale_signature_is_refused(slack, how):
+    response = slack.event(mention(QUESTION, ts="300.000100"), event_id="Ev3", **how)
+    assert response.status_code == 401
+    unsigned = httpx.post(slack.url, content=b"{}", headers={"Content-Type": "application/json"})
+    assert unsigned.status_code == 401
+    settle()
+    assert slack.api.calls("chat.postMessage") == []
+
+
+def test_the_slash_command_is_acknowledged_at_once_and_answered_privately(slack):
+    started = time.monotonic()
+    response = slack.command(QUESTION, response_url=slack.api.response_url("cmd1"))
+    assert response.status_code == 200 and time.monotonic() - started < 3.0
+
+    [private] = slack.api.wait_for(RESPONSE_URL)
+    assert private.path == "/response/cmd1"
+    assert private.params["response_type"] == "ephemeral"
+    assert AI_SESSION in payload_text(private.params) and "<https://" in payload_text(
+        private.params
+    )
+    share = buttons(private.params)["share"]
+
+    # Sharing posts the answer in the channel for everyone, and removes the private copy.
+    slack.click("share", share["value"], response_url=slack.api.response_url("share1"))
+    [shared] = slack.api.wait_for("chat.postMessage")
+    assert shared.params["channel"] == "C1" and "thread_ts" not in shared.params
+    assert AI_SESSION in payload_text(shared.params)
+    assert "<@U1> asked" in payload_text(shared.params)
+    deleted = slack.api.wait_for(RESPONSE_URL, 2)[1]
+    assert deleted.path == "/response/share1" and deleted.params.get("delete_original") is True
+
+
+def test_a_follow_up_in_an_answered_thread_needs_no_mention(slack):
+    slack.event(mention(QUESTION, ts="400.000100"), event_id="Ev4")
+    slack.api.wait_for("chat.postMessage")
+
+    follow_up = message(
+        "Qu'est-ce qui a été dit sur le brand safety ?",
+        ts="400.000200",
+        channel="C1",
+        channel_type="channel",
+        thread_ts="400.000100",
+    )
+    slack.event(follow_up, event_id="Ev5")
+    second = slack.api.wait_for("chat.postMessage", 2)[1]
+    assert second.params["thread_ts"] == "400.000100"
+    assert second.params["text"].startswith("Voici")  # answered in the asker's language
+
+    # A mention inside the thread arrives twice (app_mention and message): one answer.
+    slack.event(
+        mention("and about influencers?", ts="400.000300", thread_ts="400.000100"), event_id="Ev6"
+    )
+    slack.event(
+        message(
+            f"<@{BOT_USER_ID}> and about influencers?",
+            ts="400.000300",
+            channel="C1",
+            channel_type="channel",
+            thread_ts="400.000100",
+        ),
+        event_id="Ev7",
+    )
+    # A reply in a thread the bot never answered is none of its business.
+    slack.event(
+        message(
+            QUESTION, ts="500.000200", channel="C1", channel_type="channel", thread_ts="500.000100"
+        ),
+        event_id="Ev8",
+    )
+    slack.api.wait_for("chat.postMessage", 3)
+    settle()
+    assert len(slack.api.calls("chat.postMessage")) == 3
+
+
+def test_a_direct_message_is_answered_in_the_dm(slack):
+    slack.event(message(QUESTION, ts="600.000100", channel="D1", channel_type="im"), event_id="Ev9")
+    [reply] = slack.api.wait_for("chat.postMessage")
+    assert reply.params["channel"] == "D1" and "thread_ts" not in reply.params
+    assert AI_SESSION in payload_text(reply.params)
+
+
+# ---------------------------------------------------------------------------
+# Never silent.
+
+
+def test_a_failure_inside_the_answer_path_still_gets_a_reply(
+    bundled_index_dir, real_embedder, api, store, caplog
+):
+    # A real misconfiguration: the index was built with another model than the one loaded.
+    index = load_index(bundled_index_dir, model=real_embedder.name)
+    broken = Answerer(index, HashingEmbedder(), RetrievalSettings())
+    with (
+        caplog.at_level(logging.ERROR, logger="smcbot.slack_app"),
+        serving(broken, api, store) as slack,
+    ):
+        slack.event(mention(QUESTION, ts="700.000100"), event_id="Ev10")
+        [reply] = api.wait_for("chat.postMessage")
+        api.wait_for("reactions.remove")
+
+    assert reply.params["thread_ts"] == "700.000100"
+    assert "something went wrong" in reply.params["text"]
+    [record] = [r for r in caplog.records if r.name == "smcbot.slack_app"]
+    assert record.levelno == logging.ERROR and record.exc_info is not None
+    assert TOKEN not in caplog.text and SECRET not in caplog.text
+
+
+def test_a_failed_post_is_followed_by_a_short_apology(slack, caplog):
+    slack.api.fail_next("chat.postMessage")
+    with caplog.at_level(logging.ERROR, logger="smcbot.slack_app"):
+        slack.event(mention(QUESTION, ts="800.000100"), event_id="Ev11")
+        failed, apology = slack.api.wait_for("chat.postMessage", 2)
+        slack.api.wait_for("reactions.remove")
+    assert AI_SESSION in payload_text(failed.params)  # the answer Slack refused
+    assert apology.params["thread_ts"] == "800.000100"
+    assert "something went wrong" in apology.params["text"]
+    assert any(r.exc_info for r in caplog.records if r.name == "smcbot.slack_app")
+
+
+# ---------------------------------------------------------------------------
+# Bad input.
+
+
+def test_slack_markup_in_a_question_comes_back_escaped(slack):
+    text = "<!channel> <!here> &lt;b&gt;brand safety&lt;/b&gt; &amp; ads"  # as Slack encodes it
+    slack.command(text, response_url=slack.api.response_url("cmd2"))
+    [private] = slack.api.wait_for(RESPONSE_URL)
+    shown = payload_text(private.params)
+    assert "<!channel>" not in shown and "<!here>" not in shown and "<b>" not in shown
+    assert (
+        "@channel @here &lt;b&gt;brand safety&lt;/b&gt; &amp;amp; ads" not in shown
+    )  # no double escaping
+    assert "@channel @here &lt;b&gt;brand safety&lt;/b&gt; &amp; ads" in shown
+
+    slack.event(
+        mention("<!channel> what about brand safety &amp; <!everyone>?", ts="900.000100"),
+        event_id="Ev12",
+    )
+    [reply] = slack.api.wait_for("chat.postMessage")
+    assert "<!" not in payload_text(reply.params)
+
+
+def test_a_mention_without_a_question_gets_usage_help(slack):
+    slack.event(mention("", ts="1000.000100"), event_id="Ev13")
+    [reply] = slack.api.wait_for("chat.postMessage")
+    assert reply.params["thread_ts"] == "1000.000100"
+    assert "`/smc What was said about brand safety?`" in reply.params["text"]
+    assert "<" not in reply.params["text"]  # nothing Slack could read as markup
+
+
+def test_a_5000_character_message_gets_one_clear_reply(slack):
+    slack.event(mention("brand safety " * 385, ts="1100.000100"), event_id="Ev14")
+    [reply] = slack.api.wait_for("chat.postMessage")
+    assert "5,004 characters" in reply.params["text"] and "under 1,000" in reply.params["text"]
+    assert slack.store.questions() == []
+
+
+def test_the_slash_command_without_a_question_is_answered_in_the_acknowledgement(slack):
+    response = slack.command("   ", response_url=slack.api.response_url("cmd3"))
+    assert (
+        response.status_code == 200 and "`/smc What was said about brand safety?`" in response.text
+    )
+    settle()
+    assert slack.api.calls(RESPONSE_URL) == []
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"user": BOT_USER_ID},
+        {"bot_id": BOT_ID},
+        {"bot_id": "BOTHER", "subtype": "bot_message"},
+        {"subtype": "message_changed"},
+    ],
+    ids=["own-user", "own-bot-id", "other-bot", "edit"],
+)
+def test_events_from_bots_and_edits_are_ignored(slack, extra):
+    slack.event(
+        message(QUESTION, ts="1200.000100", channel="D1", channel_type="im") | extra,
+        event_id="Ev15",
+    )
+    slack.event(
+        message(QUESTION, ts="1200.000200", channel="D1", channel_type="im"), event_id="Ev16"
+    )
+    slack.api.wait_for("chat.postMessage")
+    settle()
+    assert [c.params.get("thread_ts") for c in slack.api.calls("chat.postMessage")] == [None]
+    assert [c.params["timestamp"] for c in slack.api.calls("reactions.add")] == ["1200.000200"]
+
+
+# ---------------------------------------------------------------------------
+# Feedback.
+
+
+def test_feedback_lands_in_the_sqlite_store(slack):
+    slack.event(mention(QUESTION, ts="1300.000100"), event_id="Ev17")
+    [reply] = slack.api.wait_for("chat.postMessage")
+    up = buttons(reply.params)["feedback_up"]["value"]
+
+    slack.click("feedback_up", up, response_url=slack.api.response_url("fb1"), user="U2")
+    [thanks] = slack.api.wait_for(RESPONSE_URL)
+    assert (
+        thanks.params["text"] == "Thanks for your feedback!"
+        and thanks.params["response_type"] == "ephemeral"
+    )
+
+    with sqlite3.connect(slack.store.path) as db:
+        rows = db.execute(
+            "SELECT q.channel, q.question, f.rating FROM feedback f"
+            " JOIN questions q ON q.id = f.question_id"
+        ).fetchall()
+    assert rows == [("slack", QUESTION, 1)]
+
+    down = buttons(reply.params)["feedback_down"]["value"]
+    slack.click("feedback_down", down, response_url=slack.api.response_url("fb2"), user="U2")
+    slack.api.wait_for(RESPONSE_URL, 2)
+    [question] = slack.store.questions()
+    assert (question["rating"], question["votes"]) == (-1, 1)  # a later vote replaces the earlier
+
+
+def test_slack_url_verification_is_answered(slack):
+    body = json.dumps(
+        {
+            "token": "legacy",
+            "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P",
+            "type": "url_verification",
+        }
+    )
+    response = slack.post(body, "application/json")
+    assert (
+        response.status_code == 200
+        and "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" in response.text
+    )
+
+
+# ---------------------------------------------------------------------------
+# Rendering (pure functions).
+
+
+def test_escape_and_plain_question():
+    assert escape("a & b <!channel> > c") == "a &amp; b &lt;!channel&gt; &gt; c"
+    slack_text = (
+        "<@UBOT> hi <@U2|ann> in <#C1|general> see <https://x.fr/?a=1&amp;b=2|site> &lt;3 <!here>"
+    )
+    assert plain_question(slack_text, "UBOT") == "hi ann in #general see site <3 @here"
+
+
+def test_a_quote_names_its_speaker_escaped():
+    assert quote_line(Quote("« Les marques & les <médias> »", "Ann <Lee>", "body")) == (
+        "> « Les marques &amp; les &lt;médias&gt; » — _Ann &lt;Lee&gt;_"
+    )
+
+
+def test_clip_never_cuts_a_link_or_an_escape():
+    text = "word " * 10 + "<https://example.org/a-long-path|a title> &amp; more"
+    for limit in range(20, len(text)):
+        cut = clip(text, limit)
+        assert len(cut) <= limit
+        assert cut.count("<") == cut.count(">") and not cut.rstrip("…").endswith(
+            ("&", "&am", "&amp")
+        )
+
+
+def test_a_huge_answer_stays_within_slack_limits():
+    article = Article(
+        title="Session <b> & co " * 20,
+        date=date(2019, 6, 18),
+        url="https://x.fr/a?b=1&c=2",
+        series="Tous influenceurs",
+    )
+    passage = Passage(Chunk(article.id, "body", 0, "x"), article, 1.0)
+    sessions = [SessionQuotes(article, [passage], 1.0) for _ in range(30)]
+    answer = Answer(
+        question="q",
+        answered=True,
+        text="lead\n" + "y" * 50_000,
+        language="fr",
+        sessions=sessions,
+        lead="Voici <ce> qui a été dit :",
+    )
+    quotes = [[Quote("« " + "mot " * 2_000 + "»", "Ann <Lee>", "body")] for _ in sessions]
+
+    message_ = render_answer(answer, quotes, question_id=7, share=True, heading="Question : q")
+    blocks = message_["blocks"]
+    assert len(blocks) <= BLOCK_LIMIT and blocks[-1]["type"] == "actions"
+    texts = [b["text"]["text"] for b in blocks if b["type"] == "section"]
+    assert all(len(t) <= SECTION_LIMIT for t in texts)
+    assert texts[0] == "Voici &lt;ce&gt; qui a été dit :"
+    assert "<https://x.fr/a?b=1&amp;c=2|Session &lt;b&gt; &amp; co" in texts[1]
+    assert texts[1].endswith("…")
+    dates = [e["text"] for b in blocks if b["type"] == "context" for e in b["elements"]]
+    assert "18 juin 2019 · Tous influenceurs" in dates
+    assert len(message_["text"]) <= 3_000
