@@ -61,6 +61,7 @@ class Call:
     params: dict
     at: float
     status: int = 200
+    result: object = None
 
 
 class _Links(HTMLParser):
@@ -298,6 +299,7 @@ class FakeBotApi:
                 "description": "Not Found: method not found",
             }
         call.status, result = answer(params)
+        call.result = result
         if call.status != 200:
             return call.status, {"ok": False, "error_code": call.status, "description": result}
         return 200, {"ok": True, "result": result}
@@ -408,11 +410,14 @@ def _handler_for(api: FakeBotApi) -> type[BaseHTTPRequestHandler]:
                 params = parse_body(self.headers.get("Content-Type", ""), body, url.query)
                 status, reply = api.handle(match[2], params)
             payload = json.dumps(reply).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True  # the bot gave up on a long poll while stopping
 
         def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib signature
             pass  # keep test output quiet
