@@ -72,19 +72,30 @@ def index_build(
     ] = None,
     index_dir: IndexDirOption = None,
     as_json: JsonOption = False,
+    since: Annotated[
+        str | None, typer.Option(help="Only read articles published on or after this date (YYYY-MM-DD); keeps the rest.")
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option(min=1, help="Read at most N articles per source; keeps the rest.")
+    ] = None,
 ) -> None:
     """Build or update the index from the sources manifest.
 
     Only new or changed text is embedded; the new index replaces the old one in
-    one atomic step, so running bots never see a half-written index.
+    one atomic step, so running bots never see a half-written index. With
+    --since or --limit the run is partial: it adds and updates what it read and
+    removes nothing.
 
-    Example: smcbot index build --sources config/sources.toml
+    Example: smcbot index build --sources config/sources.toml --since 2024-01-01
     """
     from smcbot.services import build_from_sources
 
+    day = _parse_day(since, "--since")
     settings = _settings(index_dir=index_dir, sources=sources)
     with _progress(enabled=not as_json) as progress:
-        report = build_from_sources(settings, progress=progress)
+        report = build_from_sources(settings, progress=progress, since=day, limit=limit)
+    if getattr(report, "fetch", None) is not None:
+        err.print(report.fetch.describe(), highlight=False, markup=False, soft_wrap=True)
     if as_json:
         _print_json(report.to_dict())
         return
@@ -94,6 +105,8 @@ def index_build(
         f"{report.updated} updated, {report.removed} removed, {report.unchanged} unchanged), "
         f"{report.chunks} chunks, {report.chunks_embedded} embedded, in {report.seconds:.1f}s"
     )
+    if getattr(report, "partial", False):
+        out.print("partial run (--since, --limit or failed pages): articles not read were kept, none removed")
 
 
 class _RichProgress:

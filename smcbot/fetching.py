@@ -128,8 +128,6 @@ class HttpCache:
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
-        if folder is not None:
-            folder.mkdir(parents=True, exist_ok=True)
 
     def _paths(self, url: str) -> tuple[Path, Path]:
         assert self.folder is not None
@@ -155,6 +153,7 @@ class HttpCache:
         if self.folder is None:
             return
         meta_path, body_path = self._paths(url)
+        meta_path.parent.mkdir(parents=True, exist_ok=True)
         if body is not None:
             _write_atomic(body_path, body)
             meta = {**meta, "size": len(body)}
@@ -205,7 +204,8 @@ class Fetcher:
         self.summary = FetchSummary()
         self.cache = HttpCache(cache_dir)
         self._gate = HostGate(settings.per_host_delay)
-        self._robots: dict[str, RobotFileParser | None] = {}
+        # Per site: the parsed robots.txt, None when it has none, or why it could not be read.
+        self._robots: dict[str, RobotFileParser | str | None] = {}
         self._robots_lock = threading.Lock()
         self._slots = threading.Semaphore(settings.concurrency)
         self._client = httpx.Client(
@@ -265,6 +265,8 @@ class Fetcher:
     def allowed(self, url: str) -> bool:
         """Whether robots.txt lets this bot fetch `url`."""
         robots = self._robots_for(url)
+        if isinstance(robots, str):
+            return False
         return robots is None or robots.can_fetch(self.settings.user_agent, url)
 
     # --- one request -----------------------------------------------------------------
@@ -279,8 +281,7 @@ class Fetcher:
         """Robots, then a conditional request with retries; the cache answers a 304."""
         if not url.startswith(("http://", "https://")):
             raise FetchError(url, "not an http(s) URL", kind="skipped")
-        if not self.allowed(url):
-            raise FetchError(url, "disallowed by robots.txt", kind="skipped")
+        self._check_robots(url)
         cached = self.cache.load(url)
         status, headers, body, final_url = self._request(url, _validators(cached))
         if status == 304 and cached is not None:
@@ -343,7 +344,15 @@ class Fetcher:
 
     # --- robots.txt ------------------------------------------------------------------
 
-    def _robots_for(self, url: str) -> RobotFileParser | None:
+    def _check_robots(self, url: str) -> None:
+        """Raise unless robots.txt lets this bot fetch `url`."""
+        robots = self._robots_for(url)
+        if isinstance(robots, str):  # unreadable: RFC 9309 says fetch nothing from the site
+            raise FetchError(url, f"robots.txt cannot be read ({robots}), so nothing is fetched from this site")
+        if robots is not None and not robots.can_fetch(self.settings.user_agent, url):
+            raise FetchError(url, "disallowed by robots.txt", kind="skipped")
+
+    def _robots_for(self, url: str) -> RobotFileParser | str | None:
         """The parsed robots.txt of the URL's site, fetched once per build."""
         origin = _origin(url)
         with self._robots_lock:
@@ -351,22 +360,20 @@ class Fetcher:
                 self._robots[origin] = self._read_robots(origin)
             return self._robots[origin]
 
-    def _read_robots(self, origin: str) -> RobotFileParser | None:
-        """Parse `<origin>/robots.txt`; a missing one allows everything.
+    def _read_robots(self, origin: str) -> RobotFileParser | str | None:
+        """Parse `<origin>/robots.txt`; a missing one (4xx) allows everything.
 
-        A site whose robots.txt cannot be read (5xx, unreachable) is treated as
-        disallowing everything, as RFC 9309 asks.
+        Returns the reason instead when it cannot be read (5xx after retries,
+        unreachable): the site is then treated as disallowing everything.
         """
         robots_url = f"{origin}/robots.txt"
-        parser = RobotFileParser(robots_url)
         try:
             status, _, body, _ = self._request(robots_url, {})
         except FetchError as error:
-            log.warning("robots.txt of %s cannot be read (%s): not fetching from it", origin, error.reason)
-            parser.disallow_all = True
-            return parser
+            return error.reason
         if status >= 400:
             return None
+        parser = RobotFileParser(robots_url)
         parser.parse(body.decode("utf-8", errors="replace").splitlines())
         return parser
 
@@ -375,7 +382,7 @@ class Fetcher:
         if url.endswith("/robots.txt"):
             return None
         robots = self._robots.get(_origin(url))
-        delay = robots.crawl_delay(self.settings.user_agent) if robots else None
+        delay = robots.crawl_delay(self.settings.user_agent) if isinstance(robots, RobotFileParser) else None
         return max(float(delay), self.settings.per_host_delay) if delay else None
 
 

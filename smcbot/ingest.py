@@ -1,19 +1,25 @@
 """Read the sources manifest and turn every source it lists into `Article`s.
 
 The manifest (default `config/sources.toml`) lists `[[sources]]`, each with a
-`type` and paths relative to the manifest. Every problem is raised as a
-`SourceError` whose message names the file and says what to fix.
+`type` and paths relative to the manifest. Local sources (`listing`, `folder`,
+`html` with a `path`) are read here; web sources (`wordpress`, `feed`,
+`sitemap`, `html` with `url`/`urls`) have a `url` and no `path` and are read by
+`smcbot.web_sources` through a `smcbot.fetching.Fetcher` the caller passes in.
+Every problem is raised as a `SourceError` whose message names the file and
+says what to fix.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import re
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from bs4 import BeautifulSoup
@@ -30,8 +36,13 @@ from smcbot.listing import (
 )
 from smcbot.models import Article
 
-SUPPORTED_TYPES = ("listing", "folder", "html")
-PLANNED_TYPES = ("wordpress", "feed", "sitemap")
+if TYPE_CHECKING:
+    from smcbot.fetching import Fetcher
+
+log = logging.getLogger(__name__)
+
+WEB_TYPES = ("wordpress", "feed", "sitemap")
+SUPPORTED_TYPES = ("listing", "folder", "html", *WEB_TYPES)
 FOLDER_SUFFIXES = {".md", ".markdown", ".txt", ".html", ".htm", ".json"}
 
 
@@ -45,6 +56,14 @@ class SourceSpec:
     year: int | None = None
     links: dict[str, str] = field(default_factory=dict)
     label: str = ""
+    urls: list[str] = field(default_factory=list)  # html sources: the article pages to fetch
+    per_page: int = 100  # wordpress: posts asked for per API page
+    match: str = ""  # sitemap: a regular expression the URLs to read must match
+
+    @property
+    def is_web(self) -> bool:
+        """Whether the source is read over HTTP (it has no local path)."""
+        return self.path is None
 
 
 def load_manifest(manifest: Path) -> list[SourceSpec]:
@@ -76,10 +95,10 @@ def _source_spec(manifest: Path, number: int, entry: object) -> SourceSpec:
     if not isinstance(entry, dict):
         raise SourceError(f"{where} is not a table")
     kind = str(entry.get("type", ""))
-    if kind in PLANNED_TYPES:
-        raise SourceError(f"{where}: type '{kind}' is not supported yet; use one of {SUPPORTED_TYPES}")
     if kind not in SUPPORTED_TYPES:
         raise SourceError(f"{where}: unknown type '{kind}'; use one of {SUPPORTED_TYPES}")
+    if kind in WEB_TYPES or (kind == "html" and "path" not in entry):
+        return _web_spec(where, kind, entry)
     if "path" not in entry:
         raise SourceError(f"{where} ({kind}) has no path; add path = \"...\"")
     path = (manifest.parent / str(entry["path"])).resolve()
@@ -93,6 +112,29 @@ def _source_spec(manifest: Path, number: int, entry: object) -> SourceSpec:
     )
     _check_spec(spec)
     return spec
+
+
+def _web_spec(where: str, kind: str, entry: dict) -> SourceSpec:
+    """Check a web source: an http(s) `url` (or `urls` for html pages) and no `path`."""
+    if "path" in entry:
+        raise SourceError(f"{where} ({kind}) is read from the web: give url = \"https://...\", not path")
+    urls = entry.get("urls", [entry["url"]] if "url" in entry else [])
+    if isinstance(urls, str):
+        urls = [urls]
+    if not urls or not all(isinstance(u, str) and u.startswith(("http://", "https://")) for u in urls):
+        raise SourceError(f"{where} ({kind}) needs url = \"https://...\" (an http or https address)")
+    per_page = entry.get("per_page", 100)
+    if not isinstance(per_page, int) or not 1 <= per_page <= 100:
+        raise SourceError(f"{where} ({kind}): per_page must be a whole number from 1 to 100")
+    match = str(entry.get("match", ""))
+    try:
+        re.compile(match)
+    except re.error as error:
+        raise SourceError(f"{where} ({kind}): match is not a valid regular expression ({error})") from None
+    url = urls[0] if kind != "wordpress" else urls[0].rstrip("/") + "/"
+    return SourceSpec(
+        type=kind, path=None, url=url, urls=urls, per_page=per_page, match=match, label=f"{where} ({kind} {url})"
+    )
 
 
 def _check_spec(spec: SourceSpec) -> None:
@@ -119,25 +161,69 @@ def read_utf8(path: Path) -> str:
         raise SourceError(f"{path}: cannot be read ({error.strerror})") from None
 
 
-def read_sources(specs: list[SourceSpec]) -> list[Article]:
-    """Read every source; articles found twice (same id) are kept once."""
+def read_sources(
+    specs: list[SourceSpec],
+    *,
+    fetcher: Fetcher | None = None,
+    since: date | None = None,
+    limit: int | None = None,
+) -> list[Article]:
+    """Read every source; articles found twice (same id) are kept once.
+
+    Args:
+        specs: the manifest's sources.
+        fetcher: reads web sources (one with default settings and no cache is
+            made when needed and none is given).
+        since: keep only articles published on or after this day.
+        limit: read at most this many articles from each source.
+    """
+    if fetcher is None and any(spec.is_web for spec in specs):
+        from smcbot.fetching import Fetcher
+        from smcbot.settings import FetchSettings
+
+        with Fetcher(FetchSettings()) as default_fetcher:
+            return read_sources(specs, fetcher=default_fetcher, since=since, limit=limit)
     articles: dict[str, Article] = {}
     for spec in specs:
-        for article in read_source(spec):
+        for article in read_source(spec, fetcher=fetcher, since=since, limit=limit):
             articles.setdefault(article.id, article)
     return list(articles.values())
 
 
-def read_source(spec: SourceSpec) -> list[Article]:
-    """Read one source into articles; a source that yields none is an error."""
-    assert spec.path is not None
-    if spec.type == "listing":
+def read_source(
+    spec: SourceSpec, *, fetcher: Fetcher | None = None, since: date | None = None, limit: int | None = None
+) -> list[Article]:
+    """Read one source into articles; a source that yields none is an error
+    (unless `since` left nothing new in it)."""
+    if spec.is_web:
+        from smcbot.web_sources import read_web_source
+
+        assert fetcher is not None, "web sources need a Fetcher"
+        articles = read_web_source(spec, fetcher=fetcher, since=since, limit=limit)
+    elif spec.type == "listing":
+        assert spec.path is not None
         articles = read_listing(spec.path, url=spec.url, year=spec.year or 0, links=spec.links)
+    elif spec.type == "html":
+        from smcbot.web_sources import read_saved_pages
+
+        assert spec.path is not None
+        articles = read_saved_pages(spec.path, base_url=spec.url)
     else:
+        assert spec.path is not None
         articles = list(read_folder(spec.path, base_url=spec.url))
+    articles = within(articles, since=since, limit=limit)
+    if not articles and since is None:
+        raise SourceError(f"{spec.label}: no articles found in {spec.path or spec.url}")
     if not articles:
-        raise SourceError(f"{spec.label}: no articles found in {spec.path}")
+        log.warning("%s: nothing published since %s", spec.label, since)
     return articles
+
+
+def within(articles: list[Article], *, since: date | None, limit: int | None) -> list[Article]:
+    """The articles published on or after `since` (undated ones only without it), at most `limit`."""
+    if since is not None:
+        articles = [a for a in articles if a.date is not None and a.date >= since]
+    return articles[:limit] if limit else articles
 
 
 # --- listing pages ------------------------------------------------------------------

@@ -6,10 +6,30 @@ themselves, so each of them stays thin.
 
 from __future__ import annotations
 
+import logging
+from dataclasses import asdict, dataclass
+from datetime import date
+from pathlib import Path
+
 from smcbot.embedding import SentenceTransformerEmbedder
-from smcbot.index import ArchiveIndex, BuildOptions, BuildReport, Progress, build_index, load_index
+from smcbot.errors import SmcbotError, SourceError
+from smcbot.fetching import Fetcher, FetchSummary
+from smcbot.index import (
+    ArchiveIndex,
+    BuildOptions,
+    BuildReport,
+    Progress,
+    build_index,
+    build_lock,
+    current_build,
+    load_index,
+    read_manifest,
+)
 from smcbot.ingest import load_manifest, read_sources
+from smcbot.models import Article
 from smcbot.settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 def make_embedder(settings: Settings) -> SentenceTransformerEmbedder:
@@ -17,26 +37,86 @@ def make_embedder(settings: Settings) -> SentenceTransformerEmbedder:
     return SentenceTransformerEmbedder(settings.embedding.model, device=settings.embedding.device)
 
 
-def build_from_sources(settings: Settings, *, progress: Progress | None = None, embedder=None) -> BuildReport:
+@dataclass
+class SourcesReport(BuildReport):
+    """A `BuildReport` with what the web sources fetched, and whether the run was partial.
+
+    A partial run (`--since`, `--limit`, or pages that failed to download) only
+    adds and updates: articles it did not read keep their indexed version, so
+    nothing is counted as removed. `to_dict` stays the `index build --json` contract.
+    """
+
+    partial: bool = False
+    fetch: FetchSummary | None = None
+
+
+def build_from_sources(
+    settings: Settings,
+    *,
+    progress: Progress | None = None,
+    embedder=None,
+    since: date | None = None,
+    limit: int | None = None,
+) -> SourcesReport:
     """Read the sources manifest and build or update the index.
 
     All sources are read before anything is written: a bad source leaves the
     existing index exactly as it was.
+
+    Args:
+        settings: where the manifest and the index are, how to fetch and embed.
+        progress: called with (stage, done, total) while embedding and writing.
+        embedder: the model to embed with (the configured one by default).
+        since: read only articles published on or after this day (a partial run).
+        limit: read at most this many articles per source (a partial run).
+
+    Raises:
+        SourceError: the manifest or a whole source cannot be read.
+        IndexLockedError: another build is running on the same index folder.
     """
     specs = load_manifest(settings.sources)
-    articles = read_sources(specs)
+    settings.index_dir.mkdir(parents=True, exist_ok=True)
+    with build_lock(settings.index_dir):
+        pass  # fail now rather than after fetching every page; build_index holds it for real
+    with make_fetcher(settings) as fetcher:
+        articles = read_sources(specs, fetcher=fetcher, since=since, limit=limit)
+    partial = since is not None or limit is not None or bool(fetcher.summary.failed)
+    if partial:
+        articles = _with_unread_articles(articles, settings.index_dir)
+    if not articles:
+        raise SourceError(f"nothing to index: no article published since {since} and no index yet")
     options = BuildOptions(
         body_size=settings.chunking.body_size,
         body_overlap=settings.chunking.body_overlap,
         batch_size=settings.embedding.batch_size,
     )
-    return build_index(
+    report = build_index(
         articles,
         index_dir=settings.index_dir,
         embedder=embedder or make_embedder(settings),
         options=options,
         progress=progress,
     )
+    fetched = fetcher.summary if fetcher.summary.requested else None
+    return SourcesReport(**asdict(report), partial=partial, fetch=fetched)
+
+
+def make_fetcher(settings: Settings) -> Fetcher:
+    """The web fetcher, with its HTTP cache in `<index_dir>/http-cache` unless set elsewhere."""
+    cache_dir = settings.fetch.cache_dir or Path(settings.index_dir) / "http-cache"
+    return Fetcher(settings.fetch, cache_dir=cache_dir)
+
+
+def _with_unread_articles(articles: list[Article], index_dir: Path) -> list[Article]:
+    """Add the indexed articles a partial run did not read, so they are kept, not removed."""
+    try:
+        model = read_manifest(current_build(index_dir)).get("model", "")
+        previous = load_index(index_dir, model=model).articles
+    except SmcbotError as error:
+        log.info("no previous index to keep articles from (%s)", error)
+        return articles
+    read = {article.id for article in articles}
+    return articles + [article for key, article in previous.items() if key not in read]
 
 
 def open_index(settings: Settings) -> ArchiveIndex:

@@ -236,7 +236,14 @@ def article_from_page(
     if NOINDEX.search(html[:20_000]):
         raise NotAnArticle("the page asks not to be indexed (noindex): an error or private page?")
     document = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, output_format="python"
+        html,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        output_format="python",
+        # Only dates the page states (meta tags, <time>, the URL): the wider search
+        # takes a footer's "© 2019" for a publication date.
+        date_extraction_params={"extensive_search": False, "original_date": True},
     )
     text = (document.text if document else "") or ""
     page_title = clean_line((document.title if document else "") or "") or title

@@ -224,8 +224,11 @@ LOGIN_PAGE = """<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">
 <p><a href="/wp-login.php?action=lostpassword">Mot de passe oublié ?</a></p></body></html>"""
 
 
-def article_page(post: Post, *, with_date: bool = True, padding: str = "") -> str:
-    """An article page in the club's theme: menu, the article, a sidebar, a footer."""
+def article_page(post: Post, *, with_date: bool = True, padding: str = "", canonical: str = "") -> str:
+    """An article page in the club's theme: menu, the article, a sidebar, a footer.
+
+    `{base}` in it stands for the site's root URL.
+    """
     date_meta = (
         f'<meta property="article:published_time" content="{post.date.isoformat()}+01:00">'
         if with_date
@@ -240,7 +243,7 @@ def article_page(post: Post, *, with_date: bool = True, padding: str = "") -> st
     return f"""<!DOCTYPE html>
 <html lang="fr-FR"><head><meta charset="UTF-8">
 <title>{html.escape(post.title)} – Social Media Club France</title>
-<link rel="canonical" href="{{base}}{post.path().lstrip('/')}">
+<link rel="canonical" href="{{base}}{(canonical or post.path()).lstrip('/')}">
 <meta property="og:type" content="article">
 <meta property="og:title" content="{html.escape(post.title)}">
 {date_meta}
@@ -299,6 +302,7 @@ class WordPressSite:
     total_headers: bool = True
     full_feed: bool = False
     latency: float = 0.0
+    retry_after: str = "0"
     failures: dict[str, list[int]] = field(default_factory=dict)
     extra_pages: dict[str, tuple[int, dict[str, str], bytes]] = field(default_factory=dict)
     page_sitemap: list[str] = field(default_factory=list)
@@ -322,6 +326,12 @@ class WordPressSite:
         """Answer the next requests for `key` (a path, or "api:page=N") with these statuses."""
         self.failures.setdefault(key, []).extend(statuses)
 
+    def add_page(self, path: str, body: str, *, status: int = 200, headers: dict[str, str] | None = None) -> str:
+        """Serve `body` (with `{base}` filled in) at `path`; returns its URL."""
+        content = body.replace("{base}", self.base).encode()
+        self.extra_pages[path] = (status, {"Content-Type": "text/html; charset=UTF-8", **(headers or {})}, content)
+        return self.base + path.lstrip("/")
+
     def requests_to(self, prefix: str) -> list[Logged]:
         """The logged requests whose path starts with `prefix`."""
         return [r for r in self.log if r.path.startswith(prefix)]
@@ -335,7 +345,7 @@ class WordPressSite:
             queued = self.failures.get(key)
             failure = queued.pop(0) if queued else None
         if failure is not None:
-            return failure, {"Retry-After": "1", "Content-Type": "text/html"}, b"<h1>Service indisponible</h1>"
+            return failure, {"Retry-After": self.retry_after, "Content-Type": "text/html"}, b"<h1>Indisponible</h1>"
         if path in self.extra_pages:
             return self.extra_pages[path]
         if path == "/robots.txt":
@@ -463,8 +473,7 @@ class WordPressSite:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
+        self._server = _QuietServer(("127.0.0.1", 0), Handler)
         self.base = f"http://127.0.0.1:{self._server.server_address[1]}/"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
@@ -497,6 +506,15 @@ class WordPressSite:
         finally:
             with self._lock:
                 self.in_flight -= 1
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """A threading server that does not print the clients that hang up early (size caps)."""
+
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        pass
 
 
 def _copy(post: Post) -> Post:
