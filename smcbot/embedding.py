@@ -9,7 +9,12 @@ text it has not seen.
 from __future__ import annotations
 
 import hashlib
+import json
+import os
+import re
+import shutil
 import sqlite3
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
@@ -154,17 +159,172 @@ def embed_with_cache(
         The vectors in the order of `texts`, and how many were computed.
     """
     hashes = [text_hash(t) for t in texts]
-    known = cache.get_many(embedder.name, hashes)
+    key = getattr(embedder, "cache_key", embedder.name)
+    known = cache.get_many(key, hashes)
     missing = [h for h in dict.fromkeys(hashes) if h not in known]
     text_of = dict(zip(hashes, texts, strict=True))
     for start in range(0, len(missing), batch_size * 4):
         batch = missing[start : start + batch_size * 4]
         vectors = embedder.encode([text_of[h] for h in batch], batch_size=batch_size)
         fresh = dict(zip(batch, vectors, strict=True))
-        cache.put_many(embedder.name, fresh)
+        cache.put_many(key, fresh)
         known.update(fresh)
         if progress:
             progress(len(batch))
     dimension = embedder.dimension if not known else len(next(iter(known.values())))
     matrix = np.vstack([known[h] for h in hashes]) if hashes else np.zeros((0, dimension), np.float32)
     return matrix.astype(np.float32), len(missing)
+
+
+# --- ONNX: the same model without torch at question time ----------------------------
+
+ONNX_FILE = "model.onnx"
+ONNX_META = "smcbot-onnx.json"
+ONNX_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+
+
+class OnnxEmbedder:
+    """The model exported to ONNX, run with onnxruntime and the `tokenizers` library.
+
+    Gives the same vectors as the sentence-transformers model (mean pooling and
+    normalisation are part of the exported graph) while importing in a fraction of
+    the time, since neither torch nor transformers is loaded.
+    """
+
+    def __init__(self, name: str, folder: Path) -> None:
+        self.name = name
+        self.folder = folder
+        self._session = None
+        self._tokenizer = None
+        self._meta = json.loads((folder / ONNX_META).read_text())
+        # int8 vectors differ slightly: keep them apart in the embedding cache.
+        self.cache_key = f"{name}@int8" if self._meta.get("quantized") else name
+
+    @property
+    def dimension(self) -> int:
+        """Length of the model's vectors."""
+        return int(self._meta["dimension"])
+
+    def _load(self):
+        """Open the ONNX session and the tokenizer, once."""
+        if self._session is None:
+            import onnxruntime
+            from tokenizers import Tokenizer
+
+            options = onnxruntime.SessionOptions()
+            options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+            self._session = onnxruntime.InferenceSession(
+                str(self.folder / ONNX_FILE), options, providers=["CPUExecutionProvider"]
+            )
+            tokenizer = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
+            tokenizer.enable_truncation(max_length=int(self._meta["max_length"]))
+            tokenizer.enable_padding(pad_id=int(self._meta.get("pad_id", 0)), pad_token=self._meta.get("pad_token", "[PAD]"))
+            self._tokenizer = tokenizer
+        return self._session, self._tokenizer
+
+    def encode(self, texts: Sequence[str], *, batch_size: int = 64) -> np.ndarray:
+        """Embed texts into normalised float32 vectors, batching texts of similar length."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        session, tokenizer = self._load()
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for start in range(0, len(order), batch_size):
+            batch = order[start : start + batch_size]
+            encodings = tokenizer.encode_batch([texts[i] for i in batch])
+            feeds = {
+                "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
+                "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
+                "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
+            }
+            out[batch] = session.run(None, feeds)[0]
+        return out
+
+
+def onnx_folder(models_dir: Path, name: str, *, quantized: bool) -> Path:
+    """Where the ONNX export of a model lives."""
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("_") or "model"
+    return models_dir / (f"{slug}-int8" if quantized else slug)
+
+
+def export_onnx(name: str, folder: Path, *, quantized: bool = False) -> Path:
+    """Export a sentence-transformers model (transformer, mean pooling, normalisation)
+    to ONNX in `folder`, offline. Needs torch; done once, at build time.
+
+    Raises:
+        SettingsError: the model cannot be exported (not a mean-pooled BERT-like model).
+    """
+    if (folder / ONNX_META).is_file():
+        return folder
+    temporary = folder.with_name(folder.name + f".partial-{os.getpid()}")
+    shutil.rmtree(temporary, ignore_errors=True)
+    temporary.mkdir(parents=True)
+    try:
+        meta = _export_graph(resolve_model_path(name), temporary)
+        if quantized:
+            _quantize(temporary / ONNX_FILE)
+        meta.update({"model": name, "quantized": quantized})
+        (temporary / ONNX_META).write_text(json.dumps(meta, indent=2))
+        shutil.rmtree(folder, ignore_errors=True)
+        temporary.rename(folder)
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise
+    return folder
+
+
+def _export_graph(path: str, folder: Path) -> dict:
+    """Trace the model with pooling and normalisation into one ONNX graph."""
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    model = SentenceTransformer(path, device="cpu")
+    transformer = model[0].auto_model.eval()
+    pooling = model[1] if len(model) > 1 else None
+    if pooling is not None and getattr(pooling, "pooling_mode_mean_tokens", True) is not True:
+        raise SettingsError(f"model '{path}' does not use mean pooling; use SMCBOT_EMBEDDING__BACKEND=torch")
+
+    class Pooled(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.transformer = transformer
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            hidden = self.transformer(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+            ).last_hidden_state
+            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            mean = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            return torch.nn.functional.normalize(mean, p=2, dim=1)
+
+    tokenizer = model.tokenizer
+    sample = tokenizer(["exemple de phrase", "an example"], padding=True, return_tensors="pt")
+    axes = {k: {0: "batch", 1: "tokens"} for k in ONNX_INPUTS} | {"embedding": {0: "batch"}}
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            Pooled().eval(),
+            tuple(sample[k] for k in ONNX_INPUTS),
+            str(folder / ONNX_FILE),
+            input_names=list(ONNX_INPUTS),
+            output_names=["embedding"],
+            dynamic_axes=axes,
+            opset_version=17,
+            dynamo=False,
+        )
+    tokenizer.save_pretrained(str(folder))
+    return {
+        "dimension": int(model.encode(["dimension"]).shape[1]),
+        "max_length": int(model.max_seq_length),
+        "pad_id": int(tokenizer.pad_token_id or 0),
+        "pad_token": str(tokenizer.pad_token or "[PAD]"),
+    }
+
+
+def _quantize(path: Path) -> None:
+    """Dynamic int8 quantisation of the weights (smaller, faster; close vectors)."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    quantized = path.with_name("model.int8.onnx")
+    quantize_dynamic(str(path), str(quantized), weight_type=QuantType.QInt8)
+    quantized.replace(path)

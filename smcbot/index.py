@@ -33,7 +33,6 @@ from pathlib import Path
 
 import numpy as np
 
-from smcbot.chunking import chunk_article
 from smcbot.embedding import Embedder, EmbeddingCache, embed_with_cache
 from smcbot.errors import (
     IndexCorruptError,
@@ -108,7 +107,7 @@ def build_index(
             report.seconds = time.perf_counter() - started
             report.chunks = previous["counts"]["chunks"]
             return report
-        chunks = [c for a in articles for c in chunk_article(a, body_size=options.body_size, body_overlap=options.body_overlap)]
+        chunks = _chunk_all(articles, options)
         vectors, report.chunks_embedded = _embed_chunks(index_dir, embedder, chunks, options, progress)
         build = _write_build(index_dir, articles, chunks, vectors, embedder, options, progress)
         _swap_current(index_dir, build)
@@ -116,6 +115,17 @@ def build_index(
     report.chunks, report.written = len(chunks), True
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _chunk_all(articles: list[Article], options: BuildOptions) -> list[Chunk]:
+    """Every chunk of every article, in article order."""
+    from smcbot.chunking import chunk_article  # langchain is slow to import; only builds need it
+
+    return [
+        chunk
+        for article in articles
+        for chunk in chunk_article(article, body_size=options.body_size, body_overlap=options.body_overlap)
+    ]
 
 
 @contextmanager

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 
-from smcbot.embedding import SentenceTransformerEmbedder
+from smcbot.embedding import OnnxEmbedder, SentenceTransformerEmbedder, export_onnx, onnx_folder
 from smcbot.errors import SmcbotError, SourceError
 from smcbot.fetching import Fetcher, FetchSummary
 from smcbot.index import (
@@ -25,28 +25,45 @@ from smcbot.index import (
     load_index,
     read_manifest,
 )
-from smcbot.ingest import load_manifest, read_sources
+from smcbot.ingest import SourceSpec, load_manifest, read_sources
 from smcbot.models import Article
 from smcbot.settings import Settings
 
 log = logging.getLogger(__name__)
 
 
-def make_embedder(settings: Settings) -> SentenceTransformerEmbedder:
-    """The embedding model the settings name (loaded on first use)."""
-    return SentenceTransformerEmbedder(settings.embedding.model, device=settings.embedding.device)
+def make_embedder(settings: Settings, *, export: bool = False):
+    """The embedding model the settings name, on the backend they choose (loaded on first use).
+
+    Args:
+        export: make the ONNX export if the backend wants one and it is missing
+            (`index build` does; a question never waits for an export under "auto").
+    """
+    backend, name = settings.embedding.backend, settings.embedding.model
+    if backend == "torch":
+        return SentenceTransformerEmbedder(name, device=settings.embedding.device)
+    folder = onnx_folder(settings.index_dir / "models", name, quantized=backend == "onnx-int8")
+    if backend != "auto" or export:
+        export_onnx(name, folder, quantized=backend == "onnx-int8")
+    if (folder / "smcbot-onnx.json").is_file():
+        return OnnxEmbedder(name, folder)
+    return SentenceTransformerEmbedder(name, device=settings.embedding.device)
 
 
 @dataclass
 class SourcesReport(BuildReport):
     """A `BuildReport` with what the web sources fetched, and whether the run was partial.
 
-    A partial run (`--since`, `--limit`, or pages that failed to download) only
-    adds and updates: articles it did not read keep their indexed version, so
-    nothing is counted as removed. `to_dict` stays the `index build --json` contract.
+    A partial run only adds and updates: articles it did not read keep their
+    indexed version, so nothing is counted as removed. A run is partial with
+    `--since` or `--limit`, when pages failed to download (they may be back
+    tomorrow), and when the manifest lists a feed (a feed shows only the latest
+    posts, so an older post missing from it is not a deleted one). `to_dict`
+    stays the `index build --json` contract.
     """
 
     partial: bool = False
+    partial_reason: str = ""
     fetch: FetchSummary | None = None
 
 
@@ -80,8 +97,8 @@ def build_from_sources(
         pass  # fail now rather than after fetching every page; build_index holds it for real
     with make_fetcher(settings) as fetcher:
         articles = read_sources(specs, fetcher=fetcher, since=since, limit=limit)
-    partial = since is not None or limit is not None or bool(fetcher.summary.failed)
-    if partial:
+    reason = _partial_reason(specs, since=since, limit=limit, failed=len(fetcher.summary.failed))
+    if reason:
         articles = _with_unread_articles(articles, settings.index_dir)
     if not articles:
         raise SourceError(f"nothing to index: no article published since {since} and no index yet")
@@ -93,12 +110,25 @@ def build_from_sources(
     report = build_index(
         articles,
         index_dir=settings.index_dir,
-        embedder=embedder or make_embedder(settings),
+        embedder=embedder or make_embedder(settings, export=True),
         options=options,
         progress=progress,
     )
     fetched = fetcher.summary if fetcher.summary.requested else None
-    return SourcesReport(**asdict(report), partial=partial, fetch=fetched)
+    return SourcesReport(**asdict(report), partial=bool(reason), partial_reason=reason, fetch=fetched)
+
+
+def _partial_reason(specs: list[SourceSpec], *, since: date | None, limit: int | None, failed: int) -> str:
+    """Why this run cannot tell which articles were deleted ("" when it can)."""
+    if since is not None:
+        return f"--since {since}"
+    if limit is not None:
+        return f"--limit {limit}"
+    if failed:
+        return f"{failed} page(s) failed to download"
+    if any(spec.type == "feed" for spec in specs):
+        return "a feed lists only recent posts"
+    return ""
 
 
 def make_fetcher(settings: Settings) -> Fetcher:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field, SecretStr, ValidationError
 from pydantic_settings import (
@@ -35,6 +36,11 @@ class EmbeddingSettings(BaseModel):
     )
     batch_size: int = Field(64, ge=1, le=4096)
     device: str = "cpu"
+    backend: Literal["auto", "torch", "onnx", "onnx-int8"] = Field(
+        "auto",
+        description="auto: the ONNX export of the model when `index build` has made it, else torch. "
+        "onnx-int8 is smaller and faster but gives slightly different vectors.",
+    )
 
 
 class ChunkingSettings(BaseModel):
@@ -105,7 +111,9 @@ class StoreSettings(BaseModel):
     hash_key: SecretStr = Field(
         SecretStr("change-me"), description="Key of the hashes that stand for member identifiers."
     )
-    retention_days: int = Field(365, ge=1)
+    retention_days: int = Field(
+        365, ge=1, description="Questions and their feedback are deleted this many days after they were asked."
+    )
 
 
 class LLMSettings(BaseModel):
@@ -154,6 +162,10 @@ class Settings(BaseSettings):
     index_dir: Path = Path("index")
     sources: Path = Path("config/sources.toml")
     log_level: str = "WARNING"
+    log_json: bool = Field(False, description="Write logs as one JSON object a line (for log collectors).")
+    log_questions: bool = Field(
+        False, description="Debugging only: put the text of each question in the answer log lines."
+    )
     embedding: EmbeddingSettings = EmbeddingSettings()
     chunking: ChunkingSettings = ChunkingSettings()
     retrieval: RetrievalSettings = RetrievalSettings()
