@@ -28,6 +28,7 @@ from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
 from wsgiref.simple_server import make_server as make_wsgi_server
 
+from pydantic import SecretStr
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.error import BoltError
@@ -661,14 +662,34 @@ def run(settings: Settings) -> None:
     app = build_app(settings, answerer=answerer, store=store)
     try:
         if slack.app_token is not None:
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-            print("Slack app connecting in Socket Mode", file=sys.stderr)
-            SocketModeHandler(app, app_token=slack.app_token.get_secret_value()).start()
+            serve_socket_mode(app, app_token=slack.app_token)
         else:
             serve(app, host=slack.host, port=slack.port)
     finally:
         store.close()
+
+
+def serve_socket_mode(app: App, *, app_token: SecretStr) -> None:
+    """Take events over a WebSocket the app opens to Slack (no public URL), until interrupted.
+
+    Raises:
+        SmcbotError: Slack refused to open the connection (a wrong app-level token).
+    """
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    handler = SocketModeHandler(app, app_token=app_token.get_secret_value())
+    try:
+        handler.connect()
+    except SlackApiError as error:
+        reason = error.response.get("error")
+        raise SmcbotError(
+            f"Slack refused the Socket Mode connection ({reason}): check SMCBOT_SLACK__APP_TOKEN"
+        ) from None
+    print("Slack app connected in Socket Mode", file=sys.stderr)
+    try:
+        threading.Event().wait()
+    finally:
+        handler.close()
 
 
 def serve(app: App, *, host: str, port: int) -> None:

@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import re
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -20,6 +24,7 @@ import pytest
 from slack_sdk.signature import SignatureVerifier
 
 from smcbot.answering import Answerer, Quote
+from smcbot.errors import SettingsError, SmcbotError
 from smcbot.index import load_index
 from smcbot.models import Answer, Article, Chunk, Passage, SessionQuotes
 from smcbot.settings import RetrievalSettings, load_settings
@@ -27,12 +32,14 @@ from smcbot.slack_app import (
     BLOCK_LIMIT,
     SECTION_LIMIT,
     build_app,
+    check_settings,
     clip,
     escape,
     make_server,
     plain_question,
     quote_line,
     render_answer,
+    run,
 )
 from smcbot.store import QuestionStore
 
@@ -536,6 +543,79 @@ def test_slack_url_verification_is_answered(slack):
         response.status_code == 200
         and "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" in response.text
     )
+
+
+# ---------------------------------------------------------------------------
+# The command.
+
+
+def test_smcbot_slack_serves_the_app_configured_from_the_environment(
+    bundled_index_dir, api, tmp_path
+):
+    env = {
+        **os.environ,
+        "HF_HUB_OFFLINE": "1",
+        "SMCBOT_INDEX_DIR": str(bundled_index_dir),
+        "SMCBOT_STORE__PATH": str(tmp_path / "store.sqlite3"),
+        "SMCBOT_SLACK__BOT_TOKEN": TOKEN,
+        "SMCBOT_SLACK__SIGNING_SECRET": SECRET,
+        "SMCBOT_SLACK__API_URL": api.api_url,
+        "SMCBOT_SLACK__HOST": "127.0.0.1",
+        "SMCBOT_SLACK__PORT": "0",
+        "SMCBOT_LOG_LEVEL": "DEBUG",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "smcbot", "slack"],
+        cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        url, seen = None, []
+        while url is None and (line := process.stderr.readline()):
+            seen.append(line)
+            if match := re.search(r"listening on (http://127\.0\.0\.1:\d+/slack/events)", line):
+                url = match.group(1)
+        assert url, "".join(seen)
+        side = SlackSide(url, api, store=None)  # type: ignore[arg-type]
+        assert side.event(mention(QUESTION, ts="1400.000100"), event_id="Ev20").status_code == 200
+        [reply] = api.wait_for("chat.postMessage", timeout=60)
+        assert reply.params["thread_ts"] == "1400.000100" and AI_SESSION in payload_text(
+            reply.params
+        )
+    finally:
+        process.terminate()
+        log_text = "".join(seen) + process.communicate(timeout=30)[1]
+    assert api.calls("auth.test")[0].headers["authorization"] == f"Bearer {TOKEN}"
+    assert TOKEN not in log_text and SECRET not in log_text  # even at DEBUG
+
+
+@pytest.mark.parametrize(
+    ("given", "missing"),
+    [
+        ({"signing_secret": SECRET}, "SMCBOT_SLACK__BOT_TOKEN"),
+        ({"bot_token": TOKEN}, "SMCBOT_SLACK__SIGNING_SECRET"),
+    ],
+    ids=["no-bot-token", "no-signing-secret"],
+)
+def test_a_missing_token_or_secret_is_named(given, missing):
+    with pytest.raises(SettingsError, match=missing):
+        check_settings(load_settings(slack=given))
+
+
+def test_socket_mode_needs_no_signing_secret():
+    check_settings(load_settings(slack={"bot_token": TOKEN, "app_token": "xapp-test"}))
+
+
+def test_an_app_token_selects_socket_mode(bundled_index_dir, api, tmp_path):
+    settings = load_settings(
+        index_dir=bundled_index_dir,
+        store={"path": tmp_path / "store.sqlite3"},
+        slack={"bot_token": TOKEN, "app_token": "xapp-refused", "api_url": api.api_url},
+    )
+    # The stand-in refuses the app-level token: the refusal is one clear line.
+    with pytest.raises(SmcbotError, match="Socket Mode.*SMCBOT_SLACK__APP_TOKEN"):
+        run(settings)
+    [opened] = api.calls("apps.connections.open")
+    assert opened.headers["authorization"] == "Bearer xapp-refused"
 
 
 # ---------------------------------------------------------------------------
