@@ -104,6 +104,11 @@ class HybridRetriever:
         self.settings = settings
         self._bm25 = index.bm25
         self._num_chunks = len(index.chunks)
+        self._article_position = {article_id: n for n, article_id in enumerate(index.articles)}
+        # Which article each chunk row belongs to, for set operations on BM25 postings.
+        self._article_of_row = np.fromiter(
+            (self._article_position[c.article_id] for c in index.chunks), dtype=np.int64, count=self._num_chunks
+        )
 
     def search(self, question: str, filters: SearchFilters | None = None) -> SearchResult:
         """Find the sessions that answer `question`, best first.
@@ -116,15 +121,14 @@ class HybridRetriever:
         groups = query_terms(question)
         if not groups:
             raise QuestionError("the question has no words to search for; ask with words, e.g. What was said about brand safety?")
-        self._groups = groups
         allowed = self._allowed_rows(filters)
         query_vector = self.embedder.encode([question])[0]
         dense = self._dense_scores(query_vector, allowed)
         lexical = self._lexical_scores(groups, allowed)
         fused = self._fuse(dense, lexical)
-        sessions = self._group_by_session(fused, dense, lexical, groups, query_vector)
+        sessions = self._group_by_session(fused, dense, lexical, self._term_presence(groups), query_vector)
         unknown = self._unknown_names(question)
-        self._apply_gate(sessions, unknown)
+        self._apply_gate(sessions, unknown, len(groups))
         return SearchResult(
             question=question,
             sessions=sessions,
@@ -209,7 +213,7 @@ class HybridRetriever:
         fused: dict[int, float],
         dense: dict[int, float],
         lexical: dict[int, float],
-        groups: list[list[str]],
+        presence: list[tuple[float, set[int]]],
         query_vector: np.ndarray,
     ) -> list[SessionHit]:
         """One hit per article, scored by its best chunks, so no article fills every slot."""
@@ -226,7 +230,7 @@ class HybridRetriever:
                     article=self.index.articles[article_id],
                     passages=self._diverse_passages(rows, fused, dense, lexical, query_vector),
                     score=score,
-                    **self._coverage(article_id, groups),
+                    **self._coverage(article_id, presence),
                     dense=max((dense.get(r, -1.0) for r in self.index.chunk_rows_by_article[article_id]), default=-1.0),
                 )
             )
@@ -263,39 +267,40 @@ class HybridRetriever:
             for r in chosen
         ]
 
-    def _coverage(self, article_id: str, groups: list[list[str]]) -> dict:
+    def _term_presence(self, groups: list[list[str]]) -> list[tuple[float, set[int]]]:
+        """For each question word: its weight (IDF of its rarest form; a word the archive
+        never uses weighs the most) and the articles (by position) that hold any form."""
+        scores = self._bm25.scores
+        indptr, indices = scores["indptr"], scores["indices"]
+        n = max(self._num_chunks, 1)
+        presence = []
+        for group in groups:
+            ids = [self._bm25.vocab_dict[s] for s in group if s in self._bm25.vocab_dict]
+            postings = [indices[indptr[t] : indptr[t + 1]] for t in ids]
+            postings = [p for p in postings if len(p)]
+            if not postings:
+                presence.append((math.log(1 + n), set()))
+                continue
+            rarest = min(len(p) for p in postings)
+            rows = np.concatenate(postings)
+            presence.append((math.log(1 + n / rarest), set(np.unique(self._article_of_row[rows]).tolist())))
+        return presence
+
+    def _coverage(self, article_id: str, presence: list[tuple[float, set[int]]]) -> dict:
         """IDF-weighted share of the question's words found in the article's chunks,
         and how many of those words were found."""
-        article_rows = set(self.index.chunk_rows_by_article[article_id])
-        total = found = 0.0
-        matched = 0
-        for group in groups:
-            weight, present = self._group_weight_and_presence(group, article_rows)
-            total += weight
-            found += weight if present else 0.0
-            matched += present
-        return {"coverage": found / total if total else 0.0, "matched_words": matched}
-
-    def _group_weight_and_presence(self, group: list[str], rows: set[int]) -> tuple[float, bool]:
-        """A word's weight (its rarest stem's IDF; unknown words weigh the most) and
-        whether any of its stems occurs in `rows`."""
-        indptr, indices = self._bm25.scores["indptr"], self._bm25.scores["indices"]
-        n = max(self._num_chunks, 1)
-        weight, present = math.log(1 + n), False
-        known = [self._bm25.vocab_dict[s] for s in group if s in self._bm25.vocab_dict]
-        if known:
-            frequencies = [int(indptr[t + 1] - indptr[t]) for t in known]
-            weight = math.log(1 + n / max(1, min(f for f in frequencies if f) if any(frequencies) else 1))
-            present = any(int(d) in rows for t in known for d in indices[indptr[t] : indptr[t + 1]])
-        return weight, present
+        position = self._article_position[article_id]
+        total = sum(weight for weight, _ in presence)
+        found = [weight for weight, articles in presence if position in articles]
+        return {"coverage": sum(found) / total if total else 0.0, "matched_words": len(found)}
 
     # --- the gate --------------------------------------------------------------------
 
-    def _passes(self, hit: SessionHit, unknown_names: list[str]) -> bool:
+    def _passes(self, hit: SessionHit, unknown_names: list[str], words: int) -> bool:
         """The relevance gate for one session."""
         s = self.settings
         # One shared word is chance ("Lyon", "meilleur"); two independent ones are a topic.
-        if hit.matched_words < min(s.min_matched_words, len(self._groups)):
+        if hit.matched_words < min(s.min_matched_words, words):
             return False
         if hit.coverage < s.min_coverage_floor:
             return False
@@ -303,14 +308,15 @@ class HybridRetriever:
             return hit.coverage >= s.min_coverage_unknown_name
         return hit.coverage >= s.min_coverage or hit.coverage + hit.dense >= s.min_evidence
 
-    def _apply_gate(self, sessions: list[SessionHit], unknown_names: list[str]) -> None:
-        """Mark the best session if it passes, then further ones close enough to it."""
-        if not sessions or not self._passes(sessions[0], unknown_names):
+    def _apply_gate(self, sessions: list[SessionHit], unknown_names: list[str], words: int) -> None:
+        """Mark the best session if it passes, then further ones close enough to it.
+        `words` is how many content words the question has."""
+        if not sessions or not self._passes(sessions[0], unknown_names, words):
             return
         best = sessions[0].score * (0.5 + sessions[0].coverage)
         cited = 0
         for hit in sessions:
             strength = hit.score * (0.5 + hit.coverage)
-            if cited < self.settings.max_sessions and self._passes(hit, unknown_names) and strength >= self.settings.session_ratio * best:
+            if cited < self.settings.max_sessions and self._passes(hit, unknown_names, words) and strength >= self.settings.session_ratio * best:
                 hit.answers = True
                 cited += 1
