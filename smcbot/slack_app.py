@@ -153,7 +153,7 @@ def section(mrkdwn: str) -> dict:
     return {"type": "section", "text": {"type": "mrkdwn", "text": clip(mrkdwn, SECTION_LIMIT)}}
 
 
-def context(*parts: str) -> dict:
+def context_block(*parts: str) -> dict:
     """A context block: small grey lines under a section."""
     return {
         "type": "context",
@@ -174,7 +174,7 @@ def session_blocks(session: SessionQuotes, quotes: list[Quote], language: str) -
     blocks = [section("\n".join(lines))]
     details = [escape(p) for p in (format_date(article.date, language), article.series) if p]
     if details:
-        blocks.append(context(" · ".join(details)))
+        blocks.append(context_block(" · ".join(details)))
     return blocks
 
 
@@ -255,7 +255,7 @@ def render_answer(
         share: add the "share in channel" button (private replies).
         heading: mrkdwn shown above the answer (already escaped), e.g. the question.
     """
-    head = [context(heading)] if heading else []
+    head = [context_block(heading)] if heading else []
     actions = actions_block(answer.question, answer.language, question_id=question_id, share=share)
     blocks = fit_blocks(head + answer_blocks(answer, quotes), [actions] if actions else [])
     return {"text": clip(escape(answer.text), FALLBACK_LIMIT), "blocks": blocks}
