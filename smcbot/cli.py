@@ -7,7 +7,6 @@ nothing else reaches the terminal as a traceback.
 from __future__ import annotations
 
 import json
-import logging
 import sys
 from datetime import date
 from pathlib import Path
@@ -51,12 +50,12 @@ def main() -> None:
 
 def _settings(**overrides: Any):
     """Load settings with command-line overrides, and set up logging."""
+    from smcbot.logs import configure_logging
     from smcbot.settings import load_settings
 
     settings = load_settings(**overrides)
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # The bot token sits in every Telegram request URL that httpx logs.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    # Text or JSON lines on stderr, every secret redacted, httpx (token in its URLs) kept quiet.
+    configure_logging(settings)
     return settings
 
 
@@ -73,7 +72,8 @@ def index_build(
     index_dir: IndexDirOption = None,
     as_json: JsonOption = False,
     since: Annotated[
-        str | None, typer.Option(help="Only read articles published on or after this date (YYYY-MM-DD); keeps the rest.")
+        str | None,
+        typer.Option(help="Only read articles published on or after this date (YYYY-MM-DD); keeps the rest."),
     ] = None,
     limit: Annotated[
         int | None, typer.Option(min=1, help="Read at most N articles per source; keeps the rest.")
@@ -106,7 +106,7 @@ def index_build(
         f"{report.chunks} chunks, {report.chunks_embedded} embedded, in {report.seconds:.1f}s"
     )
     if getattr(report, "partial", False):
-        out.print("partial run (--since, --limit or failed pages): articles not read were kept, none removed")
+        out.print(f"partial run ({report.partial_reason}): articles not read this time were kept, none removed")
 
 
 class _RichProgress:
@@ -280,3 +280,121 @@ def slack() -> None:
     from smcbot.slack_app import run
 
     run(_settings())
+
+
+@app.command("report")
+def report_command(
+    since: Annotated[
+        str | None, typer.Option(help="Only questions asked on or after this date (YYYY-MM-DD).")
+    ] = None,
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Also write a self-contained HTML page with charts to FILE.")
+    ] = None,
+) -> None:
+    """What members asked: questions per week and channel, top topics and sessions,
+    the questions the archive could not answer, and the answers marked 👎.
+
+    Example: smcbot report --since 2025-01-01 --html report.html
+    """
+    from smcbot.report import build_report, print_report, render_html
+
+    day = _parse_day(since, "--since")
+    settings = _settings()
+    rows = _stored_questions(settings, day)
+    report = build_report(rows, since=day)
+    print_report(report, out)
+    if html is not None:
+        html.parent.mkdir(parents=True, exist_ok=True)
+        html.write_text(render_html(report), encoding="utf-8")
+        err.print(f"wrote {html}", highlight=False)
+
+
+def _stored_questions(settings, since: date | None) -> list[dict]:
+    """The store's questions since a day, after applying the retention; [] with no store."""
+    import sqlite3
+    from datetime import UTC, datetime, time
+
+    from smcbot.store import QuestionStore
+
+    path = settings.store.path
+    if not path.exists():
+        err.print(f"no question store at {path} yet: the bots create it on their first question", highlight=False)
+        return []
+    store = QuestionStore(path, hash_key=settings.store.hash_key.get_secret_value())
+    try:
+        if store.set_aside is not None:
+            err.print(f"the question store was damaged: set aside as {store.set_aside}, a new one started",
+                      highlight=False)
+        store.apply_retention(settings.store.retention_days)
+        start = datetime.combine(since, time(), tzinfo=UTC) if since else None
+        return store.questions(since=start)
+    except sqlite3.DatabaseError as error:
+        raise SmcbotError(f"the question store {path} cannot be read ({error}); move it away and retry") from None
+    finally:
+        store.close()
+
+
+@app.command("doctor")
+def doctor() -> None:
+    """Check settings, index, embedding model, question store, and the Telegram and
+    Slack tokens (when set): one line per check, ✔ or ✘ with the fix.
+
+    Exits with 1 when any check fails.
+
+    Example: smcbot doctor
+    """
+    from smcbot.doctor import all_passed, failed, run_checks
+    from smcbot.errors import SettingsError
+
+    try:
+        settings = _settings()
+    except SettingsError as error:
+        out.print(failed("settings", str(error), "fix the setting in the environment, .env or config/settings.toml")
+                  .line(), highlight=False, markup=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    checks = run_checks(settings)
+    for check in checks:
+        out.print(check.line(), highlight=False, markup=False, soft_wrap=True)
+    if not all_passed(checks):
+        raise typer.Exit(1)
+
+
+privacy_app = typer.Typer(help="Members' data in the question store.", no_args_is_help=True)
+app.add_typer(privacy_app, name="privacy")
+
+
+@privacy_app.command("forget")
+def privacy_forget(
+    telegram_user: Annotated[
+        str | None, typer.Option("--telegram-user", help="A Telegram user id (a number).")
+    ] = None,
+    slack_user: Annotated[str | None, typer.Option("--slack-user", help="A Slack user id (U…).")] = None,
+) -> None:
+    """Delete everything stored about a member: their questions (with anyone's
+    votes on them) and their own votes.
+
+    Example: smcbot privacy forget --telegram-user 123456789
+    """
+    from smcbot.privacy import forget
+
+    members = [("telegram", telegram_user), ("slack", slack_user)]
+    members = [(channel, member) for channel, member in members if member is not None]
+    if not members or any(not member.strip() for _, member in members):
+        raise typer.BadParameter("give --telegram-user ID or --slack-user ID", param_hint="member")
+    settings = _settings()
+    for channel, member in members:
+        forgotten = forget(settings, channel=channel, member_id=member)
+        if forgotten is None:
+            out.print(f"no question store at {settings.store.path}: nothing is stored about anyone", highlight=False)
+        elif not forgotten.anything:
+            out.print(
+                f"nothing stored about {channel} user {member}: no question or vote "
+                "(check the id, and that SMCBOT_STORE__HASH_KEY is the key the bots use)",
+                highlight=False,
+            )
+        else:
+            out.print(
+                f"forgot {channel} user {member}: {forgotten.questions} questions and "
+                f"{forgotten.feedback} of their votes deleted",
+                highlight=False,
+            )

@@ -38,6 +38,7 @@ from smcbot.settings import FetchSettings
 log = logging.getLogger(__name__)
 
 RETRY_STATUSES = {429, 500, 502, 503, 504}
+SLOW_BODY_FACTOR = 4  # a whole response may take this many timeouts at most
 
 
 class FetchError(SourceError):
@@ -322,6 +323,8 @@ class Fetcher:
         cap = self.settings.max_page_bytes
         with self._slots:
             self._gate.wait(_host(url), self._crawl_delay(url))
+            # The timeout bounds each wait for bytes; this bounds a server that drips them.
+            deadline = time.monotonic() + SLOW_BODY_FACTOR * self.settings.timeout
             with self._client.stream("GET", url, headers=headers) as response:
                 declared = response.headers.get("Content-Length", "")
                 if declared.isdigit() and int(declared) > cap:
@@ -331,6 +334,8 @@ class Fetcher:
                     body += piece
                     if len(body) > cap:
                         raise FetchError(url, f"larger than {cap} bytes", kind="skipped")
+                    if time.monotonic() > deadline:
+                        raise httpx.ReadTimeout("the body took too long", request=response.request)
                 return response.status_code, response.headers, bytes(body), str(response.url)
 
     def _pause(self, url: str, attempt: int, retry_after: str | None) -> None:

@@ -42,7 +42,8 @@ def make_embedder(settings: Settings, *, export: bool = False):
     backend, name = settings.embedding.backend, settings.embedding.model
     if backend == "torch":
         return SentenceTransformerEmbedder(name, device=settings.embedding.device)
-    folder = onnx_folder(settings.index_dir / "models", name, quantized=backend == "onnx-int8")
+    models_dir = settings.embedding.onnx_dir or settings.index_dir / "models"
+    folder = onnx_folder(models_dir, name, quantized=backend == "onnx-int8")
     if backend != "auto" or export:
         export_onnx(name, folder, quantized=backend == "onnx-int8")
     if (folder / "smcbot-onnx.json").is_file():

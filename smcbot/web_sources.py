@@ -42,6 +42,9 @@ MAX_SITEMAP_DEPTH = 3
 MAX_API_PAGES = 10_000
 LINK_MARK = re.compile(r"\s*\[\[[^\]]*\]\]")
 PASSWORD_FIELD = re.compile(r"<input[^>]+type\s*=\s*[\"']?password", re.IGNORECASE)
+# A page states its title in <title>, an <h1> or og:title; trafilatura would otherwise
+# fall back to any heading ("Partager :").
+STATED_TITLE = re.compile(r"<title[^>]*>\s*[^<\s]|<h1[\s>]|property\s*=\s*[\"']og:title", re.IGNORECASE)
 NOINDEX = re.compile(r"<meta[^>]+name\s*=\s*[\"']robots[\"'][^>]+noindex", re.IGNORECASE)
 # Titles of error and login pages; kept narrow so a session about "l'erreur" stays in.
 ERROR_TITLE = re.compile(
@@ -216,9 +219,7 @@ def _article(title: str, when: date | None, link: str, author: str, takeaways: l
     )
 
 
-def article_from_page(
-    html: str, url: str, *, title: str = "", when: date | None = None
-) -> Article:
+def article_from_page(html: str, url: str, *, title: str = "", when: date | None = None) -> Article:
     """Extract the article of a page with trafilatura (menus, sidebars and footers left out).
 
     Args:
@@ -246,7 +247,8 @@ def article_from_page(
         date_extraction_params={"extensive_search": False, "original_date": True},
     )
     text = (document.text if document else "") or ""
-    page_title = clean_line((document.title if document else "") or "") or title
+    stated = document.title if document and STATED_TITLE.search(html) else ""
+    page_title = clean_line(stated or "") or title
     if not page_title:
         raise NotAnArticle("no title")
     if ERROR_TITLE.search(page_title):
@@ -361,8 +363,12 @@ def read_feed(
         problem = parsed.get("bozo_exception") or "no entries"
         raise SourceError(f"{spec.label}: {spec.url} is not a readable RSS/Atom feed ({problem})")
     if parsed.bozo:
-        log.warning("%s: broken feed XML (%s); reading the %d entries that could be parsed",
-                    spec.url, parsed.get("bozo_exception"), len(parsed.entries))
+        log.warning(
+            "%s: broken feed XML (%s); reading the %d entries that could be parsed",
+            spec.url,
+            parsed.get("bozo_exception"),
+            len(parsed.entries),
+        )
     entries = [e for e in parsed.entries if since is None or (_entry_day(e) or since) >= since]
     return _feed_articles(entries, fetcher, since=since, limit=limit)
 
@@ -527,4 +533,3 @@ def _iso_day(value: str) -> date | None:
 def _on_or_after(article: Article, since: date | None) -> bool:
     """Whether an article is kept by `--since` (undated ones are kept only without it)."""
     return since is None or (article.date is not None and article.date >= since)
-

@@ -54,9 +54,7 @@ class Post:
 
 def wp_entities(text: str) -> str:
     """Encode a title the way WordPress renders it: typographic characters as numeric entities."""
-    return "".join(f"&#{ord(c)};" if c in "’«»–…" else html.escape(c) for c in text).replace(
-        "\u00a0", "&nbsp;"
-    )
+    return "".join(f"&#{ord(c)};" if c in "’«»–…" else html.escape(c) for c in text).replace("\u00a0", "&nbsp;")
 
 
 SESSIONS = [
@@ -138,7 +136,8 @@ SESSIONS = [
     Post(
         id=104,
         slug="smc-cycle-sciences-et-reseaux-sociaux-session-4-la-moderation-des-commentaires",
-        title="SMC Cycle « Sciences et réseaux sociaux », Session #4 – La modération des commentaires par les algorithmes",
+        title="SMC Cycle « Sciences et réseaux sociaux », Session #4 – "
+        "La modération des commentaires par les algorithmes",
         date=datetime(2019, 11, 6, 18, 15),
         author="Camille Laurent",
         heading="Ce que l’on retient des échanges :",
@@ -229,21 +228,16 @@ def article_page(post: Post, *, with_date: bool = True, padding: str = "", canon
 
     `{base}` in it stands for the site's root URL.
     """
-    date_meta = (
-        f'<meta property="article:published_time" content="{post.date.isoformat()}+01:00">'
-        if with_date
-        else ""
-    )
+    date_meta = f'<meta property="article:published_time" content="{post.date.isoformat()}+01:00">' if with_date else ""
     time_tag = (
-        f'<time class="entry-date published" datetime="{post.date.isoformat()}+01:00">'
-        f"{post.date:%d/%m/%Y}</time>"
+        f'<time class="entry-date published" datetime="{post.date.isoformat()}+01:00">{post.date:%d/%m/%Y}</time>'
         if with_date
         else ""
     )
     return f"""<!DOCTYPE html>
 <html lang="fr-FR"><head><meta charset="UTF-8">
 <title>{html.escape(post.title)} – Social Media Club France</title>
-<link rel="canonical" href="{{base}}{(canonical or post.path()).lstrip('/')}">
+<link rel="canonical" href="{{base}}{(canonical or post.path()).lstrip("/")}">
 <meta property="og:type" content="article">
 <meta property="og:title" content="{html.escape(post.title)}">
 {date_meta}
@@ -260,7 +254,8 @@ def article_page(post: Post, *, with_date: bool = True, padding: str = "", canon
 <article id="post-{post.id}" class="post-{post.id} post type-post status-publish">
 <header class="entry-header"><h1 class="entry-title">{html.escape(post.title)}</h1>
 <div class="entry-meta"><span class="posted-on">Publié le {time_tag}</span>
-<span class="byline"> par <span class="author vcard"><a class="url fn n" href="/author/x/">{html.escape(post.author)}</a></span></span></div>
+<span class="byline"> par <span class="author vcard">
+<a class="url fn n" href="/author/x/">{html.escape(post.author)}</a></span></span></div>
 </header>
 <div class="entry-content">
 {post.content_html()}
@@ -290,7 +285,7 @@ class Logged:
     query: dict[str, str]
     headers: dict[str, str]
     status: int
-    at: float
+    at: float  # when it arrived (time.monotonic)
 
 
 @dataclass
@@ -443,8 +438,7 @@ class WordPressSite:
     def urlset(self, urls: list[tuple[str, str]]) -> str:
         """A `<urlset>` with `<lastmod>` where known."""
         entries = "".join(
-            f"<url><loc>{html.escape(loc)}</loc>{f'<lastmod>{mod}</lastmod>' if mod else ''}</url>"
-            for loc, mod in urls
+            f"<url><loc>{html.escape(loc)}</loc>{f'<lastmod>{mod}</lastmod>' if mod else ''}</url>" for loc, mod in urls
         )
         return (
             '<?xml version="1.0" encoding="UTF-8"?>'
@@ -485,6 +479,7 @@ class WordPressSite:
 
     def serve(self, handler: BaseHTTPRequestHandler) -> None:
         """Answer one request, logging it and counting concurrent ones."""
+        arrived = time.monotonic()
         with self._lock:
             self.in_flight += 1
             self.most_in_flight = max(self.most_in_flight, self.in_flight)
@@ -496,7 +491,7 @@ class WordPressSite:
             headers = {k.lower(): v for k, v in handler.headers.items()}
             status, response_headers, body = self.respond(parts.path, query, headers)
             with self._lock:
-                self.log.append(Logged(parts.path, query, headers, status, time.monotonic()))
+                self.log.append(Logged(parts.path, query, headers, status, arrived))
             handler.send_response(status)
             for name, value in response_headers.items():
                 handler.send_header(name, value)
