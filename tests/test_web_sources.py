@@ -173,6 +173,7 @@ def test_the_cli_reports_the_counts_and_a_partial_run_removes_nothing(site, tmp_
     # The first build in-process with the session's model, the same one the CLI loads.
     build_from_sources(settings_for(tmp_path, manifest), embedder=real_embedder)
     monkeypatch.setenv("SMCBOT_FETCH__PER_HOST_DELAY", "0")
+    monkeypatch.setenv("SMCBOT_EMBEDDING__BACKEND", "torch")  # no ONNX export in this test
     runner = CliRunner()
     args = ["index", "build", "--sources", str(manifest), "--index-dir", str(tmp_path / "index"), "--json"]
 
