@@ -291,8 +291,11 @@ def report_command(
         Path | None, typer.Option("--html", help="Also write a self-contained HTML page with charts to FILE.")
     ] = None,
 ) -> None:
-    """What members asked: questions per week and channel, top topics and sessions,
-    the questions the archive could not answer, and the answers marked 👎.
+    """Report what members asked: per week and channel, top topics, unanswered questions, 👎 answers.
+
+    The unanswered questions are the content gaps: sessions to organise or
+    write up next. Questions older than SMCBOT_STORE__RETENTION_DAYS are
+    deleted first. With --html, also writes one self-contained page with charts.
 
     Example: smcbot report --since 2025-01-01 --html report.html
     """
@@ -304,8 +307,12 @@ def report_command(
     report = build_report(rows, since=day)
     print_report(report, out)
     if html is not None:
-        html.parent.mkdir(parents=True, exist_ok=True)
-        html.write_text(render_html(report), encoding="utf-8")
+        page = render_html(report)
+        try:
+            html.parent.mkdir(parents=True, exist_ok=True)
+            html.write_text(page, encoding="utf-8")
+        except OSError as error:
+            raise SmcbotError(f"cannot write {html} ({error.strerror or error}); choose another --html file") from None
         err.print(f"wrote {html}", highlight=False)
 
 
@@ -336,9 +343,9 @@ def _stored_questions(settings, since: date | None) -> list[dict]:
 
 @app.command("doctor")
 def doctor() -> None:
-    """Check settings, index, embedding model, question store, and the Telegram and
-    Slack tokens (when set): one line per check, ✔ or ✘ with the fix.
+    """Check settings, index, model, question store and tokens: one line each, ✔ or ✘ with the fix.
 
+    The Telegram and Slack tokens are tried (getMe, auth.test) only when set.
     Exits with 1 when any check fails.
 
     Example: smcbot doctor

@@ -76,17 +76,33 @@ def run_checks(settings: Settings, *, embedder=None, client: httpx.Client | None
     own_client = client is None
     client = client or httpx.Client(timeout=HTTP_TIMEOUT)
     try:
-        checks = check_settings(settings)
-        index_checks, manifest = check_index(settings)
+        checks = _guarded("settings", lambda: check_settings(settings))
+        index_checks, manifest = _index_guarded(settings)
         checks += index_checks
-        checks.append(check_model(settings, embedder=embedder, manifest=manifest))
-        checks.append(check_store(settings))
-        checks.append(check_telegram(settings, client))
-        checks.append(check_slack(settings, client))
+        checks += _guarded("embedding model", lambda: [check_model(settings, embedder=embedder, manifest=manifest)])
+        checks += _guarded("question store", lambda: [check_store(settings)])
+        checks += _guarded("telegram", lambda: [check_telegram(settings, client)])
+        checks += _guarded("slack", lambda: [check_slack(settings, client)])
         return checks
     finally:
         if own_client:
             client.close()
+
+
+def _guarded(name: str, run: Callable[[], list[Check]]) -> list[Check]:
+    """Run a check; anything unexpected becomes a ✘ line instead of a traceback."""
+    try:
+        return run()
+    except Exception as error:  # the doctor reports every problem, it never crashes on one
+        return [failed(name, f"the check itself failed ({type(error).__name__}: {error})")]
+
+
+def _index_guarded(settings: Settings) -> tuple[list[Check], dict | None]:
+    """`check_index`, with anything unexpected reported as a ✘ line."""
+    try:
+        return check_index(settings)
+    except Exception as error:  # same as _guarded, but the manifest is returned too
+        return [failed("index", f"cannot be checked ({type(error).__name__}: {error})", REBUILD)], None
 
 
 def all_passed(checks: list[Check]) -> bool:
@@ -130,6 +146,8 @@ def check_index(settings: Settings) -> tuple[list[Check], dict | None]:
         manifest = read_manifest(build)
     except SmcbotError as error:
         return [failed("index", str(error))], None
+    if not isinstance(manifest, dict):
+        return [failed("index", f"{build / 'manifest.json'} is not a manifest", REBUILD)], None
     built = f"build {manifest.get('build_id', '?')} of {manifest.get('built_at', '?')}"
     checks = [passed("index", f"{built} in {index_dir}")]
     steps: list[tuple[str, Callable[[], str]]] = [

@@ -28,7 +28,7 @@ REDACTED = "<secret>"
 # Fields a record may carry (via `extra=`) that the JSON lines keep.
 EVENT_FIELDS = ("event", "channel", "latency_ms", "answered", "language", "sources", "question")
 # Loggers that would print request URLs (the Telegram token is in them) at INFO.
-NOISY_LOGGERS = ("httpx", "httpcore", "urllib3")
+NOISY_LOGGERS = ("httpx", "httpcore", "urllib3", "bm25s")  # bm25s sets itself to DEBUG
 
 answers_log = logging.getLogger(ANSWER_LOGGER)
 
@@ -54,14 +54,15 @@ def configure_logging(settings: Settings) -> None:
         logging.getLogger(name).setLevel(max(logging.WARNING, root.level))
 
 
-def log_answer(*, channel: str, latency_ms: float, answer: Answer, settings: Settings) -> None:
+def log_answer(*, channel: str, latency_ms: float, answer: Answer, settings: Settings | None = None) -> None:
     """Log one line for a question answered (or refused) on a channel.
 
     Args:
         channel: the front end ("telegram", "slack", "cli").
         latency_ms: time from receiving the question to having the answer.
         answer: what the `Answerer` returned.
-        settings: `log_questions` decides whether the question's text is logged.
+        settings: `log_questions` decides whether the question's text is logged
+            (never without settings).
     """
     fields = {
         "event": "answer",
@@ -71,7 +72,7 @@ def log_answer(*, channel: str, latency_ms: float, answer: Answer, settings: Set
         "language": answer.language,
         "sources": len(answer.sources),
     }
-    if settings.log_questions:
+    if settings is not None and settings.log_questions:
         fields["question"] = answer.question
     text = " ".join(f"{key}={_shown(value)}" for key, value in fields.items() if key != "event")
     answers_log.info("answer %s", text, extra=fields)

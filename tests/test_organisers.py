@@ -239,6 +239,12 @@ def test_report_on_a_damaged_store_sets_it_aside_and_says_so(store_path):
     assert aside.read_bytes().startswith(b"this is not a database")
 
 
+def test_report_to_an_unwritable_file_is_one_line(filled_store, store_path, tmp_path):
+    (tmp_path / "a-file").write_text("")
+    with pytest.raises(SmcbotError, match="cannot write .*a-file/report.html"):
+        invoke("report", "--html", str(tmp_path / "a-file" / "report.html"), env=env_for(store_path))
+
+
 def test_report_with_a_bad_date_is_one_line(store_path):
     result = invoke("report", "--since", "last week", env=env_for(store_path))
 
@@ -516,6 +522,10 @@ def test_doctor_on_a_damaged_manifest_or_another_model(index_copy):
     ((index_copy / "current").resolve() / "manifest.json").write_text("{ not json")
     checks, manifest = check_index(settings)
     assert manifest is None and not checks[0].ok and "manifest.json is damaged" in checks[0].detail
+
+    ((index_copy / "current").resolve() / "manifest.json").write_text("[]")
+    checks, manifest = check_index(settings)
+    assert manifest is None and not checks[0].ok and "is not a manifest" in checks[0].detail
 
 
 def test_doctor_model_check_compares_dimensions(real_embedder):
