@@ -313,6 +313,9 @@ def _swap_current(index_dir: Path, build: Path) -> None:
 def _remove_old_builds(index_dir: Path) -> None:
     """Keep the newest builds (a bot may still be reading the previous one)."""
     current = (index_dir / "current").resolve().name
+    # Under the build lock, a leftover ".partial" folder is from a build that was killed.
+    for stale in (index_dir / "builds").glob(".*.partial"):
+        shutil.rmtree(stale, ignore_errors=True)
     builds = sorted(p for p in (index_dir / "builds").iterdir() if not p.name.startswith("."))
     for old in [b for b in builds if b.name != current][: max(0, len(builds) - KEEP_BUILDS)]:
         shutil.rmtree(old, ignore_errors=True)
