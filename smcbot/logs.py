@@ -28,7 +28,7 @@ REDACTED = "<secret>"
 # Fields a record may carry (via `extra=`) that the JSON lines keep.
 EVENT_FIELDS = ("event", "channel", "latency_ms", "answered", "language", "sources", "question")
 # Loggers that would print request URLs (the Telegram token is in them) at INFO.
-NOISY_LOGGERS = ("httpx", "httpcore", "urllib3", "bm25s")  # bm25s sets itself to DEBUG
+NOISY_LOGGERS = ("httpx", "httpcore", "urllib3", "bm25s")
 
 answers_log = logging.getLogger(ANSWER_LOGGER)
 
@@ -45,6 +45,8 @@ def configure_logging(settings: Settings) -> None:
     handler.smcbot = True  # type: ignore[attr-defined]
     handler.setFormatter(JsonFormatter() if settings.log_json else logging.Formatter(TEXT_FORMAT))
     handler.addFilter(RedactSecrets(secrets_of(settings)))
+    # bm25s sets its own logger to DEBUG when imported, after this runs: filter at the handler.
+    handler.addFilter(lambda record: record.levelno >= logging.WARNING or record.name.split(".")[0] not in NOISY_LOGGERS)
     root.addHandler(handler)
     level = logging.getLevelName(settings.log_level.upper())
     root.setLevel(level if isinstance(level, int) else logging.WARNING)
