@@ -209,12 +209,21 @@ class Fetcher:
         self._robots: dict[str, RobotFileParser | str | None] = {}
         self._robots_lock = threading.Lock()
         self._slots = threading.Semaphore(settings.concurrency)
-        self._client = httpx.Client(
-            headers={"User-Agent": settings.user_agent},
-            timeout=httpx.Timeout(settings.timeout),
-            follow_redirects=True,
-            max_redirects=settings.max_redirects,
-        )
+        self._http: httpx.Client | None = None
+        self._http_lock = threading.Lock()
+
+    @property
+    def _client(self) -> httpx.Client:
+        """The connection pool, made on the first request (a build of local files needs none)."""
+        with self._http_lock:
+            if self._http is None:
+                self._http = httpx.Client(
+                    headers={"User-Agent": self.settings.user_agent},
+                    timeout=httpx.Timeout(self.settings.timeout),
+                    follow_redirects=True,
+                    max_redirects=self.settings.max_redirects,
+                )
+            return self._http
 
     def __enter__(self) -> Fetcher:
         return self
@@ -224,7 +233,8 @@ class Fetcher:
 
     def close(self) -> None:
         """Close the connection pool."""
-        self._client.close()
+        if self._http is not None:
+            self._http.close()
 
     # --- public ----------------------------------------------------------------------
 

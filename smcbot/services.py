@@ -10,10 +10,10 @@ import logging
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from smcbot.embedding import OnnxEmbedder, SentenceTransformerEmbedder, export_onnx, onnx_folder
 from smcbot.errors import SmcbotError, SourceError
-from smcbot.fetching import Fetcher, FetchSummary
 from smcbot.index import (
     ArchiveIndex,
     BuildOptions,
@@ -25,9 +25,12 @@ from smcbot.index import (
     load_index,
     read_manifest,
 )
-from smcbot.ingest import SourceSpec, load_manifest, read_sources
 from smcbot.models import Article
 from smcbot.settings import Settings
+
+if TYPE_CHECKING:  # building needs these; answering a question does not (faster start)
+    from smcbot.fetching import Fetcher, FetchSummary
+    from smcbot.ingest import SourceSpec
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +95,8 @@ def build_from_sources(
         SourceError: the manifest or a whole source cannot be read.
         IndexLockedError: another build is running on the same index folder.
     """
+    from smcbot.ingest import load_manifest, read_sources
+
     specs = load_manifest(settings.sources)
     settings.index_dir.mkdir(parents=True, exist_ok=True)
     with build_lock(settings.index_dir):
@@ -134,6 +139,8 @@ def _partial_reason(specs: list[SourceSpec], *, since: date | None, limit: int |
 
 def make_fetcher(settings: Settings) -> Fetcher:
     """The web fetcher, with its HTTP cache in `<index_dir>/http-cache` unless set elsewhere."""
+    from smcbot.fetching import Fetcher
+
     cache_dir = settings.fetch.cache_dir or Path(settings.index_dir) / "http-cache"
     return Fetcher(settings.fetch, cache_dir=cache_dir)
 
@@ -171,3 +178,18 @@ def open_store(settings: Settings):
     store = QuestionStore(settings.store.path, hash_key=settings.store.hash_key.get_secret_value())
     store.apply_retention(settings.store.retention_days)
     return store
+
+
+def make_synthesizer(settings: Settings):
+    """The writer of optional written answers, or None when `SMCBOT_LLM__ENABLED` is off.
+
+    Nothing of the LLM packages is imported while it is off.
+
+    Raises:
+        SettingsError: it is on but langchain-openai is not installed.
+    """
+    if not settings.llm.enabled:
+        return None
+    from smcbot.synthesis import Synthesizer
+
+    return Synthesizer(settings.llm)

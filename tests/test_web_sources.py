@@ -530,7 +530,8 @@ def test_the_fetcher_limits_concurrency_and_spaces_requests_per_host(site):
     with Fetcher(FetchSettings(**{**QUICK_FETCH, "per_host_delay": 0.2})) as fetcher:
         list(fetcher.get_many(urls))
     times = sorted(r.at for r in site.log)  # robots.txt, then the five pages
-    assert times[-1] - times[0] >= 5 * 0.2 - 0.05
+    # Spacing is kept between request starts; arrival at the server jitters a little.
+    assert times[-1] - times[0] >= 5 * 0.2 - 0.15
     assert min(later - earlier for earlier, later in zip(times, times[1:], strict=False)) >= 0.1
 
 
