@@ -74,7 +74,12 @@ def listing_item(number: int, sentences: list[str], words: list[str], rng: rando
     series = rng.choice(SERIES)
     topic = " ".join(rng.sample(words, 3))
     lines = [str(rng.randint(1, 28)), MONTHS[11 - number % 12], "", f"{series} #{number} : {topic}", ""]
-    lines += [f"Par {rng.choice(['Margot Hemmerich', 'Elise Koutnouyan', 'Brice Andlauer'])}", "", rng.choice(HEADINGS), ""]
+    lines += [
+        f"Par {rng.choice(['Margot Hemmerich', 'Elise Koutnouyan', 'Brice Andlauer'])}",
+        "",
+        rng.choice(HEADINGS),
+        "",
+    ]
     lines += [f"  • {vary(rng.choice(sentences), words, rng)}" for _ in range(3)]
     for _ in range(rng.randint(2, 6)):
         lines += ["", " ".join(vary(rng.choice(sentences), words, rng) for _ in range(rng.randint(2, 4)))]
@@ -100,7 +105,8 @@ def write_archive(folder: Path, chunks: int, seed: int = 7) -> Path:
         total += _chunks_in(item, settings)
     page.write_text("Les articles du Social Media Club\n\n" + "\n".join(items), encoding="utf-8")
     manifest.write_text(
-        f'[[sources]]\ntype = "listing"\npath = "listing.txt"\nurl = "https://socialmediaclub.fr/publications-2/"\nyear = 2026\n',
+        '[[sources]]\ntype = "listing"\npath = "listing.txt"\n'
+        'url = "https://socialmediaclub.fr/publications-2/"\nyear = 2026\n',
         encoding="utf-8",
     )
     marker.write_text(str(chunks))
@@ -115,7 +121,9 @@ def _chunks_in(item: str, settings: Settings) -> int:
     parsed = parse_listing_text(item)[0]
     article = Article(title=parsed.title, date=None, url=f"u{hash(item)}", takeaways=parsed.takeaways, body=parsed.body)
     article.speakers = speakers_in(parsed.body)
-    return len(chunk_article(article, body_size=settings.chunking.body_size, body_overlap=settings.chunking.body_overlap))
+    return len(
+        chunk_article(article, body_size=settings.chunking.body_size, body_overlap=settings.chunking.body_overlap)
+    )
 
 
 # --- the measures ------------------------------------------------------------------
@@ -142,7 +150,11 @@ def measure_build(work: Path, embedder) -> dict:
     settings = settings_for(work, "small-index", manifest)
     shutil.rmtree(settings.index_dir, ignore_errors=True)
     articles = read_sources(load_manifest(manifest))
-    texts = [c.embedding_text() for a in articles for c in chunk_article(a, body_size=settings.chunking.body_size, body_overlap=settings.chunking.body_overlap)]
+    texts = [
+        c.embedding_text()
+        for a in articles
+        for c in chunk_article(a, body_size=settings.chunking.body_size, body_overlap=settings.chunking.body_overlap)
+    ]
     ceiling = measure_encoder(embedder, settings, texts)
     started = time.perf_counter()
     report = build_from_sources(settings, embedder=embedder)
@@ -231,7 +243,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--chunks", type=int, default=20_000, help="size of the query index (default 20000)")
     parser.add_argument("--json", action="store_true", help="print one JSON line")
-    parser.add_argument("--work-dir", type=Path, default=ROOT / "benchmarks" / ".work", help="cached archives and indexes")
+    parser.add_argument(
+        "--work-dir", type=Path, default=ROOT / "benchmarks" / ".work", help="cached archives and indexes"
+    )
     args = parser.parse_args()
     work = args.work_dir.resolve()
     base = settings_for(work, "small-index", ROOT / "config" / "sources.toml")

@@ -21,7 +21,7 @@ from smcbot.index import ArchiveIndex, load_index
 from smcbot.models import Answer, Article, Passage, SessionQuotes, Source
 from smcbot.retrieval import HybridRetriever, SearchFilters, SearchResult
 from smcbot.settings import RetrievalSettings
-from smcbot.text import detect_language, query_terms, words
+from smcbot.text import detect_language, fold, stems, words
 
 MONTHS = {
     "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split(),
@@ -59,7 +59,7 @@ class Quote:
 
 
 def format_date(when: date | None, language: str) -> str:
-    """"5 juillet 2019" or "5 July 2019"; empty for an undated article."""
+    """ "5 juillet 2019" or "5 July 2019"; empty for an undated article."""
     if when is None:
         return ""
     return f"{when.day} {MONTHS[language][when.month - 1]} {when.year}"
@@ -97,8 +97,6 @@ def _window_score(window: list[str], wanted: set[str]) -> float:
 
 def _overlap(sentence: str, wanted: set[str]) -> int:
     """How many of the question's stems a sentence holds."""
-    from smcbot.text import stems
-
     return sum(1 for w in set(words(sentence)) if any(s in wanted for s in stems(w)))
 
 
@@ -115,7 +113,7 @@ def _speaker_of(article: Article, chunk_text: str, quote: str) -> str:
 
 def display_quote(text: str) -> str:
     """The quote without the quotation marks it may already carry, for « » around it."""
-    return text.strip().strip("«»“”\"").strip()
+    return text.strip().strip('«»“”"').strip()
 
 
 class Answerer:
@@ -275,14 +273,7 @@ class Answerer:
 
 def _original_case(question: str, folded: str) -> str:
     """The word as the asker wrote it ("TikTok" rather than "tiktok")."""
-    from smcbot.text import fold
-
     for token in re.findall(r"[\w'-]+", question):
         if fold(token) == folded:
             return token
     return folded
-
-
-def known_terms(question: str) -> list[list[str]]:
-    """The question's search terms (exposed for front ends that highlight them)."""
-    return query_terms(question)

@@ -218,7 +218,9 @@ class OnnxEmbedder:
             )
             tokenizer = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
             tokenizer.enable_truncation(max_length=int(self._meta["max_length"]))
-            tokenizer.enable_padding(pad_id=int(self._meta.get("pad_id", 0)), pad_token=self._meta.get("pad_token", "[PAD]"))
+            tokenizer.enable_padding(
+                pad_id=int(self._meta.get("pad_id", 0)), pad_token=self._meta.get("pad_token", "[PAD]")
+            )
             self._tokenizer = tokenizer
         return self._session, self._tokenizer
 

@@ -42,7 +42,11 @@ def read_questions(path: Path) -> list[dict]:
             entry = json.loads(line)
         except json.JSONDecodeError as error:
             raise SourceError(f"{path}, line {number}: not valid JSON ({error.msg})") from None
-        if not isinstance(entry, dict) or not isinstance(entry.get("q"), str) or not isinstance(entry.get("expect", []), list):
+        if (
+            not isinstance(entry, dict)
+            or not isinstance(entry.get("q"), str)
+            or not isinstance(entry.get("expect", []), list)
+        ):
             raise SourceError(f'{path}, line {number}: expected {{"q": "...", "expect": [...]}}')
         questions.append(entry)
     if not questions:

@@ -364,9 +364,7 @@ def verify_checksums(build: Path, manifest: dict) -> None:
     for name, expected in manifest.get("checksums", {}).items():
         path = build / name
         if not path.exists() or _checksum(path) != expected:
-            raise IndexCorruptError(
-                f"{path} is missing or damaged; rebuild the index with: smcbot index build"
-            )
+            raise IndexCorruptError(f"{path} is missing or damaged; rebuild the index with: smcbot index build")
 
 
 @dataclass

@@ -33,8 +33,10 @@ from smcbot.listing import (
     parse_listing_text,
     series_from_title,
     speakers_in,
+    take_takeaways,
 )
 from smcbot.models import Article
+from smcbot.text import fold
 
 if TYPE_CHECKING:
     from smcbot.fetching import Fetcher
@@ -100,7 +102,7 @@ def _source_spec(manifest: Path, number: int, entry: object) -> SourceSpec:
     if kind in WEB_TYPES or (kind == "html" and "path" not in entry):
         return _web_spec(where, kind, entry)
     if "path" not in entry:
-        raise SourceError(f"{where} ({kind}) has no path; add path = \"...\"")
+        raise SourceError(f'{where} ({kind}) has no path; add path = "..."')
     path = (manifest.parent / str(entry["path"])).resolve()
     spec = SourceSpec(
         type=kind,
@@ -117,12 +119,12 @@ def _source_spec(manifest: Path, number: int, entry: object) -> SourceSpec:
 def _web_spec(where: str, kind: str, entry: dict) -> SourceSpec:
     """Check a web source: an http(s) `url` (or `urls` for html pages) and no `path`."""
     if "path" in entry:
-        raise SourceError(f"{where} ({kind}) is read from the web: give url = \"https://...\", not path")
+        raise SourceError(f'{where} ({kind}) is read from the web: give url = "https://...", not path')
     urls = entry.get("urls", [entry["url"]] if "url" in entry else [])
     if isinstance(urls, str):
         urls = [urls]
     if not urls or not all(isinstance(u, str) and u.startswith(("http://", "https://")) for u in urls):
-        raise SourceError(f"{where} ({kind}) needs url = \"https://...\" (an http or https address)")
+        raise SourceError(f'{where} ({kind}) needs url = "https://..." (an http or https address)')
     per_page = entry.get("per_page", 100)
     if not isinstance(per_page, int) or not 1 <= per_page <= 100:
         raise SourceError(f"{where} ({kind}): per_page must be a whole number from 1 to 100")
@@ -144,7 +146,7 @@ def _check_spec(spec: SourceSpec) -> None:
         raise SourceError(f"{spec.label}: {spec.path} not found; fix the path (relative to the manifest)")
     if spec.type == "listing":
         if not spec.url:
-            raise SourceError(f"{spec.label}: a listing needs url = \"...\" (the page readers find it at)")
+            raise SourceError(f'{spec.label}: a listing needs url = "..." (the page readers find it at)')
         if not isinstance(spec.year, int):
             raise SourceError(f"{spec.label}: a listing needs year = YYYY (the year of its newest item)")
 
@@ -154,9 +156,7 @@ def read_utf8(path: Path) -> str:
     try:
         return path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise SourceError(
-            f"{path}: not UTF-8 text (byte {error.start}); save it as UTF-8"
-        ) from None
+        raise SourceError(f"{path}: not UTF-8 text (byte {error.start}); save it as UTF-8") from None
     except OSError as error:
         raise SourceError(f"{path}: cannot be read ({error.strerror})") from None
 
@@ -254,14 +254,10 @@ def read_listing(path: Path, *, url: str, year: int, links: dict[str, str]) -> l
 
 def _title_key(title: str) -> str:
     """Compare titles ignoring case, spacing and typographic quotes."""
-    from smcbot.listing import fold
-
     return re.sub(r"\s+", " ", fold(title)).strip()
 
 
-def _article_from_item(
-    item: ListingItem, when: date | None, page_url: str, links: dict[str, str]
-) -> Article:
+def _article_from_item(item: ListingItem, when: date | None, page_url: str, links: dict[str, str]) -> Article:
     """Build an `Article` from a listing item, giving it the best link known."""
     link = links.get(_title_key(item.title)) or item.url or fragment_link(page_url, item.title)
     return Article(
@@ -373,12 +369,10 @@ def _html_fields(html: str) -> dict:
 
 def split_takeaways(lines: list[str]) -> tuple[list[str], str]:
     """Separate the takeaways that follow a "Ce que l'on retient…" heading from the body."""
-    from smcbot.listing import _take_takeaways
-
     item = ListingItem(day=1, month=1, title="")
     for index, line in enumerate(lines):
         if is_takeaway_heading(line):
-            rest = _take_takeaways(lines[index:], item)
+            rest = take_takeaways(lines[index:], item)
             body_lines = lines[:index] + rest
             return item.takeaways, _paragraphs(body_lines)
     return [], _paragraphs(lines)

@@ -29,9 +29,7 @@ class ArchiveRetriever(BaseRetriever):
     filters: SearchFilters | None = None
     include_unanswered: bool = False
 
-    def _get_relevant_documents(
-        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
-    ) -> list[Document]:
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
         """Run the hybrid search and turn each chosen passage into a Document."""
         result = self.retriever.search(query, self.filters)
         sessions = result.sessions if self.include_unanswered else result.answering

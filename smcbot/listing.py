@@ -10,13 +10,13 @@ The parser reads that layout, not one particular page.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from smcbot.models import Speaker
+from smcbot.text import fold
 
 MONTHS = {
     "janv": 1, "janvier": 1, "jan": 1,
@@ -36,9 +36,7 @@ MONTHS = {
 BULLET = re.compile(r"^\s*[•·▪●◦\-–*]\s+")
 DAY = re.compile(r"^\s*(\d{1,2})\s*$")
 READ_MORE = re.compile(r"\s*Lire la suite\s*(?:\[\[(?P<url>[^\]]+)\]\])?\s*$", re.IGNORECASE)
-BYLINE = re.compile(
-    r"^\s*Par\s+(?P<author>.+?)\s*(?:[/|–-]\s*Cr[ée]dits?\s+photos?\b.*)?$", re.IGNORECASE
-)
+BYLINE = re.compile(r"^\s*Par\s+(?P<author>.+?)\s*(?:[/|–-]\s*Cr[ée]dits?\s+photos?\b.*)?$", re.IGNORECASE)
 # "Ce que l'on retient des échanges :", "Ce qu'il faut retenir :", "Les points à retenir :",
 # "Ce que nous avons retenu :", "À retenir :", "Key takeaways:"...
 TAKEAWAY_HEADING = re.compile(
@@ -50,14 +48,6 @@ TAKEAWAY_HEADING = re.compile(
 )
 LABELLED_LINE = re.compile(r"^[^:.!?]{2,60}\s?:\s+\S")
 MAX_UNBULLETED_TAKEAWAYS = 6
-
-
-def fold(text: str) -> str:
-    """Lowercase, strip accents and unify typographic quotes and apostrophes."""
-    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
-    text = text.replace("«", '"').replace("»", '"')
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 @dataclass
@@ -140,7 +130,7 @@ def _parse_item(lines: list[str], day: int, month: int) -> ListingItem | None:
     item = ListingItem(day=day, month=month, title=title, url=url)
     remaining = rest[title_at + 1 :]
     remaining = _take_byline(remaining, item)
-    remaining = _take_takeaways(remaining, item)
+    remaining = take_takeaways(remaining, item)
     item.body, more_url = _body_text(remaining)
     item.url = item.url or more_url
     return item
@@ -169,8 +159,9 @@ def _take_byline(lines: list[str], item: ListingItem) -> list[str]:
     return lines
 
 
-def _take_takeaways(lines: list[str], item: ListingItem) -> list[str]:
-    """Read the heading and takeaways if the item has them; return the body lines."""
+def take_takeaways(lines: list[str], item: ListingItem) -> list[str]:
+    """Read the heading and takeaways into `item` if the lines start with them;
+    return the lines after them (the body)."""
     at = _next_nonempty(lines, 0)
     if at is None or not is_takeaway_heading(lines[at]):
         return lines
@@ -318,7 +309,9 @@ ROLE_START = (
     r"(?:[a-zéèàâêîôûç]|CEO|CTO|COO|CMO|VP|Head|Chief|Creative|Social|Digital|Community|"
     r"Directeur|Directrice|Responsable|Fondat|Co-fondat|Président|Manager|Senior|Lead)"
 )
-NAME_ROLE = re.compile(rf"(?P<name>{NAME}),\s+(?P<role>{ROLE_START}[^,.;:«»“”()]{{2,110}})(?:\s*\((?P<org>[^)]{{2,40}})\))?")
+NAME_ROLE = re.compile(
+    rf"(?P<name>{NAME}),\s+(?P<role>{ROLE_START}[^,.;:«»“”()]{{2,110}})(?:\s*\((?P<org>[^)]{{2,40}})\))?"
+)
 NAME_ORG = re.compile(rf"(?P<name>{NAME})\s+\((?P<org>[A-Z][^)]{{1,40}})\)")
 ORG_SPLIT = re.compile(r"\s(?:chez|pour|au|à|de la|de l'|de l’|du|des|de)\s+(?=[A-Z0-9])")
 NOT_A_NAME = {
@@ -339,7 +332,9 @@ def speakers_in(text: str) -> list[Speaker]:
 
 def _role_and_org(role: str, org: str | None) -> tuple[str, str]:
     """Split "directrice de la communication de la MAIF" into role and organisation."""
-    role = re.split(r"\s+et\s+(?=anim|mod[ée]r|fond|co-?fond|[A-Z]\w+\s+[A-Z])|\s+(?:qui|dont|a|est)\s", role)[0].strip()
+    role = re.split(r"\s+et\s+(?=anim|mod[ée]r|fond|co-?fond|[A-Z]\w+\s+[A-Z])|\s+(?:qui|dont|a|est)\s", role)[
+        0
+    ].strip()
     if org:
         return role, org.strip()
     parts = list(ORG_SPLIT.finditer(role))

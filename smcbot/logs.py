@@ -46,7 +46,9 @@ def configure_logging(settings: Settings) -> None:
     handler.setFormatter(JsonFormatter() if settings.log_json else logging.Formatter(TEXT_FORMAT))
     handler.addFilter(RedactSecrets(secrets_of(settings)))
     # bm25s sets its own logger to DEBUG when imported, after this runs: filter at the handler.
-    handler.addFilter(lambda record: record.levelno >= logging.WARNING or record.name.split(".")[0] not in NOISY_LOGGERS)
+    handler.addFilter(
+        lambda record: record.levelno >= logging.WARNING or record.name.split(".")[0] not in NOISY_LOGGERS
+    )
     root.addHandler(handler)
     level = logging.getLevelName(settings.log_level.upper())
     root.setLevel(level if isinstance(level, int) else logging.WARNING)
@@ -84,7 +86,7 @@ def _shown(value: object) -> str:
     """A field value in a text log line: strings with spaces quoted."""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, str) and (not value or any(c.isspace() or c in "\"=" for c in value)):
+    if isinstance(value, str) and (not value or any(c.isspace() or c in '"=' for c in value)):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
 

@@ -120,7 +120,9 @@ class HybridRetriever:
         question = question.strip()[:MAX_QUESTION_CHARS]
         groups = query_terms(question)
         if not groups:
-            raise QuestionError("the question has no words to search for; ask with words, e.g. What was said about brand safety?")
+            raise QuestionError(
+                "the question has no words to search for; ask with words, e.g. What was said about brand safety?"
+            )
         allowed = self._allowed_rows(filters)
         query_vector = self.embedder.encode([question])[0]
         dense = self._dense_scores(query_vector, allowed)
@@ -213,7 +215,7 @@ class HybridRetriever:
         fused: dict[int, float],
         dense: dict[int, float],
         lexical: dict[int, float],
-        presence: list[tuple[float, set[int]]],
+        presence: list[tuple[float, np.ndarray]],
         query_vector: np.ndarray,
     ) -> list[SessionHit]:
         """One hit per article, scored by its best chunks, so no article fills every slot."""
@@ -254,6 +256,7 @@ class HybridRetriever:
         chosen: list[int] = []
         lam = self.settings.mmr_lambda
         while candidates and len(chosen) < self.settings.quotes_per_session:
+
             def mmr(row: int) -> float:
                 redundancy = max((float(vectors[row] @ vectors[c]) for c in chosen), default=0.0)
                 return lam * fused[row] / top - (1 - lam) * redundancy
@@ -263,13 +266,12 @@ class HybridRetriever:
             candidates.remove(best)
         article = self.index.articles[self.index.chunks[chosen[0]].article_id]
         return [
-            Passage(self.index.chunks[r], article, fused[r], dense.get(r, 0.0), lexical.get(r, 0.0))
-            for r in chosen
+            Passage(self.index.chunks[r], article, fused[r], dense.get(r, 0.0), lexical.get(r, 0.0)) for r in chosen
         ]
 
-    def _term_presence(self, groups: list[list[str]]) -> list[tuple[float, set[int]]]:
+    def _term_presence(self, groups: list[list[str]]) -> list[tuple[float, np.ndarray]]:
         """For each question word: its weight (IDF of its rarest form; a word the archive
-        never uses weighs the most) and the articles (by position) that hold any form."""
+        never uses weighs the most) and a mask of the articles (by position) holding any form."""
         scores = self._bm25.scores
         indptr, indices = scores["indptr"], scores["indices"]
         n = max(self._num_chunks, 1)
@@ -278,20 +280,22 @@ class HybridRetriever:
             ids = [self._bm25.vocab_dict[s] for s in group if s in self._bm25.vocab_dict]
             postings = [indices[indptr[t] : indptr[t + 1]] for t in ids]
             postings = [p for p in postings if len(p)]
+            mask = np.zeros(len(self._article_position), dtype=bool)
             if not postings:
-                presence.append((math.log(1 + n), set()))
+                presence.append((math.log(1 + n), mask))
                 continue
             rarest = min(len(p) for p in postings)
-            rows = np.concatenate(postings)
-            presence.append((math.log(1 + n / rarest), set(np.unique(self._article_of_row[rows]).tolist())))
+            for rows in postings:
+                mask[self._article_of_row[rows]] = True
+            presence.append((math.log(1 + n / rarest), mask))
         return presence
 
-    def _coverage(self, article_id: str, presence: list[tuple[float, set[int]]]) -> dict:
+    def _coverage(self, article_id: str, presence: list[tuple[float, np.ndarray]]) -> dict:
         """IDF-weighted share of the question's words found in the article's chunks,
         and how many of those words were found."""
         position = self._article_position[article_id]
         total = sum(weight for weight, _ in presence)
-        found = [weight for weight, articles in presence if position in articles]
+        found = [weight for weight, articles in presence if articles[position]]
         return {"coverage": sum(found) / total if total else 0.0, "matched_words": len(found)}
 
     # --- the gate --------------------------------------------------------------------
@@ -317,6 +321,10 @@ class HybridRetriever:
         cited = 0
         for hit in sessions:
             strength = hit.score * (0.5 + hit.coverage)
-            if cited < self.settings.max_sessions and self._passes(hit, unknown_names, words) and strength >= self.settings.session_ratio * best:
+            if (
+                cited < self.settings.max_sessions
+                and self._passes(hit, unknown_names, words)
+                and strength >= self.settings.session_ratio * best
+            ):
                 hit.answers = True
                 cited += 1

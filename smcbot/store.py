@@ -97,8 +97,9 @@ class QuestionStore:
         except sqlite3.DatabaseError as error:
             self.set_aside = path.with_name(path.name + f".corrupt-{self._clock():%Y%m%dT%H%M%S}")
             path.rename(self.set_aside)
-            log.warning("question store %s was damaged (%s): set aside as %s, starting a new one",
-                        path, error, self.set_aside)
+            log.warning(
+                "question store %s was damaged (%s): set aside as %s, starting a new one", path, error, self.set_aside
+            )
             return _connect(path)
 
     def member_hash(self, channel: str, member_id: str | int) -> str:

@@ -38,7 +38,9 @@ def snapshot(folder: Path) -> dict[str, str]:
 def existing_index(tmp_path, fake_embedder) -> Path:
     """An index already in place, which a failed build must leave exactly as it was."""
     index_dir = tmp_path / "index"
-    build_index(read_sources(load_manifest(SOURCES)), index_dir=index_dir, embedder=fake_embedder, options=BuildOptions())
+    build_index(
+        read_sources(load_manifest(SOURCES)), index_dir=index_dir, embedder=fake_embedder, options=BuildOptions()
+    )
     return index_dir
 
 
@@ -48,7 +50,9 @@ def write_manifest(folder: Path, body: str) -> Path:
     return manifest
 
 
-LISTING = '[[sources]]\ntype = "listing"\npath = "{path}"\nurl = "https://socialmediaclub.fr/publications-2/"\nyear = 2019\n'
+LISTING = (
+    '[[sources]]\ntype = "listing"\npath = "{path}"\nurl = "https://socialmediaclub.fr/publications-2/"\nyear = 2019\n'
+)
 
 
 @pytest.mark.parametrize(

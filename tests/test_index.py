@@ -131,8 +131,15 @@ def test_folder_source_reads_markdown_json_and_html(tmp_path):
         encoding="utf-8",
     )
     (folder / "b.json").write_text(
-        json.dumps({"title": "SMC Focus – Les podcasts", "date": "2020-03-01", "url": "https://x.test/b",
-                    "takeaways": ["A", "B", "C"], "body": "Texte."}),
+        json.dumps(
+            {
+                "title": "SMC Focus – Les podcasts",
+                "date": "2020-03-01",
+                "url": "https://x.test/b",
+                "takeaways": ["A", "B", "C"],
+                "body": "Texte.",
+            }
+        ),
         encoding="utf-8",
     )
     (folder / "c.html").write_text(
@@ -147,7 +154,10 @@ def test_folder_source_reads_markdown_json_and_html(tmp_path):
     articles = {a.url: a for a in read_folder(folder)}
     md = articles["https://socialmediaclub.fr/2020/02/03/cercle-7/"]
     assert (md.title, str(md.date), md.author, md.series) == (
-        "Cercle Dircoms #7 : la marque employeur", "2020-02-03", "Jeanne Martin", "Cercle Dircoms"
+        "Cercle Dircoms #7 : la marque employeur",
+        "2020-02-03",
+        "Jeanne Martin",
+        "Cercle Dircoms",
     )
     assert md.takeaways == ["Un", "Deux", "Trois"] and md.body == "Le corps du texte."
     assert articles["https://x.test/b"].takeaways == ["A", "B", "C"]
