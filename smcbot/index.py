@@ -26,6 +26,7 @@ import sqlite3
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -108,8 +109,7 @@ def build_index(
             report.chunks = previous["counts"]["chunks"]
             return report
         chunks = _chunk_all(articles, options)
-        vectors, report.chunks_embedded = _embed_chunks(index_dir, embedder, chunks, options, progress)
-        build = _write_build(index_dir, articles, chunks, vectors, embedder, options, progress)
+        build = _write_build(index_dir, articles, chunks, embedder, options, progress, report)
         _swap_current(index_dir, build)
         _remove_old_builds(index_dir)
     report.chunks, report.written = len(chunks), True
@@ -196,32 +196,48 @@ def _write_build(
     index_dir: Path,
     articles: list[Article],
     chunks: list[Chunk],
-    vectors: np.ndarray,
     embedder: Embedder,
     options: BuildOptions,
     progress: Progress | None,
+    report: BuildReport,
 ) -> Path:
-    """Write every file of a build under a temporary name, then give it its final name."""
+    """Embed the chunks and write every file of a build under a temporary name, then
+    give it its final name.
+
+    The lexical index and the metadata need no vectors: they are written in a
+    thread while the model embeds (onnxruntime and torch release the GIL).
+    """
     build_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
     builds = index_dir / "builds"
     temporary = builds / f".{build_id}.partial"
     temporary.mkdir(parents=True)
+    text_parts = ThreadPoolExecutor(max_workers=1)
     try:
+        written = text_parts.submit(_write_text_parts, temporary, articles, chunks)
+        vectors, report.chunks_embedded = _embed_chunks(index_dir, embedder, chunks, options, progress)
         if progress:
-            progress("write", 0, 3)
+            progress("write", 0, 2)
         _write_faiss(temporary / "dense.faiss", vectors)
-        _write_bm25(temporary / "bm25", chunks)
-        _write_metadata(temporary / "metadata.sqlite3", articles, chunks)
+        written.result()
         manifest = _manifest(build_id, articles, chunks, vectors, embedder, options, temporary)
         (temporary / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
         if progress:
-            progress("write", 3, 3)
+            progress("write", 2, 2)
         final = builds / build_id
         temporary.rename(final)
         return final
     except BaseException:
+        text_parts.shutdown(wait=True, cancel_futures=True)
         shutil.rmtree(temporary, ignore_errors=True)
         raise
+    finally:
+        text_parts.shutdown(wait=False)
+
+
+def _write_text_parts(folder: Path, articles: list[Article], chunks: list[Chunk]) -> None:
+    """The parts of a build that need no vectors: BM25 and the metadata."""
+    _write_bm25(folder / "bm25", chunks)
+    _write_metadata(folder / "metadata.sqlite3", articles, chunks)
 
 
 def _write_faiss(path: Path, vectors: np.ndarray) -> None:
