@@ -205,14 +205,20 @@ def ask(
 ) -> None:
     """Answer one question from the archive, quoting the sessions with their links.
 
+    With SMCBOT_LLM__ENABLED on, a language model writes the answer from the same
+    passages, citing them; the quoted answer is printed if it fails.
+
     Example: smcbot ask "What was said about brand safety?"
     """
     from smcbot.retrieval import SearchFilters
-    from smcbot.services import make_answerer
+    from smcbot.services import make_answerer, make_synthesizer
 
     filters = SearchFilters(_parse_day(since, "--since"), _parse_day(until, "--until"), series)
     settings = _settings(index_dir=index_dir)
+    synthesizer = make_synthesizer(settings)  # before the slow model load: a missing package fails fast
     answer = make_answerer(settings).answer(question, filters)
+    if synthesizer is not None:
+        answer = synthesizer.write(answer).answer
     if as_json:
         _print_json(answer.to_dict())
     else:

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -118,13 +118,28 @@ class StoreSettings(BaseModel):
 
 
 class LLMSettings(BaseModel):
-    """Optional written answers from an OpenAI-compatible chat endpoint."""
+    """Optional written answers from an OpenAI-compatible chat endpoint (OpenAI, Mistral,
+    a local Ollama or vLLM server), on top of the quoted answer and never instead of it."""
 
     enabled: bool = False
-    base_url: str = "https://api.openai.com/v1"
+    base_url: str = Field(
+        "https://api.openai.com/v1", description="The endpoint's root, ending in /v1 (chat/completions is added)."
+    )
     model: str = "gpt-4o-mini"
-    api_key: SecretStr | None = None
-    timeout: float = Field(20.0, gt=0)
+    api_key: SecretStr | None = Field(None, description="Not needed by a local Ollama or vLLM server.")
+    timeout: float = Field(
+        20.0, gt=0, description="Seconds the model may stay silent before the quoted answer is sent instead."
+    )
+    temperature: float = Field(0.2, ge=0, le=2, description="Low keeps the written answer close to the passages.")
+
+    @field_validator("base_url")
+    @classmethod
+    def _ends_in_v1(cls, value: str) -> str:
+        """OpenAI-compatible servers serve `/v1/chat/completions`: the setting names the `/v1` root."""
+        root = value.strip().rstrip("/")
+        if not root.startswith(("http://", "https://")) or not root.endswith("/v1"):
+            raise ValueError("must be an http(s) URL ending in /v1, e.g. http://localhost:11434/v1")
+        return root
 
 
 class FetchSettings(BaseModel):

@@ -40,6 +40,7 @@ from smcbot.errors import QuestionError, SettingsError, SmcbotError
 from smcbot.models import Answer, Article, SessionQuotes
 from smcbot.settings import Settings
 from smcbot.store import QuestionStore
+from smcbot.synthesis import Pacer, Synthesis, Synthesizer
 from smcbot.text import words
 
 log = logging.getLogger(__name__)
@@ -255,10 +256,49 @@ def render_answer(
         share: add the "share in channel" button (private replies).
         heading: mrkdwn shown above the answer (already escaped), e.g. the question.
     """
+    body = answer_blocks(answer, quotes)
+    return message_for(answer, body, question_id=question_id, share=share, heading=heading)
+
+
+def message_for(
+    answer: Answer, body: list[dict], *, question_id: int | None, share: bool, heading: str
+) -> dict:
+    """Heading, body blocks and buttons, with the answer's text as notification fallback."""
     head = [context_block(heading)] if heading else []
     actions = actions_block(answer.question, answer.language, question_id=question_id, share=share)
-    blocks = fit_blocks(head + answer_blocks(answer, quotes), [actions] if actions else [])
+    blocks = fit_blocks(head + body, [actions] if actions else [])
     return {"text": clip(escape(answer.text), FALLBACK_LIMIT), "blocks": blocks}
+
+
+def written_blocks(synthesis: Synthesis) -> list[dict]:
+    """A written answer: the model's text (citations as [1]), then the cited sessions, linked."""
+    language = synthesis.answer.language
+    blocks = [section(escape(block)) for block in synthesis.body.split("\n\n") if block.strip()]
+    lines = []
+    for entry in synthesis.cited:
+        article = entry.session.article
+        when = format_date(article.date, language)
+        numbers = ", ".join(map(str, entry.numbers))
+        lines.append(
+            f"[{numbers}] {link(article.url, article.title)}"
+            + (f" — {escape(when)}" if when else "")
+        )
+    return blocks + [{"type": "divider"}, section("*Sources*\n" + "\n".join(lines))]
+
+
+def render_written(
+    synthesis: Synthesis, *, question_id: int | None, share: bool = False, heading: str = ""
+) -> dict:
+    """The whole message for a written answer (see `render_answer`)."""
+    body = written_blocks(synthesis)
+    return message_for(
+        synthesis.answer, body, question_id=question_id, share=share, heading=heading
+    )
+
+
+def streaming_text(partial: str) -> str:
+    """The text a model has written so far, shown while it writes."""
+    return clip(escape(partial.strip()), SECTION_LIMIT) + " …"
 
 
 def usage_text(language: str | None = None) -> str:
@@ -331,9 +371,12 @@ class RecentKeys:
 class SlackBot:
     """What the listeners do: answer, reply, react, share and record feedback."""
 
-    def __init__(self, answerer: Answerer, store: QuestionStore) -> None:
+    def __init__(
+        self, answerer: Answerer, store: QuestionStore, synthesizer: Synthesizer | None = None
+    ) -> None:
         self.answerer = answerer
         self.store = store
+        self.synthesizer = synthesizer  # written answers, when SMCBOT_LLM__ENABLED is on
         self.deliveries = RecentKeys(ttl=3600)  # event ids: Slack retries for about an hour
         self.messages = RecentKeys(ttl=3600)
         self.threads = RecentKeys(ttl=7 * 24 * 3600)  # (channel, thread_ts) the bot answered in
@@ -350,9 +393,36 @@ class SlackBot:
                 answer = self.answerer.answer(question)
         except QuestionError:
             return {"text": usage_text(answer_language(question))}
-        question_id = self._record(answer, user=user, chat=chat, started=started)
+        synthesis = self.synthesizer.write(answer) if self.synthesizer else None
+        sent = synthesis.answer if synthesis else answer
+        question_id = self._record(sent, user=user, chat=chat, started=started)
+        return self._render(
+            answer, synthesis, question_id=question_id, share=share, heading=heading
+        )
+
+    def _render(self, answer: Answer, synthesis: Synthesis | None, **how: Any) -> dict:
+        """The written answer when the model gave one, else the quoted answer."""
+        if synthesis is not None and synthesis.written:
+            return render_written(synthesis, **how)
         quotes = [self.answerer.quotes(session, answer.terms) for session in answer.sessions]
-        return render_answer(answer, quotes, question_id=question_id, share=share, heading=heading)
+        return render_answer(answer, quotes, **how)
+
+    def reply_in_writing(
+        self, client: WebClient, question: str, *, user: str, channel: str, thread_ts: str | None
+    ) -> None:
+        """Post the model's written answer at its first words and update it as more arrive;
+        the quoted answer takes its place if the model fails, times out or cites nothing."""
+        started = time.perf_counter()
+        live = LiveMessage(client, channel=channel, thread_ts=thread_ts)
+        try:
+            with self._answering:
+                answer = self.answerer.answer(question)
+        except QuestionError:
+            live.finish({"text": usage_text(answer_language(question))})
+            return
+        synthesis = self.synthesizer.stream(answer, live.show)
+        question_id = self._record(synthesis.answer, user=user, chat=channel, started=started)
+        live.finish(self._render(answer, synthesis, question_id=question_id))
 
     def _record(self, answer: Answer, *, user: str, chat: str, started: float) -> int | None:
         """Store the question; a store failure costs the feedback buttons, not the answer."""
@@ -378,14 +448,19 @@ class SlackBot:
             return
         self._react(client.reactions_add, channel, ts)
         try:
-            reply = self.reply_for(question, user=event["user"], chat=channel)
-            client.chat_postMessage(
-                channel=channel,
-                thread_ts=thread_ts,
-                unfurl_links=False,
-                unfurl_media=False,
-                **reply,
-            )
+            if self.synthesizer is not None:
+                self.reply_in_writing(
+                    client, question, user=event["user"], channel=channel, thread_ts=thread_ts
+                )
+            else:
+                reply = self.reply_for(question, user=event["user"], chat=channel)
+                client.chat_postMessage(
+                    channel=channel,
+                    thread_ts=thread_ts,
+                    unfurl_links=False,
+                    unfurl_media=False,
+                    **reply,
+                )
             self.threads.claim((channel, thread_ts or ts))
         except Exception:
             log.exception("could not answer a Slack message in %s", channel)
@@ -454,8 +529,8 @@ class SlackBot:
         """The channel copy of a private answer: answered again, with the original's feedback id."""
         with self._answering:
             answer = self.answerer.answer(question)
-        quotes = [self.answerer.quotes(session, answer.terms) for session in answer.sessions]
-        return render_answer(answer, quotes, question_id=question_id or None, heading=heading)
+        synthesis = self.synthesizer.write(answer) if self.synthesizer else None
+        return self._render(answer, synthesis, question_id=question_id or None, heading=heading)
 
     def record_feedback(
         self, respond: Callable[..., Any], *, value: str, rating: int, user: str
@@ -507,6 +582,63 @@ class SlackBot:
             log.exception("could not post to a response_url")
 
 
+class LiveMessage:
+    """One reply in a conversation, posted at the model's first words and updated as
+    more arrive (`chat.update`, at most about once a second)."""
+
+    def __init__(self, client: WebClient, *, channel: str, thread_ts: str | None) -> None:
+        self.client = client
+        self.channel = channel
+        self.thread_ts = thread_ts
+        self.ts: str | None = None
+        self.shown = ""
+        self.pacer = Pacer()
+
+    def show(self, partial: str) -> None:
+        """Show the text so far; a failed update is skipped (the final one carries everything)."""
+        text = streaming_text(partial)
+        if not self.pacer.due() or text == self.shown:
+            return
+        self.pacer.mark()
+        try:
+            if self.ts is None:
+                self.ts = self._post({"text": text})
+            else:
+                self.client.chat_update(channel=self.channel, ts=self.ts, text=text)
+            self.shown = text
+        except Exception as error:
+            reason = (
+                error.response.get("error") if isinstance(error, SlackApiError) else repr(error)
+            )
+            log.warning("could not update a streamed answer in %s: %s", self.channel, reason)
+
+    def finish(self, reply: dict) -> None:
+        """Turn the live message into the final reply, or post it if nothing was shown yet."""
+        if self.ts is None:
+            self._post(reply)
+            return
+        time.sleep(self.pacer.delay())
+        try:
+            self.client.chat_update(channel=self.channel, ts=self.ts, **reply)
+        except SlackApiError as error:  # deleted meanwhile, or refused: post it anew
+            log.warning(
+                "could not update a streamed answer (%s); posting it again",
+                error.response.get("error"),
+            )
+            self._post(reply)
+
+    def _post(self, reply: dict) -> str:
+        """Post a message where the question was asked; returns its ts."""
+        response = self.client.chat_postMessage(
+            channel=self.channel,
+            thread_ts=self.thread_ts,
+            unfurl_links=False,
+            unfurl_media=False,
+            **reply,
+        )
+        return response["ts"]
+
+
 # ---------------------------------------------------------------------------
 # The bolt app and its listeners.
 
@@ -526,7 +658,9 @@ def build_app(settings: Settings, *, answerer: Answerer, store: QuestionStore) -
         app = App(client=client, signing_secret=secret)
     except BoltError as error:  # auth.test refused the token (the message holds no secret)
         raise SmcbotError(f"Slack refused the bot token: {error}") from None
-    bot = SlackBot(answerer, store)
+    from smcbot.services import make_synthesizer
+
+    bot = SlackBot(answerer, store, make_synthesizer(settings))
     register_listeners(app, bot)
     return app
 

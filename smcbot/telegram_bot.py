@@ -52,6 +52,7 @@ from telegram.ext import (
 )
 
 from smcbot.errors import QuestionError, SettingsError, SmcbotError
+from smcbot.synthesis import Pacer
 from smcbot.telegram_render import (
     COMMANDS,
     MAX_QUESTION_CHARS,
@@ -62,7 +63,9 @@ from smcbot.telegram_render import (
     recent_paragraphs,
     series_paragraphs,
     split_messages,
+    streaming_html,
     text,
+    written_messages,
 )
 
 if TYPE_CHECKING:
@@ -70,6 +73,7 @@ if TYPE_CHECKING:
     from smcbot.models import Answer
     from smcbot.settings import Settings, TelegramSettings
     from smcbot.store import QuestionStore
+    from smcbot.synthesis import Synthesizer
 
 logger = logging.getLogger(__name__)
 
@@ -111,6 +115,7 @@ class BotState:
     settings: TelegramSettings
     answerer: Answerer
     store: QuestionStore
+    synthesizer: Synthesizer | None = None  # written answers, when SMCBOT_LLM__ENABLED is on
     limiter: RateLimiter = field(init=False)
 
     def __post_init__(self) -> None:
@@ -320,7 +325,18 @@ async def answer_question(
     except QuestionError:
         await reply(message, text("no_words", language))
         return
-    question_id = await asyncio.to_thread(
+    if state.synthesizer is not None and answer.answered:
+        await reply_in_writing(message, state, answer, quotes, asker=asker, started=started)
+        return
+    question_id = await record(state, message, answer, asker=asker, started=started)
+    await send_parts(message, answer_messages(answer, quotes), feedback_keyboard(question_id))
+
+
+async def record(
+    state: BotState, message: Message, answer: Answer, *, asker: int, started: float
+) -> int:
+    """Store the question with the answer sent; returns its id for the feedback buttons."""
+    return await asyncio.to_thread(
         state.store.record_question,
         channel=CHANNEL,
         user_id=asker,
@@ -328,7 +344,81 @@ async def answer_question(
         answer=answer,
         latency_ms=(time.perf_counter() - started) * 1000,
     )
-    await send_parts(message, answer_messages(answer, quotes), feedback_keyboard(question_id))
+
+
+# --- written answers (SMCBOT_LLM__ENABLED) ----------------------------------------
+
+
+class LiveMessage:
+    """One reply, sent at the model's first words and edited as more arrive."""
+
+    def __init__(self, message: Message) -> None:
+        self.message = message
+        self.sent: Message | None = None
+        self.shown = ""
+        self.pacer = Pacer()  # Telegram allows about one message or edit a second per chat
+
+    async def show(self, partial: str) -> None:
+        """Show the text so far, at most about once a second; a failed update is skipped."""
+        html_text = streaming_html(partial)
+        if not self.pacer.due() or html_text == self.shown:
+            return
+        self.pacer.mark()
+        try:
+            if self.sent is None:
+                self.sent = await self.message.reply_text(html_text, parse_mode=ParseMode.HTML)
+            else:
+                await self.sent.edit_text(html_text, parse_mode=ParseMode.HTML)
+            self.shown = html_text
+        except TelegramError as error:  # the final edit carries everything anyway
+            logger.warning("Could not update a streamed answer: %s", error)
+
+    async def finish(self, parts: list[str], markup: InlineKeyboardMarkup) -> None:
+        """Turn the live message into the reply's first part and send the rest, buttons last."""
+        if self.sent is None:  # the model failed before its first words
+            await send_parts(self.message, parts, markup)
+            return
+        await asyncio.sleep(self.pacer.delay())
+        first, rest = parts[0], parts[1:]
+        try:
+            await edit_html(self.sent, first, None if rest else markup)
+        except TelegramError as error:  # deleted meanwhile, or refused: send it anew
+            logger.warning("Could not edit a streamed answer (%s); sending it again", error)
+            rest = parts
+        if rest:
+            await send_parts(self.message, rest, markup)
+
+
+async def edit_html(sent: Message, html_text: str, markup: InlineKeyboardMarkup | None) -> None:
+    """Replace a message's text with HTML; if Telegram cannot parse it, with plain text."""
+    try:
+        await with_flood_retry(
+            lambda: sent.edit_text(html_text, parse_mode=ParseMode.HTML, reply_markup=markup)
+        )
+    except BadRequest as error:
+        if "can't parse entities" not in str(error).lower():
+            raise
+        plain = html_to_text(html_text)
+        await with_flood_retry(lambda: sent.edit_text(plain, parse_mode=None, reply_markup=markup))
+
+
+async def reply_in_writing(
+    message: Message,
+    state: BotState,
+    answer: Answer,
+    quotes: list[list[Quote]],
+    *,
+    asker: int,
+    started: float,
+) -> None:
+    """Stream the model's written answer into one message; if the model fails, times out
+    or cites nothing, the quoted answer takes its place. Buttons go under the final text."""
+    live = LiveMessage(message)
+    async with typing_action(message):
+        synthesis = await state.synthesizer.astream(answer, live.show)
+    question_id = await record(state, message, synthesis.answer, asker=asker, started=started)
+    parts = written_messages(synthesis) if synthesis.written else answer_messages(answer, quotes)
+    await live.finish(parts, feedback_keyboard(question_id))
 
 
 # --- handlers ---------------------------------------------------------------------
@@ -487,7 +577,9 @@ def build_application(
         .post_init(register_commands)
         .build()
     )
-    application.bot_data["smcbot"] = BotState(telegram, answerer, store)
+    from smcbot.services import make_synthesizer
+
+    application.bot_data["smcbot"] = BotState(telegram, answerer, store, make_synthesizer(settings))
     add_handlers(application)
     return application
 

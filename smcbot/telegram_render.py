@@ -15,9 +15,13 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from html.parser import HTMLParser
+from typing import TYPE_CHECKING
 
 from smcbot.answering import Quote, display_quote, format_date
 from smcbot.models import Answer, Article
+
+if TYPE_CHECKING:  # only the type: the synthesis module is loaded when written answers are on
+    from smcbot.synthesis import Synthesis
 
 # Telegram refuses messages over 4,096 characters; the HTML source is always at
 # least as long as the text Telegram counts, and the margin covers characters
@@ -292,6 +296,38 @@ def _blocks(paragraphs: Sequence[Paragraph], limit: int) -> list[str]:
 def answer_messages(answer: Answer, quotes: Sequence[list[Quote]]) -> list[str]:
     """An answer as the HTML messages to send, each below Telegram's limit."""
     return split_messages(answer_paragraphs(answer, quotes))
+
+
+SOURCES = {"fr": "Sources :", "en": "Sources:"}
+
+
+def written_paragraphs(synthesis: Synthesis) -> list[Paragraph]:
+    """A written answer: the model's text (citations as [1]), then the cited sessions, linked."""
+    language = synthesis.answer.language
+    # A body paragraph is one piece; any piece this size still fits a message alone.
+    paragraphs: list[Paragraph] = [
+        [escape_clipped(block, MESSAGE_LIMIT - 200)]
+        for block in synthesis.body.split("\n\n")
+        if block.strip()
+    ]
+    lines = [
+        session_line(
+            entry.session.article, language, bullet=f"[{', '.join(map(str, entry.numbers))}]"
+        )
+        for entry in synthesis.cited
+    ]
+    paragraphs.append([f"<b>{SOURCES.get(language, SOURCES['en'])}</b>"] + lines)
+    return paragraphs
+
+
+def written_messages(synthesis: Synthesis) -> list[str]:
+    """A written answer as the HTML messages to send, each below Telegram's limit."""
+    return split_messages(written_paragraphs(synthesis))
+
+
+def streaming_html(partial: str) -> str:
+    """The text a model has written so far, shown while it writes (one message, with "…")."""
+    return escape_clipped(partial.strip(), MESSAGE_LIMIT - 100) + " …"
 
 
 class _PlainText(HTMLParser):

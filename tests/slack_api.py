@@ -135,6 +135,16 @@ class SlackApiStandIn:
                 "text": call.params.get("text", ""),
             }
             return {"ok": True, "channel": call.params.get("channel"), "ts": ts, "message": message}
+        if call.method == "chat.update":
+            text = call.params.get("text", "")
+            message = {"type": "message", "user": BOT_USER_ID, "bot_id": BOT_ID, "text": text}
+            return {
+                "ok": True,
+                "channel": call.params.get("channel"),
+                "ts": call.params.get("ts"),
+                "text": text,
+                "message": message,
+            }
         if call.method == "chat.postEphemeral":
             return {"ok": True, "message_ts": f"{int(time.time())}.{next(self._ts):06d}"}
         if call.method in ("reactions.add", "reactions.remove"):
