@@ -243,9 +243,7 @@ def test_no_llm_package_is_loaded_while_it_is_off_and_a_missing_one_is_one_line(
         "except Exception as error:\n"
         "    print(type(error).__name__, error)\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", off], capture_output=True, text=True, cwd=ROOT, timeout=120
-    )
+    result = subprocess.run([sys.executable, "-c", off], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("SettingsError SMCBOT_LLM__ENABLED is on but langchain-openai")
     assert "pip install 'smcbot[llm]'" in result.stdout
