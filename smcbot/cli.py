@@ -31,7 +31,7 @@ out = Console()
 err = Console(stderr=True)
 
 IndexDirOption = Annotated[
-    Path | None, typer.Option("--index-dir", help="Index folder [default: SMCBOT_INDEX_DIR or index/].")
+    Path | None, typer.Option("--index-dir", help="Index folder (default: SMCBOT_INDEX_DIR or index/).")
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 
@@ -67,7 +67,7 @@ def _print_json(data: dict) -> None:
 @index_app.command("build")
 def index_build(
     sources: Annotated[
-        Path | None, typer.Option("--sources", help="Sources manifest [default: config/sources.toml].")
+        Path | None, typer.Option("--sources", help="Sources manifest (default: SMCBOT_SOURCES or config/sources.toml).")
     ] = None,
     index_dir: IndexDirOption = None,
     as_json: JsonOption = False,

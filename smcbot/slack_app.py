@@ -37,7 +37,9 @@ from slack_sdk.errors import SlackApiError
 
 from smcbot.answering import Answerer, Quote, answer_language, display_quote, format_date
 from smcbot.errors import QuestionError, SettingsError, SmcbotError
+from smcbot.logs import log_answer
 from smcbot.models import Answer, Article, SessionQuotes
+from smcbot.privacy import RetentionSchedule
 from smcbot.settings import Settings
 from smcbot.store import QuestionStore
 from smcbot.synthesis import Pacer, Synthesis, Synthesizer
@@ -372,10 +374,15 @@ class SlackBot:
     """What the listeners do: answer, reply, react, share and record feedback."""
 
     def __init__(
-        self, answerer: Answerer, store: QuestionStore, synthesizer: Synthesizer | None = None
+        self,
+        answerer: Answerer,
+        store: QuestionStore,
+        synthesizer: Synthesizer | None = None,
+        settings: Settings | None = None,
     ) -> None:
         self.answerer = answerer
         self.store = store
+        self.settings = settings  # for the answer log line (whether to log question text)
         self.synthesizer = synthesizer  # written answers, when SMCBOT_LLM__ENABLED is on
         self.deliveries = RecentKeys(ttl=3600)  # event ids: Slack retries for about an hour
         self.messages = RecentKeys(ttl=3600)
@@ -425,8 +432,10 @@ class SlackBot:
         live.finish(self._render(answer, synthesis, question_id=question_id))
 
     def _record(self, answer: Answer, *, user: str, chat: str, started: float) -> int | None:
-        """Store the question; a store failure costs the feedback buttons, not the answer."""
+        """Store the question and log its line; a store failure costs the feedback buttons,
+        not the answer."""
         latency_ms = (time.perf_counter() - started) * 1000
+        log_answer(channel=CHANNEL, latency_ms=latency_ms, answer=answer, settings=self.settings)
         try:
             return self.store.record_question(
                 channel=CHANNEL, user_id=user, chat_id=chat, answer=answer, latency_ms=latency_ms
@@ -660,7 +669,7 @@ def build_app(settings: Settings, *, answerer: Answerer, store: QuestionStore) -
         raise SmcbotError(f"Slack refused the bot token: {error}") from None
     from smcbot.services import make_synthesizer
 
-    bot = SlackBot(answerer, store, make_synthesizer(settings))
+    bot = SlackBot(answerer, store, make_synthesizer(settings), settings)
     register_listeners(app, bot)
     return app
 
@@ -792,14 +801,16 @@ def run(settings: Settings) -> None:
     from smcbot.services import make_answerer, open_store
 
     answerer = make_answerer(settings)
-    store = open_store(settings)
+    store = open_store(settings)  # applies the retention once at start
     app = build_app(settings, answerer=answerer, store=store)
+    retention = RetentionSchedule(store, settings).start()  # then daily
     try:
         if slack.app_token is not None:
             serve_socket_mode(app, app_token=slack.app_token)
         else:
             serve(app, host=slack.host, port=slack.port)
     finally:
+        retention.stop()
         store.close()
 
 

@@ -52,6 +52,8 @@ from telegram.ext import (
 )
 
 from smcbot.errors import QuestionError, SettingsError, SmcbotError
+from smcbot.logs import log_answer
+from smcbot.privacy import RetentionSchedule
 from smcbot.synthesis import Pacer
 from smcbot.telegram_render import (
     COMMANDS,
@@ -116,6 +118,7 @@ class BotState:
     answerer: Answerer
     store: QuestionStore
     synthesizer: Synthesizer | None = None  # written answers, when SMCBOT_LLM__ENABLED is on
+    app_settings: Settings | None = None  # for the answer log line (whether to log question text)
     limiter: RateLimiter = field(init=False)
 
     def __post_init__(self) -> None:
@@ -335,14 +338,17 @@ async def answer_question(
 async def record(
     state: BotState, message: Message, answer: Answer, *, asker: int, started: float
 ) -> int:
-    """Store the question with the answer sent; returns its id for the feedback buttons."""
+    """Store the question with the answer sent, and log its line; returns its id for the
+    feedback buttons."""
+    latency_ms = (time.perf_counter() - started) * 1000
+    log_answer(channel=CHANNEL, latency_ms=latency_ms, answer=answer, settings=state.app_settings)
     return await asyncio.to_thread(
         state.store.record_question,
         channel=CHANNEL,
         user_id=asker,
         chat_id=message.chat_id,
         answer=answer,
-        latency_ms=(time.perf_counter() - started) * 1000,
+        latency_ms=latency_ms,
     )
 
 
@@ -579,7 +585,7 @@ def build_application(
     )
     from smcbot.services import make_synthesizer
 
-    application.bot_data["smcbot"] = BotState(telegram, answerer, store, make_synthesizer(settings))
+    application.bot_data["smcbot"] = BotState(telegram, answerer, store, make_synthesizer(settings), settings)
     add_handlers(application)
     return application
 
@@ -666,8 +672,9 @@ def run(settings: Settings) -> None:
 
     protect_token_in_logs(require_token(settings.telegram))
     answerer = make_answerer(settings)
-    store = open_store(settings)
+    store = open_store(settings)  # applies the retention once at start
     application = build_application(settings, answerer=answerer, store=store)
+    retention = RetentionSchedule(store, settings).start()  # then daily
     try:
         if settings.telegram.webhook_url:
             print(
@@ -679,4 +686,5 @@ def run(settings: Settings) -> None:
             print("Polling Telegram for updates (Ctrl-C to stop)", file=sys.stderr)
             application.run_polling(**polling_options())
     finally:
+        retention.stop()
         store.close()

@@ -269,7 +269,8 @@ def settle() -> None:
 # Conversations.
 
 
-def test_a_mention_is_answered_in_its_thread_with_links(slack):
+def test_a_mention_is_answered_in_its_thread_with_links(slack, caplog):
+    caplog.set_level("INFO", logger="smcbot.answers")
     response = slack.event(mention(QUESTION, ts="100.000100"), event_id="Ev1")
     assert response.status_code == 200
 
@@ -288,6 +289,8 @@ def test_a_mention_is_answered_in_its_thread_with_links(slack):
     )
     assert removed.params == added.params
     assert added.at < reply.at <= removed.at
+    [line] = [r for r in caplog.records if r.name == "smcbot.answers"]
+    assert line.channel == "slack" and line.answered is True and QUESTION not in line.getMessage()
 
 
 def test_a_redelivered_event_is_answered_once(slack):

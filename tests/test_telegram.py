@@ -137,7 +137,8 @@ async def settle(seconds: float = 0.4) -> None:
 # --- conversations ----------------------------------------------------------------
 
 
-async def test_private_question_gets_html_answer_with_source_link(api, answerer, tmp_path):
+async def test_private_question_gets_html_answer_with_source_link(api, answerer, tmp_path, caplog):
+    caplog.set_level("INFO", logger="smcbot.answers")
     async with running_bot(api, answerer, tmp_path) as bot:
         question = message(BRAND_SAFETY, chat_id=1001)
         api.push(message=question)
@@ -156,6 +157,9 @@ async def test_private_question_gets_html_answer_with_source_link(api, answerer,
     assert [b["callback_data"] for b in buttons] == [f"fb:{row['id']}:1", f"fb:{row['id']}:-1"]
     assert (row["question"], row["answered"], row["channel"]) == (BRAND_SAFETY, 1, "telegram")
     assert AI_SESSION in row["sources"]
+    [line] = [r for r in caplog.records if r.name == "smcbot.answers"]
+    assert line.channel == "telegram" and line.answered is True and line.latency_ms > 0
+    assert BRAND_SAFETY not in line.getMessage()  # no message text unless SMCBOT_LOG_QUESTIONS
 
 
 async def test_reply_in_the_askers_language_and_commands(api, answerer, tmp_path):
