@@ -402,6 +402,14 @@ def _article_from_fields(fields: dict, path: Path, base_url: str) -> Article:
 
 def parse_date(value: str, path: Path) -> date | None:
     """Read an ISO date or datetime; an unreadable one is an error naming the file."""
+    day = iso_day(value)
+    if day is None and value.strip():
+        raise SourceError(f"{path}: date '{value.strip()}' is not YYYY-MM-DD")
+    return day
+
+
+def iso_day(value: str) -> date | None:
+    """The day of an ISO date or datetime, None when empty or unreadable."""
     value = value.strip()
     if not value:
         return None
@@ -411,4 +419,4 @@ def parse_date(value: str, path: Path) -> date | None:
         try:
             return date.fromisoformat(value[:10])
         except ValueError:
-            raise SourceError(f"{path}: date '{value}' is not YYYY-MM-DD") from None
+            return None

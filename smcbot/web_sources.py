@@ -30,7 +30,7 @@ from bs4 import BeautifulSoup
 
 from smcbot.errors import SourceError
 from smcbot.fetching import Fetcher, FetchError, Page
-from smcbot.ingest import SourceSpec, read_utf8, split_takeaways
+from smcbot.ingest import SourceSpec, iso_day, read_utf8, split_takeaways
 from smcbot.listing import BYLINE, clean_line, html_to_text, series_from_title, speakers_in
 from smcbot.models import Article
 
@@ -165,7 +165,7 @@ def article_from_post(post: dict) -> Article:
         NotAnArticle: the post has no title, date or link.
     """
     title = _plain(_rendered(post, "title"))
-    when = _iso_day(str(post.get("date") or post.get("date_gmt") or ""))
+    when = iso_day(str(post.get("date") or post.get("date_gmt") or ""))
     link = str(post.get("link") or "")
     if not title:
         raise NotAnArticle("no title")
@@ -253,7 +253,7 @@ def article_from_page(html: str, url: str, *, title: str = "", when: date | None
         raise NotAnArticle("no title")
     if ERROR_TITLE.search(page_title):
         raise NotAnArticle(f"an error page ('{page_title[:60]}')")
-    day = _iso_day(str(document.date or "")) if document else None
+    day = iso_day(str(document.date or "")) if document else None
     if (day or when) is None:
         raise NotAnArticle("no publication date")
     if len(text) < MIN_ARTICLE_CHARS:
@@ -420,7 +420,7 @@ def _entry_day(entry) -> date | None:
         try:
             return email.utils.parsedate_to_datetime(value).date()
         except (TypeError, ValueError):
-            day = _iso_day(value)
+            day = iso_day(value)
             if day:
                 return day
     parsed = entry.get("published_parsed") or entry.get("updated_parsed")
@@ -446,7 +446,7 @@ def read_sitemap(
     if spec.match:
         entries = [(url, mod) for url, mod in entries if re.search(spec.match, url)]
     if since is not None:
-        entries = [(url, mod) for url, mod in entries if not mod or (_iso_day(mod) or since) >= since]
+        entries = [(url, mod) for url, mod in entries if not mod or (iso_day(mod) or since) >= since]
     entries.sort(key=lambda entry: entry[1], reverse=True)
     return read_pages(fetcher, entries, since=since, limit=limit)
 
@@ -514,20 +514,6 @@ def _root(fetcher: Fetcher, url: str, label: str, what: str) -> Page:
         return fetcher.get(url)
     except FetchError as error:
         raise SourceError(f"{label}: cannot read the {what} ({error.reason}): {url}") from None
-
-
-def _iso_day(value: str) -> date | None:
-    """The day of an ISO date or datetime, None when unreadable."""
-    value = value.strip()
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00")).date()
-    except ValueError:
-        try:
-            return date.fromisoformat(value[:10])
-        except ValueError:
-            return None
 
 
 def _on_or_after(article: Article, since: date | None) -> bool:
