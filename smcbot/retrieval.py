@@ -65,6 +65,11 @@ class SessionHit:
     matched_words: int = 0
     answers: bool = False
 
+    @property
+    def strength(self) -> float:
+        """The ranking score: fused rank score, raised by the share of the question covered."""
+        return self.score * (0.5 + self.coverage)
+
 
 @dataclass
 class SearchResult:
@@ -99,6 +104,11 @@ class HybridRetriever:
     """Searches one loaded index with one embedding model."""
 
     def __init__(self, index: ArchiveIndex, embedder: Embedder, settings: RetrievalSettings) -> None:
+        import faiss
+
+        # One question is one vector: OpenMP threads cost more than they save, and the
+        # bots answer several questions at once on threads of their own.
+        faiss.omp_set_num_threads(1)
         self.index = index
         self.embedder = embedder
         self.settings = settings
@@ -222,22 +232,24 @@ class HybridRetriever:
         rows_by_article: dict[str, list[int]] = {}
         for row in sorted(fused, key=fused.__getitem__, reverse=True):
             rows_by_article.setdefault(self.index.chunks[row].article_id, []).append(row)
-        hits = []
-        for article_id, rows in rows_by_article.items():
-            # The best chunk counts fully, the next ones less: depth helps, but never
-            # lets a long article outrank a short one that answers squarely.
-            score = sum(fused[r] * (0.5**n) for n, r in enumerate(rows[:3]))
-            hits.append(
-                SessionHit(
-                    article=self.index.articles[article_id],
-                    passages=self._diverse_passages(rows, fused, dense, lexical, query_vector),
-                    score=score,
-                    **self._coverage(article_id, presence),
-                    dense=max((dense.get(r, -1.0) for r in self.index.chunk_rows_by_article[article_id]), default=-1.0),
-                )
+        hits = [
+            SessionHit(
+                article=self.index.articles[article_id],
+                passages=[],
+                # The best chunk counts fully, the next ones less: depth helps, but never
+                # lets a long article outrank a short one that answers squarely.
+                score=sum(fused[r] * (0.5**n) for n, r in enumerate(rows[:3])),
+                dense=max((dense.get(r, -1.0) for r in rows), default=-1.0),
+                **self._coverage(article_id, presence),
             )
-        hits.sort(key=lambda h: h.score * (0.5 + h.coverage), reverse=True)
-        return hits[: self.settings.max_sessions * 3]
+            for article_id, rows in rows_by_article.items()
+        ]
+        hits.sort(key=lambda h: h.strength, reverse=True)
+        hits = hits[: self.settings.max_sessions * 3]
+        for hit in hits:  # passages only for the sessions that may be cited
+            rows = rows_by_article[hit.article.id]
+            hit.passages = self._diverse_passages(rows, fused, dense, lexical, query_vector)
+        return hits
 
     def _diverse_passages(
         self,
@@ -317,14 +329,13 @@ class HybridRetriever:
         `words` is how many content words the question has."""
         if not sessions or not self._passes(sessions[0], unknown_names, words):
             return
-        best = sessions[0].score * (0.5 + sessions[0].coverage)
+        best = sessions[0].strength
         cited = 0
         for hit in sessions:
-            strength = hit.score * (0.5 + hit.coverage)
             if (
                 cited < self.settings.max_sessions
                 and self._passes(hit, unknown_names, words)
-                and strength >= self.settings.session_ratio * best
+                and hit.strength >= self.settings.session_ratio * best
             ):
                 hit.answers = True
                 cited += 1
