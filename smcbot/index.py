@@ -77,7 +77,7 @@ class BuildOptions:
 
     body_size: int = 700
     body_overlap: int = 120
-    batch_size: int = 64
+    batch_size: int = 16
 
 
 # --- building -----------------------------------------------------------------------

