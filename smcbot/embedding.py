@@ -161,10 +161,13 @@ def embed_with_cache(
     hashes = [text_hash(t) for t in texts]
     key = getattr(embedder, "cache_key", embedder.name)
     known = cache.get_many(key, hashes)
-    missing = [h for h in dict.fromkeys(hashes) if h not in known]
     text_of = dict(zip(hashes, texts, strict=True))
-    for start in range(0, len(missing), batch_size * 4):
-        batch = missing[start : start + batch_size * 4]
+    # Texts of similar length share batches (less padding); the cache and the progress
+    # bar are fed every few batches.
+    missing = sorted((h for h in dict.fromkeys(hashes) if h not in known), key=lambda h: len(text_of[h]))
+    step = batch_size * 8
+    for start in range(0, len(missing), step):
+        batch = missing[start : start + step]
         vectors = embedder.encode([text_of[h] for h in batch], batch_size=batch_size)
         fresh = dict(zip(batch, vectors, strict=True))
         cache.put_many(key, fresh)
