@@ -100,6 +100,22 @@ class SearchResult:
         return [s for s in self.sessions if s.answers]
 
 
+def reciprocal_rank_fusion(rankings: list[tuple[float, dict[int, float]]], *, k: int) -> dict[int, float]:
+    """Fuse scored result lists by rank: each list adds `weight / (k + rank)` to the items
+    it holds. Ranks, not raw scores, are combined, so cosine similarities and BM25
+    scores need no common scale.
+
+    Args:
+        rankings: (weight, {item: score}) pairs; a higher score ranks first.
+        k: damping; a larger k flattens the advantage of the very first ranks.
+    """
+    fused: dict[int, float] = {}
+    for weight, scores in rankings:
+        for rank, item in enumerate(sorted(scores, key=scores.__getitem__, reverse=True), 1):
+            fused[item] = fused.get(item, 0.0) + weight / (k + rank)
+    return fused
+
+
 class HybridRetriever:
     """Searches one loaded index with one embedding model."""
 
@@ -211,12 +227,8 @@ class HybridRetriever:
 
     def _fuse(self, dense: dict[int, float], lexical: dict[int, float]) -> dict[int, float]:
         """Reciprocal rank fusion of the two rankings, weighted by the settings."""
-        fused: dict[int, float] = {}
-        for weight, scores in ((self.settings.dense_weight, dense), (self.settings.lexical_weight, lexical)):
-            ranked = sorted(scores, key=scores.__getitem__, reverse=True)
-            for rank, row in enumerate(ranked, 1):
-                fused[row] = fused.get(row, 0.0) + weight / (self.settings.rrf_k + rank)
-        return fused
+        weighted = [(self.settings.dense_weight, dense), (self.settings.lexical_weight, lexical)]
+        return reciprocal_rank_fusion(weighted, k=self.settings.rrf_k)
 
     # --- sessions --------------------------------------------------------------------
 
@@ -264,7 +276,7 @@ class HybridRetriever:
         if not candidates:
             return []
         vectors = {r: self.index.dense.reconstruct(int(r)) for r in candidates}
-        top = max(fused[r] for r in candidates)
+        top = max(fused[r] for r in candidates) or 1.0  # 0 when a zero weight silences a search
         chosen: list[int] = []
         lam = self.settings.mmr_lambda
         while candidates and len(chosen) < self.settings.quotes_per_session:

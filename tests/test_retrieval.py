@@ -1,0 +1,72 @@
+"""Fusion, grouping and the relevance gate, on the bundled archive with the real model."""
+
+import pytest
+
+from smcbot.retrieval import HybridRetriever, reciprocal_rank_fusion
+from smcbot.settings import RetrievalSettings
+
+
+def test_fusion_rewards_items_both_rankings_agree_on():
+    dense = {1: 0.9, 2: 0.8, 5: 0.5, 3: 0.1}
+    lexical = {3: 12.0, 2: 11.0, 4: 1.0}
+    fused = reciprocal_rank_fusion([(1.0, dense), (1.0, lexical)], k=20)
+    assert max(fused, key=fused.get) == 2  # second in both beats first in one, last in the other
+    assert set(fused) == {1, 2, 3, 4, 5}  # found by either search
+    assert fused[1] == pytest.approx(1 / 21) and fused[4] == pytest.approx(1 / 23)
+
+
+def test_fusion_weights_and_raw_scores():
+    dense = {1: 0.9, 2: 0.1}
+    lexical = {2: 99.0, 1: 98.0}
+    lexical_only = reciprocal_rank_fusion([(0.0, dense), (1.0, lexical)], k=20)
+    assert max(lexical_only, key=lexical_only.get) == 2
+    dense_heavy = reciprocal_rank_fusion([(3.0, dense), (1.0, lexical)], k=20)
+    assert max(dense_heavy, key=dense_heavy.get) == 1
+    # Only ranks count: scaling one list's scores changes nothing.
+    scaled = reciprocal_rank_fusion([(3.0, {i: s * 1000 for i, s in dense.items()}), (1.0, lexical)], k=20)
+    assert scaled == dense_heavy
+
+
+def retriever(answerer, **settings) -> HybridRetriever:
+    return HybridRetriever(answerer.index, answerer.embedder, RetrievalSettings(**settings))
+
+
+def test_each_session_appears_once_with_distinct_passages(answerer):
+    result = retriever(answerer).search("Comment communiquer pendant une crise sur les réseaux sociaux ?")
+    ids = [hit.article.id for hit in result.sessions]
+    assert len(ids) == len(set(ids)) > 1
+    for hit in result.sessions:
+        rows = [p.chunk.id for p in hit.passages]
+        assert len(rows) == len(set(rows)) and all(p.article.id == hit.article.id for p in hit.passages)
+        assert all(p.chunk.kind != "title" for p in hit.passages)
+
+
+def test_lexical_search_alone_still_finds_an_exact_term(answerer):
+    result = retriever(answerer, dense_weight=0.0).search("WeChat")
+    assert result.answered and "chinois" in result.sessions[0].article.title
+
+
+def test_gate_answers_when_most_of_the_question_is_in_one_session(answerer):
+    result = retriever(answerer).search("What are the obstacles to employee advocacy?")
+    best = result.sessions[0]
+    assert best.answers and best.coverage >= 0.5 and best.matched_words >= 2
+
+
+def test_gate_refuses_one_shared_word_by_chance(answerer):
+    # "Lyon" is in the archive (the SMC Lyon programme), restaurants are not.
+    result = retriever(answerer).search("Quel est le meilleur restaurant de Lyon ?")
+    assert not result.answered
+    assert all(hit.matched_words < 2 or hit.coverage < 0.5 for hit in result.sessions[:1])
+
+
+def test_gate_thresholds_are_settings(answerer):
+    question = "Comment convaincre le Comex de l'intérêt de la communication ?"
+    assert retriever(answerer).search(question).answered
+    strict = retriever(answerer, min_coverage=1.0, min_evidence=2.0)
+    assert not strict.search(question).answered
+
+
+def test_a_further_session_is_cited_only_when_close_to_the_best(answerer):
+    question = "How should internal communication be handled in a crisis?"
+    assert len(retriever(answerer, session_ratio=0.0).search(question).answering) >= 2
+    assert len(retriever(answerer, session_ratio=1.0).search(question).answering) == 1
