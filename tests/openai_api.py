@@ -18,7 +18,9 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from tests.local_server import LocalServer
 
 COMPLETIONS_PATH = "/v1/chat/completions"
 
@@ -53,7 +55,7 @@ class Request:
         return "\n".join(m["content"] for m in self.messages if m.get("role") == role)
 
 
-class ChatCompletionsStandIn:
+class ChatCompletionsStandIn(LocalServer):
     """A threaded HTTP server playing an OpenAI-compatible API; use as a context manager."""
 
     def __init__(self, *, api_key: str = "sk-test-key") -> None:
@@ -62,23 +64,16 @@ class ChatCompletionsStandIn:
         self._script = Script()
         self._lock = threading.Lock()
         self._closing = threading.Event()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    def __enter__(self) -> ChatCompletionsStandIn:
-        self._thread.start()
-        return self
+        super().__init__(_handler_for(self))
 
     def __exit__(self, *exc: object) -> None:
         self._closing.set()  # wakes handlers pausing to simulate a slow model
-        self._server.shutdown()
-        self._server.server_close()
+        super().__exit__(*exc)
 
     @property
     def base_url(self) -> str:
         """What `SMCBOT_LLM__BASE_URL` must be."""
-        return f"http://127.0.0.1:{self._server.server_port}/v1"
+        return f"{self.base}/v1"
 
     def script(self, reply: str = "I do not know.", **how: object) -> None:
         """Set how the following requests are answered (see `Script`)."""

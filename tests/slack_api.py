@@ -14,8 +14,10 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qsl
+
+from tests.local_server import LocalServer
 
 BOT_USER_ID = "UBOT"
 BOT_ID = "BBOT"
@@ -34,7 +36,7 @@ class Call:
     at: float = field(default_factory=time.monotonic)
 
 
-class SlackApiStandIn:
+class SlackApiStandIn(LocalServer):
     """A threaded HTTP server playing the Slack Web API; use as a context manager."""
 
     def __init__(self, *, token: str) -> None:
@@ -43,22 +45,7 @@ class SlackApiStandIn:
         self._failures: dict[str, list[tuple[int, str]]] = {}
         self._changed = threading.Condition()
         self._ts = itertools.count(1)
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    def __enter__(self) -> SlackApiStandIn:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    @property
-    def base(self) -> str:
-        """The server's root URL."""
-        return f"http://127.0.0.1:{self._server.server_port}"
+        super().__init__(self._handler_class())
 
     @property
     def api_url(self) -> str:

@@ -23,8 +23,10 @@ import time
 from collections import deque
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
+
+from tests.local_server import LocalServer
 
 BOT_USER = {
     "id": 4242,
@@ -184,7 +186,7 @@ def _next_id() -> int:
         return next(_ids)
 
 
-class FakeBotApi:
+class FakeBotApi(LocalServer):
     """The Bot API on 127.0.0.1 (port chosen by the system), run in a thread.
 
     Use as a context manager, push updates with `push`, read the calls in `calls`.
@@ -200,25 +202,18 @@ class FakeBotApi:
         self._message_id = 1
         self._closing = False
         self._cond = threading.Condition()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self.server.daemon_threads = True
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        super().__init__(_handler_for(self))
 
     @property
     def base_url(self) -> str:
         """What the bot's `base_url` setting must be."""
-        return f"http://127.0.0.1:{self.server.server_port}/bot"
+        return f"{self.base}/bot"
 
-    def __enter__(self) -> FakeBotApi:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         with self._cond:
             self._closing = True
             self._cond.notify_all()
-        self.server.shutdown()
-        self.server.server_close()
+        super().__exit__(*exc)
 
     # --- what tests call --------------------------------------------------------
 
@@ -318,20 +313,12 @@ class FakeBotApi:
     def _api_getMe(self, params: dict) -> tuple[int, object]:
         return 200, BOT_USER
 
-    def _api_deleteWebhook(self, params: dict) -> tuple[int, object]:
+    def _acknowledge(self, params: dict) -> tuple[int, object]:
+        """The answer to the calls Telegram just confirms with `true`."""
         return 200, True
 
-    def _api_setWebhook(self, params: dict) -> tuple[int, object]:
-        return 200, True
-
-    def _api_setMyCommands(self, params: dict) -> tuple[int, object]:
-        return 200, True
-
-    def _api_sendChatAction(self, params: dict) -> tuple[int, object]:
-        return 200, True
-
-    def _api_answerCallbackQuery(self, params: dict) -> tuple[int, object]:
-        return 200, True
+    _api_deleteWebhook = _api_setWebhook = _api_setMyCommands = _acknowledge
+    _api_sendChatAction = _api_answerCallbackQuery = _acknowledge
 
     def _api_sendMessage(self, params: dict) -> tuple[int, object]:
         text = str(params.get("text", ""))

@@ -17,10 +17,9 @@ import re
 import shutil
 import socket
 import sqlite3
-import threading
 import time
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import httpx
@@ -45,6 +44,7 @@ from smcbot.privacy import RetentionSchedule, apply_retention
 from smcbot.report import ANSWERED_COLOUR, UNANSWERED_COLOUR, build_report, render_html
 from smcbot.settings import load_settings
 from smcbot.store import QuestionStore
+from tests.local_server import LocalServer
 
 HASH_KEY = "organisers-test-key"
 TELEGRAM_TOKEN = "4242:AAtelegram-test-token"
@@ -334,7 +334,7 @@ def test_html_report_renders_its_charts_in_headless_chromium(filled_store, store
 # --- doctor ---------------------------------------------------------------------------
 
 
-class TokenServer:
+class TokenServer(LocalServer):
     """Plays Telegram's `getMe` and Slack's `auth.test` on 127.0.0.1, port 0.
 
     The good tokens are accepted; any other is refused the way the real APIs do:
@@ -346,20 +346,7 @@ class TokenServer:
     def __init__(self, *, slack_status: int = 200) -> None:
         self.slack_status = slack_status
         self.calls: list[str] = []
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    def __enter__(self) -> TokenServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        super().__init__(self._handler())
 
     def _handler(self):
         server = self

@@ -17,8 +17,10 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
+
+from tests.local_server import LocalServer
 
 
 @dataclass
@@ -289,7 +291,7 @@ class Logged:
 
 
 @dataclass
-class WordPressSite:
+class WordPressSite(LocalServer):
     """The site's state; tests edit `posts`, `extra_pages` and `failures` while it runs."""
 
     posts: list[Post] = field(default_factory=lambda: [_copy(p) for p in SESSIONS])
@@ -304,8 +306,16 @@ class WordPressSite:
     log: list[Logged] = field(default_factory=list)
     in_flight: int = 0
     most_in_flight: int = 0
-    base: str = ""
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        # Clients hanging up early (size caps) are not worth a traceback.
+        super().__init__(_handler_for(self), quiet=True)
+
+    @property
+    def base(self) -> str:
+        """The site's root URL, with its trailing slash."""
+        return super().base + "/"
 
     # --- what tests use ----------------------------------------------------------------
 
@@ -453,29 +463,7 @@ class WordPressSite:
             return 304, {"ETag": etag}, b""
         return 200, {"Content-Type": "text/html; charset=UTF-8", "ETag": etag}, body
 
-    # --- running -----------------------------------------------------------------------
-
-    def __enter__(self) -> WordPressSite:
-        site = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
-                site.serve(self)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self._server = _QuietServer(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self._server.server_address[1]}/"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+    # --- serving -----------------------------------------------------------------------
 
     def serve(self, handler: BaseHTTPRequestHandler) -> None:
         """Answer one request, logging it and counting concurrent ones."""
@@ -503,13 +491,19 @@ class WordPressSite:
                 self.in_flight -= 1
 
 
-class _QuietServer(ThreadingHTTPServer):
-    """A threading server that does not print the clients that hang up early (size caps)."""
+def _handler_for(site: WordPressSite) -> type[BaseHTTPRequestHandler]:
+    """A request handler class bound to one site."""
 
-    daemon_threads = True
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
 
-    def handle_error(self, request, client_address) -> None:
-        pass
+        def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
+            site.serve(self)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    return Handler
 
 
 def _copy(post: Post) -> Post:
