@@ -66,8 +66,8 @@ def bundled_index_dir(tmp_path_factory, real_embedder) -> Path:
 
     Tests must not write into it; copy it (see `index_copy`) to change it.
     """
-    from smcbot.settings import load_settings
     from smcbot.services import build_from_sources
+    from smcbot.settings import load_settings
 
     index_dir = tmp_path_factory.mktemp("bundled") / "index"
     settings = load_settings(index_dir=index_dir, sources=SOURCES)
