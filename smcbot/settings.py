@@ -63,7 +63,10 @@ class RetrievalSettings(BaseModel):
     quotes_per_session: int = Field(2, ge=1, le=10)
     mmr_lambda: float = Field(0.7, ge=0, le=1)
     min_coverage: float = Field(
-        0.5, ge=0, le=1, description="Share of the question's content words (IDF-weighted) that alone makes a session answer."
+        0.5,
+        ge=0,
+        le=1,
+        description="Share of the question's content words (IDF-weighted) that alone makes a session answer.",
     )
     min_evidence: float = Field(
         0.85, ge=0, le=2, description="Coverage plus dense cosine similarity that makes a session answer."
@@ -73,7 +76,10 @@ class RetrievalSettings(BaseModel):
         0.65, ge=0, le=1, description="Coverage needed when the question names something the archive never mentions."
     )
     min_matched_words: int = Field(
-        2, ge=1, le=10, description="Distinct question words the best session must share (fewer if the question has fewer)."
+        2,
+        ge=1,
+        le=10,
+        description="Distinct question words the best session must share (fewer if the question has fewer).",
     )
     session_ratio: float = Field(
         0.55, ge=0, le=1, description="A further session is cited if its score is this share of the best."

@@ -66,15 +66,13 @@ TEXTS = {
         "Par exemple : `/smc Qu'est-ce qui a été dit sur le brand safety ?`",
     },
     "too_long": {
-        "en": "That message is {n:,} characters long: please ask in a sentence or two "
-        "(under {limit:,} characters).",
+        "en": "That message is {n:,} characters long: please ask in a sentence or two (under {limit:,} characters).",
         "fr": "Ce message fait {n} caractères : posez votre question en une ou deux phrases "
         "(moins de {limit} caractères).",
     },
     "failed": {
         "en": "Sorry, something went wrong while answering. Please try again in a moment.",
-        "fr": "Désolé, quelque chose s'est mal passé pendant la réponse. "
-        "Réessayez dans un instant.",
+        "fr": "Désolé, quelque chose s'est mal passé pendant la réponse. Réessayez dans un instant.",
     },
     "useful": {"en": "👍 Useful", "fr": "👍 Utile"},
     "not_useful": {"en": "👎 Not useful", "fr": "👎 Pas utile"},
@@ -88,8 +86,7 @@ TEXTS = {
     "asked": {"en": "{who} asked: {q}", "fr": "{who} a demandé : {q}"},
     "not_in_channel": {
         "en": "I can't post in this channel: invite me first (`/invite @me`), then share again.",
-        "fr": "Je ne peux pas écrire dans ce canal : invitez-moi d'abord (`/invite @moi`), "
-        "puis partagez à nouveau.",
+        "fr": "Je ne peux pas écrire dans ce canal : invitez-moi d'abord (`/invite @moi`), puis partagez à nouveau.",
     },
 }
 
@@ -215,9 +212,7 @@ def button(text: str, action_id: str, value: str, *, style: str | None = None) -
     return element
 
 
-def actions_block(
-    question: str, language: str, *, question_id: int | None, share: bool
-) -> dict | None:
+def actions_block(question: str, language: str, *, question_id: int | None, share: bool) -> dict | None:
     """Feedback buttons (when the question was recorded) and the share button (private replies)."""
     elements = []
     if question_id:
@@ -262,9 +257,7 @@ def render_answer(
     return message_for(answer, body, question_id=question_id, share=share, heading=heading)
 
 
-def message_for(
-    answer: Answer, body: list[dict], *, question_id: int | None, share: bool, heading: str
-) -> dict:
+def message_for(answer: Answer, body: list[dict], *, question_id: int | None, share: bool, heading: str) -> dict:
     """Heading, body blocks and buttons, with the answer's text as notification fallback."""
     head = [context_block(heading)] if heading else []
     actions = actions_block(answer.question, answer.language, question_id=question_id, share=share)
@@ -281,21 +274,14 @@ def written_blocks(synthesis: Synthesis) -> list[dict]:
         article = entry.session.article
         when = format_date(article.date, language)
         numbers = ", ".join(map(str, entry.numbers))
-        lines.append(
-            f"[{numbers}] {link(article.url, article.title)}"
-            + (f" — {escape(when)}" if when else "")
-        )
+        lines.append(f"[{numbers}] {link(article.url, article.title)}" + (f" — {escape(when)}" if when else ""))
     return blocks + [{"type": "divider"}, section("*Sources*\n" + "\n".join(lines))]
 
 
-def render_written(
-    synthesis: Synthesis, *, question_id: int | None, share: bool = False, heading: str = ""
-) -> dict:
+def render_written(synthesis: Synthesis, *, question_id: int | None, share: bool = False, heading: str = "") -> dict:
     """The whole message for a written answer (see `render_answer`)."""
     body = written_blocks(synthesis)
-    return message_for(
-        synthesis.answer, body, question_id=question_id, share=share, heading=heading
-    )
+    return message_for(synthesis.answer, body, question_id=question_id, share=share, heading=heading)
 
 
 def streaming_text(partial: str) -> str:
@@ -364,9 +350,7 @@ class RecentKeys:
     def _forget_old(self) -> None:
         """Drop expired keys (the oldest come first) and any past the limit."""
         now = time.monotonic()
-        while self._expiry and (
-            len(self._expiry) > self.limit or next(iter(self._expiry.values())) < now
-        ):
+        while self._expiry and (len(self._expiry) > self.limit or next(iter(self._expiry.values())) < now):
             self._expiry.popitem(last=False)
 
 
@@ -390,9 +374,7 @@ class SlackBot:
         # The answerer is CPU-bound and not documented as thread-safe: one at a time.
         self._answering = threading.Lock()
 
-    def reply_for(
-        self, question: str, *, user: str, chat: str, share: bool = False, heading: str = ""
-    ) -> dict:
+    def reply_for(self, question: str, *, user: str, chat: str, share: bool = False, heading: str = "") -> dict:
         """Answer a question and render the reply; an unsearchable question gets usage help."""
         started = time.perf_counter()
         try:
@@ -403,9 +385,7 @@ class SlackBot:
         synthesis = self.synthesizer.write(answer) if self.synthesizer else None
         sent = synthesis.answer if synthesis else answer
         question_id = self._record(sent, user=user, chat=chat, started=started)
-        return self._render(
-            answer, synthesis, question_id=question_id, share=share, heading=heading
-        )
+        return self._render(answer, synthesis, question_id=question_id, share=share, heading=heading)
 
     def _render(self, answer: Answer, synthesis: Synthesis | None, **how: Any) -> dict:
         """The written answer when the model gave one, else the quoted answer."""
@@ -444,9 +424,7 @@ class SlackBot:
             log.exception("could not record a Slack question")
             return None
 
-    def answer_message(
-        self, client: WebClient, event: dict, *, question: str, thread_ts: str | None
-    ) -> None:
+    def answer_message(self, client: WebClient, event: dict, *, question: str, thread_ts: str | None) -> None:
         """Answer a message where it was asked, with 👀 on it meanwhile; never silent."""
         if not self.messages.claim(message_key(event)):
             return
@@ -458,9 +436,7 @@ class SlackBot:
         self._react(client.reactions_add, channel, ts)
         try:
             if self.synthesizer is not None:
-                self.reply_in_writing(
-                    client, question, user=event["user"], channel=channel, thread_ts=thread_ts
-                )
+                self.reply_in_writing(client, question, user=event["user"], channel=channel, thread_ts=thread_ts)
             else:
                 reply = self.reply_for(question, user=event["user"], chat=channel)
                 client.chat_postMessage(
@@ -481,15 +457,9 @@ class SlackBot:
     def is_follow_up(self, event: dict) -> bool:
         """A reply in a thread the bot has answered in."""
         thread_ts = event.get("thread_ts")
-        return (
-            bool(thread_ts)
-            and thread_ts != event.get("ts")
-            and (event.get("channel"), thread_ts) in self.threads
-        )
+        return bool(thread_ts) and thread_ts != event.get("ts") and (event.get("channel"), thread_ts) in self.threads
 
-    def answer_command(
-        self, respond: Callable[..., Any], question: str, *, user: str, chat: str
-    ) -> None:
+    def answer_command(self, respond: Callable[..., Any], question: str, *, user: str, chat: str) -> None:
         """Answer `/smc` privately through its response_url, with a share button."""
         heading = TEXTS["question"][answer_language(question)].format(q=escape(question))
         try:
@@ -497,22 +467,16 @@ class SlackBot:
             self._respond(respond, response_type="ephemeral", **reply)
         except Exception:
             log.exception("could not answer a Slack /smc command")
-            self._respond(
-                respond, response_type="ephemeral", text=TEXTS["failed"][answer_language(question)]
-            )
+            self._respond(respond, response_type="ephemeral", text=TEXTS["failed"][answer_language(question)])
 
-    def share(
-        self, client: WebClient, respond: Callable[..., Any], *, value: str, user: str, channel: str
-    ) -> None:
+    def share(self, client: WebClient, respond: Callable[..., Any], *, value: str, user: str, channel: str) -> None:
         """Post a privately answered question in the channel, for everyone."""
         question_id, _, question = value.partition(" ")
         language = answer_language(question)
         heading = TEXTS["asked"][language].format(who=f"<@{user}>", q=escape(question))
         try:
             reply = self.reply_for_shared(question, int(question_id or 0), heading=heading)
-            client.chat_postMessage(
-                channel=channel, unfurl_links=False, unfurl_media=False, **reply
-            )
+            client.chat_postMessage(channel=channel, unfurl_links=False, unfurl_media=False, **reply)
         except SlackApiError as error:
             log.warning("could not share an answer in %s: %s", channel, error.response.get("error"))
             cannot = error.response.get("error") in ("not_in_channel", "channel_not_found")
@@ -541,9 +505,7 @@ class SlackBot:
         synthesis = self.synthesizer.write(answer) if self.synthesizer else None
         return self._render(answer, synthesis, question_id=question_id or None, heading=heading)
 
-    def record_feedback(
-        self, respond: Callable[..., Any], *, value: str, rating: int, user: str
-    ) -> None:
+    def record_feedback(self, respond: Callable[..., Any], *, value: str, rating: int, user: str) -> None:
         """Record 👍/👎 and thank the member privately."""
         question_id, _, language = value.partition(" ")
         language = language if language in ("en", "fr") else "en"
@@ -555,9 +517,7 @@ class SlackBot:
         except Exception:
             log.exception("could not record Slack feedback")
             reply = "failed"
-        self._respond(
-            respond, response_type="ephemeral", replace_original=False, text=TEXTS[reply][language]
-        )
+        self._respond(respond, response_type="ephemeral", replace_original=False, text=TEXTS[reply][language])
 
     @staticmethod
     def _react(method: Callable[..., Any], channel: str, ts: str) -> None:
@@ -565,9 +525,7 @@ class SlackBot:
         try:
             method(channel=channel, timestamp=ts, name=REACTION)
         except Exception as error:
-            reason = (
-                error.response.get("error") if isinstance(error, SlackApiError) else repr(error)
-            )
+            reason = error.response.get("error") if isinstance(error, SlackApiError) else repr(error)
             log.warning("could not change the %s reaction in %s: %s", REACTION, channel, reason)
 
     @staticmethod
@@ -584,9 +542,7 @@ class SlackBot:
         try:
             response = respond(**message)
             if response.status_code != 200:
-                log.error(
-                    "response_url refused a reply: %s %s", response.status_code, response.body
-                )
+                log.error("response_url refused a reply: %s %s", response.status_code, response.body)
         except Exception:
             log.exception("could not post to a response_url")
 
@@ -616,9 +572,7 @@ class LiveMessage:
                 self.client.chat_update(channel=self.channel, ts=self.ts, text=text)
             self.shown = text
         except Exception as error:
-            reason = (
-                error.response.get("error") if isinstance(error, SlackApiError) else repr(error)
-            )
+            reason = error.response.get("error") if isinstance(error, SlackApiError) else repr(error)
             log.warning("could not update a streamed answer in %s: %s", self.channel, reason)
 
     def finish(self, reply: dict) -> None:
@@ -692,9 +646,7 @@ def register_listeners(app: App, bot: SlackBot) -> None:
         """A mention in a channel: answer in the message's thread."""
         if from_a_person(event):
             question = plain_question(event.get("text", ""), context.bot_user_id)
-            bot.answer_message(
-                client, event, question=question, thread_ts=event.get("thread_ts") or event["ts"]
-            )
+            bot.answer_message(client, event, question=question, thread_ts=event.get("thread_ts") or event["ts"])
 
     @app.event("message")
     def on_message(event: dict, client: WebClient, context) -> None:
@@ -766,9 +718,7 @@ class QuietRequestHandler(WSGIRequestHandler):
 def make_server(app: App, *, host: str, port: int) -> ThreadingWSGIServer:
     """An HTTP server for `POST /slack/events`; port 0 picks a free port (`server.server_port`)."""
     handler = SlackRequestHandler(app, path=EVENTS_PATH)
-    return make_wsgi_server(
-        host, port, handler, server_class=ThreadingWSGIServer, handler_class=QuietRequestHandler
-    )
+    return make_wsgi_server(host, port, handler, server_class=ThreadingWSGIServer, handler_class=QuietRequestHandler)
 
 
 def check_settings(settings: Settings) -> None:
@@ -840,9 +790,7 @@ def serve_socket_mode(app: App, *, app_token: SecretStr) -> None:
 def serve(app: App, *, host: str, port: int) -> None:
     """Serve the app over HTTP until interrupted."""
     server = make_server(app, host=host, port=port)
-    print(
-        f"Slack app listening on http://{host}:{server.server_port}{EVENTS_PATH}", file=sys.stderr
-    )
+    print(f"Slack app listening on http://{host}:{server.server_port}{EVENTS_PATH}", file=sys.stderr)
     try:
         server.serve_forever()
     finally:

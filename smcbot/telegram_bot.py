@@ -161,27 +161,19 @@ async def with_flood_retry(send: Callable[[], Awaitable[T]]) -> T:
     raise AssertionError("unreachable")
 
 
-async def send_html(
-    message: Message, html_text: str, markup: InlineKeyboardMarkup | None = None
-) -> None:
+async def send_html(message: Message, html_text: str, markup: InlineKeyboardMarkup | None = None) -> None:
     """Reply with one HTML message; if Telegram cannot parse it, send it as plain text."""
     try:
-        await with_flood_retry(
-            lambda: message.reply_text(html_text, parse_mode=ParseMode.HTML, reply_markup=markup)
-        )
+        await with_flood_retry(lambda: message.reply_text(html_text, parse_mode=ParseMode.HTML, reply_markup=markup))
     except BadRequest as error:
         if "can't parse entities" not in str(error).lower():
             raise
         logger.warning("Telegram refused the HTML of a reply (%s); sending it as plain text", error)
         plain = html_to_text(html_text)
-        await with_flood_retry(
-            lambda: message.reply_text(plain, parse_mode=None, reply_markup=markup)
-        )
+        await with_flood_retry(lambda: message.reply_text(plain, parse_mode=None, reply_markup=markup))
 
 
-async def send_parts(
-    message: Message, parts: list[str], markup: InlineKeyboardMarkup | None = None
-) -> None:
+async def send_parts(message: Message, parts: list[str], markup: InlineKeyboardMarkup | None = None) -> None:
     """Send a reply cut into parts, the buttons (if any) under the last one."""
     for number, part in enumerate(parts, start=1):
         await send_html(message, part, markup if number == len(parts) else None)
@@ -303,18 +295,14 @@ def compose(answerer: Answerer, question: str) -> tuple[Answer, list[list[Quote]
     return answer, quotes
 
 
-async def answer_question(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, question: str
-) -> None:
+async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
     """Check the question, answer it off the event loop, record it and reply with buttons."""
     message, state, language = update.effective_message, state_of(context), language_of(update)
     if not question.strip():
         await reply(message, text("usage", language))
         return
     if len(question) > MAX_QUESTION_CHARS:
-        await reply(
-            message, text("too_long", language, length=len(question), limit=MAX_QUESTION_CHARS)
-        )
+        await reply(message, text("too_long", language, length=len(question), limit=MAX_QUESTION_CHARS))
         return
     asker = update.effective_user.id if update.effective_user else message.chat_id
     wait = state.limiter.wait_time(asker)
@@ -335,9 +323,7 @@ async def answer_question(
     await send_parts(message, answer_messages(answer, quotes), feedback_keyboard(question_id))
 
 
-async def record(
-    state: BotState, message: Message, answer: Answer, *, asker: int, started: float
-) -> int:
+async def record(state: BotState, message: Message, answer: Answer, *, asker: int, started: float) -> int:
     """Store the question with the answer sent, and log its line; returns its id for the
     feedback buttons."""
     latency_ms = (time.perf_counter() - started) * 1000
@@ -398,9 +384,7 @@ class LiveMessage:
 async def edit_html(sent: Message, html_text: str, markup: InlineKeyboardMarkup | None) -> None:
     """Replace a message's text with HTML; if Telegram cannot parse it, with plain text."""
     try:
-        await with_flood_retry(
-            lambda: sent.edit_text(html_text, parse_mode=ParseMode.HTML, reply_markup=markup)
-        )
+        await with_flood_retry(lambda: sent.edit_text(html_text, parse_mode=ParseMode.HTML, reply_markup=markup))
     except BadRequest as error:
         if "can't parse entities" not in str(error).lower():
             raise
@@ -462,25 +446,19 @@ async def group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     message = update.effective_message
     if not is_addressed_to_bot(message, context.bot.id, context.bot.username):
         return
-    await answer_question(
-        update, context, without_mention(message.text or "", context.bot.username)
-    )
+    await answer_question(update, context, without_mention(message.text or "", context.bot.username))
 
 
 async def recent_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/recent: the latest sessions with their links."""
     articles = state_of(context).answerer.recent(RECENT_COUNT)
-    await send_parts(
-        update.effective_message, split_messages(recent_paragraphs(articles, language_of(update)))
-    )
+    await send_parts(update.effective_message, split_messages(recent_paragraphs(articles, language_of(update))))
 
 
 async def series_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/series: each series and how many sessions it has."""
     counts = state_of(context).answerer.series_counts()
-    await send_parts(
-        update.effective_message, split_messages(series_paragraphs(counts, language_of(update)))
-    )
+    await send_parts(update.effective_message, split_messages(series_paragraphs(counts, language_of(update))))
 
 
 async def reload_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -497,9 +475,7 @@ async def reload_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await reply(message, text("reload_failed", language, error=error))
         return
     logger.info("Index reloaded: build %s", index.build_id)
-    await reply(
-        message, text("reloaded", language, sessions=len(index.articles), build=index.build_id)
-    )
+    await reply(message, text("reloaded", language, sessions=len(index.articles), build=index.build_id))
 
 
 async def feedback_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -517,9 +493,7 @@ async def feedback_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         user_id=query.from_user.id,
         rating=rating,
     )
-    await query.answer(
-        html_to_text(text("thanks" if recorded else "feedback_gone", language_of(update)))
-    )
+    await query.answer(html_to_text(text("thanks" if recorded else "feedback_gone", language_of(update))))
 
 
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -538,9 +512,7 @@ async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     try:
-        await context.bot.send_message(
-            update.effective_chat.id, html_to_text(text("error", language_of(update)))
-        )
+        await context.bot.send_message(update.effective_chat.id, html_to_text(text("error", language_of(update))))
     except TelegramError as error:
         logger.warning("Could not tell the user about the error: %s", error)
 
@@ -569,9 +541,7 @@ def require_token(settings: TelegramSettings) -> str:
     return token
 
 
-def build_application(
-    settings: Settings, *, answerer: Answerer, store: QuestionStore
-) -> Application:
+def build_application(settings: Settings, *, answerer: Answerer, store: QuestionStore) -> Application:
     """The bot application with its handlers wired, ready to poll or serve a webhook."""
     telegram = settings.telegram
     application = (
@@ -600,16 +570,10 @@ def add_handlers(application: Application) -> None:
     application.add_handler(CommandHandler("recent", recent_command, filters=new))
     application.add_handler(CommandHandler("series", series_command, filters=new))
     application.add_handler(CommandHandler("reload", reload_command, filters=new))
-    application.add_handler(
-        MessageHandler(new & private & filters.TEXT & ~filters.COMMAND, private_text)
-    )
-    application.add_handler(
-        MessageHandler(new & groups & filters.TEXT & ~filters.COMMAND, group_text)
-    )
+    application.add_handler(MessageHandler(new & private & filters.TEXT & ~filters.COMMAND, private_text))
+    application.add_handler(MessageHandler(new & groups & filters.TEXT & ~filters.COMMAND, group_text))
     application.add_handler(MessageHandler(new & private & filters.COMMAND, unknown_command))
-    application.add_handler(
-        MessageHandler(new & private & ~filters.TEXT & ~filters.StatusUpdate.ALL, not_text)
-    )
+    application.add_handler(MessageHandler(new & private & ~filters.TEXT & ~filters.StatusUpdate.ALL, not_text))
     application.add_handler(CallbackQueryHandler(feedback_button))
     application.add_error_handler(error_handler)
 

@@ -78,15 +78,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Put your question after the command, for example:\n" + EXAMPLE["en"],
     },
     "no_words": {
-        "fr": "Je n'ai rien trouvé à chercher dans ce message. Essayez par exemple :\n"
-        + EXAMPLE["fr"],
+        "fr": "Je n'ai rien trouvé à chercher dans ce message. Essayez par exemple :\n" + EXAMPLE["fr"],
         "en": "I found nothing to search for in that message. Try for example:\n" + EXAMPLE["en"],
     },
     "too_long": {
-        "fr": "Votre question est trop longue ({length} caractères). "
-        "Posez-la en moins de {limit} caractères.",
-        "en": "Your question is too long ({length} characters). "
-        "Please ask it in fewer than {limit} characters.",
+        "fr": "Votre question est trop longue ({length} caractères). Posez-la en moins de {limit} caractères.",
+        "en": "Your question is too long ({length} characters). Please ask it in fewer than {limit} characters.",
     },
     "text_only": {
         "fr": "Je ne lis que les questions écrites. Envoyez-moi votre question en texte, ou /help.",
@@ -101,10 +98,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Sorry, this bot is reserved for Social Media Club members.",
     },
     "rate_limited": {
-        "fr": "Doucement 🙂 Vous avez posé beaucoup de questions en peu de temps. "
-        "Réessayez dans {seconds} secondes.",
-        "en": "Easy there 🙂 You have asked a lot of questions in a short time. "
-        "Try again in {seconds} seconds.",
+        "fr": "Doucement 🙂 Vous avez posé beaucoup de questions en peu de temps. Réessayez dans {seconds} secondes.",
+        "en": "Easy there 🙂 You have asked a lot of questions in a short time. Try again in {seconds} seconds.",
     },
     "error": {
         "fr": "Désolé, quelque chose s'est mal passé de mon côté. Réessayez dans un instant.",
@@ -226,9 +221,7 @@ def series_paragraphs(counts: Sequence[tuple[str, int]], language: str) -> list[
     """The `/series` reply: each series and how many sessions it has."""
     if not counts:
         return [[text("empty_archive", language)]]
-    lines = [
-        f"• {html.escape(name)} — {text('session_count', language, count=n)}" for name, n in counts
-    ]
+    lines = [f"• {html.escape(name)} — {text('session_count', language, count=n)}" for name, n in counts]
     return [[text("series", language)] + lines]
 
 
@@ -306,14 +299,10 @@ def written_paragraphs(synthesis: Synthesis) -> list[Paragraph]:
     language = synthesis.answer.language
     # A body paragraph is one piece; any piece this size still fits a message alone.
     paragraphs: list[Paragraph] = [
-        [escape_clipped(block, MESSAGE_LIMIT - 200)]
-        for block in synthesis.body.split("\n\n")
-        if block.strip()
+        [escape_clipped(block, MESSAGE_LIMIT - 200)] for block in synthesis.body.split("\n\n") if block.strip()
     ]
     lines = [
-        session_line(
-            entry.session.article, language, bullet=f"[{', '.join(map(str, entry.numbers))}]"
-        )
+        session_line(entry.session.article, language, bullet=f"[{', '.join(map(str, entry.numbers))}]")
         for entry in synthesis.cited
     ]
     paragraphs.append([f"<b>{SOURCES.get(language, SOURCES['en'])}</b>"] + lines)

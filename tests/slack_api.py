@@ -56,9 +56,7 @@ class SlackApiStandIn(LocalServer):
         """A response_url Slack would put in a command or action payload."""
         return f"{self.base}/response/{name}"
 
-    def fail_next(
-        self, method: str, *, error: str = "fatal_error", status: int = 500, times: int = 1
-    ) -> None:
+    def fail_next(self, method: str, *, error: str = "fatal_error", status: int = 500, times: int = 1) -> None:
         """Make the next `times` calls of `method` fail with `error`."""
         with self._changed:
             self._failures.setdefault(method, []).extend([(status, error)] * times)
@@ -76,9 +74,7 @@ class SlackApiStandIn(LocalServer):
                 left = deadline - time.monotonic()
                 if left <= 0:
                     seen = [(c.method, c.params) for c in self._calls]
-                    raise AssertionError(
-                        f"expected {count} {method} call(s), got {len(found)}: {seen}"
-                    )
+                    raise AssertionError(f"expected {count} {method} call(s), got {len(found)}: {seen}")
                 self._changed.wait(left)
             return found
 
@@ -156,9 +152,7 @@ class SlackApiStandIn(LocalServer):
                 status, answer = stand_in._record(call)
                 data = json.dumps(answer).encode() if answer else b"ok"
                 self.send_response(status)
-                self.send_header(
-                    "Content-Type", "application/json; charset=utf-8" if answer else "text/plain"
-                )
+                self.send_header("Content-Type", "application/json; charset=utf-8" if answer else "text/plain")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)

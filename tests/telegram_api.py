@@ -229,9 +229,7 @@ class FakeBotApi(LocalServer):
             self._cond.notify_all()
         return update_id
 
-    def fail_next(
-        self, method: str, status: int, description: str, *, retry_after: int | None = None
-    ) -> None:
+    def fail_next(self, method: str, status: int, description: str, *, retry_after: int | None = None) -> None:
         """Make the next call to `method` fail with this status (and retry_after, for 429)."""
         body: dict = {"ok": False, "error_code": status, "description": description}
         if retry_after is not None:
@@ -260,9 +258,7 @@ class FakeBotApi(LocalServer):
             if result:
                 return result
             await asyncio.sleep(0.02)
-        raise AssertionError(
-            f"timed out waiting for {what}; calls: {[c.method for c in self.calls]}"
-        )
+        raise AssertionError(f"timed out waiting for {what}; calls: {[c.method for c in self.calls]}")
 
     async def wait_sent(self, chat_id: int, count: int = 1, timeout: float = 30.0) -> list[Call]:
         """Wait until `count` messages have been sent to a chat; returns them."""

@@ -108,8 +108,9 @@ def filled_store(store_path, answers, clock):
     def ask(channel: str, user: str | int, question: str) -> int:
         clock.now += timedelta(minutes=5)
         chat = user if channel == "telegram" else "C42"
-        return store.record_question(channel=channel, user_id=user, chat_id=chat, answer=answers[question],
-                                     latency_ms=400.0)
+        return store.record_question(
+            channel=channel, user_id=user, chat_id=chat, answer=answers[question], latency_ms=400.0
+        )
 
     brand = ask("telegram", ALICE, BRAND_SAFETY)
     store.record_feedback(question_id=brand, channel="telegram", user_id=BOB, rating=1)
@@ -128,8 +129,13 @@ def filled_store(store_path, answers, clock):
 
 def env_for(store_path: Path, **more: str) -> dict[str, str]:
     """Environment for the command line: this test's store and key, plain output."""
-    return {"SMCBOT_STORE__PATH": str(store_path), "SMCBOT_STORE__HASH_KEY": HASH_KEY, "NO_COLOR": "1",
-            "COLUMNS": "200", **more}
+    return {
+        "SMCBOT_STORE__PATH": str(store_path),
+        "SMCBOT_STORE__HASH_KEY": HASH_KEY,
+        "NO_COLOR": "1",
+        "COLUMNS": "200",
+        **more,
+    }
 
 
 def invoke(*args: str, env: dict[str, str]):
@@ -172,7 +178,8 @@ def test_report_counts_weeks_channels_topics_gaps_and_dislikes(filled_store):
     assert [(w.answered, w.unanswered) for w in report.weeks] == [(2, 1), (0, 0), (2, 1)]
     assert all(w.start.weekday() == 0 for w in report.weeks)
     assert [(c.channel, c.questions, c.answered, c.askers) for c in report.channels] == [
-        ("slack", 3, 1, 2), ("telegram", 3, 3, 2),
+        ("slack", 3, 1, 2),
+        ("telegram", 3, 3, 2),
     ]
     assert ("brand", 3) in report.top_words and ("safety", 2) in report.top_words
     assert AI_SESSION in report.top_sessions[0].title
@@ -203,8 +210,14 @@ def test_report_in_the_terminal(filled_store, store_path):
     assert result.exit_code == 0, result.output
     out = result.output
     assert "6 questions all questions recorded" in out and "4 answered (67%)" in out
-    for heading in ("Questions per week", "Per channel", "Most asked topics", "Most cited sessions",
-                    "Content gaps", "Answers marked 👎"):
+    for heading in (
+        "Questions per week",
+        "Per channel",
+        "Most asked topics",
+        "Most cited sessions",
+        "Content gaps",
+        "Answers marked 👎",
+    ):
         assert heading in out
     assert WEATHER_AGAIN in out and AI_SESSION in out and AMBASSADORS in out
 
@@ -277,12 +290,25 @@ def browser():
 
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-default-apps", "--disable-extensions", "--no-first-run", "--no-default-browser-check",
-                 "--disable-domain-reliability", "--disable-client-side-phishing-detection",
-                 "--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
-                 "--host-resolver-rules=MAP * ~NOTFOUND", "--window-size=1200,2400"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-default-apps",
+        "--disable-extensions",
+        "--no-first-run",
+        "--no-default-browser-check",
+        "--disable-domain-reliability",
+        "--disable-client-side-phishing-detection",
+        "--proxy-server=http://127.0.0.1:9",
+        "--proxy-bypass-list=<-loopback>",
+        "--host-resolver-rules=MAP * ~NOTFOUND",
+        "--window-size=1200,2400",
+    ):
         options.add_argument(flag)
     profile = Path(os.environ.get("TMPDIR", "/tmp")) / f"smcbot-chromium-{os.getpid()}"
     options.add_argument(f"--user-data-dir={profile}")
@@ -296,7 +322,7 @@ def coloured_pixels(png: bytes, colour: str) -> int:
     """How many pixels of a PNG are (nearly) the given #rrggbb colour."""
     from PIL import Image
 
-    target = np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)])
+    target = np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)])
     pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
     return int((np.abs(pixels - target).max(axis=2) <= 12).sum())
 
@@ -362,17 +388,36 @@ class TokenServer(LocalServer):
             def _route(self) -> None:
                 if self.path.startswith("/bot") and self.path.endswith("/getMe"):
                     server.calls.append("getMe")
-                    token = self.path[len("/bot"):-len("/getMe")]
+                    token = self.path[len("/bot") : -len("/getMe")]
                     if token == TELEGRAM_TOKEN:
-                        self._send(200, {"ok": True, "result": {"id": 4242, "is_bot": True,
-                                                                "first_name": "SMC", "username": "smc_archive_bot"}})
+                        self._send(
+                            200,
+                            {
+                                "ok": True,
+                                "result": {
+                                    "id": 4242,
+                                    "is_bot": True,
+                                    "first_name": "SMC",
+                                    "username": "smc_archive_bot",
+                                },
+                            },
+                        )
                     else:
                         self._send(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
                 elif self.path == "/api/auth.test":
                     server.calls.append("auth.test")
                     if self.headers.get("Authorization") == f"Bearer {SLACK_TOKEN}":
-                        self._send(200, {"ok": True, "team": "SMC France", "user": "smcbot", "team_id": "T1",
-                                         "user_id": "UBOT", "bot_id": "BBOT"})
+                        self._send(
+                            200,
+                            {
+                                "ok": True,
+                                "team": "SMC France",
+                                "user": "smcbot",
+                                "team_id": "T1",
+                                "user_id": "UBOT",
+                                "bot_id": "BBOT",
+                            },
+                        )
                     else:
                         self._send(server.slack_status, {"ok": False, "error": "invalid_auth"})
                 else:
@@ -394,15 +439,18 @@ class TokenServer(LocalServer):
 
 def doctor_env(index_dir: Path, store_path: Path, server: TokenServer, **more: str) -> dict[str, str]:
     """Everything set and pointing at the stand-in server."""
-    return env_for(store_path, **{
-        "SMCBOT_INDEX_DIR": str(index_dir),
-        "SMCBOT_TELEGRAM__TOKEN": TELEGRAM_TOKEN,
-        "SMCBOT_TELEGRAM__BASE_URL": f"{server.base}/bot",
-        "SMCBOT_SLACK__BOT_TOKEN": SLACK_TOKEN,
-        "SMCBOT_SLACK__SIGNING_SECRET": "signing-secret-for-tests",
-        "SMCBOT_SLACK__API_URL": f"{server.base}/api/",
-        **more,
-    })
+    return env_for(
+        store_path,
+        **{
+            "SMCBOT_INDEX_DIR": str(index_dir),
+            "SMCBOT_TELEGRAM__TOKEN": TELEGRAM_TOKEN,
+            "SMCBOT_TELEGRAM__BASE_URL": f"{server.base}/bot",
+            "SMCBOT_SLACK__BOT_TOKEN": SLACK_TOKEN,
+            "SMCBOT_SLACK__SIGNING_SECRET": "signing-secret-for-tests",
+            "SMCBOT_SLACK__API_URL": f"{server.base}/api/",
+            **more,
+        },
+    )
 
 
 def test_doctor_passes_every_check(bundled_index_dir, store_path, filled_store):
@@ -412,8 +460,18 @@ def test_doctor_passes_every_check(bundled_index_dir, store_path, filled_store):
     lines = result.output.strip().splitlines()
     assert result.exit_code == 0, result.output
     names = [line.split(":")[0] for line in lines if line[:1] in "✔✘–"]
-    assert names == ["✔ settings", "✔ hash key", "✔ index", "✔ index model", "✔ index checksums",
-                     "✔ index contents", "✔ embedding model", "✔ question store", "✔ telegram", "✔ slack"]
+    assert names == [
+        "✔ settings",
+        "✔ hash key",
+        "✔ index",
+        "✔ index model",
+        "✔ index checksums",
+        "✔ index contents",
+        "✔ embedding model",
+        "✔ question store",
+        "✔ telegram",
+        "✔ slack",
+    ]
     assert "6 questions kept" in result.output and "@smc_archive_bot" in result.output
     assert server.calls == ["getMe", "auth.test"]
     assert TELEGRAM_TOKEN not in result.output and SLACK_TOKEN not in result.output
@@ -422,9 +480,15 @@ def test_doctor_passes_every_check(bundled_index_dir, store_path, filled_store):
 def test_doctor_fails_with_a_fix_and_a_non_zero_exit(tmp_path, store_path):
     """No index, default hash key, refused tokens: each ✘ says what to do; the exit code is 1."""
     with TokenServer() as server:
-        env = doctor_env(tmp_path / "no-index", store_path, server, SMCBOT_STORE__HASH_KEY="change-me",
-                         SMCBOT_TELEGRAM__TOKEN="1:wrong", SMCBOT_SLACK__BOT_TOKEN="xoxb-wrong",
-                         SMCBOT_EMBEDDING__MODEL="no-such-model")
+        env = doctor_env(
+            tmp_path / "no-index",
+            store_path,
+            server,
+            SMCBOT_STORE__HASH_KEY="change-me",
+            SMCBOT_TELEGRAM__TOKEN="1:wrong",
+            SMCBOT_SLACK__BOT_TOKEN="xoxb-wrong",
+            SMCBOT_EMBEDDING__MODEL="no-such-model",
+        )
         result = invoke("doctor", env=env)
 
     assert result.exit_code == 1
@@ -447,10 +511,14 @@ def test_doctor_names_a_wrong_setting(tmp_path):
 @pytest.mark.parametrize("slack_status", [200, 401])
 def test_doctor_token_checks_against_the_stand_in(slack_status):
     with TokenServer(slack_status=slack_status) as server, httpx.Client(timeout=2) as client:
-        good = load_settings(telegram={"token": TELEGRAM_TOKEN, "base_url": f"{server.base}/bot"},
-                             slack={"bot_token": SLACK_TOKEN, "api_url": f"{server.base}/api"})
-        bad = load_settings(telegram={"token": "1:nope", "base_url": f"{server.base}/bot"},
-                            slack={"bot_token": "xoxb-nope", "api_url": f"{server.base}/api/"})
+        good = load_settings(
+            telegram={"token": TELEGRAM_TOKEN, "base_url": f"{server.base}/bot"},
+            slack={"bot_token": SLACK_TOKEN, "api_url": f"{server.base}/api"},
+        )
+        bad = load_settings(
+            telegram={"token": "1:nope", "base_url": f"{server.base}/bot"},
+            slack={"bot_token": "xoxb-nope", "api_url": f"{server.base}/api/"},
+        )
         accepted = [check_telegram(good, client), check_slack(good, client)]
         refused = [check_telegram(bad, client), check_slack(bad, client)]
 
@@ -466,14 +534,18 @@ def test_doctor_says_when_telegram_or_slack_cannot_be_reached():
     with socket.socket() as probe:  # a port nothing listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    settings = load_settings(telegram={"token": TELEGRAM_TOKEN, "base_url": f"http://127.0.0.1:{port}/bot"},
-                             slack={"bot_token": SLACK_TOKEN, "api_url": f"http://127.0.0.1:{port}/api/"})
+    settings = load_settings(
+        telegram={"token": TELEGRAM_TOKEN, "base_url": f"http://127.0.0.1:{port}/bot"},
+        slack={"bot_token": SLACK_TOKEN, "api_url": f"http://127.0.0.1:{port}/api/"},
+    )
     with httpx.Client(timeout=2) as client:
         checks = [check_telegram(settings, client), check_slack(settings, client)]
 
     assert [check.ok for check in checks] == [False, False]
-    assert checks[0].line() == (f"✘ telegram: cannot reach http://127.0.0.1:{port} (ConnectError) — "
-                                "check the network and SMCBOT_TELEGRAM__BASE_URL")
+    assert checks[0].line() == (
+        f"✘ telegram: cannot reach http://127.0.0.1:{port} (ConnectError) — "
+        "check the network and SMCBOT_TELEGRAM__BASE_URL"
+    )
     assert TELEGRAM_TOKEN not in checks[0].line() and SLACK_TOKEN not in checks[1].line()
 
 
@@ -488,7 +560,7 @@ def test_doctor_skips_channels_without_tokens(bundled_index_dir, store_path, rea
 def damage(path: Path) -> None:
     """Overwrite the middle of a file, as a disk or a bad copy would."""
     data = bytearray(path.read_bytes())
-    data[len(data) // 2:len(data) // 2 + 16] = b"\x00garbage-bytes\x00"
+    data[len(data) // 2 : len(data) // 2 + 16] = b"\x00garbage-bytes\x00"
     path.write_bytes(bytes(data))
 
 
@@ -528,8 +600,9 @@ def test_bots_keep_the_last_good_index_when_a_new_build_is_corrupt(index_copy, r
     from smcbot.index import load_index
     from smcbot.settings import RetrievalSettings
 
-    answerer = Answerer(load_index(index_copy, model=real_embedder.name), real_embedder, RetrievalSettings(),
-                        index_dir=index_copy)
+    answerer = Answerer(
+        load_index(index_copy, model=real_embedder.name), real_embedder, RetrievalSettings(), index_dir=index_copy
+    )
     old = (index_copy / "current").resolve()
     broken = old.parent / "20990101T000000-broken"
     shutil.copytree(old, broken)
@@ -623,8 +696,7 @@ def test_forget_deletes_exactly_one_members_records(filled_store, store_path):
 def test_forget_keeps_the_same_id_on_the_other_channel(store_path, answers):
     store = QuestionStore(store_path, hash_key=HASH_KEY)
     for channel in ("telegram", "slack"):
-        store.record_question(channel=channel, user_id="77", chat_id="77", answer=answers[BRAND_SAFETY],
-                              latency_ms=1)
+        store.record_question(channel=channel, user_id="77", chat_id="77", answer=answers[BRAND_SAFETY], latency_ms=1)
     result = invoke("privacy", "forget", "--telegram-user", "77", env=env_for(store_path))
 
     assert "forgot telegram user 77: 1 questions" in result.output
@@ -638,8 +710,13 @@ def test_forget_an_unknown_member_or_without_a_store_says_so(filled_store, store
     assert "nothing stored about telegram user 999" in unknown.output
     assert len(filled_store.questions()) == 6
 
-    wrong_key = invoke("privacy", "forget", "--telegram-user", str(ALICE),
-                       env=env_for(store_path, SMCBOT_STORE__HASH_KEY="not-the-bots-key"))
+    wrong_key = invoke(
+        "privacy",
+        "forget",
+        "--telegram-user",
+        str(ALICE),
+        env=env_for(store_path, SMCBOT_STORE__HASH_KEY="not-the-bots-key"),
+    )
     assert "check the id, and that SMCBOT_STORE__HASH_KEY is the key the bots use" in wrong_key.output
 
     nowhere = tmp_path / "none" / "store.sqlite3"
@@ -682,8 +759,9 @@ def test_json_lines_and_question_text_only_when_debugging(answers, capsys):
 
 
 def test_tokens_never_reach_the_logs(capsys):
-    settings = load_settings(telegram={"token": TELEGRAM_TOKEN}, slack={"bot_token": SLACK_TOKEN},
-                             store={"hash_key": HASH_KEY})
+    settings = load_settings(
+        telegram={"token": TELEGRAM_TOKEN}, slack={"bot_token": SLACK_TOKEN}, store={"hash_key": HASH_KEY}
+    )
     configure_logging(settings)
     log = logging.getLogger("smcbot.test")
     log.warning("POST https://api.telegram.org/bot%s/getMe", TELEGRAM_TOKEN)

@@ -75,9 +75,7 @@ class SlackSide:
     ) -> httpx.Response:
         """POST a body to /slack/events, signed the way Slack signs it (v0, HMAC-SHA256)."""
         timestamp = int(time.time()) if timestamp is None else timestamp
-        signature = SignatureVerifier(secret).generate_signature(
-            timestamp=str(timestamp), body=body
-        )
+        signature = SignatureVerifier(secret).generate_signature(timestamp=str(timestamp), body=body)
         sent = {
             "Content-Type": content_type,
             "X-Slack-Request-Timestamp": str(timestamp),
@@ -86,9 +84,7 @@ class SlackSide:
         }
         return httpx.post(self.url, content=body.encode(), headers=sent, timeout=10)
 
-    def event(
-        self, event: dict, *, event_id: str, headers: dict | None = None, **kwargs
-    ) -> httpx.Response:
+    def event(self, event: dict, *, event_id: str, headers: dict | None = None, **kwargs) -> httpx.Response:
         """Deliver an Events API event."""
         body = {
             "token": "legacy-verification-token",
@@ -102,9 +98,7 @@ class SlackSide:
         }
         return self.post(json.dumps(body), "application/json", headers=headers, **kwargs)
 
-    def command(
-        self, text: str, *, response_url: str, channel: str = "C1", user: str = "U1"
-    ) -> httpx.Response:
+    def command(self, text: str, *, response_url: str, channel: str = "C1", user: str = "U1") -> httpx.Response:
         """Send `/smc <text>` as a slash command form."""
         form = {
             "token": "legacy",
@@ -151,20 +145,14 @@ class SlackSide:
                 }
             ],
         }
-        return self.post(
-            urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
-        )
+        return self.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
 
 
 @contextmanager
 def serving(answerer, api: SlackApiStandIn, store: QuestionStore) -> Iterator[SlackSide]:
     """The real app on 127.0.0.1, port 0, pointed at the stand-in Web API."""
-    settings = load_settings(
-        slack={"bot_token": TOKEN, "signing_secret": SECRET, "api_url": api.api_url}
-    )
-    server = make_server(
-        build_app(settings, answerer=answerer, store=store), host="127.0.0.1", port=0
-    )
+    settings = load_settings(slack={"bot_token": TOKEN, "signing_secret": SECRET, "api_url": api.api_url})
+    server = make_server(build_app(settings, answerer=answerer, store=store), host="127.0.0.1", port=0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -193,9 +181,7 @@ def slack(answerer, api, store) -> Iterator[SlackSide]:
         yield side
 
 
-def mention(
-    text: str, *, ts: str, channel: str = "C1", user: str = "U1", thread_ts: str | None = None
-) -> dict:
+def mention(text: str, *, ts: str, channel: str = "C1", user: str = "U1", thread_ts: str | None = None) -> dict:
     """An app_mention event as Slack sends it (the bot's mention written `<@UBOT>`)."""
     event = {
         "type": "app_mention",
@@ -240,9 +226,7 @@ def payload_text(params: dict) -> str:
     def texts(node) -> list[str]:
         if isinstance(node, dict):
             found = [node["text"]] if isinstance(node.get("text"), str) else []
-            return found + [
-                t for key, value in node.items() if key != "value" for t in texts(value)
-            ]
+            return found + [t for key, value in node.items() if key != "value" for t in texts(value)]
         if isinstance(node, list):
             return [t for item in node for t in texts(item)]
         return []
@@ -252,12 +236,7 @@ def payload_text(params: dict) -> str:
 
 def buttons(params: dict) -> dict:
     """The message's buttons by action_id."""
-    return {
-        e["action_id"]: e
-        for b in params.get("blocks") or []
-        if b["type"] == "actions"
-        for e in b["elements"]
-    }
+    return {e["action_id"]: e for b in params.get("blocks") or [] if b["type"] == "actions" for e in b["elements"]}
 
 
 def settle() -> None:
@@ -284,9 +263,7 @@ def test_a_mention_is_answered_in_its_thread_with_links(slack, caplog):
     # 👀 while working, removed once the answer is posted.
     [added] = slack.api.wait_for("reactions.add")
     [removed] = slack.api.wait_for("reactions.remove")
-    assert (
-        added.params.items() >= {"channel": "C1", "timestamp": "100.000100", "name": "eyes"}.items()
-    )
+    assert added.params.items() >= {"channel": "C1", "timestamp": "100.000100", "name": "eyes"}.items()
     assert removed.params == added.params
     assert added.at < reply.at <= removed.at
     [line] = [r for r in caplog.records if r.name == "smcbot.answers"]
@@ -331,9 +308,7 @@ def test_the_slash_command_is_acknowledged_at_once_and_answered_privately(slack)
     [private] = slack.api.wait_for(RESPONSE_URL)
     assert private.path == "/response/cmd1"
     assert private.params["response_type"] == "ephemeral"
-    assert AI_SESSION in payload_text(private.params) and "<https://" in payload_text(
-        private.params
-    )
+    assert AI_SESSION in payload_text(private.params) and "<https://" in payload_text(private.params)
     share = buttons(private.params)["share"]
 
     # Sharing posts the answer in the channel for everyone, and removes the private copy.
@@ -363,9 +338,7 @@ def test_a_follow_up_in_an_answered_thread_needs_no_mention(slack):
     assert second.params["text"].startswith("Voici")  # answered in the asker's language
 
     # A mention inside the thread arrives twice (app_mention and message): one answer.
-    slack.event(
-        mention("and about influencers?", ts="400.000300", thread_ts="400.000100"), event_id="Ev6"
-    )
+    slack.event(mention("and about influencers?", ts="400.000300", thread_ts="400.000100"), event_id="Ev6")
     slack.event(
         message(
             f"<@{BOT_USER_ID}> and about influencers?",
@@ -378,9 +351,7 @@ def test_a_follow_up_in_an_answered_thread_needs_no_mention(slack):
     )
     # A reply in a thread the bot never answered is none of its business.
     slack.event(
-        message(
-            QUESTION, ts="500.000200", channel="C1", channel_type="channel", thread_ts="500.000100"
-        ),
+        message(QUESTION, ts="500.000200", channel="C1", channel_type="channel", thread_ts="500.000100"),
         event_id="Ev8",
     )
     slack.api.wait_for("chat.postMessage", 3)
@@ -399,9 +370,7 @@ def test_a_direct_message_is_answered_in_the_dm(slack):
 # Never silent.
 
 
-def test_a_failure_inside_the_answer_path_still_gets_a_reply(
-    bundled_index_dir, real_embedder, api, store, caplog
-):
+def test_a_failure_inside_the_answer_path_still_gets_a_reply(bundled_index_dir, real_embedder, api, store, caplog):
     # A real misconfiguration: the index was built with another model than the one loaded.
     index = load_index(bundled_index_dir, model=real_embedder.name)
     broken = Answerer(index, HashingEmbedder(), RetrievalSettings())
@@ -442,9 +411,7 @@ def test_slack_markup_in_a_question_comes_back_escaped(slack):
     [private] = slack.api.wait_for(RESPONSE_URL)
     shown = payload_text(private.params)
     assert "<!channel>" not in shown and "<!here>" not in shown and "<b>" not in shown
-    assert (
-        "@channel @here &lt;b&gt;brand safety&lt;/b&gt; &amp;amp; ads" not in shown
-    )  # no double escaping
+    assert "@channel @here &lt;b&gt;brand safety&lt;/b&gt; &amp;amp; ads" not in shown  # no double escaping
     assert "@channel @here &lt;b&gt;brand safety&lt;/b&gt; &amp; ads" in shown
 
     slack.event(
@@ -472,9 +439,7 @@ def test_a_5000_character_message_gets_one_clear_reply(slack):
 
 def test_the_slash_command_without_a_question_is_answered_in_the_acknowledgement(slack):
     response = slack.command("   ", response_url=slack.api.response_url("cmd3"))
-    assert (
-        response.status_code == 200 and "`/smc What was said about brand safety?`" in response.text
-    )
+    assert response.status_code == 200 and "`/smc What was said about brand safety?`" in response.text
     settle()
     assert slack.api.calls(RESPONSE_URL) == []
 
@@ -494,9 +459,7 @@ def test_events_from_bots_and_edits_are_ignored(slack, extra):
         message(QUESTION, ts="1200.000100", channel="D1", channel_type="im") | extra,
         event_id="Ev15",
     )
-    slack.event(
-        message(QUESTION, ts="1200.000200", channel="D1", channel_type="im"), event_id="Ev16"
-    )
+    slack.event(message(QUESTION, ts="1200.000200", channel="D1", channel_type="im"), event_id="Ev16")
     slack.api.wait_for("chat.postMessage")
     settle()
     assert [c.params.get("thread_ts") for c in slack.api.calls("chat.postMessage")] == [None]
@@ -514,15 +477,11 @@ def test_feedback_lands_in_the_sqlite_store(slack):
 
     slack.click("feedback_up", up, response_url=slack.api.response_url("fb1"), user="U2")
     [thanks] = slack.api.wait_for(RESPONSE_URL)
-    assert (
-        thanks.params["text"] == "Thanks for your feedback!"
-        and thanks.params["response_type"] == "ephemeral"
-    )
+    assert thanks.params["text"] == "Thanks for your feedback!" and thanks.params["response_type"] == "ephemeral"
 
     with sqlite3.connect(slack.store.path) as db:
         rows = db.execute(
-            "SELECT q.channel, q.question, f.rating FROM feedback f"
-            " JOIN questions q ON q.id = f.question_id"
+            "SELECT q.channel, q.question, f.rating FROM feedback f JOIN questions q ON q.id = f.question_id"
         ).fetchall()
     assert rows == [("slack", QUESTION, 1)]
 
@@ -542,19 +501,14 @@ def test_slack_url_verification_is_answered(slack):
         }
     )
     response = slack.post(body, "application/json")
-    assert (
-        response.status_code == 200
-        and "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" in response.text
-    )
+    assert response.status_code == 200 and "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" in response.text
 
 
 # ---------------------------------------------------------------------------
 # The command.
 
 
-def test_smcbot_slack_serves_the_app_configured_from_the_environment(
-    bundled_index_dir, api, tmp_path
-):
+def test_smcbot_slack_serves_the_app_configured_from_the_environment(bundled_index_dir, api, tmp_path):
     env = {
         **os.environ,
         "HF_HUB_OFFLINE": "1",
@@ -581,9 +535,7 @@ def test_smcbot_slack_serves_the_app_configured_from_the_environment(
         side = SlackSide(url, api, store=None)  # type: ignore[arg-type]
         assert side.event(mention(QUESTION, ts="1400.000100"), event_id="Ev20").status_code == 200
         [reply] = api.wait_for("chat.postMessage", timeout=60)
-        assert reply.params["thread_ts"] == "1400.000100" and AI_SESSION in payload_text(
-            reply.params
-        )
+        assert reply.params["thread_ts"] == "1400.000100" and AI_SESSION in payload_text(reply.params)
     finally:
         process.terminate()
         log_text = "".join(seen) + process.communicate(timeout=30)[1]
@@ -627,9 +579,7 @@ def test_an_app_token_selects_socket_mode(bundled_index_dir, api, tmp_path):
 
 def test_escape_and_plain_question():
     assert escape("a & b <!channel> > c") == "a &amp; b &lt;!channel&gt; &gt; c"
-    slack_text = (
-        "<@UBOT> hi <@U2|ann> in <#C1|general> see <https://x.fr/?a=1&amp;b=2|site> &lt;3 <!here>"
-    )
+    slack_text = "<@UBOT> hi <@U2|ann> in <#C1|general> see <https://x.fr/?a=1&amp;b=2|site> &lt;3 <!here>"
     assert plain_question(slack_text, "UBOT") == "hi ann in #general see site <3 @here"
 
 
@@ -644,9 +594,7 @@ def test_clip_never_cuts_a_link_or_an_escape():
     for limit in range(20, len(text)):
         cut = clip(text, limit)
         assert len(cut) <= limit
-        assert cut.count("<") == cut.count(">") and not cut.rstrip("…").endswith(
-            ("&", "&am", "&amp")
-        )
+        assert cut.count("<") == cut.count(">") and not cut.rstrip("…").endswith(("&", "&am", "&amp"))
 
 
 def test_a_huge_answer_stays_within_slack_limits():

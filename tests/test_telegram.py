@@ -176,9 +176,7 @@ async def test_reply_in_the_askers_language_and_commands(api, answerer, tmp_path
 
     assert french.params["text"].startswith("Voici ce qui en a été dit")
     assert "Exemples" in help_fr.params["text"] and "/ask What was said" in help_fr.params["text"]
-    assert (
-        "Examples" in help_en.params["text"] and "Qu'est-ce qui a été dit" in help_en.params["text"]
-    )
+    assert "Examples" in help_en.params["text"] and "Qu'est-ce qui a été dit" in help_en.params["text"]
     assert "10 sessions" in help_en.params["text"] and "Cercle Dircoms" in help_en.params["text"]
     recent_links = valid_html(recent)
     assert len(recent_links) == 5 and all(href.startswith("https://") for href, _ in recent_links)
@@ -205,9 +203,7 @@ async def test_group_answers_only_when_addressed(api, answerer, tmp_path):
         mention = group_message(f"@smc_archive_bot {BRAND_SAFETY}", user_id=504)
         api.push(message=mention)
         [first] = await api.wait_sent(GROUP)
-        follow_up = group_message(
-            "And what about employee advocacy?", reply_to=bot_message(first, GROUP, "supergroup")
-        )
+        follow_up = group_message("And what about employee advocacy?", reply_to=bot_message(first, GROUP, "supergroup"))
         api.push(message=follow_up)
         await api.wait_sent(GROUP, 2)
         api.push(message=group_message("/ask brand safety"))
@@ -301,25 +297,16 @@ def test_one_huge_paragraph_is_cut_between_its_pieces():
 
 def test_split_keeps_short_replies_whole_and_plain_text_keeps_links():
     assert split_messages([["a", "b"], ["c"]]) == ["a\nb\n\nc"]
-    html = (
-        '■ <a href="https://x.org/?a=1&amp;b=2">Tips &amp; &lt;tricks&gt;</a>\n'
-        "<blockquote>« hi »</blockquote>"
-    )
+    html = '■ <a href="https://x.org/?a=1&amp;b=2">Tips &amp; &lt;tricks&gt;</a>\n<blockquote>« hi »</blockquote>'
     assert html_to_text(html) == "■ Tips & <tricks> (https://x.org/?a=1&b=2)\n« hi »"
 
 
-async def test_long_answer_through_the_bot_arrives_in_parts(
-    api, bundled_index_dir, real_embedder, tmp_path
-):
-    wide = RetrievalSettings(
-        max_sessions=10, quotes_per_session=10, session_ratio=0.0, min_coverage=0, min_evidence=0
-    )
+async def test_long_answer_through_the_bot_arrives_in_parts(api, bundled_index_dir, real_embedder, tmp_path):
+    wide = RetrievalSettings(max_sessions=10, quotes_per_session=10, session_ratio=0.0, min_coverage=0, min_evidence=0)
     index = load_index(bundled_index_dir, model=real_embedder.name)
     generous = Answerer(index, real_embedder, wide)
     async with running_bot(api, generous, tmp_path):
-        api.push(
-            message=message("réseaux sociaux marques influenceurs communication", chat_id=3001)
-        )
+        api.push(message=message("réseaux sociaux marques influenceurs communication", chat_id=3001))
         await api.wait_for(lambda: any("reply_markup" in c.params for c in api.sent(3001)))
         parts = api.sent(3001)
 
@@ -332,9 +319,7 @@ async def test_long_answer_through_the_bot_arrives_in_parts(
 
 
 async def test_unparseable_html_is_resent_as_plain_text(api, answerer, tmp_path):
-    api.fail_next(
-        "sendMessage", 400, 'Bad Request: can\'t parse entities: Unsupported start tag "br"'
-    )
+    api.fail_next("sendMessage", 400, 'Bad Request: can\'t parse entities: Unsupported start tag "br"')
     async with running_bot(api, answerer, tmp_path):
         api.push(message=message(BRAND_SAFETY, chat_id=1001))
         [plain] = await api.wait_sent(1001)
@@ -368,15 +353,9 @@ async def test_allow_lists_refuse_others_politely(api, answerer, tmp_path):
         api.push(message=message(BRAND_SAFETY, chat_id=1002, user_id=502))
         api.push(message=message(BRAND_SAFETY, chat_id=1001, user_id=501))
         api.push(message=message(BRAND_SAFETY, chat_id=1003, user_id=777))
-        api.push(
-            message=message("/ask brand safety", chat_id=-100999, chat_type="group", user_id=503)
-        )
-        api.push(
-            message=message("brand safety chatter", chat_id=-100998, chat_type="group", user_id=503)
-        )
-        api.push(
-            callback_query={"id": "cb1", "from": user(502), "chat_instance": "x", "data": "fb:1:1"}
-        )
+        api.push(message=message("/ask brand safety", chat_id=-100999, chat_type="group", user_id=503))
+        api.push(message=message("brand safety chatter", chat_id=-100998, chat_type="group", user_id=503))
+        api.push(callback_query={"id": "cb1", "from": user(502), "chat_instance": "x", "data": "fb:1:1"})
         [refused] = await api.wait_sent(1002)
         await api.wait_sent(1001)
         await api.wait_sent(1003)
@@ -409,9 +388,7 @@ def rebuilt_with(index_dir, embedder, takeaway: str) -> str:
     return load_index(index_dir, model=embedder.name).build_id
 
 
-async def test_reload_by_admin_swaps_index_and_keeps_old_when_broken(
-    api, index_copy, real_embedder, tmp_path
-):
+async def test_reload_by_admin_swaps_index_and_keeps_old_when_broken(api, index_copy, real_embedder, tmp_path):
     own = Answerer(
         load_index(index_copy, model=real_embedder.name),
         real_embedder,
@@ -431,14 +408,10 @@ async def test_reload_by_admin_swaps_index_and_keeps_old_when_broken(
         [reloaded] = await api.wait_sent(4002)
         assert own.index.build_id == new_build != old_build
 
-        api.push(
-            message=message("Que disent les licornes sur les stories Instagram ?", chat_id=4003)
-        )
+        api.push(message=message("Que disent les licornes sur les stories Instagram ?", chat_id=4003))
         [licornes] = await api.wait_sent(4003)
 
-        await asyncio.to_thread(
-            rebuilt_with, index_copy, real_embedder, "Les licornes adorent TikTok."
-        )
+        await asyncio.to_thread(rebuilt_with, index_copy, real_embedder, "Les licornes adorent TikTok.")
         (index_copy / "current" / "dense.faiss").write_bytes(b"not a faiss index")
         api.push(message=message("/reload", chat_id=4004, user_id=ADMIN))
         [broken] = await api.wait_sent(4004)
@@ -464,10 +437,7 @@ async def test_feedback_buttons_land_in_the_store(api, answerer, tmp_path):
             await api.wait_for(lambda n=number: len(api.calls_to("answerCallbackQuery")) == n)
         [row] = bot.store.questions()
 
-    acks = {
-        c.params["callback_query_id"]: c.params.get("text")
-        for c in api.calls_to("answerCallbackQuery")
-    }
+    acks = {c.params["callback_query_id"]: c.params.get("text") for c in api.calls_to("answerCallbackQuery")}
     assert acks == {
         "c1": "Thanks for your feedback!",
         "c2": "Merci pour votre avis !",
@@ -527,9 +497,7 @@ async def test_bad_input_gets_a_sensible_reply_or_silence(api, answerer, tmp_pat
             }
         )
         api.push(message=group_message(None, chat_id=-5012, sticker=sticker))
-        from_channel = group_message(
-            "@smc_archive_bot brand safety?", chat_id=-5013, sender_chat=channel
-        )
+        from_channel = group_message("@smc_archive_bot brand safety?", chat_id=-5013, sender_chat=channel)
         api.push(message=from_channel)
         await settle()
         recorded = bot.store.questions()
@@ -556,17 +524,12 @@ async def test_unexpected_error_is_logged_and_the_user_told(api, answerer, tmp_p
             api.push(message=message(BRAND_SAFETY, chat_id=1001))
             [told] = await api.wait_sent(1001)
 
-    assert (
-        told.params["text"]
-        == "Sorry, something went wrong on my side. Please try again in a moment."
-    )
+    assert told.params["text"] == "Sorry, something went wrong on my side. Please try again in a moment."
     [record] = [r for r in caplog.records if r.message == "Error while handling an update"]
     assert record.exc_info is not None and "Internal Server Error" in str(record.exc_info[1])
 
 
-async def test_polling_survives_network_errors_and_keeps_the_token_out_of_logs(
-    api, answerer, tmp_path, caplog
-):
+async def test_polling_survives_network_errors_and_keeps_the_token_out_of_logs(api, answerer, tmp_path, caplog):
     caplog.set_level(logging.DEBUG)
     protect_token_in_logs(TOKEN)
     api.fail_next("getUpdates", 502, "Bad Gateway")
@@ -585,9 +548,7 @@ def test_token_is_redacted_from_log_records():
     try:
         raise RuntimeError(f"POST http://x/bot{TOKEN}/getMe failed")
     except RuntimeError as error:
-        record = logging.LogRecord(
-            "t", logging.ERROR, __file__, 1, "url %s", (f"/bot{TOKEN}/",), None
-        )
+        record = logging.LogRecord("t", logging.ERROR, __file__, 1, "url %s", (f"/bot{TOKEN}/",), None)
         record.exc_info = (type(error), error, error.__traceback__)
     assert redact.filter(record)
     assert TOKEN not in record.getMessage() and "<token>" in record.getMessage()
@@ -619,12 +580,8 @@ async def test_webhook_mode_sets_the_webhook_and_checks_its_secret(api, answerer
         await application.updater.start_webhook(**webhook_options(settings.telegram))
         async with httpx.AsyncClient(trust_env=False) as client:
             url = f"http://127.0.0.1:{port}/telegram/hook"
-            forged = await client.post(
-                url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "no"}
-            )
-            genuine = await client.post(
-                url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-Token_1"}
-            )
+            forged = await client.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "no"})
+            genuine = await client.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-Token_1"})
             [answer] = await api.wait_sent(6001)
         await application.updater.stop()
         await application.stop()
@@ -668,9 +625,7 @@ def test_missing_token_is_one_clear_error(tmp_path):
         run(settings)
 
 
-async def test_smcbot_telegram_command_polls_answers_and_stops_on_ctrl_c(
-    api, bundled_index_dir, tmp_path
-):
+async def test_smcbot_telegram_command_polls_answers_and_stops_on_ctrl_c(api, bundled_index_dir, tmp_path):
     environment = {
         **os.environ,
         "SMCBOT_TELEGRAM__TOKEN": TOKEN,
@@ -681,9 +636,7 @@ async def test_smcbot_telegram_command_polls_answers_and_stops_on_ctrl_c(
         "HF_HUB_OFFLINE": "1",
     }
     command = [sys.executable, "-m", "smcbot", "telegram"]
-    bot = subprocess.Popen(
-        command, cwd=tmp_path, env=environment, stderr=subprocess.PIPE, text=True
-    )
+    bot = subprocess.Popen(command, cwd=tmp_path, env=environment, stderr=subprocess.PIPE, text=True)
     try:
         api.push(message=message(BRAND_SAFETY, chat_id=7001))
         [answer] = await api.wait_sent(7001, timeout=90)
