@@ -113,7 +113,12 @@ def index_build(
 class _RichProgress:
     """Feeds the build's progress callbacks into a rich progress bar."""
 
-    LABELS = {"read": "Reading sources", "embed": "Embedding", "write": "Writing index"}
+    LABELS = {
+        "export": "Exporting the model to ONNX (first build only)",
+        "read": "Reading sources",
+        "embed": "Embedding",
+        "write": "Writing index",
+    }
 
     def __init__(self, bar) -> None:
         self.bar = bar

@@ -35,20 +35,25 @@ if TYPE_CHECKING:  # building needs these; answering a question does not (faster
 log = logging.getLogger(__name__)
 
 
-def make_embedder(settings: Settings, *, export: bool = False):
+def make_embedder(settings: Settings, *, export: bool = False, progress: Progress | None = None):
     """The embedding model the settings name, on the backend they choose (loaded on first use).
 
     Args:
         export: make the ONNX export if the backend wants one and it is missing
             (`index build` does; a question never waits for an export under "auto").
+        progress: told about the export, which takes a few seconds the first time.
     """
     backend, name = settings.embedding.backend, settings.embedding.model
     if backend == "torch":
         return SentenceTransformerEmbedder(name, device=settings.embedding.device)
     models_dir = settings.embedding.onnx_dir or settings.index_dir / "models"
     folder = onnx_folder(models_dir, name, quantized=backend == "onnx-int8")
-    if backend != "auto" or export:
+    if (backend != "auto" or export) and not (folder / "smcbot-onnx.json").is_file():
+        if progress:
+            progress("export", 0, 1)
         export_onnx(name, folder, quantized=backend == "onnx-int8")
+        if progress:
+            progress("export", 1, 1)
     if (folder / "smcbot-onnx.json").is_file():
         return OnnxEmbedder(name, folder)
     return SentenceTransformerEmbedder(name, device=settings.embedding.device)
@@ -116,7 +121,7 @@ def build_from_sources(
     report = build_index(
         articles,
         index_dir=settings.index_dir,
-        embedder=embedder or make_embedder(settings, export=True),
+        embedder=embedder or make_embedder(settings, export=True, progress=progress),
         options=options,
         progress=progress,
     )
