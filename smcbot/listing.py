@@ -323,15 +323,21 @@ NOT_A_NAME = {
 def speakers_in(text: str) -> list[Speaker]:
     """Find people the text presents with a role or an organisation."""
     found: dict[str, Speaker] = {}
-    for match in NAME_ROLE.finditer(text):
-        _add_speaker(found, match.group("name"), *_role_and_org(match.group("role"), match.group("org")))
+    position = 0
+    while match := NAME_ROLE.search(text, position):
+        role, org = _role_and_org(match.group("role"), match.group("org"))
+        _add_speaker(found, match.group("name"), role, org)
+        # A role ends where the next person starts ("… pour Danone et Charlotte Sandret,
+        # Directrice …"): search again from the end of what this one kept.
+        position = max(match.start("role") + len(role), match.start() + 1)
     for match in NAME_ORG.finditer(text):
         _add_speaker(found, match.group("name"), "", match.group("org").strip())
     return list(found.values())
 
 
 def _role_and_org(role: str, org: str | None) -> tuple[str, str]:
-    """Split "directrice de la communication de la MAIF" into role and organisation."""
+    """Split "directrice de la communication de la MAIF" into role and organisation,
+    dropping what follows the role ("… et Charlotte Sandret", "… qui a dit")."""
     role = re.split(r"\s+et\s+(?=anim|mod[ée]r|fond|co-?fond|[A-Z]\w+\s+[A-Z])|\s+(?:qui|dont|a|est)\s", role)[
         0
     ].strip()

@@ -67,6 +67,12 @@ def test_speakers_with_role_and_organisation():
     assert speakers["Cécile Ribour"].organisation == "MAIF"
     assert speakers["Paul Michon"].organisation == "Kering"
     assert "directrice de la communication" in speakers["Cécile Ribour"].role
+    crisis = next(a for a in bundled() if "communication de crise" in a.title)
+    panel = {s.name: s for s in crisis.speakers}
+    assert panel["Laurence Sadourny"].organisation == "Danone"
+    # Named after "… et" at the end of the previous person's role.
+    assert panel["Charlotte Sandret"].organisation == "Boehringer Ingelheim"
+    assert len(panel) == 7
 
 
 VARIANT_PAGE = """Les articles du Social Media Club
