@@ -140,6 +140,18 @@ class EmbeddingCache:
         )
         self._db.commit()
 
+    def keep_only(self, model: str, hashes: Sequence[str]) -> int:
+        """Forget the vectors of `model` whose text is not among `hashes` (text that left
+        the archive); returns how many went. Other models' vectors are kept."""
+        with self._db:
+            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS keep (text_hash TEXT PRIMARY KEY)")
+            self._db.execute("DELETE FROM keep")
+            self._db.executemany("INSERT OR IGNORE INTO keep VALUES (?)", [(h,) for h in hashes])
+            return self._db.execute(
+                "DELETE FROM embeddings WHERE model = ? AND text_hash NOT IN (SELECT text_hash FROM keep)",
+                (model,),
+            ).rowcount
+
     def close(self) -> None:
         """Close the database."""
         self._db.close()
@@ -174,6 +186,7 @@ def embed_with_cache(
         known.update(fresh)
         if progress:
             progress(len(batch))
+    cache.keep_only(key, hashes)  # the cache holds what the archive holds, no more
     dimension = embedder.dimension if not known else len(next(iter(known.values())))
     matrix = np.vstack([known[h] for h in hashes]) if hashes else np.zeros((0, dimension), np.float32)
     return matrix.astype(np.float32), len(missing)

@@ -58,3 +58,14 @@ def test_cache_embeds_only_new_text(tmp_path, fake_embedder):
     again, computed = embed_with_cache(fake_embedder, ["c d", "e f", "a b"], cache, batch_size=2)
     assert computed == 1 and fake_embedder.texts_encoded == 3
     assert np.array_equal(again[0], first[1]) and np.array_equal(again[2], first[0])
+
+
+def test_cache_forgets_text_that_left_the_archive(tmp_path, fake_embedder):
+    cache = EmbeddingCache(tmp_path / "cache.sqlite3")
+    embed_with_cache(fake_embedder, ["old text", "kept text"], cache, batch_size=2)
+    cache.put_many("another-model", {"x": np.ones(4, dtype=np.float32)})
+    embed_with_cache(fake_embedder, ["kept text", "new text"], cache, batch_size=2)
+    rows = cache._db.execute("SELECT model, COUNT(*) FROM embeddings GROUP BY model ORDER BY model").fetchall()
+    assert rows == [("another-model", 1), (fake_embedder.name, 2)]
+    _, computed = embed_with_cache(fake_embedder, ["old text"], cache, batch_size=2)
+    assert computed == 1  # it was forgotten, so it is embedded again
