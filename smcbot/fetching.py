@@ -23,7 +23,6 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -497,13 +496,3 @@ def _describe(error: httpx.TransportError) -> str:
     if isinstance(error, httpx.ConnectError):
         return "cannot connect"
     return type(error).__name__
-
-
-@contextmanager
-def open_fetcher(settings: FetchSettings, *, cache_dir: Path | None = None) -> Iterator[Fetcher]:
-    """A `Fetcher` that is closed on exit."""
-    fetcher = Fetcher(settings, cache_dir=cache_dir)
-    try:
-        yield fetcher
-    finally:
-        fetcher.close()

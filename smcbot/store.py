@@ -186,10 +186,6 @@ class QuestionStore:
             questions = self._db.execute("DELETE FROM questions WHERE user_hash = ?", (user,)).rowcount
         return Forgotten(questions=questions, feedback=feedback)
 
-    def forget_member(self, channel: str, member_id: str | int) -> int:
-        """Delete a member's questions and feedback; returns how many questions went."""
-        return self.forget(channel, member_id).questions
-
     def apply_retention(self, days: int) -> int:
         """Delete questions older than `days` (with their feedback); returns how many went."""
         cutoff = _stored_time(self._clock() - timedelta(days=days))
