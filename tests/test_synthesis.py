@@ -24,11 +24,11 @@ from smcbot.settings import load_settings
 from smcbot.slack_app import build_app, make_server
 from smcbot.store import QuestionStore
 from smcbot.synthesis import Synthesizer, check_citations, number_passages
-from smcbot.telegram_bot import build_application, polling_options
+from smcbot.telegram_bot import build_application
 from tests.conftest import ROOT
 from tests.openai_api import ChatCompletionsStandIn
 from tests.slack_api import RESPONSE_URL, SlackApiStandIn
-from tests.telegram_api import FakeBotApi, check_telegram_html, message
+from tests.telegram_api import FakeBotApi, check_telegram_html, message, polling
 from tests.test_cli import run_cli
 from tests.test_slack import SlackSide, buttons, mention, payload_text
 
@@ -291,17 +291,8 @@ async def telegram_bot(bot_api: FakeBotApi, answerer, tmp_path, llm: ChatComplet
     )
     store = open_store(settings)
     application = build_application(settings, answerer=answerer, store=store)
-    await application.initialize()
-    await application.post_init(application)
-    await application.start()
-    await application.updater.start_polling(**polling_options())
-    try:
+    async with polling(application, store):
         yield store
-    finally:
-        await application.updater.stop()
-        await application.stop()
-        await application.shutdown()
-        store.close()
 
 
 def final_edit(bot_api: FakeBotApi) -> list:

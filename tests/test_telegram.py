@@ -33,7 +33,6 @@ from smcbot.telegram_bot import (
     RedactToken,
     build_application,
     parse_feedback,
-    polling_options,
     protect_token_in_logs,
     run,
     webhook_options,
@@ -46,7 +45,7 @@ from smcbot.telegram_render import (
     split_messages,
 )
 from tests.conftest import SOURCES
-from tests.telegram_api import BOT_USER, FakeBotApi, check_telegram_html, message, user
+from tests.telegram_api import BOT_USER, FakeBotApi, check_telegram_html, message, polling, user
 
 TOKEN = "123456789:TEST-secret-token-abcdefghij"
 BRAND_SAFETY = "What was said about brand safety?"
@@ -86,17 +85,8 @@ async def running_bot(api, answerer, tmp_path, **telegram):
     settings = bot_settings(api, tmp_path, **telegram)
     store = open_store(settings)
     application = build_application(settings, answerer=answerer, store=store)
-    await application.initialize()
-    await application.post_init(application)
-    await application.start()
-    await application.updater.start_polling(**polling_options())
-    try:
+    async with polling(application, store):
         yield RunningBot(application, store, settings)
-    finally:
-        await application.updater.stop()
-        await application.stop()
-        await application.shutdown()
-        store.close()
 
 
 def group_message(text: str | None, **fields) -> dict:

@@ -86,6 +86,12 @@ def current_target(tmp_path: Path) -> str:
     return os.readlink(tmp_path / "index" / "current")
 
 
+def serving_answerer(tmp_path: Path, embedder) -> Answerer:
+    """An answerer over the current build, as a running bot holds it."""
+    index_dir = tmp_path / "index"
+    return Answerer(load_index(index_dir, model=embedder.name), embedder, RetrievalSettings(), index_dir=index_dir)
+
+
 # --- WordPress ------------------------------------------------------------------------
 
 
@@ -389,12 +395,7 @@ def test_a_source_that_fails_entirely_fails_the_build_and_keeps_the_index(site, 
     manifest = write_manifest(tmp_path, wordpress(site))
     build_from_sources(settings_for(tmp_path, manifest), embedder=fake_embedder)
     before = current_target(tmp_path)
-    answerer = Answerer(
-        load_index(tmp_path / "index", model=fake_embedder.name),
-        fake_embedder,
-        RetrievalSettings(),
-        index_dir=tmp_path / "index",
-    )
+    answerer = serving_answerer(tmp_path, fake_embedder)
     site.posts.append(PODCAST_POST)
     site.fail("/feed/", 500, 500, 500)
     manifest = write_manifest(tmp_path, wordpress(site), {"type": "feed", "url": site.base + "feed/"})
@@ -432,12 +433,7 @@ def test_a_build_killed_while_embedding_leaves_the_old_index_serving(site, tmp_p
     manifest = write_manifest(tmp_path, wordpress(site))
     build_from_sources(settings_for(tmp_path, manifest), embedder=fake_embedder)
     before = current_target(tmp_path)
-    answerer = Answerer(
-        load_index(tmp_path / "index", model=fake_embedder.name),
-        fake_embedder,
-        RetrievalSettings(),
-        index_dir=tmp_path / "index",
-    )
+    answerer = serving_answerer(tmp_path, fake_embedder)
     site.posts.append(PODCAST_POST)
     marker = tmp_path / "embedding-started"
     build = subprocess.Popen(
@@ -494,12 +490,7 @@ def test_a_page_that_fails_to_download_is_kept_from_the_previous_build(site, tmp
 def test_a_running_answerer_switches_to_the_rebuilt_index(site, tmp_path, real_embedder):
     settings = settings_for(tmp_path, write_manifest(tmp_path, wordpress(site)))
     build_from_sources(settings, embedder=real_embedder)
-    answerer = Answerer(
-        load_index(tmp_path / "index", model=real_embedder.name),
-        real_embedder,
-        RetrievalSettings(),
-        index_dir=tmp_path / "index",
-    )
+    answerer = serving_answerer(tmp_path, real_embedder)
     question = "Qu'est-ce qui a été dit sur les podcasts de marque ?"
     before = answerer.answer(question)
     assert site.link(PODCAST_POST) not in {s.url for s in before.sources}
