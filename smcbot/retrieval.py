@@ -165,24 +165,19 @@ class HybridRetriever:
             absent_words=self._absent_words(question),
         )
 
+    def _in_archive(self, word: str) -> bool:
+        """True if any form of the word (a stem, or a stem of a translation) is indexed."""
+        vocab = self._bm25.vocab_dict
+        return any(stem in vocab for variant in expansions(word) for stem in stems(variant))
+
     def _absent_words(self, question: str) -> list[str]:
         """The question's content words of which no form occurs anywhere in the archive."""
-        vocab = self._bm25.vocab_dict
-        return [
-            word
-            for word in dict.fromkeys(content_words(question))
-            if not any(stem in vocab for variant in expansions(word) for stem in stems(variant))
-        ]
+        return [word for word in dict.fromkeys(content_words(question)) if not self._in_archive(word)]
 
     def _unknown_names(self, question: str) -> list[str]:
         """Names in the question (TikTok, Instagram) that no chunk of the archive holds:
         the question is about something the archive does not cover."""
-        vocab = self._bm25.vocab_dict
-        return [
-            name
-            for name in named_terms(question)
-            if not any(stem in vocab for variant in expansions(name) for stem in stems(variant))
-        ]
+        return [name for name in named_terms(question) if not self._in_archive(name)]
 
     # --- the two searches ----------------------------------------------------------
 
