@@ -133,11 +133,12 @@ class Answerer:
         self._lock = threading.Lock()
         self._use(index)
 
-    def _use(self, index: ArchiveIndex) -> None:
-        """Make `index` the one questions are answered from."""
+    def _use(self, index: ArchiveIndex, target: str | None = None) -> None:
+        """Make `index` the one questions are answered from; `target` is the build the
+        folder's `current` link pointed at when it was loaded."""
         self.index = index
         self.retriever = HybridRetriever(index, self.embedder, self.settings)
-        self._loaded_target = self._current_target()
+        self._loaded_target = self._current_target() if target is None else target
 
     def _current_target(self) -> str:
         """Where the index folder's `current` link points (changes on every rebuild)."""
@@ -157,19 +158,29 @@ class Answerer:
         if self.index_dir is None:
             raise SmcbotError("this answerer was not given an index folder to reload from")
         with self._lock:
+            target = self._current_target()
             fresh = load_index(self.index_dir, model=self.embedder.name)
-            self._use(fresh)
+            self._use(fresh, target)
         return fresh
 
     def refresh_if_rebuilt(self) -> bool:
-        """Swap to a rebuilt index if the folder now points at a new build."""
+        """Swap to a rebuilt index if the folder now points at a new build.
+
+        Threads asking at once load the new build once: the check is repeated under
+        the lock. A broken build is remembered, so it is not retried on every question.
+        """
         if self.index_dir is None or self._current_target() in ("", self._loaded_target):
             return False
-        try:
-            self.reload()
-        except SmcbotError:
-            self._loaded_target = self._current_target()  # keep the last good index
-            return False
+        with self._lock:
+            target = self._current_target()
+            if target in ("", self._loaded_target):
+                return False
+            try:
+                fresh = load_index(self.index_dir, model=self.embedder.name)
+            except SmcbotError:
+                self._loaded_target = target  # keep the last good index
+                return False
+            self._use(fresh, target)
         return True
 
     def answer(self, question: str, filters: SearchFilters | None = None) -> Answer:
