@@ -137,6 +137,11 @@ class QuestionStore:
             )
         return int(cursor.lastrowid or 0)
 
+    def mark_unanswered(self, question_id: int) -> None:
+        """Note that a question's reply never reached the member: it is not counted as answered."""
+        with self._lock, self._db:
+            self._db.execute("UPDATE questions SET answered = 0 WHERE id = ?", (question_id,))
+
     def record_feedback(self, *, question_id: int, channel: str, user_id: str | int, rating: int) -> bool:
         """Store 👍 (+1) or 👎 (-1) for a question; a member's later vote replaces the earlier.
 
