@@ -206,9 +206,11 @@ class ConversationCore:
         self.synthesizer = synthesizer
         self.recorder = Recorder(store, settings)
         self.pool = ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1, thread_name_prefix="smcbot-answer")
+        # One limiter per channel whose settings section has `rate_limit_per_minute`.
         self._limiters = {
-            "telegram": RateLimiter(settings.telegram.rate_limit_per_minute),
-            "slack": RateLimiter(settings.slack.rate_limit_per_minute),
+            name: RateLimiter(section.rate_limit_per_minute)
+            for name in type(settings).model_fields
+            if hasattr(section := getattr(settings, name), "rate_limit_per_minute")
         }
 
     # --- checks -------------------------------------------------------------------
