@@ -177,10 +177,15 @@ def make_answerer(settings: Settings, *, embedder=None):
 
 
 def open_store(settings: Settings):
-    """The question store the settings name, with retention applied."""
+    """The question store the settings name (`SMCBOT_STORE__URL`, else `SMCBOT_STORE__PATH`),
+    upgraded to the newest schema, with retention applied.
+
+    Raises:
+        StoreError: it cannot be opened, or was written by a newer smcbot (one line).
+    """
     from smcbot.store import QuestionStore
 
-    store = QuestionStore(settings.store.path, hash_key=settings.store.hash_key.get_secret_value())
+    store = QuestionStore.from_settings(settings)
     store.apply_retention(settings.store.retention_days)
     return store
 
