@@ -112,6 +112,8 @@ def test_questions_and_votes_round_trip(open_store):
     assert (rows[1]["votes"], rows[1]["rating"]) == (0, 0)
     assert rows[0]["user_hash"] == store.member_hash("telegram", "alice") and "alice" not in str(rows)
     assert store.questions(since=datetime(2027, 1, 1, tzinfo=UTC)) == []
+    store.mark_unanswered(first)
+    assert [r["answered"] for r in store.questions()] == [0, 1]
 
 
 def test_a_vote_recorded_by_one_process_counts_in_the_other(open_store):

@@ -206,6 +206,11 @@ class QuestionStore:
             result = connection.execute(insert(questions).values(**row))
         return int(result.inserted_primary_key[0])
 
+    def mark_unanswered(self, question_id: int) -> None:
+        """Note that a question's reply never reached the member: it is not counted as answered."""
+        with self._transaction() as connection:
+            connection.execute(update(questions).where(questions.c.id == question_id).values(answered=0))
+
     def record_feedback(self, *, question_id: int, channel: str, user_id: str | int, rating: int) -> bool:
         """Store 👍 (+1) or 👎 (-1) for a question; a member's later vote replaces the earlier.
 
