@@ -29,11 +29,12 @@ from smcbot.bots.telegram_render import (
 )
 from smcbot.errors import SettingsError
 from smcbot.index import BuildOptions, build_index, load_index
-from smcbot.ingest import load_manifest, read_sources
 from smcbot.logs import RedactSecrets, configure_logging
 from smcbot.models import Answer, Article, SessionQuotes
 from smcbot.services import open_store
 from smcbot.settings import RetrievalSettings, load_settings
+from smcbot.sources.ingest import read_sources
+from smcbot.sources.manifest import load_manifest
 from tests.conftest import SOURCES
 from tests.helpers.telegram import (
     SENTINEL_QUESTION,
