@@ -109,7 +109,7 @@ def _describe(article: Article, catalog: SeriesCatalog, corrections: dict[str, S
 
 def _given_by_source(article: Article) -> bool:
     """True when the series came with the article (front matter, JSON), not from its title."""
-    from smcbot.listing import series_from_title
+    from smcbot.sources.articles import series_from_title
 
     return article.series != series_from_title(article.title)
 

@@ -7,7 +7,8 @@ import pytest
 
 from smcbot.directory import describe_archive
 from smcbot.errors import QuestionError
-from smcbot.ingest import read_folder, read_listing
+from smcbot.sources.files import read_folder
+from smcbot.sources.listing import read_listing
 from smcbot.retrieval import SearchFilters
 from smcbot.series import SeriesCatalog, SeriesDeclaration, load_declarations, series_key, spelling_in
 
