@@ -6,9 +6,9 @@ import json
 import pytest
 
 from smcbot.directory import Directory, describe_archive
+from smcbot.people import speakers_in, statements_in
 from smcbot.sources.files import read_folder
 from smcbot.sources.listing import read_listing
-from smcbot.people import speakers_in, statements_in
 from smcbot.text import fold
 
 from .conftest import DATA, PEOPLE

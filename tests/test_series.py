@@ -7,10 +7,10 @@ import pytest
 
 from smcbot.directory import describe_archive
 from smcbot.errors import QuestionError
-from smcbot.sources.files import read_folder
-from smcbot.sources.listing import read_listing
 from smcbot.retrieval import SearchFilters
 from smcbot.series import SeriesCatalog, SeriesDeclaration, load_declarations, series_key, spelling_in
+from smcbot.sources.files import read_folder
+from smcbot.sources.listing import read_listing
 
 from .conftest import DATA, PEOPLE, ROOT
 
