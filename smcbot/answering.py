@@ -11,9 +11,9 @@ import os
 import re
 import threading
 from collections import Counter
-from datetime import date
 from pathlib import Path
 
+from smcbot.dates import MONTHS, format_date  # noqa: F401  (front ends import them from here)
 from smcbot.embedding import Embedder
 from smcbot.errors import QuestionError, SmcbotError
 from smcbot.index import ArchiveIndex, load_index
@@ -23,10 +23,6 @@ from smcbot.retrieval import HybridRetriever, SearchFilters, SearchResult
 from smcbot.settings import RetrievalSettings
 from smcbot.text import detect_language, fold, stems, words
 
-MONTHS = {
-    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split(),
-    "en": "January February March April May June July August September October November December".split(),
-}
 TEXTS = {
     "lead": {
         "fr": "Voici ce qui en a été dit, d'après {n} de l'archive du Social Media Club :",
@@ -47,13 +43,6 @@ TEXTS = {
 }
 SENTENCE_END = re.compile(r"(?<=[.!?…»”\"])\s+(?=[«“\"A-ZÀ-ÖØ-Ý])")
 QUOTE_LIMIT = 420
-
-
-def format_date(when: date | None, language: str) -> str:
-    """ "5 juillet 2019" or "5 July 2019"; empty for an undated article."""
-    if when is None:
-        return ""
-    return f"{when.day} {MONTHS[language][when.month - 1]} {when.year}"
 
 
 def answer_language(question: str) -> str:

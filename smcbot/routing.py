@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 
-from smcbot.answering import format_date
+from smcbot.dates import format_date
 from smcbot.directory import Directory, Person, mentions
 from smcbot.errors import QuestionError
 from smcbot.index import ArchiveIndex
