@@ -93,7 +93,7 @@ NOISE = set(
     month mois quelle quel give donne donner montre show me moi toutes tout the en in of
     intervenants intervenant intervenu intervenue intervenus speakers speaker spoke table ronde tables
     rondes autour panel participe participated took part parler talk talked pour etaient etait sont
-    qui who invites people personnes gens
+    qui who invites people personnes gens round roundtable soiree soirees evening meeting meetup talks
     """.split()
 )
 TEXTS = {
@@ -262,10 +262,11 @@ class QuestionRouter:
             org_label = org_label or staff_of
             if found:
                 continue
-            if len(group.split()) >= 2:
-                unknown_names.append(group)
-            elif not self.retriever._in_archive(fold(group)):
-                unknown_orgs.append(group)
+            for part in _sub_groups(group) or [group]:  # "Marc Dupont de L'Oréal": a name, a company
+                if len(part.split()) >= 2:
+                    unknown_names.append(part)
+                elif not self.retriever._in_archive(fold(part)):
+                    unknown_orgs.append(part)
         if people:
             people = self._by_role(people, who_text) if org_label else people
             return self._people_answer(question, _unique_people(people), language, filters, org_label)
@@ -377,16 +378,19 @@ class QuestionRouter:
         series = self._series_in(question)
         if series and not filters.series:
             filters = replace(filters, series=series)
-        topic = _topic_text(question)
+        period = parse_period(question)
+        if period is not None:  # "Who were the speakers at the April 2023 round table?"
+            filters = replace(filters, since=period.since or filters.since, until=period.until or filters.until)
+        topic = _topic_text(question, _period_words(question))
         try:
             result = self.retriever.search(topic or question, filters)
         except QuestionError:
             result = None
         if result is None or not result.answered:
-            if series and not topic:
-                articles = self.directory.in_series(series)[:1]
-            else:
+            articles = [a for a in self.directory.articles if filters.admits(a)] if not topic else []
+            if not articles or not (series or period):
                 return self._refusal(question, language, self._nothing_on(question, language))
+            articles = articles[:1] if not period else articles
         else:  # the sessions about the topic, not every one that touched it
             best = result.answering[0].strength
             articles = [hit.article for hit in result.answering if hit.strength >= WHO_SPOKE_RATIO * best]
@@ -423,7 +427,8 @@ class QuestionRouter:
         period = parse_period(question)
         series = self._series_in(question)
         listing = bool(tokens & LIST_WORDS) or newest or oldest
-        if not (listing and (period or series or newest or episode)) and not (series and episode is not None):
+        named = bool(series) and (episode is not None or period is not None)  # "le Cercle Dircoms de juin 2019"
+        if not (listing and (period or series or newest or episode)) and not named:
             return None
         if not series:
             unknown = _unknown_series(question, tokens)
@@ -543,7 +548,13 @@ def _capitalised_groups(text: str) -> list[str]:
     tokens = [re.sub(r"^(?:[dlDL]['’])|['’]s$", "", t) for t in re.findall(r"[\w'’\-&]+", text)]
     runs: list[list[str]] = [[]]
     for position, token in enumerate(tokens):
-        upper = bool(token) and token[0].isupper() and fold(token) not in QUESTION_WORDS
+        upper = (
+            bool(token)
+            and fold(token) not in QUESTION_WORDS
+            and (
+                token[0].isupper() or (token[0].isdigit() and any(c.isupper() for c in token))  # "20Minutes"
+            )
+        )
         nxt = tokens[position + 1] if position + 1 < len(tokens) else ""
         particle = fold(token) in PARTICLES and runs[-1] and nxt[:1].isupper()
         if upper or particle:
@@ -579,9 +590,10 @@ def _description_words(text: str) -> set[str]:
     return found - {"speaker", "intervenant", "people", "person"}
 
 
-def _topic_text(question: str) -> str:
-    """The question without its who-spoke words: what the sessions should be about."""
-    kept = [w for w in re.findall(r"[\w'’\-]+", question) if fold(w).split("'")[-1] not in NOISE]
+def _topic_text(question: str, dropped: set[str] = frozenset()) -> str:
+    """The question without its who-spoke words (and `dropped` ones): what the sessions are about."""
+    skip = NOISE | set(dropped)
+    kept = [w for w in re.findall(r"[\w'’\-]+", question) if fold(w).split("'")[-1] not in skip]
     return " ".join(kept)
 
 
