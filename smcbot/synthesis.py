@@ -34,6 +34,7 @@ from smcbot.answering import session_label
 from smcbot.errors import SettingsError
 from smcbot.models import Answer, Passage, SessionQuotes, Source
 from smcbot.settings import LLMSettings
+from smcbot.text import detect_language, index_tokens, query_terms
 from smcbot.wording import say
 
 log = logging.getLogger(__name__)
@@ -74,6 +75,7 @@ INSTRUCTION_LIKE = re.compile(
     re.IGNORECASE,
 )
 NEUTRALISED = "[…]"
+GROUNDED_SHARE = 0.4  # of a sentence's content words found in the passages it cites
 # Where a reply is cut into sentences: after . ! ? … and the spaces that follow, unless
 # a citation follows (it belongs to the sentence before); and at line breaks.
 SENTENCE_BREAK = re.compile(r"(?<=[.!?…])\s+(?=[^\s\[])|\n+")
@@ -272,13 +274,40 @@ class SentenceCheck:
         return len(self.kept) / self.total if self.total else 0.0
 
 
-def check_sentences(text: str, count: int) -> SentenceCheck:
-    """Check a reply sentence by sentence against `count` numbered passages."""
+class Grounding:
+    """Whether a sentence says something its cited passages hold.
+
+    A sentence written in the passages' own language must share at least
+    `GROUNDED_SHARE` of its content words (any of their French or English forms)
+    with the passages it cites: "the club is closed forever [1]" citing a passage
+    about brand safety is dropped. A translated sentence is not held to this (its
+    words differ from the passages' by nature); its citations still are.
+    """
+
+    def __init__(self, numbered: list[NumberedPassage], language: str) -> None:
+        self.forms = {item.number: set(index_tokens(quoted_data(item.passage.chunk.text))) for item in numbered}
+        texts = " ".join(item.passage.chunk.text for item in numbered)
+        self.applies = bool(numbered) and detect_language(texts) == language
+
+    def holds(self, sentence: str, numbers: list[int]) -> bool:
+        """True when the sentence's words are found enough in the passages it cites."""
+        groups = query_terms(CITATION.sub(" ", sentence))
+        if not self.applies or not groups:
+            return True
+        cited = set().union(*(self.forms.get(number, set()) for number in numbers))
+        found = sum(1 for forms in groups if cited.intersection(forms))
+        return found / len(groups) >= GROUNDED_SHARE
+
+
+def check_sentences(text: str, count: int, grounding: Grounding | None = None) -> SentenceCheck:
+    """Check a reply sentence by sentence against `count` numbered passages: a sentence
+    is kept with its valid citations, when it has some and (with `grounding`) says what
+    they hold."""
     kept = []
     sentences = split_sentences(text)
     for sentence in sentences:
         cleaned, numbers = check_citations(sentence, count)
-        if numbers:
+        if numbers and (grounding is None or grounding.holds(cleaned, numbers)):
             kept.append(cleaned)
     return SentenceCheck(kept, len(sentences))
 
@@ -293,7 +322,7 @@ def finish(extractive: Answer, reply: str, numbered: list[NumberedPassage], *, m
     """Check a finished reply sentence by sentence; fall back when too little of it holds."""
     if len(reply) >= MAX_CHARS:
         reply = reply[:MAX_CHARS].rsplit(" ", 1)[0] + " …"
-    checked = check_sentences(reply, len(numbered))
+    checked = check_sentences(reply, len(numbered), Grounding(numbered, extractive.language))
     if not checked.kept:
         return fall_back(extractive, "the reply cites no passage")
     if checked.share < min_share:
@@ -311,13 +340,14 @@ class StreamGate:
     front end never shows a sentence that the final check would drop.
     """
 
-    def __init__(self, count: int) -> None:
-        self.count = count
+    def __init__(self, numbered: list[NumberedPassage], language: str) -> None:
+        self.count = len(numbered)
+        self.grounding = Grounding(numbered, language)
         self.shown = ""
 
     def update(self, text: str) -> str | None:
         """The checked text to show now, or None when nothing new may be shown."""
-        checked = check_sentences(complete_part(text), self.count).text
+        checked = check_sentences(complete_part(text), self.count, self.grounding).text
         if not checked or checked == self.shown:
             return None
         self.shown = checked
@@ -404,7 +434,7 @@ class Synthesizer:
         numbered = number_passages(answer) if answer.answered else []
         if not numbered:
             return fall_back(answer, "the archive does not answer the question")
-        text, gate = "", StreamGate(len(numbered))
+        text, gate = "", StreamGate(numbered, answer.language)
         try:
             with contextlib.closing(self.chain.stream(prompt_inputs(answer, numbered))) as pieces:
                 for piece in pieces:
@@ -425,7 +455,7 @@ class Synthesizer:
         numbered = number_passages(answer) if answer.answered else []
         if not numbered:
             return fall_back(answer, "the archive does not answer the question")
-        text, gate = "", StreamGate(len(numbered))
+        text, gate = "", StreamGate(numbered, answer.language)
         try:
             async with contextlib.aclosing(self.chain.astream(prompt_inputs(answer, numbered))) as pieces:
                 async for piece in pieces:

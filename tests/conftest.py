@@ -15,6 +15,15 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_configure(config) -> None:
+    """Keep every log line the suite produces, for the test that no secret leaks."""
+    from tests.helpers import leaks
+
+    leaks.install()
+
+
 DATA = ROOT / "data"
 SOURCES = ROOT / "config" / "sources.toml"
 

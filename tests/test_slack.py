@@ -27,6 +27,7 @@ from smcbot.models import Answer, Article, Chunk, Passage, SessionQuotes
 from smcbot.settings import RetrievalSettings, load_settings
 from smcbot.store import QuestionStore
 from tests.conftest import HashingEmbedder
+from tests.helpers import leaks
 from tests.helpers.slack import (
     SECRET,
     TOKEN,
@@ -365,6 +366,7 @@ def test_smcbot_slack_serves_the_app_configured_from_the_environment(bundled_ind
     finally:
         process.terminate()
         log_text = "".join(seen) + process.communicate(timeout=30)[1]
+        leaks.add(log_text)
     assert api.calls("auth.test")[0].headers["authorization"] == f"Bearer {TOKEN}"
     assert TOKEN not in log_text and SECRET not in log_text  # even at DEBUG
 

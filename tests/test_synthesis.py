@@ -84,7 +84,7 @@ def article(title: str, day: int) -> Article:
 def three_passage_answer() -> Answer:
     """A quoted answer with three passages: two from session A, one from session B."""
     first, second = article("Session A", 1), article("Session B", 2)
-    texts = ["A first takeaway.", "A body paragraph of session A.", "The takeaway of session B."]
+    texts = ["Session A says another thing.", "A body paragraph of session A.", "Session B says one thing."]
     kinds = ["takeaway", "body", "takeaway"]
     owners = [first, first, second]
     passages = [

@@ -8,7 +8,6 @@ import asyncio
 import logging
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -36,6 +35,8 @@ from smcbot.settings import RetrievalSettings, load_settings
 from smcbot.sources.ingest import read_sources
 from smcbot.sources.manifest import load_manifest
 from tests.conftest import SOURCES
+from tests.helpers import leaks
+from tests.helpers.local_server import free_port
 from tests.helpers.telegram import (
     SENTINEL_QUESTION,
     TOKEN,
@@ -489,13 +490,6 @@ def test_token_is_redacted_from_log_records():
     assert TOKEN not in record.exc_text
 
 
-def free_port() -> int:
-    """A port on 127.0.0.1 nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 async def test_webhook_mode_sets_the_webhook_and_checks_its_secret(api, answerer, tmp_path):
     port = free_port()
     settings = bot_settings(
@@ -580,6 +574,7 @@ async def test_smcbot_telegram_command_polls_answers_and_stops_on_ctrl_c(api, bu
     finally:
         bot.send_signal(signal.SIGINT)
         _, stderr = bot.communicate(timeout=30)
+        leaks.add(stderr)
 
     assert bot.returncode == 0, stderr
     assert any(AI_SESSION in title for _, title in valid_html(answer))

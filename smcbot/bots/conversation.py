@@ -189,6 +189,7 @@ class ConversationCore:
         store: where questions are recorded (None: nothing is recorded, as for the CLI).
         synthesizer: writes answers with a language model (None: quoted answers only).
         workers: threads answering at once (default: the machine's cores).
+        record_backoff: seconds before a failed record is tried again (doubled each time).
     """
 
     def __init__(
@@ -199,12 +200,13 @@ class ConversationCore:
         store: QuestionStore | None = None,
         synthesizer: Synthesizer | None = None,
         workers: int | None = None,
+        record_backoff: float = RECORD_BACKOFF,
     ) -> None:
         self.settings = settings
         self.answerer = answerer
         self.store = store
         self.synthesizer = synthesizer
-        self.recorder = Recorder(store, settings)
+        self.recorder = Recorder(store, settings, backoff=record_backoff)
         self.pool = ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1, thread_name_prefix="smcbot-answer")
         # One limiter per channel whose settings section has `rate_limit_per_minute`.
         self._limiters = {

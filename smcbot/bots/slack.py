@@ -280,7 +280,7 @@ def make_client(settings: Settings) -> WebClient:
     slack = settings.slack
     client = WebClient(token=slack.bot_token.get_secret_value(), base_url=slack.api_url)
     client.retry_handlers = [
-        ConnectionErrorRetryHandler(max_retry_count=SEND_RETRIES),
+        ConnectionErrorRetryHandler(max_retry_count=2),  # a start-up without Slack fails within seconds
         RateLimitErrorRetryHandler(max_retry_count=SEND_RETRIES),
         ServerErrorRetryHandler(max_retry_count=SEND_RETRIES),
     ]
@@ -296,18 +296,33 @@ def build_app(core: ConversationCore) -> App:
     """
     settings = core.settings
     check_settings(settings)
+    check_web_api(settings)
     secret = settings.slack.signing_secret.get_secret_value() if settings.slack.signing_secret else ""
+    app = App(client=make_client(settings), signing_secret=secret)
+    register_listeners(app, SlackBot(core))
+    return app
+
+
+def check_web_api(settings: Settings) -> None:
+    """Ask Slack who the bot is (auth.test) once, turning a refusal into one line.
+
+    Raises:
+        SmcbotError: Slack refused the bot token, or cannot be reached.
+    """
+    client = WebClient(token=settings.slack.bot_token.get_secret_value(), base_url=settings.slack.api_url)
+    sdk_log = logging.getLogger("slack_sdk")
+    level, sdk_log.level = sdk_log.level, logging.CRITICAL  # its own error line would repeat ours
     try:
-        app = App(client=make_client(settings), signing_secret=secret)
-    except Exception as error:  # auth.test failed; bolt's message names no secret, but keep to the type
-        if isinstance(error, SlackApiError) or "invalid_auth" in str(error):
-            raise SmcbotError("Slack refused the bot token (auth.test): check SMCBOT_SLACK__BOT_TOKEN") from None
+        client.auth_test()
+    except SlackApiError:
+        raise SmcbotError("Slack refused the bot token (auth.test): check SMCBOT_SLACK__BOT_TOKEN") from None
+    except Exception as error:
         raise SmcbotError(
             f"cannot reach the Slack Web API at SMCBOT_SLACK__API_URL ({type(error).__name__}); "
             "check the address and the network, then retry"
         ) from None
-    register_listeners(app, SlackBot(core))
-    return app
+    finally:
+        sdk_log.setLevel(level)
 
 
 def register_listeners(app: App, bot: SlackBot) -> None:

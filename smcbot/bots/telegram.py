@@ -22,12 +22,13 @@ import re
 import sys
 import time
 import warnings
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 from telegram import (
+    Bot,
     BotCommand,
     BotCommandScopeDefault,
     InlineKeyboardButton,
@@ -126,14 +127,14 @@ async def deliver(send: Callable[[], Awaitable[T]], *, deadline: float) -> T:
         try:
             return await send()
         except RetryAfter as error:
-            wait = retry_seconds(error)
+            failure, wait = error, retry_seconds(error)
         except BadRequest:
             raise
         except NetworkError as error:  # 5xx, timeouts, connection errors
-            wait, pause = pause, min(pause * 2, 8.0)
+            failure, wait, pause = error, pause, min(pause * 2, 8.0)
             logger.warning("Telegram did not take a reply (%s); sending it again in %.1f s", error, wait)
         if time.monotonic() + wait > give_up:
-            raise
+            raise failure
         await asyncio.sleep(wait)
 
 
@@ -551,9 +552,8 @@ def webhook_options(settings: TelegramSettings) -> dict[str, Any]:
     }
 
 
-@contextlib.contextmanager
-def start_up_errors() -> Iterator[None]:
-    """Turn Telegram refusing the token, or not answering, at start-up into one line.
+async def check_bot_api(settings: TelegramSettings) -> None:
+    """Ask Telegram who the bot is (getMe) before serving, turning a refusal into one line.
 
     python-telegram-bot's own message for a refused token quotes the token: it is
     never shown, here or in a traceback.
@@ -562,7 +562,8 @@ def start_up_errors() -> Iterator[None]:
         SmcbotError: the token is refused, or the Bot API cannot be reached.
     """
     try:
-        yield
+        async with Bot(require_token(settings), base_url=settings.base_url):
+            pass  # entering calls getMe
     except InvalidToken:
         raise SmcbotError(
             "Telegram refused the bot token (getMe): check SMCBOT_TELEGRAM__TOKEN, as @BotFather gave it"
@@ -582,7 +583,8 @@ def run(settings: Settings) -> None:
         SmcbotError: no usable index, or Telegram refused the token or cannot be reached.
     """
     require_token(settings.telegram)
-    with serving(settings) as core, start_up_errors():
+    with serving(settings) as core:
+        asyncio.run(check_bot_api(settings.telegram))
         application = build_application(core)
         if settings.telegram.webhook_url:
             print(f"Serving the Telegram webhook on port {settings.telegram.webhook_port}", file=sys.stderr)

@@ -52,3 +52,12 @@ class LocalServer:
     def base(self) -> str:
         """The server's root URL, without a trailing slash."""
         return f"http://127.0.0.1:{self.port}"
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 nobody listens on right now."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qsl
 
+from tests.helpers import leaks
 from tests.helpers.local_server import LocalServer
 
 BOT_USER_ID = "UBOT"
@@ -95,6 +96,7 @@ class SlackApiStandIn(LocalServer):
         """Store a call and decide its answer."""
         with self._changed:
             self._calls.append(call)
+            leaks.add_reply(call.params)
             self._changed.notify_all()
             failures = self._failures.get(call.method)
             if failures:

@@ -60,12 +60,17 @@ async def polling(application: Application):
 
 
 @contextlib.asynccontextmanager
-async def running_bot(api: FakeBotApi, answerer, tmp_path, *, store: QuestionStore | None = None, **telegram):
+async def running_bot(
+    api: FakeBotApi, answerer, tmp_path, *, store: QuestionStore | None = None, record_backoff: float = 1.0, **telegram
+):
     """Run the bot on the conversation core, polling the stand-in API; closes what it opened."""
     settings = bot_settings(api, tmp_path, **telegram)
     own_store = store is None
     store = store or open_store(settings)
-    core = ConversationCore(settings, answerer=answerer, store=store, synthesizer=make_synthesizer(settings))
+    synthesizer = make_synthesizer(settings)
+    core = ConversationCore(
+        settings, answerer=answerer, store=store, synthesizer=synthesizer, record_backoff=record_backoff
+    )
     application = build_application(core)
     try:
         async with polling(application):
