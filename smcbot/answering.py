@@ -21,7 +21,7 @@ from smcbot.models import Answer, Article, Passage, Quote, SessionQuotes, Source
 from smcbot.quoting import body_quote, clip, signed
 from smcbot.retrieval import HybridRetriever, SearchFilters, SearchResult
 from smcbot.settings import RetrievalSettings
-from smcbot.text import detect_language, fold, stems, words
+from smcbot.text import detect_language, fold, query_terms, stems, words
 from smcbot.wording import say
 
 SENTENCE_END = re.compile(r"(?<=[.!?…»”\"])\s+(?=[«“\"A-ZÀ-ÖØ-Ý])")
@@ -150,8 +150,9 @@ class Answerer:
             self._use(fresh, target)
         return True
 
-    def answer(self, question: str, filters: SearchFilters | None = None) -> Answer:
-        """Answer one question in the asker's language.
+    def answer(self, question: str, filters: SearchFilters | None = None, *, language: str | None = None) -> Answer:
+        """Answer one question in the asker's language (or in `language`, when a
+        conversation asked for the other one).
 
         Raises:
             QuestionError: the question is empty or holds nothing to search for.
@@ -159,7 +160,7 @@ class Answerer:
         if not question or not question.strip():
             raise QuestionError("the question is empty; ask something such as: What was said about brand safety?")
         self.refresh_if_rebuilt()
-        language = answer_language(question)
+        language = language or answer_language(question)
         filters = self.router.resolve_series(filters)
         routed = self.router.answer(question, language, filters)
         if routed is not None:  # a question about people, periods or series
@@ -172,13 +173,26 @@ class Answerer:
     def _compose(self, question: str, language: str, result: SearchResult) -> Answer:
         """The lead sentence, then each answering session with its quotes."""
         sessions = [SessionQuotes(h.article, h.passages, h.score) for h in result.answering]
+        return self.compose_sessions(question, language, sessions, terms=result.term_groups)
+
+    def compose_sessions(
+        self,
+        question: str,
+        language: str,
+        sessions: list[SessionQuotes],
+        *,
+        terms: list[list[str]] | None = None,
+        lead: str | None = None,
+    ) -> Answer:
+        """An answer citing `sessions` with their passages (also for a follow-up's further passages)."""
+        terms = terms if terms is not None else query_terms(question)
         for session in sessions:  # chosen once, so every front end shows the same quotes
-            session.shown = [signed(q, language) for q in self.quotes(session, result.term_groups)]
+            session.shown = [signed(q, language) for q in self.quotes(session, terms)]
         count = len(sessions)
-        lines = [say("lead" if count == 1 else "lead_many", language, n=count)]
+        lines = [lead or say("lead" if count == 1 else "lead_many", language, n=count)]
         for session in sessions:
             lines.append("")
-            lines.extend(self.session_lines(session, language, result.term_groups))
+            lines.extend(self.session_lines(session, language, terms))
         return Answer(
             question=question,
             answered=True,
@@ -187,7 +201,7 @@ class Answerer:
             sources=[self._source(s) for s in sessions],
             sessions=sessions,
             lead=lines[0],
-            terms=result.term_groups,
+            terms=terms,
         )
 
     def quotes(self, session: SessionQuotes, terms: list[list[str]]) -> list[Quote]:

@@ -250,6 +250,55 @@ def ask(
         out.print(reply.answer.text, highlight=False, markup=False, soft_wrap=True)
 
 
+@app.command()
+def chat(index_dir: IndexDirOption = None) -> None:
+    """A conversation with the archive in the terminal: follow-up questions build on the
+    last answer ("and in 2020?", "who said that?", "en français"), as on Telegram.
+
+    Arrow keys recall earlier lines; /new starts afresh; Ctrl-D (or /quit) ends.
+
+    Example: smcbot chat
+    """
+    from smcbot.bots.conversation import Asker, ConversationCore
+    from smcbot.services import make_answerer, make_synthesizer
+
+    settings = _settings(index_dir=index_dir)
+    synthesizer = make_synthesizer(settings)
+    core = ConversationCore(settings, answerer=make_answerer(settings), synthesizer=synthesizer)
+    asker = Asker("cli", "cli", "chat", conversation="chat", context_ttl=settings.conversation.private_minutes * 60)
+    try:
+        _chat_loop(core, asker)
+    finally:
+        core.close()
+
+
+def _chat_loop(core, asker) -> None:
+    """Read questions until end of input, answering each in the conversation."""
+    import contextlib
+
+    with contextlib.suppress(ImportError):  # not on every platform; the chat works without it
+        import readline  # noqa: F401  (arrow-key editing and history for input())
+    err.print("Ask about the archive (/new starts afresh, Ctrl-D ends).", highlight=False)
+    while True:
+        try:
+            question = input("? ").strip()
+        except EOFError:
+            err.print()
+            return
+        if question in ("/quit", "/exit"):
+            return
+        if question == "/new":
+            core.forget(asker)
+            out.print("(a fresh start)", highlight=False)
+            continue
+        if not question:
+            continue
+        reply = core.ask_blocking(question, asker)
+        text = reply.notice_text() if reply.notice else reply.answer.text
+        out.print(text + "\n", highlight=False, markup=False, soft_wrap=True)
+        core.remember_blocking(reply, asker)
+
+
 @app.command("eval")
 def evaluate(
     file: Annotated[Path, typer.Argument(help='JSON lines: {"q": question, "expect": [title fragments]}.')],
@@ -282,7 +331,8 @@ def _print_eval(report: dict) -> None:
     table = Table(show_lines=False)
     for column in ("", "question", "first source", "s"):
         table.add_column(column)
-    for result in report["results"]:
+    flat = [turn for r in report["results"] for turn in r.get("turns", [r])]
+    for result in flat:
         mark = "[green]✔[/]" if result["ok"] else "[red]✘[/]"
         first = result["sources"][0] if result["sources"] else "(no answer)"
         table.add_row(mark, result["q"], first, f"{result['seconds']:.2f}")

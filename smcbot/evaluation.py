@@ -3,7 +3,8 @@
 Each line of the file is `{"q": str, "expect": [title fragments]}`; an empty
 `expect` means nothing in the archive answers the question. A line may also
 carry `expect_speakers` (names the answer must show) and `expect_titles_all`
-(sessions that must all be cited). Titles match when
+(sessions that must all be cited). A line `{"turns": [{"q", "expect"}, ...]}` is a
+conversation, asked in order with follow-ups read against the answers before. Titles match when
 a fragment is found in them ignoring case, typographic quotes and apostrophes.
 """
 
@@ -11,10 +12,13 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from smcbot.answering import Answerer
 from smcbot.errors import SmcbotError, SourceError
+from smcbot.followups import FollowUps
+from smcbot.models import Answer
 from smcbot.text import fold
 
 
@@ -44,33 +48,78 @@ def read_questions(path: Path) -> list[dict]:
             entry = json.loads(line)
         except json.JSONDecodeError as error:
             raise SourceError(f"{path}, line {number}: not valid JSON ({error.msg})") from None
-        if (
-            not isinstance(entry, dict)
-            or not isinstance(entry.get("q"), str)
-            or not isinstance(entry.get("expect", []), list)
-        ):
-            raise SourceError(f'{path}, line {number}: expected {{"q": "...", "expect": [...]}}')
+        turns = entry.get("turns") if isinstance(entry, dict) else None
+        if not (_is_question(entry) or (isinstance(turns, list) and turns and all(map(_is_question, turns)))):
+            raise SourceError(
+                f'{path}, line {number}: expected {{"q": "...", "expect": [...]}} or {{"turns": [{{"q": ...}}, ...]}}'
+            )
         questions.append(entry)
     if not questions:
         raise SourceError(f"{path}: no questions in the file")
     return questions
 
 
+def _is_question(entry: object) -> bool:
+    """A line (or a conversation's turn) of the form {"q": str, "expect": [...]}."""
+    return isinstance(entry, dict) and isinstance(entry.get("q"), str) and isinstance(entry.get("expect", []), list)
+
+
 def evaluate_file(path: Path, answerer: Answerer) -> dict:
     """Answer every question of the file and score the answers.
 
+    A line `{"turns": [...]}` is a conversation: its questions are asked in order in
+    one fresh conversation, each read against the answers before it (follow-ups).
+
     Returns:
-        `{"metrics": {...}, "results": [{"q", "answered", "sources", "seconds", ...}]}`.
+        `{"metrics": {...}, "results": [{"q", "answered", "sources", "seconds", ...}
+        or {"turns": [{"q", "answered", "sources", "seconds", ...}, ...]}]}`.
     """
-    results = [_evaluate_one(entry, answerer) for entry in read_questions(path)]
-    return {"metrics": _metrics(results), "results": results}
+    results = [
+        _evaluate_conversation(entry, answerer) if "turns" in entry else _evaluate_one(entry, answerer.answer)
+        for entry in read_questions(path)
+    ]
+    questions = [r for r in results if "turns" not in r]
+    turns = [turn for r in results if "turns" in r for turn in r["turns"]]
+    metrics = _metrics(questions) if questions else {}
+    if turns:
+        metrics.update(_turn_metrics(turns))
+    return {"metrics": metrics, "results": results}
 
 
-def _evaluate_one(entry: dict, answerer: Answerer) -> dict:
+def _evaluate_conversation(entry: dict, answerer: Answerer) -> dict:
+    """Ask a conversation's turns in order, each a follow-up of the answers before it."""
+    followups, context = FollowUps(answerer), None
+
+    def in_conversation(question: str) -> Answer:
+        nonlocal context
+        turn = followups.answer(question, context)
+        context = turn.context
+        return turn.answer
+
+    conversation = {"turns": [_evaluate_one(turn, in_conversation) for turn in entry["turns"]]}
+    if "kind" in entry:
+        conversation["kind"] = entry["kind"]
+    return conversation
+
+
+def _turn_metrics(turns: list[dict]) -> dict:
+    """Turn-level figures of the conversations: hit@1 on the answerable turns, refusals."""
+    answerable = [t for t in turns if t["expect"]]
+    off_topic = [t for t in turns if not t["expect"]]
+    return {
+        "turns": len(turns),
+        "turn_hit@1": _share([t["rank"] == 1 for t in answerable]),
+        "turn_refusals": sum(1 for t in answerable if not t["answered"]),
+        "turn_no_answer_accuracy": _share([not t["answered"] for t in off_topic]),
+        "turn_accuracy": _share([t["ok"] for t in turns]),
+    }
+
+
+def _evaluate_one(entry: dict, answer_question: Callable[[str], Answer]) -> dict:
     """Answer one question and note where the expected session ranks."""
     started = time.perf_counter()
     try:
-        answer = answerer.answer(entry["q"])
+        answer = answer_question(entry["q"])
         answered, titles, language = answer.answered, [s.title for s in answer.sources], answer.language
         text = answer.text
     except SmcbotError:

@@ -33,14 +33,17 @@ MAX_QUESTION_CHARS = 1000
 
 @dataclass(frozen=True)
 class SearchFilters:
-    """Restrict a search to a date range and/or a series."""
+    """Restrict a search to a date range, a series and/or given sessions (a follow-up's)."""
 
     since: date | None = None
     until: date | None = None
     series: str | None = None
+    articles: frozenset[str] = frozenset()  # article ids; empty: any
 
     def admits(self, article: Article) -> bool:
         """True if the article passes every filter that is set."""
+        if self.articles and article.id not in self.articles:
+            return False
         if self.series and self.series.casefold() not in article.series.casefold():
             return False
         if self.since and (article.date is None or article.date < self.since):
@@ -50,7 +53,7 @@ class SearchFilters:
     @property
     def active(self) -> bool:
         """True if any filter is set."""
-        return bool(self.since or self.until or self.series)
+        return bool(self.since or self.until or self.series or self.articles)
 
 
 @dataclass

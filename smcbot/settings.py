@@ -116,6 +116,17 @@ class SlackSettings(BaseModel):
     rate_limit_per_minute: int = Field(6, ge=1, description="Questions a member may ask in any sixty seconds.")
 
 
+class ConversationSettings(BaseModel):
+    """How long a conversation's context is kept for follow-up questions."""
+
+    private_minutes: float = Field(
+        30, gt=0, description="A private chat's context is forgotten this many minutes after the last answer."
+    )
+    thread_days: float = Field(
+        7, gt=0, description="A Slack thread's or a group reply chain's context is kept this many days."
+    )
+
+
 class StoreSettings(BaseModel):
     """The question store: questions, answers, feedback and what several bot processes
     share (deliveries, threads, conversations, rate limits). One SQLite file by default;
@@ -211,6 +222,7 @@ class Settings(BaseSettings):
     telegram: TelegramSettings = TelegramSettings()
     slack: SlackSettings = SlackSettings()
     llm: LLMSettings = LLMSettings()
+    conversation: ConversationSettings = ConversationSettings()
     store: StoreSettings = StoreSettings()
     fetch: FetchSettings = FetchSettings()
 

@@ -33,6 +33,7 @@ WORDING: dict[str, dict[str, str]] = {
     },
     "covers": {"fr": "L'archive couvre ces cycles : {series}.", "en": "The archive covers these series: {series}."},
     "recent_sessions": {"fr": "Sessions les plus récentes :", "en": "Most recent sessions:"},
+    "more": {"fr": "D'autres passages des mêmes sessions :", "en": "More from the same sessions:"},
     # --- checks made by the conversation core, for every channel -----------------
     "usage": {
         "fr": "Posez votre question après la commande, par exemple :\n/ask " + EXAMPLE["fr"],
@@ -83,9 +84,12 @@ WORDING: dict[str, dict[str, str]] = {
             "• /ask Qu'est-ce qui a été dit sur le brand safety ?\n"
             "• /ask Comment utiliser les influenceurs en communication de crise ?\n"
             "• /ask What was said about employee advocacy?\n\n"
-            "En message privé, écrivez simplement votre question. Dans un groupe, "
-            "mentionnez-moi ({mention} …), répondez à l'un de mes messages ou utilisez /ask.\n\n"
+            "En message privé, écrivez simplement votre question ; la suivante peut s'appuyer "
+            "sur la réponse (« et en 2020 ? », « qui a dit ça ? », /new pour repartir de zéro). "
+            "Dans un groupe, mentionnez-moi ({mention} …) ou utilisez /ask ; répondez à l'un "
+            "de mes messages pour prolonger la conversation.\n\n"
             "/ask <question> — poser une question\n"
+            "/new — oublier la conversation en cours\n"
             "/recent — les dernières sessions\n"
             "/series — les cycles et leur nombre de sessions\n"
             "/help — ce message"
@@ -99,9 +103,11 @@ WORDING: dict[str, dict[str, str]] = {
             "• /ask What was said about brand safety?\n"
             "• /ask How can influencers help in a crisis?\n"
             "• /ask Qu'est-ce qui a été dit sur l'employee advocacy ?\n\n"
-            "In a private chat, just write your question. In a group, mention me "
-            "({mention} …), reply to one of my messages or use /ask.\n\n"
+            "In a private chat, just write your question; the next one may build on the answer "
+            '("and in 2020?", "who said that?", /new for a fresh start). In a group, mention me '
+            "({mention} …) or use /ask; reply to one of my messages to follow it up.\n\n"
             "/ask <question> — ask a question\n"
+            "/new — forget the conversation so far\n"
             "/recent — the latest sessions\n"
             "/series — the series and how many sessions each\n"
             "/help — this message"
@@ -161,12 +167,14 @@ WORDING: dict[str, dict[str, str]] = {
 COMMANDS: dict[str, list[tuple[str, str]]] = {
     "en": [
         ("ask", "Ask a question about the archive"),
+        ("new", "Forget the conversation so far"),
         ("recent", "The latest sessions"),
         ("series", "The series and their sessions"),
         ("help", "What I know, with examples"),
     ],
     "fr": [
         ("ask", "Poser une question sur l'archive"),
+        ("new", "Oublier la conversation en cours"),
         ("recent", "Les dernières sessions"),
         ("series", "Les cycles et leurs sessions"),
         ("help", "Ce que je sais, avec des exemples"),

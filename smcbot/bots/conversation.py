@@ -16,6 +16,9 @@ and sends it. Everything else happens here, the same way for every channel:
   a store that fails costs the feedback buttons, never the reply (the record is
   retried in the background, then dropped with a log line), and a reply that
   could not be delivered is not counted as answered;
+- **conversations**: a question asked in a conversation (`Asker.conversation`) is
+  read against the context the last answer left (`smcbot.followups`), kept in the
+  question store so it survives a restart and is shared by replicas;
 - **start-up and shutdown** (`serving`): the index, the store, the daily retention.
 """
 
@@ -35,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 from smcbot.answering import answer_language
 from smcbot.errors import QuestionError
+from smcbot.followups import Context, FollowUps, Turn
 from smcbot.logs import log_answer
 from smcbot.text import words
 from smcbot.wording import say
@@ -64,12 +68,17 @@ class Asker:
         chat_id: the chat or channel (hashed before it is stored).
         language: the interface language the channel gives ("fr"/"en"), if any;
             notices use it, answers follow the question's language.
+        conversation: the key of the conversation the question is asked in (a private
+            chat, a reply to one of the bot's messages, a thread); None: no follow-ups.
+        context_ttl: seconds a conversation's context is kept after its last answer.
     """
 
     channel: str
     user_id: str | int
     chat_id: str | int
     language: str | None = None
+    conversation: str | None = None
+    context_ttl: float = 30 * 60
 
 
 @dataclass
@@ -91,6 +100,8 @@ class Reply:
     synthesis: Synthesis | None = None
     question_id: int | None = None
     started: float = field(default_factory=time.perf_counter)
+    context: Context | None = None  # what the next question of the conversation is read against
+    follow_up: str = ""  # the kind of follow-up it was, "" for a question of its own
 
     @property
     def written(self) -> bool:
@@ -180,6 +191,53 @@ class Recorder:
             log.error("could not mark question %s as not answered (%s)", question_id, error)
 
 
+class ContextKeeper:
+    """Keeps each conversation's context: in the question store when there is one (it then
+    survives a restart and is shared by every process using the store), else in memory."""
+
+    def __init__(self, store: QuestionStore | None) -> None:
+        self.store = store
+        self._memory: dict[tuple[str, str], tuple[float, dict]] = {}
+        self._lock = threading.Lock()
+
+    def load(self, asker: Asker) -> Context | None:
+        """The context of the asker's conversation, if one was kept and is fresh enough
+        ("" is a conversation that starts with this question)."""
+        if not asker.conversation:
+            return None
+        try:
+            if self.store is not None:
+                stored = self.store.load_context(asker.channel, asker.conversation, max_age=asker.context_ttl)
+            else:
+                with self._lock:
+                    saved_at, stored = self._memory.get((asker.channel, asker.conversation), (0.0, None))
+                stored = stored if time.monotonic() - saved_at <= asker.context_ttl else None
+        except Exception as error:  # a conversation without its context is still answered
+            log.warning("could not read a %s conversation's context (%s)", asker.channel, error)
+            return None
+        return Context.from_dict(stored)
+
+    def save(self, asker: Asker, key: str, context: Context | None) -> None:
+        """Keep `context` for the conversation `key` (forget it when None)."""
+        try:
+            if context is None:
+                self.clear(asker.channel, key)
+            elif self.store is not None:
+                self.store.save_context(asker.channel, key, context.to_dict(), user_id=asker.user_id)
+            else:
+                with self._lock:
+                    self._memory[(asker.channel, key)] = (time.monotonic(), context.to_dict())
+        except Exception as error:
+            log.warning("could not keep a %s conversation's context (%s)", asker.channel, error)
+
+    def clear(self, channel: str, key: str) -> bool:
+        """Forget a conversation's context; True if there was one."""
+        if self.store is not None:
+            return self.store.clear_context(channel, key)
+        with self._lock:
+            return self._memory.pop((channel, key), None) is not None
+
+
 class ConversationCore:
     """Checks, answers, writes and records questions for every front end.
 
@@ -207,6 +265,8 @@ class ConversationCore:
         self.store = store
         self.synthesizer = synthesizer
         self.recorder = Recorder(store, settings, backoff=record_backoff)
+        self.followups = FollowUps(answerer)
+        self.contexts = ContextKeeper(store)
         self.pool = ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1, thread_name_prefix="smcbot-answer")
         # One limiter per channel whose settings section has `rate_limit_per_minute`.
         self._limiters = {
@@ -290,14 +350,28 @@ class ConversationCore:
         return self.synthesizer is not None and reply.quoted is not None and reply.quoted.answered
 
     def _compose(self, question: str, asker: Asker, filters: SearchFilters | None) -> Reply:
-        """Answer and pick each cited session's quotes (CPU-bound: runs on the pool)."""
+        """Answer, in the conversation's context when there is one, and pick each cited
+        session's quotes (CPU-bound: runs on the pool)."""
         started = time.perf_counter()
         try:
-            answer = self.answerer.answer(question, filters)
+            if asker.conversation is None:
+                turn = Turn(self.answerer.answer(question, filters), None)
+            else:
+                turn = self.followups.answer(question, self.contexts.load(asker), filters)
         except QuestionError:
             return Reply(question, asker.language or answer_language(question), "no_words", started=started)
+        answer = turn.answer
         quotes = [self.answerer.quotes(session, answer.terms) for session in answer.sessions]
-        return Reply(question, answer.language, answer=answer, quoted=answer, quotes=quotes, started=started)
+        return Reply(
+            question,
+            answer.language,
+            answer=answer,
+            quoted=answer,
+            quotes=quotes,
+            started=started,
+            context=turn.context,
+            follow_up=turn.kind,
+        )
 
     # --- recording ----------------------------------------------------------------
 
@@ -318,6 +392,35 @@ class ConversationCore:
     def undelivered_blocking(self, reply: Reply) -> None:
         """`undelivered` for front ends that work on threads."""
         self.recorder.undelivered(reply.question_id)
+
+    # --- conversations ------------------------------------------------------------
+
+    async def remember(self, reply: Reply, asker: Asker, keys: list[str] | None = None) -> None:
+        """Keep what the next question of the conversation is read against (off the event loop).
+
+        Args:
+            keys: the conversations to keep it for (default: the asker's); a group chat
+                keys it by the bot's reply, which is known only once it is sent.
+        """
+        await asyncio.to_thread(self.remember_blocking, reply, asker, keys)
+
+    def remember_blocking(self, reply: Reply, asker: Asker, keys: list[str] | None = None) -> None:
+        """`remember` for front ends that work on threads."""
+        if reply.answer is None:
+            return
+        for key in keys if keys is not None else [asker.conversation]:
+            if key is not None:
+                self.contexts.save(asker, key, reply.context)
+
+    def forget(self, asker: Asker) -> bool:
+        """Start the asker's conversation afresh (`/new`); True if there was a context."""
+        if asker.conversation is None:
+            return False
+        try:
+            return self.contexts.clear(asker.channel, asker.conversation)
+        except Exception as error:
+            log.warning("could not forget a %s conversation's context (%s)", asker.channel, error)
+            return False
 
     def close(self) -> None:
         """Let the answers in progress finish, then stop the pool."""

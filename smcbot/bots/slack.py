@@ -56,6 +56,7 @@ log = logging.getLogger(__name__)
 CHANNEL = "slack"  # the channel name in the question store
 EVENTS_PATH = "/slack/events"
 REACTION = "eyes"
+THREAD_TTL = 7 * 24 * 3600  # seconds a thread the bot answered takes follow-ups without a mention
 SEND_RETRIES = 4  # tries again after a 5xx, a 429 (honouring Retry-After) or a dropped connection
 
 
@@ -160,23 +161,23 @@ class SlackBot:
 
     def __init__(self, core: ConversationCore) -> None:
         self.core = core
-        self.deliveries = RecentKeys(ttl=3600)  # event ids: Slack retries for about an hour
-        self.messages = RecentKeys(ttl=3600)
-        self.threads = RecentKeys(ttl=7 * 24 * 3600)  # (channel, thread_ts) the bot answered in
+        self.deliveries = RecentKeys(ttl=3600)  # event ids and message keys: Slack retries for about an hour
+        self.threads = RecentKeys(ttl=THREAD_TTL)  # (channel, thread_ts) the bot answered in
 
     def answer_message(self, client: WebClient, event: dict, *, question: str, thread_ts: str | None) -> None:
         """Answer a message where it was asked, with 👀 on it meanwhile; never silent."""
-        if not self.messages.claim(message_key(event)):
+        if not self.claim(f"message:{message_key(event)}"):
             return
         channel, ts = event["channel"], event["ts"]
-        asker = Asker(CHANNEL, event["user"], channel)
+        asker = self.asker_for(event, thread_ts)
         live = LiveMessage(client, channel=channel, thread_ts=thread_ts)
         self._react(client.reactions_add, channel, ts)
         try:
             reply = self.core.ask_blocking(question, asker, show=live.show if self.core.synthesizer else None)
             self._deliver(reply, asker, lambda: live.finish(render_reply(reply)))
+            self.core.remember_blocking(reply, asker)
             if not reply.notice:
-                self.threads.claim((channel, thread_ts or ts))
+                self.mark_thread(channel, thread_ts or ts, user=event["user"])
         except Exception:
             log.exception("could not answer a Slack message in %s", channel)
             self._post_or_log(live, {"text": text("error", answer_language(question))})
@@ -192,10 +193,52 @@ class SlackBot:
             self.core.undelivered_blocking(reply)
             raise
 
+    def asker_for(self, event: dict, thread_ts: str | None) -> Asker:
+        """Who asked, and the conversation: the thread (a new thread starts afresh), or the
+        direct message channel when it is not threaded."""
+        settings = self.core.settings.conversation
+        channel = event["channel"]
+        if thread_ts:
+            key, ttl = f"thread:{channel}:{thread_ts}", settings.thread_days * 86400
+        else:
+            key, ttl = f"dm:{channel}", settings.private_minutes * 60
+        return Asker(CHANNEL, event["user"], channel, conversation=key, context_ttl=ttl)
+
+    def mark_thread(self, channel: str, thread_ts: str, *, user: str) -> None:
+        """Remember that the bot answered in a thread: in the store, shared by every replica."""
+        self.threads.claim((channel, thread_ts))
+        store = self.core.store
+        if store is not None:
+            try:
+                store.mark_thread(CHANNEL, f"{channel}:{thread_ts}", user_id=user)
+            except Exception as error:
+                log.warning("could not note an answered thread in the store (%s)", error)
+
     def is_follow_up(self, event: dict) -> bool:
-        """A reply in a thread the bot has answered in."""
-        thread_ts = event.get("thread_ts")
-        return bool(thread_ts) and thread_ts != event.get("ts") and (event.get("channel"), thread_ts) in self.threads
+        """A reply in a thread the bot has answered in (by this process or another one)."""
+        thread_ts, channel = event.get("thread_ts"), event.get("channel")
+        if not thread_ts or thread_ts == event.get("ts"):
+            return False
+        if (channel, thread_ts) in self.threads:
+            return True
+        store = self.core.store
+        try:
+            return store is not None and store.is_thread_answered(CHANNEL, f"{channel}:{thread_ts}", max_age=THREAD_TTL)
+        except Exception as error:
+            log.warning("could not read the answered threads from the store (%s)", error)
+            return False
+
+    def claim(self, key: str) -> bool:
+        """Claim a delivery or a message once across every process sharing the store (in
+        memory too, so a store that fails does not make the bot answer twice here)."""
+        if not self.deliveries.claim(key):
+            return False
+        store = self.core.store
+        try:
+            return store is None or store.claim_delivery(f"{CHANNEL}:{key}")
+        except Exception as error:
+            log.warning("could not claim a Slack delivery in the store (%s)", error)
+            return True
 
     def answer_command(self, respond: Callable[..., Any], question: str, *, user: str, chat: str) -> None:
         """Answer `/smc` privately through its response_url, with a share button."""
@@ -332,7 +375,7 @@ def register_listeners(app: App, bot: SlackBot) -> None:
     def skip_redeliveries(body: dict, request, ack, next: Callable[[], Any]) -> Any:
         """Slack redelivers an event it thinks was missed: handle each event id once."""
         event_id = body.get("event_id")
-        if event_id and not bot.deliveries.claim(event_id):
+        if event_id and not bot.claim(f"event:{event_id}"):
             retry = request.headers.get("x-slack-retry-num", ["?"])[0]
             log.info("ignoring redelivered event %s (retry %s)", event_id, retry)
             return ack()

@@ -98,10 +98,32 @@ def language_of(update: Update) -> str:
     return interface_language(user.language_code if user else None)
 
 
-def asker_of(update: Update) -> Asker:
-    """Who asked, where, in which interface language."""
+def asker_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Asker:
+    """Who asked, where, in which interface language, in which conversation.
+
+    A private chat is one conversation (kept `SMCBOT_CONVERSATION__PRIVATE_MINUTES`); in a
+    group, a reply to one of the bot's messages continues the conversation that message
+    answered, and anything else starts one.
+    """
     message, user = update.effective_message, update.effective_user
-    return Asker(CHANNEL, user.id if user else message.chat_id, message.chat_id, language_of(update))
+    settings = core_of(context).settings.conversation
+    if message.chat.type == ChatType.PRIVATE:
+        key, ttl = f"chat:{message.chat_id}", settings.private_minutes * 60
+    else:
+        replied = message.reply_to_message
+        to_bot = replied is not None and replied.from_user is not None and replied.from_user.id == context.bot.id
+        key = f"reply:{message.chat_id}:{replied.message_id}" if to_bot else ""
+        ttl = settings.thread_days * 86400
+    user_id = user.id if user else message.chat_id
+    return Asker(CHANNEL, user_id, message.chat_id, language_of(update), conversation=key, context_ttl=ttl)
+
+
+def reply_keys(message: Message, sent: list[Message], asker: Asker) -> list[str]:
+    """The conversations an answer's context is kept for: the private chat, or in a group
+    each message of the answer (a member replies to one of them to follow up)."""
+    if message.chat.type == ChatType.PRIVATE:
+        return [asker.conversation]
+    return [f"reply:{message.chat_id}:{m.message_id}" for m in sent]
 
 
 # --- sending ----------------------------------------------------------------------
@@ -161,10 +183,12 @@ class Sender:
                 lambda: self.message.reply_text(plain, parse_mode=None, reply_markup=markup), deadline=self.deadline
             )
 
-    async def parts(self, parts: list[str], markup: InlineKeyboardMarkup | None = None) -> None:
-        """Send a reply cut into parts, the buttons (if any) under the last one."""
+    async def parts(self, parts: list[str], markup: InlineKeyboardMarkup | None = None) -> list[Message]:
+        """Send a reply cut into parts, the buttons (if any) under the last one; returns them."""
+        sent = []
         for number, part in enumerate(parts, start=1):
-            await self.html(part, markup if number == len(parts) else None)
+            sent.append(await self.html(part, markup if number == len(parts) else None))
+        return sent
 
     async def edit(self, sent: Message, html_text: str, markup: InlineKeyboardMarkup | None) -> None:
         """Replace a message's text with HTML; if Telegram cannot parse it, with plain text."""
@@ -256,20 +280,19 @@ class LiveMessage:
         except TelegramError as error:  # the final edit carries everything anyway
             logger.warning("Could not update a streamed answer: %s", error)
 
-    async def finish(self, parts: list[str], markup: InlineKeyboardMarkup | None) -> None:
-        """Turn the live message into the reply's first part and send the rest, buttons last."""
+    async def finish(self, parts: list[str], markup: InlineKeyboardMarkup | None) -> list[Message]:
+        """Turn the live message into the reply's first part and send the rest, buttons last;
+        returns the messages the reply is made of."""
         if self.sent is None:  # nothing was shown: the model failed, or no sentence held
-            await self.sender.parts(parts, markup)
-            return
+            return await self.sender.parts(parts, markup)
         await asyncio.sleep(self.pacer.delay())
-        first, rest = parts[0], parts[1:]
+        first, rest, kept = parts[0], parts[1:], [self.sent]
         try:
             await self.sender.edit(self.sent, first, None if rest else markup)
         except TelegramError as error:  # deleted meanwhile, or refused: send it anew
             logger.warning("Could not edit a streamed answer (%s); sending it again", error)
-            rest = parts
-        if rest:
-            await self.sender.parts(rest, markup)
+            rest, kept = parts, []
+        return kept + (await self.sender.parts(rest, markup) if rest else [])
 
 
 # --- who may talk to the bot ------------------------------------------------------
@@ -341,16 +364,17 @@ async def gatekeeper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
     """Ask the core, record the answer, send it with its buttons; a reply that cannot be
     delivered is not counted as answered."""
-    core, asker, sender = core_of(context), asker_of(update), sender_for(update, context)
+    core, asker, sender = core_of(context), asker_of(update, context), sender_for(update, context)
     live = LiveMessage(sender)
     async with typing_action(sender.message):
         answered = await core.ask(question, asker, show=live.show)
     await core.record(answered, asker)
     try:
-        await live.finish(reply_messages(answered), feedback_keyboard(answered.question_id))
+        sent = await live.finish(reply_messages(answered), feedback_keyboard(answered.question_id))
     except TelegramError:
         await core.undelivered(answered)
         raise
+    await core.remember(answered, asker, reply_keys(sender.message, sent, asker))
 
 
 # --- handlers ---------------------------------------------------------------------
@@ -390,6 +414,12 @@ async def group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if not is_addressed_to_bot(message, context.bot.id, context.bot.username):
         return
     await answer_question(update, context, without_mention(message.text or "", context.bot.username))
+
+
+async def new_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/new: forget the conversation so far; the next question starts afresh."""
+    await asyncio.to_thread(core_of(context).forget, asker_of(update, context))
+    await reply(update, context, text("forgotten", language_of(update)))
 
 
 async def recent_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -514,6 +544,7 @@ def add_handlers(application: Application) -> None:
     application.add_handler(TypeHandler(Update, gatekeeper), group=-1)
     application.add_handler(CommandHandler(["start", "help"], help_command, filters=new))
     application.add_handler(CommandHandler("ask", ask_command, filters=new))
+    application.add_handler(CommandHandler("new", new_command, filters=new))
     application.add_handler(CommandHandler("recent", recent_command, filters=new))
     application.add_handler(CommandHandler("series", series_command, filters=new))
     application.add_handler(CommandHandler("reload", reload_command, filters=new))
