@@ -9,7 +9,8 @@ Half the members write to the Telegram bot (an update POSTed to a replica's
 webhook, as Telegram does), half mention the Slack app (a signed event POSTed to
 a replica's /slack/events). Members are spread over the replicas, and every
 fifth question is delivered a second time to another replica (Telegram and
-Slack redeliver when unsure), which must not be answered twice. Each round, all
+Slack redeliver when unsure), which must not be answered twice. Each replica
+first answers one question unmeasured (a running bot is warm). Each round, all
 members ask at the same instant; the next round starts when every member has
 had a reply (or after `--timeout`).
 
@@ -27,37 +28,26 @@ PostgreSQL (`--store postgresql`) is a throwaway server started here (Debian's
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-
-import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the stand-in APIs live with the tests
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from tests.helpers.postgres_server import PostgresServer  # noqa: E402
-from tests.helpers.slack import SECRET as SLACK_SECRET  # noqa: E402
-from tests.helpers.slack import TOKEN as SLACK_TOKEN  # noqa: E402
-from tests.helpers.slack import SlackSide, mention  # noqa: E402
-from tests.helpers.slack_api import SlackApiStandIn  # noqa: E402
-from tests.helpers.telegram import TOKEN as TELEGRAM_TOKEN  # noqa: E402
-from tests.helpers.telegram_api import FakeBotApi, message  # noqa: E402
+from tests.helpers.replicas import Cluster, running_cluster  # noqa: E402
+from tests.helpers.slack import mention  # noqa: E402
+from tests.helpers.telegram_api import message  # noqa: E402
 
 KEYS = ["members", "asked", "answered", "duplicates", "lost_records", "first_reply_s", "p50_s", "p95_s", "p99_s"]
-HASH_KEY = "load-benchmark-hash-key"
-WEBHOOK_SECRET = "load-benchmark-webhook-secret"
 REDELIVER_EVERY = 5
 QUESTIONS = [
     "What was said about brand safety?",
@@ -73,129 +63,8 @@ QUESTIONS = [
     "Who spoke about ambassadors?",
     "What time is the next train to Lyon?",
 ]
-
-
-# --- the processes -------------------------------------------------------------------
-
-
-def free_port() -> int:
-    """A port nothing listens on now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_listening(port: int, process: subprocess.Popen, timeout: float = 120.0) -> None:
-    """Wait until a replica accepts connections on `port` (it loads the index first)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"a replica exited with {process.returncode}; see its log")
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
-            return
-        time.sleep(0.1)
-    raise RuntimeError(f"no replica listening on port {port} after {timeout:.0f} s")
-
-
-@dataclass
-class Cluster:
-    """The stand-in APIs, the store and the replicas: where to deliver, what was sent."""
-
-    telegram: FakeBotApi
-    slack: SlackApiStandIn
-    store_env: dict[str, str]
-    telegram_ports: list[int] = field(default_factory=list)
-    slack_sides: list[SlackSide] = field(default_factory=list)
-    processes: list[subprocess.Popen] = field(default_factory=list)
-
-
-def replica_env(index_dir: Path, store_env: dict[str, str]) -> dict[str, str]:
-    """Settings every replica shares (limits raised: the benchmark measures speed, not limits)."""
-    return {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "HF_HUB_OFFLINE": "1",
-        "SMCBOT_INDEX_DIR": str(index_dir),
-        "SMCBOT_STORE__HASH_KEY": HASH_KEY,
-        "SMCBOT_TELEGRAM__RATE_LIMIT_PER_MINUTE": "1000",
-        "SMCBOT_SLACK__RATE_LIMIT_PER_MINUTE": "1000",
-        "SMCBOT_LOG_LEVEL": "WARNING",
-        **store_env,
-    }
-
-
-def start_replicas(cluster: Cluster, *, replicas: int, index_dir: Path, folder: Path) -> None:
-    """Start `replicas` Telegram webhook and Slack HTTP processes; return when all listen."""
-    base = replica_env(index_dir, cluster.store_env)
-    waits = []
-    for number in range(replicas):
-        port = free_port()
-        telegram = {
-            "SMCBOT_TELEGRAM__TOKEN": TELEGRAM_TOKEN,
-            "SMCBOT_TELEGRAM__BASE_URL": cluster.telegram.base_url,
-            "SMCBOT_TELEGRAM__WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram",
-            "SMCBOT_TELEGRAM__WEBHOOK_PORT": str(port),
-            "SMCBOT_TELEGRAM__WEBHOOK_LISTEN": "127.0.0.1",
-            "SMCBOT_TELEGRAM__WEBHOOK_SECRET": WEBHOOK_SECRET,
-        }
-        cluster.telegram_ports.append(port)
-        waits.append((port, spawn(cluster, "telegram", {**base, **telegram}, folder / f"telegram-{number}.log")))
-        port = free_port()
-        slack = {
-            "SMCBOT_SLACK__BOT_TOKEN": SLACK_TOKEN,
-            "SMCBOT_SLACK__SIGNING_SECRET": SLACK_SECRET,
-            "SMCBOT_SLACK__API_URL": cluster.slack.api_url,
-            "SMCBOT_SLACK__HOST": "127.0.0.1",
-            "SMCBOT_SLACK__PORT": str(port),
-        }
-        cluster.slack_sides.append(SlackSide(f"http://127.0.0.1:{port}/slack/events", cluster.slack, None))
-        waits.append((port, spawn(cluster, "slack", {**base, **slack}, folder / f"slack-{number}.log")))
-    for port, process in waits:
-        wait_listening(port, process)
-
-
-def spawn(cluster: Cluster, command: str, env: dict[str, str], log: Path) -> subprocess.Popen:
-    """Start `smcbot <command>` with its output in `log`."""
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "smcbot", command], cwd=log.parent, env=env, stdout=out, stderr=out
-        )
-    cluster.processes.append(process)
-    return process
-
-
-@contextlib.contextmanager
-def running(args: argparse.Namespace, folder: Path) -> Iterator[Cluster]:
-    """Everything the benchmark talks to, stopped and removed at the end."""
-    with contextlib.ExitStack() as stack:
-        telegram = stack.enter_context(FakeBotApi(TELEGRAM_TOKEN))
-        slack = stack.enter_context(SlackApiStandIn(token=SLACK_TOKEN))
-        cluster = Cluster(telegram, slack, store_env(args, folder, stack))
-        stack.callback(stop, cluster)
-        start_replicas(cluster, replicas=args.replicas, index_dir=args.index_dir, folder=folder)
-        yield cluster
-
-
-def store_env(args: argparse.Namespace, folder: Path, stack: contextlib.ExitStack) -> dict[str, str]:
-    """The store settings of the replicas: a fresh SQLite file or PostgreSQL database."""
-    if args.store == "sqlite":
-        return {"SMCBOT_STORE__PATH": str(folder / "store.sqlite3")}
-    if args.store_url:
-        return {"SMCBOT_STORE__URL": args.store_url}
-    server = PostgresServer().start()
-    stack.callback(server.stop)
-    return {"SMCBOT_STORE__URL": server.database()}
-
-
-def stop(cluster: Cluster) -> None:
-    """Stop every replica (Ctrl-C, then kill)."""
-    for process in cluster.processes:
-        process.terminate()
-    for process in cluster.processes:
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+# The benchmark measures speed, not limits: members may ask as often as they like.
+UNLIMITED = {"SMCBOT_TELEGRAM__RATE_LIMIT_PER_MINUTE": "1000", "SMCBOT_SLACK__RATE_LIMIT_PER_MINUTE": "1000"}
 
 
 # --- the members ---------------------------------------------------------------------
@@ -213,16 +82,15 @@ class Asked:
     replies: int = 0
 
 
-def ask_telegram(cluster: Cluster, client: httpx.Client, member: int, question: str, round_no: int) -> Asked:
+def ask_telegram(cluster: Cluster, member: int, question: str, round_no: int) -> Asked:
     """POST an update to the member's replica, as Telegram does (and again to another, sometimes)."""
     chat = 100_000 + member
     update = {"update_id": round_no * 10_000 + member, "message": message(question, chat_id=chat, user_id=chat)}
-    headers = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}
-    ports = cluster.telegram_ports
+    replicas = len(cluster.of("telegram"))
     sent_at = time.monotonic()
-    client.post(f"http://127.0.0.1:{ports[member % len(ports)]}/telegram", json=update, headers=headers)
+    cluster.post_update(member % replicas, update)
     if member % REDELIVER_EVERY == 0:
-        client.post(f"http://127.0.0.1:{ports[(member + 1) % len(ports)]}/telegram", json=update, headers=headers)
+        cluster.post_update((member + 1) % replicas, update)
     return Asked(member, "telegram", sent_at, str(chat))
 
 
@@ -230,13 +98,32 @@ def ask_slack(cluster: Cluster, member: int, question: str, round_no: int) -> As
     """Deliver a signed app_mention to the member's replica (and the retry to another, sometimes)."""
     ts = f"{1_700_000_000 + round_no}.{member:06d}"
     event = mention(question, ts=ts, channel=f"C{member}", user=f"U{member}")
-    sides = cluster.slack_sides
+    replicas = len(cluster.of("slack"))
     sent_at = time.monotonic()
-    sides[member % len(sides)].event(event, event_id=f"Ev{round_no}x{member}")
+    cluster.slack_side(member % replicas).event(event, event_id=f"Ev{round_no}x{member}")
     if member % REDELIVER_EVERY == 1:
         retry = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
-        sides[(member + 1) % len(sides)].event(event, event_id=f"Ev{round_no}x{member}", headers=retry)
+        cluster.slack_side((member + 1) % replicas).event(event, event_id=f"Ev{round_no}x{member}", headers=retry)
     return Asked(member, "slack", sent_at, ts)
+
+
+def warm_up(cluster: Cluster) -> None:
+    """One question to each replica, answered before the clock starts (a running bot is warm:
+    the first answer of a process loads what it loads lazily)."""
+    for replica in range(len(cluster.of("telegram"))):
+        chat = 90_000 + replica
+        cluster.post_update(replica, {"update_id": 900_000 + replica, "message": message(QUESTIONS[0], chat_id=chat)})
+    for replica in range(len(cluster.of("slack"))):
+        event = mention(QUESTIONS[0], ts=f"1600000000.{replica:06d}", channel="CWARM", user="UWARM")
+        cluster.slack_side(replica).event(event, event_id=f"EvWarm{replica}")
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        telegram = all(cluster.telegram.sent(90_000 + r) for r in range(len(cluster.of("telegram"))))
+        slack = len([c for c in cluster.slack.calls("chat.postMessage") if c.params.get("channel") == "CWARM"])
+        if telegram and slack >= len(cluster.of("slack")):
+            return
+        time.sleep(0.05)
+    raise RuntimeError("the replicas did not answer the warm-up questions in 120 s")
 
 
 def burst(cluster: Cluster, members: int, round_no: int) -> list[Asked]:
@@ -248,9 +135,9 @@ def burst(cluster: Cluster, members: int, round_no: int) -> list[Asked]:
         start.wait()
         if member % 2:
             return ask_slack(cluster, member, question, round_no)
-        return ask_telegram(cluster, client, member, question, round_no)
+        return ask_telegram(cluster, member, question, round_no)
 
-    with httpx.Client(timeout=30) as client, ThreadPoolExecutor(members) as pool:
+    with ThreadPoolExecutor(members) as pool:
         return list(pool.map(one, range(members)))
 
 
@@ -289,19 +176,13 @@ def first_answer_times(cluster: Cluster, asked: list[Asked]) -> None:
             question.replied_at = min(sent)
 
 
-def stored_questions(store: dict[str, str]) -> int:
+def stored_questions(cluster: Cluster) -> int:
     """How many questions the replicas recorded."""
-    from smcbot.settings import load_settings
-    from smcbot.store import QuestionStore
-
-    location = {"url": store["SMCBOT_STORE__URL"]} if "SMCBOT_STORE__URL" in store else {}
-    location |= {"path": Path(store["SMCBOT_STORE__PATH"])} if "SMCBOT_STORE__PATH" in store else {}
-    settings = load_settings(store={**location, "hash_key": HASH_KEY})
-    opened = QuestionStore.from_settings(settings)
+    store = cluster.open_store()
     try:
-        return len(opened.questions())
+        return len(store.questions())
     finally:
-        opened.close()
+        store.close()
 
 
 # --- the figures ---------------------------------------------------------------------
@@ -333,6 +214,18 @@ def figures(members: int, rounds: list[list[Asked]], recorded: int) -> dict:
     }
 
 
+def print_round(round_no: int, asked: list[Asked]) -> None:
+    """One line per channel: the round's first, median and last reply times."""
+    for channel in ("telegram", "slack"):
+        times = sorted(a.replied_at - a.sent_at for a in asked if a.channel == channel and a.replied_at is not None)
+        if times:
+            print(
+                f"round {round_no + 1} {channel:>8}: first {times[0]:.3f} s, median {times[len(times) // 2]:.3f} s,"
+                f" last {times[-1]:.3f} s",
+                file=sys.stderr,
+            )
+
+
 def ensure_index(index_dir: Path) -> None:
     """Build the bundled archive's index once, if the folder has none."""
     if (index_dir / "manifest.json").exists():
@@ -353,17 +246,32 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="bursts, one after the other (default 3)")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds a round may take at most")
     parser.add_argument("--index-dir", type=Path, default=ROOT / "benchmarks" / ".work" / "load-index")
+    parser.add_argument("--log-dir", type=Path, help="keep the replicas' logs in this folder")
     parser.add_argument("--json", action="store_true", help="end with one JSON line of figures")
     args = parser.parse_args()
     ensure_index(args.index_dir)
     rounds: list[list[Asked]] = []
-    with tempfile.TemporaryDirectory(prefix="smcbot-load-") as work, running(args, Path(work)) as cluster:
-        for round_no in range(args.rounds):
-            asked = burst(cluster, args.members, round_no)
-            collect(cluster, asked, args.timeout)
-            first_answer_times(cluster, asked)
-            rounds.append(asked)
-        recorded = stored_questions(cluster.store_env)
+    with tempfile.TemporaryDirectory(prefix="smcbot-load-") as work:
+        logs = args.log_dir or Path(work)
+        logs.mkdir(parents=True, exist_ok=True)
+        with running_cluster(
+            index_dir=args.index_dir,
+            logs=logs,
+            store=args.store,
+            telegram=args.replicas,
+            slack=args.replicas,
+            settings=UNLIMITED,
+            store_url=args.store_url,
+        ) as cluster:
+            warm_up(cluster)
+            for round_no in range(args.rounds):
+                asked = burst(cluster, args.members, round_no)
+                collect(cluster, asked, args.timeout)
+                first_answer_times(cluster, asked)
+                rounds.append(asked)
+                if not args.json:
+                    print_round(round_no, asked)
+            recorded = stored_questions(cluster)
     result = figures(args.members, rounds, recorded)
     if args.json:
         print(json.dumps(result))

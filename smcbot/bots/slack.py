@@ -408,6 +408,7 @@ class ThreadingWSGIServer(socketserver.ThreadingMixIn, WSGIServer):
     """A WSGI server that handles each request on its own thread."""
 
     daemon_threads = True
+    request_queue_size = 128  # a burst of events waits in the backlog, not in SYN retries (socketserver's 5)
 
     def server_bind(self) -> None:
         """Bind without the reverse DNS lookup `HTTPServer` does to name itself."""
