@@ -56,7 +56,7 @@ log = logging.getLogger(__name__)
 CHANNEL = "slack"  # the channel name in the question store
 EVENTS_PATH = "/slack/events"
 REACTION = "eyes"
-THREAD_TTL = 7 * 24 * 3600  # seconds a thread the bot answered takes follow-ups without a mention
+THREAD_TTL = 7 * 24 * 3600  # seconds a thread the bot answered in is followed without a mention
 SEND_RETRIES = 4  # tries again after a 5xx, a 429 (honouring Retry-After) or a dropped connection
 
 
@@ -161,12 +161,44 @@ class SlackBot:
 
     def __init__(self, core: ConversationCore) -> None:
         self.core = core
-        self.deliveries = RecentKeys(ttl=3600)  # event ids and message keys: Slack retries for about an hour
+        # Without a store, this process's memory stands in for the store's shared tables.
+        self.deliveries = RecentKeys(ttl=3600)  # event ids and messages: Slack retries for about an hour
         self.threads = RecentKeys(ttl=THREAD_TTL)  # (channel, thread_ts) the bot answered in
+
+    def claim(self, key: str) -> bool:
+        """True for the one delivery of an event or message that is handled, in whichever
+        replica shares the store (its unique key decides); False for any other."""
+        store = self.core.store
+        if store is not None:
+            try:
+                return store.claim_delivery(f"slack:{key}")
+            except Exception as error:  # the store is down: at least not twice in this process
+                log.warning("could not claim a Slack delivery in the store (%s)", error)
+        return self.deliveries.claim(key)
+
+    def mark_thread(self, channel: str, thread_ts: str, user: str) -> None:
+        """Remember a thread the bot answered in, for every replica."""
+        self.threads.claim((channel, thread_ts))
+        if self.core.store is not None:
+            try:
+                self.core.store.mark_thread(CHANNEL, f"{channel}:{thread_ts}", user_id=user)
+            except Exception as error:
+                log.warning("could not remember an answered thread in the store (%s)", error)
+
+    def thread_answered(self, channel: str, thread_ts: str) -> bool:
+        """Whether the bot answered in the thread (here, or on any replica sharing the store)."""
+        if (channel, thread_ts) in self.threads:
+            return True
+        store = self.core.store
+        try:
+            return store is not None and store.is_thread_answered(CHANNEL, f"{channel}:{thread_ts}", max_age=THREAD_TTL)
+        except Exception as error:
+            log.warning("could not read answered threads from the store (%s)", error)
+            return False
 
     def answer_message(self, client: WebClient, event: dict, *, question: str, thread_ts: str | None) -> None:
         """Answer a message where it was asked, with 👀 on it meanwhile; never silent."""
-        if not self.claim(f"message:{message_key(event)}"):
+        if not self.claim("message:" + message_key(event)):
             return
         channel, ts = event["channel"], event["ts"]
         asker = self.asker_for(event, thread_ts)
@@ -177,7 +209,7 @@ class SlackBot:
             self._deliver(reply, asker, lambda: live.finish(render_reply(reply)))
             self.core.remember_blocking(reply, asker)
             if not reply.notice:
-                self.mark_thread(channel, thread_ts or ts, user=event["user"])
+                self.mark_thread(channel, thread_ts or ts, event["user"])
         except Exception:
             log.exception("could not answer a Slack message in %s", channel)
             self._post_or_log(live, {"text": text("error", answer_language(question))})
@@ -204,41 +236,12 @@ class SlackBot:
             key, ttl = f"dm:{channel}", settings.private_minutes * 60
         return Asker(CHANNEL, event["user"], channel, conversation=key, context_ttl=ttl)
 
-    def mark_thread(self, channel: str, thread_ts: str, *, user: str) -> None:
-        """Remember that the bot answered in a thread: in the store, shared by every replica."""
-        self.threads.claim((channel, thread_ts))
-        store = self.core.store
-        if store is not None:
-            try:
-                store.mark_thread(CHANNEL, f"{channel}:{thread_ts}", user_id=user)
-            except Exception as error:
-                log.warning("could not note an answered thread in the store (%s)", error)
-
     def is_follow_up(self, event: dict) -> bool:
-        """A reply in a thread the bot has answered in (by this process or another one)."""
-        thread_ts, channel = event.get("thread_ts"), event.get("channel")
-        if not thread_ts or thread_ts == event.get("ts"):
-            return False
-        if (channel, thread_ts) in self.threads:
-            return True
-        store = self.core.store
-        try:
-            return store is not None and store.is_thread_answered(CHANNEL, f"{channel}:{thread_ts}", max_age=THREAD_TTL)
-        except Exception as error:
-            log.warning("could not read the answered threads from the store (%s)", error)
-            return False
-
-    def claim(self, key: str) -> bool:
-        """Claim a delivery or a message once across every process sharing the store (in
-        memory too, so a store that fails does not make the bot answer twice here)."""
-        if not self.deliveries.claim(key):
-            return False
-        store = self.core.store
-        try:
-            return store is None or store.claim_delivery(f"{CHANNEL}:{key}")
-        except Exception as error:
-            log.warning("could not claim a Slack delivery in the store (%s)", error)
-            return True
+        """A reply in a thread the bot has answered in."""
+        thread_ts = event.get("thread_ts")
+        return (
+            bool(thread_ts) and thread_ts != event.get("ts") and self.thread_answered(event.get("channel"), thread_ts)
+        )
 
     def answer_command(self, respond: Callable[..., Any], question: str, *, user: str, chat: str) -> None:
         """Answer `/smc` privately through its response_url, with a share button."""
@@ -432,6 +435,7 @@ class ThreadingWSGIServer(socketserver.ThreadingMixIn, WSGIServer):
     """A WSGI server that handles each request on its own thread."""
 
     daemon_threads = True
+    request_queue_size = 128  # a burst of events waits in the backlog, not in SYN retries (socketserver's 5)
 
     def server_bind(self) -> None:
         """Bind without the reverse DNS lookup `HTTPServer` does to name itself."""
