@@ -120,6 +120,7 @@ async def test_reply_in_the_askers_language_and_commands(api, answerer, tmp_path
     assert {c.params.get("language_code") for c in commands} == {None, "fr"}
     assert [c["command"] for c in commands[0].params["commands"]] == [
         "ask",
+        "new",
         "recent",
         "series",
         "help",
