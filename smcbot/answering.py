@@ -233,7 +233,7 @@ class Answerer:
         """Plain-text lines for one session: title, date, link, then the quotes."""
         article = session.article
         when = format_date(article.date, language)
-        lines = [f"■ {article.title}" + (f" — {when}" if when else ""), f"  {article.url}"]
+        lines = [f"■ {article.title}" + (f" — {when}" if when else "")] + ([f"  {article.url}"] if article.url else [])
         for quote in self.quotes(session, terms):
             who = f" — {quote.speaker}" if quote.speaker else ""
             lines.append(f"  « {display_quote(quote.text)} »{who}")
@@ -260,7 +260,9 @@ class Answerer:
         suggestions = self.recent(3)
         for article in suggestions:
             when = format_date(article.date, language)
-            lines.append(f"■ {article.title}" + (f" — {when}" if when else "") + f"\n  {article.url}")
+            lines.append(
+                f"■ {article.title}" + (f" — {when}" if when else "") + (f"\n  {article.url}" if article.url else "")
+            )
         return Answer(
             question=question,
             answered=False,

@@ -195,7 +195,8 @@ def sources_lines(cited: list[CitedSession], language: str) -> list[str]:
         when = format_date(article.date, language)
         numbers = ", ".join(map(str, entry.numbers))
         lines.append(f"[{numbers}] {article.title}" + (f" — {when}" if when else ""))
-        lines.append(f"    {article.url}")
+        if article.url:  # an article from a local file may have no link
+            lines.append(f"    {article.url}")
     return lines
 
 
