@@ -12,6 +12,8 @@ else; anything that is not an `SmcbotError` is a bug and is logged with its trac
     ├── IndexCorruptError  an index file is missing or does not match its checksum
     ├── IndexLockedError   another build holds the index folder
     ├── IndexWriteError    the index folder cannot be written (permissions, disk full)
+    ├── StoreError         the question store cannot be opened or read
+    │   └── StoreVersionError  the store was written by a newer smcbot
     └── QuestionError      a question that cannot be searched (empty, no words)
 """
 
@@ -46,6 +48,14 @@ class IndexLockedError(SmcbotError):
 
 class IndexWriteError(SmcbotError):
     """The index folder cannot be written: read-only, not ours, or the disk is full."""
+
+
+class StoreError(SmcbotError):
+    """The question store cannot be opened, read or upgraded."""
+
+
+class StoreVersionError(StoreError):
+    """The question store's schema is newer than this version of smcbot knows."""
 
 
 class QuestionError(SmcbotError):

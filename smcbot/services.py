@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from smcbot.directory import describe_archive
 from smcbot.embedding import (
     ONNX_META,
     OnnxEmbedder,
@@ -152,6 +153,7 @@ def build_from_sources(
         articles = _with_unread_articles(articles, settings.index_dir)
     if not articles:
         raise SourceError(f"nothing to index: no article published since {since} and no index yet")
+    articles = describe_archive(articles, config_dir=settings.sources.parent)
     options = BuildOptions(
         body_size=settings.chunking.body_size,
         body_overlap=settings.chunking.body_overlap,
@@ -228,10 +230,15 @@ def make_answerer(settings: Settings, *, embedder=None):
 
 
 def open_store(settings: Settings):
-    """The question store the settings name, with retention applied."""
+    """The question store the settings name (`SMCBOT_STORE__URL`, else `SMCBOT_STORE__PATH`),
+    upgraded to the newest schema, with retention applied.
+
+    Raises:
+        StoreError: it cannot be opened, or was written by a newer smcbot (one line).
+    """
     from smcbot.store import QuestionStore
 
-    store = QuestionStore(settings.store.path, hash_key=settings.store.hash_key.get_secret_value())
+    store = QuestionStore.from_settings(settings)
     store.apply_retention(settings.store.retention_days)
     return store
 
