@@ -271,8 +271,8 @@ def check_store(settings: Settings) -> Check:
         return failed(
             "question store",
             f"{path} is damaged or cannot be opened ({error})",
-            "set SMCBOT_STORE__PATH to a writable SQLite file; a damaged one is set aside by the bots on their "
-            "next start, or move it away yourself",
+            "the bots set it aside and start a new one on their next start; or move it away yourself, or set "
+            "SMCBOT_STORE__PATH to a writable file",
         )
     return passed(
         "question store", f"{path}: {questions} questions kept (retention {settings.store.retention_days} days)"
