@@ -322,6 +322,22 @@ def command_argument(message: Message) -> str:
     return parts[1].strip() if len(parts) > 1 else ""
 
 
+async def once_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Handle each update once, whichever replica Telegram delivers it to (again): the
+    store's unique key on the update id decides. Without a store, nothing to share."""
+    store = core_of(context).store
+    if store is None:
+        return
+    try:
+        first = await asyncio.to_thread(store.claim_delivery, f"telegram:update:{update.update_id}")
+    except Exception as error:  # the store is down: answer rather than stay silent
+        logger.warning("could not claim Telegram update %s in the store (%s)", update.update_id, error)
+        return
+    if not first:
+        logger.info("ignoring update %s, already handled", update.update_id)
+        raise ApplicationHandlerStop
+
+
 async def gatekeeper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stop updates from chats and users outside the allow-lists, politely when addressed."""
     if is_allowed(update, settings_of(context)):
@@ -477,6 +493,18 @@ async def register_commands(application: Application) -> None:
 # --- wiring -----------------------------------------------------------------------
 
 
+class MessageRateLimiter(AIORateLimiter):
+    """Telegram's flood limits (about 30 messages a second) applied to messages only: a
+    "typing…" action goes out at once instead of taking an answer's place in the queue
+    (under a burst, every pending question shows "typing…" at the same moment)."""
+
+    async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):
+        """Send chat actions straight away; everything else through the limiter."""
+        if endpoint == "sendChatAction":
+            return await callback(*args, **kwargs)
+        return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+
+
 def require_token(settings: TelegramSettings) -> str:
     """The bot token, or a clear error telling how to set it."""
     token = settings.token.get_secret_value() if settings.token else ""
@@ -496,7 +524,7 @@ def build_application(core: ConversationCore) -> Application:
         .token(require_token(telegram))
         .base_url(telegram.base_url)
         .concurrent_updates(True)
-        .rate_limiter(AIORateLimiter(max_retries=FLOOD_RETRIES))
+        .rate_limiter(MessageRateLimiter(max_retries=FLOOD_RETRIES))
         .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .post_init(register_commands)
         .build()
@@ -510,6 +538,7 @@ def add_handlers(application: Application) -> None:
     """Wire the handlers. Only new messages are handled: edits and channel posts are ignored."""
     new = filters.UpdateType.MESSAGE
     private, groups = filters.ChatType.PRIVATE, filters.ChatType.GROUPS
+    application.add_handler(TypeHandler(Update, once_only), group=-2)
     application.add_handler(TypeHandler(Update, gatekeeper), group=-1)
     application.add_handler(CommandHandler(["start", "help"], help_command, filters=new))
     application.add_handler(CommandHandler("ask", ask_command, filters=new))
