@@ -296,3 +296,11 @@ async def test_telegram_never_shows_an_unchecked_sentence_while_streaming(bot_ap
 
     shown = [c.params["text"] for c in bot_api.calls if c.method in ("sendMessage", "editMessageText")]
     assert shown and not any("closed forever" in text for text in shown)
+
+
+def test_a_slack_post_that_meets_a_server_error_is_sent_again(slack):
+    slack.api.fail_next("chat.postMessage", status=500)
+    slack.event(mention(BRAND_SAFETY, ts="200.000100"), event_id="EvF2")
+    failed, sent = slack.api.wait_for("chat.postMessage", 2)
+    slack.api.wait_for("reactions.remove")
+    assert failed.params["text"] == sent.params["text"] and sent.params["text"].startswith("Here is what was said")
