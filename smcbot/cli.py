@@ -240,8 +240,10 @@ def evaluate(
     """Score the bot on questions whose answering sessions are known.
 
     An empty "expect" means nothing in the archive answers the question: the
-    bot should refuse it. Prints hit@1, hit@3, MRR, no-answer accuracy and false
-    refusals, and each question's result with its timing.
+    bot should refuse it; "also" lists other sessions that answer it (right
+    citations, not counted for hit@1). Prints hit@1, hit@3, MRR, no-answer
+    accuracy, false refusals and citation precision, in total and per language
+    ("lang"), and each question's result with its timing.
 
     Example: smcbot eval ../shared/eval/dev.jsonl
     """
@@ -268,8 +270,18 @@ def _print_eval(report: dict) -> None:
         first = result["sources"][0] if result["sources"] else "(no answer)"
         table.add_row(mark, result["q"], first, f"{result['seconds']:.2f}")
     out.print(table)
-    for name, value in report["metrics"].items():
-        out.print(f"{name}: {value:.3f}" if isinstance(value, float) else f"{name}: {value}")
+    metrics = dict(report["metrics"])
+    by_language = metrics.pop("by_language", {})
+    _print_metrics(metrics)
+    for language, figures in by_language.items():
+        out.print(f"\n{language}:")
+        _print_metrics(figures, indent="  ")
+
+
+def _print_metrics(metrics: dict, indent: str = "") -> None:
+    """One `name: value` line per metric."""
+    for name, value in metrics.items():
+        out.print(f"{indent}{name}: {value:.3f}" if isinstance(value, float) else f"{indent}{name}: {value}")
 
 
 @app.command()
