@@ -284,6 +284,42 @@ def _print_metrics(metrics: dict, indent: str = "") -> None:
         out.print(f"{indent}{name}: {value:.3f}" if isinstance(value, float) else f"{indent}{name}: {value}")
 
 
+@app.command("calibrate")
+def calibrate_command(
+    file: Annotated[Path, typer.Argument(help="Eval questions (answerable and not) in the `eval` format.")],
+    index_dir: IndexDirOption = None,
+    as_json: JsonOption = False,
+    folds: Annotated[int, typer.Option(help="Cross-validation folds.", min=2, max=20)] = 5,
+) -> None:
+    """Fit the relevance gate's thresholds to the configured embedding model.
+
+    Searches every question once, fits the thresholds that decide whether the
+    archive answers, reports the accuracy expected from cross-validation (each
+    question scored with thresholds fitted without it) and stores the thresholds
+    in the index manifest for this model. SMCBOT_RETRIEVAL__* settings still win.
+
+    Example: smcbot calibrate ../shared/eval/dev.jsonl
+    """
+    from smcbot.calibration import calibrate, store_thresholds
+    from smcbot.services import make_answerer
+
+    settings = _settings(index_dir=index_dir)
+    report = calibrate(file, make_answerer(settings), folds=folds)
+    store_thresholds(Path(settings.index_dir), report)
+    if as_json:
+        _print_json(report)
+        return
+    out.print(f"model: {report['model']} — {report['questions']} questions")
+    for name, figures in (("shipped", report["shipped"]), ("fitted", report["fitted"])):
+        out.print(
+            f"{name} thresholds on these questions: accuracy {figures['accuracy']:.3f}, "
+            f"{figures['false_answers']} false answers, {figures['false_refusals']} false refusals"
+        )
+    cv = report["cross_validated"]
+    out.print(f"expected accuracy ({cv['folds']}-fold cross-validation): {cv['accuracy']:.3f}")
+    out.print("stored: " + ", ".join(f"{k}={v}" for k, v in report["thresholds"].items()))
+
+
 @app.command()
 def telegram() -> None:
     """Run the Telegram bot (long polling, or a webhook when SMCBOT_TELEGRAM__WEBHOOK_URL is set).
