@@ -166,7 +166,7 @@ class Lexicon:
 
     def cognates(self, word: str) -> list[str]:
         """Archive words spelt like an English word the archive lacks: a long common
-        start ("analytics" → "analytique", "loyalty" → "loyaute", not "actually" →
+        start ("analytics" → "analytique", "streaming" → "streamer", not "actually" →
         "actuellement")."""
         if len(word) < COGNATE_PREFIX + 1 or word in self._known:
             return []
