@@ -32,10 +32,11 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from smcbot.answering import Answerer  # noqa: E402
 from smcbot.chunking import chunk_article  # noqa: E402
 from smcbot.index import load_index  # noqa: E402
-from smcbot.ingest import load_manifest, read_sources  # noqa: E402
-from smcbot.listing import speakers_in  # noqa: E402
 from smcbot.services import build_from_sources, make_embedder  # noqa: E402
 from smcbot.settings import Settings, load_settings  # noqa: E402
+from smcbot.sources.articles import speakers_in  # noqa: E402
+from smcbot.sources.ingest import read_sources  # noqa: E402
+from smcbot.sources.manifest import load_manifest  # noqa: E402
 
 MONTHS = ["Janv", "Févr", "Mars", "Avr", "Mai", "Juin", "Juil", "Août", "Sept", "Oct", "Nov", "Déc"]
 SERIES = ["Cercle Dircoms", "Tous influenceurs", "Sciences et réseaux sociaux", "Tous plateformisés", "SMC Focus"]
@@ -115,8 +116,8 @@ def write_archive(folder: Path, chunks: int, seed: int = 7) -> Path:
 
 def _chunks_in(item: str, settings: Settings) -> int:
     """How many chunks one listing item makes (the real parser and chunker)."""
-    from smcbot.listing import parse_listing_text
     from smcbot.models import Article
+    from smcbot.sources.listing import parse_listing_text
 
     parsed = parse_listing_text(item)[0]
     article = Article(title=parsed.title, date=None, url=f"u{hash(item)}", takeaways=parsed.takeaways, body=parsed.body)

@@ -375,17 +375,18 @@ def report_command(
 
 
 def _stored_questions(settings, since: date | None) -> list[dict]:
-    """The store's questions since a day, after applying the retention; [] with no store."""
-    import sqlite3
+    """The store's questions since a day, after applying the retention; [] with no store file."""
     from datetime import UTC, datetime, time
+
+    from sqlalchemy.exc import SQLAlchemyError
 
     from smcbot.store import QuestionStore
 
     path = settings.store.path
-    if not path.exists():
+    if settings.store.url is None and not path.exists():
         err.print(f"no question store at {path} yet: the bots create it on their first question", highlight=False)
         return []
-    store = QuestionStore(path, hash_key=settings.store.hash_key.get_secret_value())
+    store = QuestionStore.from_settings(settings)
     try:
         if store.set_aside is not None:
             err.print(
@@ -394,8 +395,11 @@ def _stored_questions(settings, since: date | None) -> list[dict]:
         store.apply_retention(settings.store.retention_days)
         start = datetime.combine(since, time(), tzinfo=UTC) if since else None
         return store.questions(since=start)
-    except sqlite3.DatabaseError as error:
-        raise SmcbotError(f"the question store {path} cannot be read ({error}); move it away and retry") from None
+    except SQLAlchemyError as error:
+        reason = str(getattr(error, "orig", None) or error).splitlines()[0]
+        raise SmcbotError(
+            f"the question store {store.where} cannot be read ({reason}); move it away and retry"
+        ) from None
     finally:
         store.close()
 
@@ -461,8 +465,36 @@ def privacy_forget(
                 highlight=False,
             )
         else:
+            conversations = f", and {forgotten.conversations} conversations" if forgotten.conversations else ""
             out.print(
                 f"forgot {channel} user {member}: {forgotten.questions} questions and "
-                f"{forgotten.feedback} of their votes deleted",
+                f"{forgotten.feedback} of their votes deleted{conversations}",
                 highlight=False,
             )
+
+
+store_app = typer.Typer(help="The question store (SQLite file or PostgreSQL).", no_args_is_help=True)
+app.add_typer(store_app, name="store")
+
+
+@store_app.command("upgrade")
+def store_upgrade() -> None:
+    """Migrate the question store in place to this version's schema, keeping every row.
+
+    Works on the SQLite file (SMCBOT_STORE__PATH, created if missing) or the
+    PostgreSQL database (SMCBOT_STORE__URL). The bots do the same when they start;
+    a store written by a newer smcbot is refused.
+
+    Example: SMCBOT_STORE__URL=postgresql://smcbot:secret@db/smcbot smcbot store upgrade
+    """
+    from smcbot.store import QuestionStore
+
+    store = QuestionStore.from_settings(_settings())
+    try:
+        done = store.upgraded
+        start = f"revision {done.before}" if done.before else "an unversioned or new store"
+        what = f"upgraded from {start} to" if done.changed else "already at"
+        what = f"{what} revision {done.after}"
+        out.print(f"question store {store.where}: {what}", highlight=False, soft_wrap=True)
+    finally:
+        store.close()

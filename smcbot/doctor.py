@@ -8,7 +8,7 @@ create anything, and they never print a secret.
     index      found, readable manifest, built with the configured model and format,
                files match their checksums, loads (articles and chunks)
     model      the embedding model loads from disk (offline) and its vectors fit the index
-    store      the question store is a sound SQLite file (or can be created)
+    store      the question store is a sound SQLite file (or can be created), or PostgreSQL answers
     telegram   the Bot API accepts the token (getMe)
     slack      the Web API accepts the bot token (auth.test)
 """
@@ -253,7 +253,10 @@ def check_gate(settings: Settings, manifest: dict | None) -> Check:
 
 
 def check_store(settings: Settings) -> Check:
-    """The question store is a sound SQLite file, or its folder lets the bots create one."""
+    """The question store is a sound SQLite file (or its folder lets the bots create one),
+    or the PostgreSQL database answers."""
+    if settings.store.url is not None:
+        return _check_store_server(settings.store.url.get_secret_value(), settings.store.retention_days)
     path = Path(settings.store.path)
     if not path.exists():
         folder = _existing_parent(path)
@@ -277,6 +280,33 @@ def check_store(settings: Settings) -> Check:
     return passed(
         "question store", f"{path}: {questions} questions kept (retention {settings.store.retention_days} days)"
     )
+
+
+def _check_store_server(url: str, retention_days: int) -> Check:
+    """Reach the store's database read-only: its schema revision and how many questions it holds."""
+    from sqlalchemy import inspect, text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from smcbot.store import engine as engines
+    from smcbot.store import migrations
+
+    engine = engines.url_engine(url)
+    where = engines.describe(engine)
+    try:
+        with engine.connect() as connection:
+            revision = migrations.current_revision(connection)
+            has_questions = inspect(connection).has_table("questions")
+            count = connection.execute(text("SELECT COUNT(*) FROM questions")).scalar() if has_questions else 0
+    except SQLAlchemyError as error:
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        return failed("question store", f"cannot reach {where} ({reason})", "check SMCBOT_STORE__URL and the server")
+    finally:
+        engine.dispose()
+    known = {script.revision for script in migrations.scripts().walk_revisions()}
+    if revision is not None and revision not in known:
+        return failed("question store", f"{where} is from a newer smcbot (revision {revision})", "upgrade smcbot")
+    later = "" if revision == migrations.head() else "; the bots upgrade its schema when they start"
+    return passed("question store", f"{where}: {count} questions kept (retention {retention_days} days){later}")
 
 
 def _store_questions(path: Path) -> int:

@@ -11,6 +11,8 @@ else; anything that is not an `SmcbotError` is a bug and is logged with its trac
     ├── IndexMismatchError the index was built with another model or format
     ├── IndexCorruptError  an index file is missing or does not match its checksum
     ├── IndexLockedError   another build holds the index folder
+    ├── StoreError         the question store cannot be opened or read
+    │   └── StoreVersionError  the store was written by a newer smcbot
     └── QuestionError      a question that cannot be searched (empty, no words)
 """
 
@@ -41,6 +43,14 @@ class IndexCorruptError(SmcbotError):
 
 class IndexLockedError(SmcbotError):
     """Another build is writing the same index folder."""
+
+
+class StoreError(SmcbotError):
+    """The question store cannot be opened, read or upgraded."""
+
+
+class StoreVersionError(StoreError):
+    """The question store's schema is newer than this version of smcbot knows."""
 
 
 class QuestionError(SmcbotError):

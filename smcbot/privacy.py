@@ -81,10 +81,11 @@ class RetentionSchedule:
 
 
 def forget(settings: Settings, *, channel: str, member_id: str) -> Forgotten | None:
-    """Delete everything the store holds about one member of a channel.
+    """Delete everything the store holds about one member of a channel: questions,
+    votes, conversation contexts, threads and rate-limit counts.
 
     Returns what was deleted, or None when there is no store file at all
-    (nothing was ever recorded, and none is created).
+    (nothing was ever recorded, and none is created; a database URL is always opened).
 
     Raises:
         ValueError: the channel is not one the front ends record.
@@ -92,10 +93,9 @@ def forget(settings: Settings, *, channel: str, member_id: str) -> Forgotten | N
     """
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}; expected one of {', '.join(CHANNELS)}")
-    path = Path(settings.store.path)
-    if not path.exists():
+    if settings.store.url is None and not Path(settings.store.path).exists():
         return None
-    store = QuestionStore(path, hash_key=settings.store.hash_key.get_secret_value())
+    store = QuestionStore.from_settings(settings)
     try:
         return store.forget(channel, member_id.strip())
     finally:

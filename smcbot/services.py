@@ -29,8 +29,8 @@ from smcbot.models import Article
 from smcbot.settings import Settings
 
 if TYPE_CHECKING:  # building needs these; answering a question does not (faster start)
-    from smcbot.fetching import Fetcher, FetchSummary
-    from smcbot.ingest import SourceSpec
+    from smcbot.sources.fetching import Fetcher, FetchSummary
+    from smcbot.sources.manifest import SourceSpec
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +100,8 @@ def build_from_sources(
         SourceError: the manifest or a whole source cannot be read.
         IndexLockedError: another build is running on the same index folder.
     """
-    from smcbot.ingest import load_manifest, read_sources
+    from smcbot.sources.ingest import read_sources
+    from smcbot.sources.manifest import load_manifest
 
     specs = load_manifest(settings.sources)
     settings.index_dir.mkdir(parents=True, exist_ok=True)
@@ -144,7 +145,7 @@ def _partial_reason(specs: list[SourceSpec], *, since: date | None, limit: int |
 
 def make_fetcher(settings: Settings) -> Fetcher:
     """The web fetcher, with its HTTP cache in `<index_dir>/http-cache` unless set elsewhere."""
-    from smcbot.fetching import Fetcher
+    from smcbot.sources.fetching import Fetcher
 
     cache_dir = settings.fetch.cache_dir or Path(settings.index_dir) / "http-cache"
     return Fetcher(settings.fetch, cache_dir=cache_dir)
@@ -177,10 +178,15 @@ def make_answerer(settings: Settings, *, embedder=None):
 
 
 def open_store(settings: Settings):
-    """The question store the settings name, with retention applied."""
+    """The question store the settings name (`SMCBOT_STORE__URL`, else `SMCBOT_STORE__PATH`),
+    upgraded to the newest schema, with retention applied.
+
+    Raises:
+        StoreError: it cannot be opened, or was written by a newer smcbot (one line).
+    """
     from smcbot.store import QuestionStore
 
-    store = QuestionStore(settings.store.path, hash_key=settings.store.hash_key.get_secret_value())
+    store = QuestionStore.from_settings(settings)
     store.apply_retention(settings.store.retention_days)
     return store
 

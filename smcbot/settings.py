@@ -130,9 +130,15 @@ class SlackSettings(BaseModel):
 
 
 class StoreSettings(BaseModel):
-    """The SQLite file where questions, answers and feedback are recorded."""
+    """The question store: questions, answers, feedback and what several bot processes
+    share (deliveries, threads, conversations, rate limits). One SQLite file by default;
+    a PostgreSQL database (`url`) when several replicas run."""
 
     path: Path = Path("smcbot-store.sqlite3")
+    url: SecretStr | None = Field(
+        None,
+        description="postgresql://user:password@host/db: the shared store of several replicas (replaces `path`).",
+    )
     hash_key: SecretStr = Field(
         SecretStr("change-me"), description="Key of the hashes that stand for member identifiers."
     )

@@ -104,3 +104,32 @@ def answerer(bundled_index_dir, real_embedder):
 
     index = load_index(bundled_index_dir, model=real_embedder.name)
     return Answerer(index, real_embedder, RetrievalSettings(), index_dir=bundled_index_dir)
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A throwaway PostgreSQL server for the whole run (skipped, in one line, where
+    PostgreSQL is not installed)."""
+    from tests.postgres_server import PostgresServer, PostgresUnavailable
+
+    try:
+        server = PostgresServer().start()
+    except PostgresUnavailable as error:
+        pytest.skip(f"PostgreSQL tests skipped: {error}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server) -> str:
+    """The URL of a fresh, empty PostgreSQL database."""
+    return postgres_server.database()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_location(request, tmp_path) -> dict:
+    """Where a test's question store lives, once per engine: `{"path": …}` or `{"url": …}`,
+    as `QuestionStore(**location, hash_key=…)` and the `store` settings take them."""
+    if request.param == "sqlite":
+        return {"path": tmp_path / "store.sqlite3"}
+    return {"url": request.getfixturevalue("postgres_url")}

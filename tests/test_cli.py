@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from smcbot.index import BuildOptions, build_index
-from smcbot.ingest import load_manifest, read_sources
+from smcbot.sources.ingest import read_sources
+from smcbot.sources.manifest import load_manifest
 
 from .conftest import DATA, ROOT, SOURCES
 

@@ -9,7 +9,9 @@ import pytest
 
 from smcbot.errors import IndexCorruptError, IndexLockedError, IndexMismatchError, IndexNotFoundError
 from smcbot.index import BuildOptions, build_index, build_lock, index_stats, load_index
-from smcbot.ingest import load_manifest, read_folder, read_sources
+from smcbot.sources.files import read_folder
+from smcbot.sources.ingest import read_sources
+from smcbot.sources.manifest import load_manifest
 
 from .conftest import SOURCES
 

@@ -3,8 +3,8 @@
 from datetime import date
 from pathlib import Path
 
-from smcbot.ingest import read_listing
-from smcbot.listing import html_to_text, parse_listing_text, series_from_title
+from smcbot.sources.articles import html_to_lines, series_from_title
+from smcbot.sources.listing import parse_listing_text, read_listing
 
 from .conftest import DATA
 
@@ -147,7 +147,7 @@ def test_html_listing_gives_the_same_items_and_article_links():
       <p>Le corps de l’article.</p>
       <a href="https://socialmediaclub.fr/2019/06/18/session-3/">Lire la suite</a></article>
     </main></body></html>"""
-    items = parse_listing_text(html_to_text(html))
+    items = parse_listing_text(html_to_lines(html))
     assert len(items) == 1
     item = items[0]
     assert item.title == "Session #3 « Tous influenceurs » : crise"

@@ -23,10 +23,11 @@ from telegram.ext import Application
 from smcbot.answering import Answerer, Quote
 from smcbot.errors import SettingsError
 from smcbot.index import BuildOptions, build_index, load_index
-from smcbot.ingest import load_manifest, read_sources
 from smcbot.models import Answer, Article, SessionQuotes
 from smcbot.services import open_store
 from smcbot.settings import RetrievalSettings, Settings, load_settings
+from smcbot.sources.ingest import read_sources
+from smcbot.sources.manifest import load_manifest
 from smcbot.store import QuestionStore
 from smcbot.telegram_bot import (
     RateLimiter,

@@ -25,11 +25,11 @@ from typer.testing import CliRunner
 
 from smcbot.answering import Answerer
 from smcbot.errors import IndexLockedError, SourceError
-from smcbot.fetching import Fetcher, FetchError
 from smcbot.index import build_lock, load_index
-from smcbot.ingest import load_manifest
 from smcbot.services import build_from_sources
 from smcbot.settings import FetchSettings, RetrievalSettings, load_settings
+from smcbot.sources.fetching import Fetcher, FetchError
+from smcbot.sources.manifest import load_manifest
 from tests.conftest import HashingEmbedder
 from tests.wordpress_site import LOGIN_PAGE, NOT_FOUND_PAGE, PODCAST_POST, SESSIONS, WordPressSite, article_page
 
@@ -244,6 +244,19 @@ def test_robots_txt_disallows_are_obeyed(site, tmp_path, fake_embedder):
         == reasons[site.base + "prive/compte-rendu-du-bureau/"]
         == "disallowed by robots.txt"
     )
+
+
+def test_robots_txt_is_read_as_rfc_9309_says(site, tmp_path, fake_embedder):
+    # Wildcards, and the longest matching rule wins whatever the order: the standard
+    # library's parser read `/20` first and blocked every post.
+    site.robots = "User-agent: *\nDisallow: /20\nAllow: /*/cercle-dircoms-\nDisallow: /*.pdf$\n"
+    settings = settings_for(tmp_path, write_manifest(tmp_path, {"type": "sitemap", "url": site.base + "sitemap.xml"}))
+
+    report = build_from_sources(settings, embedder=fake_embedder)
+
+    circles = {site.link(post) for post in SESSIONS if "/cercle-dircoms-" in post.path()}
+    assert len(circles) == 2 and set(indexed(tmp_path)) == circles
+    assert report.articles == 2 and len(report.fetch.skipped) == len(SESSIONS) - 2
 
 
 def test_a_source_robots_txt_forbids_entirely_fails_the_build(site, tmp_path, fake_embedder):

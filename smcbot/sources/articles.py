@@ -1,41 +1,27 @@
-"""Parse the club's listing pages (text or HTML) into articles.
+"""What every reader of articles shares: text lines, takeaways, dates, links.
 
-A listing item is laid out as: a day line, a French month abbreviation, the
-title, an optional byline ("Par X", "Par X / Crédit photos : Y"), a takeaway
-heading ("Ce que l'on retient des échanges :" and its variants), the takeaways
-(bulleted or as short "Label : text" lines), the body, and "Lire la suite".
-The parser reads that layout, not one particular page.
+The listing parser, the file readers and the web readers all turn what they
+read into lines of text, find the takeaways under a "Ce que l'on retient…"
+heading (bulleted or as short "Label : text" lines), read a "Par X" byline and
+an ISO date, and build an `Article` with its series and speakers. Those
+helpers live here, below every reader, so the readers depend on this module
+and never on each other.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from pathlib import Path
+from urllib.parse import quote
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
-from smcbot.models import Speaker
+from smcbot.errors import SourceError
+from smcbot.models import Article, Speaker
 from smcbot.text import fold
 
-MONTHS = {
-    "janv": 1, "janvier": 1, "jan": 1,
-    "fevr": 2, "fev": 2, "fevrier": 2, "feb": 2,
-    "mars": 3, "mar": 3,
-    "avr": 4, "avril": 4, "apr": 4,
-    "mai": 5, "may": 5,
-    "juin": 6, "jun": 6,
-    "juil": 7, "juillet": 7, "jul": 7,
-    "aout": 8, "aou": 8, "aug": 8,
-    "sept": 9, "sep": 9, "septembre": 9,
-    "oct": 10, "octobre": 10,
-    "nov": 11, "novembre": 11,
-    "dec": 12, "decembre": 12,
-}  # fmt: skip
-
 BULLET = re.compile(r"^\s*[•·▪●◦\-–*]\s+")
-DAY = re.compile(r"^\s*(\d{1,2})\s*$")
-READ_MORE = re.compile(r"\s*Lire la suite\s*(?:\[\[(?P<url>[^\]]+)\]\])?\s*$", re.IGNORECASE)
 BYLINE = re.compile(r"^\s*Par\s+(?P<author>.+?)\s*(?:[/|–-]\s*Cr[ée]dits?\s+photos?\b.*)?$", re.IGNORECASE)
 # "Ce que l'on retient des échanges :", "Ce qu'il faut retenir :", "Les points à retenir :",
 # "Ce que nous avons retenu :", "À retenir :", "Key takeaways:"...
@@ -48,25 +34,6 @@ TAKEAWAY_HEADING = re.compile(
 )
 LABELLED_LINE = re.compile(r"^[^:.!?]{2,60}\s?:\s+\S")
 MAX_UNBULLETED_TAKEAWAYS = 6
-
-
-@dataclass
-class ListingItem:
-    """One article as read off a listing page, before it becomes an `Article`."""
-
-    day: int
-    month: int
-    title: str
-    author: str = ""
-    takeaways: list[str] = field(default_factory=list)
-    body: str = ""
-    url: str = ""
-
-
-def month_number(line: str) -> int | None:
-    """Return the month a French (or English) abbreviation names, else None."""
-    key = fold(line).strip().rstrip(".").strip()
-    return MONTHS.get(key)
 
 
 def is_takeaway_heading(line: str) -> bool:
@@ -84,33 +51,7 @@ def clean_line(line: str) -> str:
     return re.sub(r"[\u00a0\u2009\u202f\t ]+", " ", line).strip()
 
 
-def parse_listing_text(text: str) -> list[ListingItem]:
-    """Split a listing page's text into items, one per day+month marker."""
-    lines = [clean_line(line) for line in text.splitlines()]
-    starts = _item_starts(lines)
-    items = []
-    for number, (index, day, month) in enumerate(starts):
-        end = starts[number + 1][0] if number + 1 < len(starts) else len(lines)
-        item = _parse_item(lines[index:end], day, month)
-        if item is not None:
-            items.append(item)
-    return items
-
-
-def _item_starts(lines: list[str]) -> list[tuple[int, int, int]]:
-    """Find (line index, day, month) where a day line is followed by a month line."""
-    starts = []
-    for index, line in enumerate(lines):
-        match = DAY.match(line)
-        if not match or not 1 <= int(match.group(1)) <= 31:
-            continue
-        following = _next_nonempty(lines, index + 1)
-        if following is not None and month_number(lines[following]) is not None:
-            starts.append((index, int(match.group(1)), month_number(lines[following]) or 0))
-    return starts
-
-
-def _next_nonempty(lines: list[str], start: int) -> int | None:
+def next_nonempty(lines: list[str], start: int) -> int | None:
     """Index of the first non-empty line at or after `start`."""
     for index in range(start, len(lines)):
         if lines[index]:
@@ -118,121 +59,104 @@ def _next_nonempty(lines: list[str], start: int) -> int | None:
     return None
 
 
-def _parse_item(lines: list[str], day: int, month: int) -> ListingItem | None:
-    """Read one item: skip day and month, then title, byline, takeaways, body."""
-    rest = [line for line in lines]
-    position = _next_nonempty(rest, 0)
-    position = _next_nonempty(rest, (position or 0) + 1)  # the month line
-    title_at = _next_nonempty(rest, (position or 0) + 1)
-    if title_at is None:
-        return None
-    title, url = _split_link(rest[title_at])
-    item = ListingItem(day=day, month=month, title=title, url=url)
-    remaining = rest[title_at + 1 :]
-    remaining = _take_byline(remaining, item)
-    remaining = take_takeaways(remaining, item)
-    item.body, more_url = _body_text(remaining)
-    item.url = item.url or more_url
-    return item
-
-
-LINK_MARK = re.compile(r"\s*\[\[(?P<url>[^\]]+)\]\]\s*$")
-
-
-def _split_link(line: str) -> tuple[str, str]:
-    """Separate a `[[url]]` mark that the HTML reader appends to linked titles."""
-    match = LINK_MARK.search(line)
-    if not match:
-        return line, ""
-    return line[: match.start()].strip(), match.group("url")
-
-
-def _take_byline(lines: list[str], item: ListingItem) -> list[str]:
-    """Read "Par X" right after the title; return the lines after it."""
-    at = _next_nonempty(lines, 0)
-    if at is None:
-        return []
-    match = BYLINE.match(lines[at])
-    if match and len(lines[at]) < 120:
-        item.author = match.group("author").strip()
-        return lines[at + 1 :]
-    return lines
-
-
-def take_takeaways(lines: list[str], item: ListingItem) -> list[str]:
-    """Read the heading and takeaways into `item` if the lines start with them;
-    return the lines after them (the body)."""
-    at = _next_nonempty(lines, 0)
+def take_takeaways(lines: list[str]) -> tuple[list[str], list[str]]:
+    """The takeaways under a heading the lines start with, and the lines after
+    them (the body); no takeaways and the lines unchanged without a heading."""
+    at = next_nonempty(lines, 0)
     if at is None or not is_takeaway_heading(lines[at]):
-        return lines
+        return [], lines
     after = lines[at + 1 :]
-    first = _next_nonempty(after, 0)
+    first = next_nonempty(after, 0)
     if first is None:
-        return []
+        return [], []
     if BULLET.match(after[first]):
-        return _take_bulleted(after, first, item)
-    return _take_unbulleted(after, first, item)
+        return _take_bulleted(after, first)
+    return _take_unbulleted(after, first)
 
 
-def _take_bulleted(lines: list[str], first: int, item: ListingItem) -> list[str]:
+def _take_bulleted(lines: list[str], first: int) -> tuple[list[str], list[str]]:
     """Bulleted takeaways: every bullet line up to the first non-bullet text."""
+    takeaways = []
     index = first
     while index < len(lines) and (not lines[index] or BULLET.match(lines[index])):
         if lines[index]:
-            item.takeaways.append(BULLET.sub("", lines[index]).strip())
+            takeaways.append(BULLET.sub("", lines[index]).strip())
         index += 1
-    return lines[index:]
+    return takeaways, lines[index:]
 
 
-def _take_unbulleted(lines: list[str], first: int, item: ListingItem) -> list[str]:
+def _take_unbulleted(lines: list[str], first: int) -> tuple[list[str], list[str]]:
     """Unbulleted takeaways: a block of short lines, or successive "Label : text" lines."""
     block_end = first
     while block_end < len(lines) and lines[block_end]:
         block_end += 1
     if block_end - first >= 2:
-        item.takeaways = lines[first:block_end][:MAX_UNBULLETED_TAKEAWAYS]
-        return lines[block_end:]
+        return lines[first:block_end][:MAX_UNBULLETED_TAKEAWAYS], lines[block_end:]
+    takeaways: list[str] = []
     index = first
-    while index < len(lines) and len(item.takeaways) < MAX_UNBULLETED_TAKEAWAYS:
+    while index < len(lines) and len(takeaways) < MAX_UNBULLETED_TAKEAWAYS:
         if lines[index]:
             if not LABELLED_LINE.match(lines[index]):
                 break
-            item.takeaways.append(lines[index])
+            takeaways.append(lines[index])
         index += 1
-    return lines[index:]
+    return takeaways, lines[index:]
 
 
-def _body_text(lines: list[str]) -> tuple[str, str]:
-    """Join body lines into paragraphs, dropping "Lire la suite" and keeping its link."""
-    url = ""
-    paragraphs = []
-    for line in lines:
-        match = READ_MORE.search(line)
-        if match:
-            url = url or (match.group("url") or "")
-            line = line[: match.start()].strip()
-        if line:
-            paragraphs.append(line)
-    return "\n\n".join(paragraphs), url
+def split_takeaways(lines: list[str]) -> tuple[list[str], str]:
+    """Separate the takeaways that follow a "Ce que l'on retient…" heading from the body."""
+    for index, line in enumerate(lines):
+        if is_takeaway_heading(line):
+            takeaways, rest = take_takeaways(lines[index:])
+            return takeaways, _paragraphs(lines[:index] + rest)
+    return [], _paragraphs(lines)
 
 
-def listing_date(items: list[ListingItem], newest_year: int) -> list[date | None]:
-    """Give each item its year: the newest takes `newest_year`, and the year steps
-    back by one each time the months wrap past January going down the page."""
-    dates: list[date | None] = []
-    year, previous_month = newest_year, None
-    for item in items:
-        if previous_month is not None and item.month > previous_month:
-            year -= 1
-        previous_month = item.month
-        try:
-            dates.append(date(year, item.month, item.day))
-        except ValueError:
-            dates.append(None)
-    return dates
+def _paragraphs(lines: list[str]) -> str:
+    """Join lines into paragraphs separated by blank lines."""
+    text = "\n".join(line.strip() for line in lines)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
-# --- HTML listing pages -------------------------------------------------------------
+LINK_MARK = re.compile(r"\s*\[\[[^\]]*\]\]")
+
+
+def content_fields(lines: list[str]) -> tuple[str, list[str], str]:
+    """Author (from a "Par X" byline), takeaways and body from an article's text lines."""
+    lines = [clean_line(LINK_MARK.sub("", line)) for line in lines]
+    author = ""
+    first = next((n for n, line in enumerate(lines) if line), None)
+    if first is not None and len(lines[first]) < 120 and (match := BYLINE.match(lines[first])):
+        author, lines = match.group("author").strip(), lines[first + 1 :]
+    takeaways, body = split_takeaways(lines)
+    return author, takeaways, body
+
+
+def new_article(
+    *,
+    title: str,
+    when: date | None,
+    url: str,
+    author: str = "",
+    takeaways: list[str] | None = None,
+    body: str = "",
+    series: str = "",
+) -> Article:
+    """An `Article` with its series (read off the title unless given) and the
+    speakers its body names."""
+    return Article(
+        title=title,
+        date=when,
+        url=url,
+        author=author,
+        series=series or series_from_title(title),
+        takeaways=list(takeaways or []),
+        body=body,
+        speakers=speakers_in(body),
+    )
+
+
+# --- HTML to lines ------------------------------------------------------------------
 
 BLOCK_TAGS = {
     "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "br", "section", "article",
@@ -242,7 +166,7 @@ SKIPPED_TAGS = {"script", "style", "noscript", "nav", "form", "svg", "iframe"}
 ARTICLE_HREF = re.compile(r"/\d{4}/\d{2}/\d{2}/[^/]+/?")
 
 
-def html_to_text(html: str) -> str:
+def html_to_lines(html: str) -> str:
     """Turn a listing page's HTML into the same line layout as its text copy.
 
     List items become "• " bullets; links to articles are kept as `[[url]]`
@@ -283,6 +207,40 @@ def _flush(lines: list[str], current: list[str]) -> None:
         lines.append(text)
         lines.append("")
     current[0] = ""
+
+
+# --- files, dates, links ------------------------------------------------------------
+
+
+def read_utf8(path: Path) -> str:
+    """Read a text file that must be UTF-8, with a clear error when it is not."""
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise SourceError(f"{path}: not UTF-8 text (byte {error.start}); save it as UTF-8") from None
+    except OSError as error:
+        raise SourceError(f"{path}: cannot be read ({error.strerror})") from None
+
+
+def iso_day(value: str) -> date | None:
+    """The day of an ISO date or datetime, None when empty or unreadable."""
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).date()
+    except ValueError:
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+
+
+def fragment_link(page_url: str, title: str) -> str:
+    """Link to a listing page with a text fragment that scrolls to the title."""
+    # Text fragments reserve "-", "," and "&": percent-encode everything but letters.
+    encoded = quote(title, safe="").replace("-", "%2D")
+    return f"{page_url.split('#', 1)[0]}#:~:text={encoded}"
 
 
 # --- series and speakers ------------------------------------------------------------

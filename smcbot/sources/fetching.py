@@ -27,9 +27,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
-from urllib.robotparser import RobotFileParser
 
 import httpx
+from protego import Protego
 
 from smcbot.errors import SourceError
 from smcbot.settings import FetchSettings
@@ -205,7 +205,7 @@ class Fetcher:
         self.cache = HttpCache(cache_dir)
         self._gate = HostGate(settings.per_host_delay)
         # Per site: the parsed robots.txt, None when it has none, or why it could not be read.
-        self._robots: dict[str, RobotFileParser | str | None] = {}
+        self._robots: dict[str, Protego | str | None] = {}
         self._robots_lock = threading.Lock()
         self._slots = threading.Semaphore(settings.concurrency)
         self._http: httpx.Client | None = None
@@ -277,7 +277,7 @@ class Fetcher:
         robots = self._robots_for(url)
         if isinstance(robots, str):
             return False
-        return robots is None or robots.can_fetch(self.settings.user_agent, url)
+        return robots is None or robots.can_fetch(url, self.settings.user_agent)
 
     # --- one request -----------------------------------------------------------------
 
@@ -363,10 +363,10 @@ class Fetcher:
         robots = self._robots_for(url)
         if isinstance(robots, str):  # unreadable: RFC 9309 says fetch nothing from the site
             raise FetchError(url, f"robots.txt cannot be read ({robots}), so nothing is fetched from this site")
-        if robots is not None and not robots.can_fetch(self.settings.user_agent, url):
+        if robots is not None and not robots.can_fetch(url, self.settings.user_agent):
             raise FetchError(url, "disallowed by robots.txt", kind="skipped")
 
-    def _robots_for(self, url: str) -> RobotFileParser | str | None:
+    def _robots_for(self, url: str) -> Protego | str | None:
         """The parsed robots.txt of the URL's site, fetched once per build."""
         origin = _origin(url)
         with self._robots_lock:
@@ -374,7 +374,7 @@ class Fetcher:
                 self._robots[origin] = self._read_robots(origin)
             return self._robots[origin]
 
-    def _read_robots(self, origin: str) -> RobotFileParser | str | None:
+    def _read_robots(self, origin: str) -> Protego | str | None:
         """Parse `<origin>/robots.txt`; a missing one (4xx) allows everything.
 
         Returns the reason instead when it cannot be read (5xx after retries,
@@ -387,16 +387,15 @@ class Fetcher:
             return error.reason
         if status >= 400:
             return None
-        parser = RobotFileParser(robots_url)
-        parser.parse(body.decode("utf-8", errors="replace").splitlines())
-        return parser
+        # Protego follows RFC 9309: `*` and `$` wildcards, the longest matching rule wins.
+        return Protego.parse(body.decode("utf-8", errors="replace"))
 
     def _crawl_delay(self, url: str) -> float | None:
         """The site's Crawl-delay when it asks for more than our own per-host delay."""
         if url.endswith("/robots.txt"):
             return None
         robots = self._robots.get(_origin(url))
-        delay = robots.crawl_delay(self.settings.user_agent) if isinstance(robots, RobotFileParser) else None
+        delay = robots.crawl_delay(self.settings.user_agent) if isinstance(robots, Protego) else None
         return max(float(delay), self.settings.per_host_delay) if delay else None
 
 

@@ -29,18 +29,23 @@ from xml.etree import ElementTree
 from bs4 import BeautifulSoup
 
 from smcbot.errors import SourceError
-from smcbot.fetching import Fetcher, FetchError, Page
-from smcbot.ingest import SourceSpec, iso_day, read_utf8, split_takeaways
-from smcbot.listing import BYLINE, clean_line, html_to_text, series_from_title, speakers_in
 from smcbot.models import Article
+from smcbot.sources.articles import (
+    clean_line,
+    content_fields,
+    html_to_lines,
+    iso_day,
+    new_article,
+    read_utf8,
+)
+from smcbot.sources.fetching import Fetcher, FetchError, Page
+from smcbot.sources.manifest import SourceSpec
 
 log = logging.getLogger(__name__)
 
-WEB_TYPES = ("wordpress", "feed", "sitemap")
 MIN_ARTICLE_CHARS = 200
 MAX_SITEMAP_DEPTH = 3
 MAX_API_PAGES = 10_000
-LINK_MARK = re.compile(r"\s*\[\[[^\]]*\]\]")
 PASSWORD_FIELD = re.compile(r"<input[^>]+type\s*=\s*[\"']?password", re.IGNORECASE)
 # A page states its title in <title>, an <h1> or og:title; trafilatura would otherwise
 # fall back to any heading ("Partager :").
@@ -174,8 +179,8 @@ def article_from_post(post: dict) -> Article:
     if not link.startswith(("http://", "https://")):
         raise NotAnArticle("no link")
     html = _rendered(post, "content") or _rendered(post, "excerpt")
-    author, takeaways, body = content_fields(html_to_text(html).splitlines())
-    return _article(title, when, link, author, takeaways, body)
+    author, takeaways, body = content_fields(html_to_lines(html).splitlines())
+    return new_article(title=title, when=when, url=link, author=author, takeaways=takeaways, body=body)
 
 
 def _rendered(post: dict, name: str) -> str:
@@ -192,31 +197,6 @@ def _plain(html: str) -> str:
 
 
 # --- article text ---------------------------------------------------------------------
-
-
-def content_fields(lines: list[str]) -> tuple[str, list[str], str]:
-    """Author (from a "Par X" byline), takeaways and body from an article's text lines."""
-    lines = [clean_line(LINK_MARK.sub("", line)) for line in lines]
-    author = ""
-    first = next((n for n, line in enumerate(lines) if line), None)
-    if first is not None and len(lines[first]) < 120 and (match := BYLINE.match(lines[first])):
-        author, lines = match.group("author").strip(), lines[first + 1 :]
-    takeaways, body = split_takeaways(lines)
-    return author, takeaways, body
-
-
-def _article(title: str, when: date | None, link: str, author: str, takeaways: list[str], body: str) -> Article:
-    """An `Article` with its series and speakers read off the text."""
-    return Article(
-        title=title,
-        date=when,
-        url=link,
-        author=author,
-        series=series_from_title(title),
-        takeaways=takeaways,
-        body=body,
-        speakers=speakers_in(body),
-    )
 
 
 def article_from_page(html: str, url: str, *, title: str = "", when: date | None = None) -> Article:
@@ -263,7 +243,7 @@ def article_from_page(html: str, url: str, *, title: str = "", when: date | None
     author, takeaways, body = content_fields(lines)
     author = author or re.sub(r"^par\s+", "", (document.author or ""), flags=re.IGNORECASE)
     link = _canonical(document.url or "", url)
-    return _article(page_title, day or when, link, author, takeaways, body)
+    return new_article(title=page_title, when=day or when, url=link, author=author, takeaways=takeaways, body=body)
 
 
 def _canonical(declared: str, fetched: str) -> str:
@@ -407,8 +387,9 @@ def article_from_entry(entry) -> Article:
     if when is None:
         raise NotAnArticle("no publication date")
     html = entry["content"][0].get("value", "")
-    author, takeaways, body = content_fields(html_to_text(html).splitlines())
-    return _article(title, when, link, author or str(entry.get("author") or ""), takeaways, body)
+    author, takeaways, body = content_fields(html_to_lines(html).splitlines())
+    author = author or str(entry.get("author") or "")
+    return new_article(title=title, when=when, url=link, author=author, takeaways=takeaways, body=body)
 
 
 def _entry_day(entry) -> date | None:

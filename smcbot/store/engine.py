@@ -1,0 +1,75 @@
+"""Connections to the question store's database: an SQLite file or PostgreSQL.
+
+SQLite connections take the write lock when a transaction begins (`BEGIN
+IMMEDIATE`), so two processes sharing a file queue for it instead of failing
+half-way; they enforce foreign keys (feedback goes with its question) and zero
+deleted rows on disk (`secure_delete`). PostgreSQL is reached through psycopg 3.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+from smcbot.errors import SettingsError
+
+BUSY_TIMEOUT_S = 30.0  # how long a write waits for another process's transaction
+
+
+def postgres_url(url: str) -> str:
+    """A `postgresql://` address as SQLAlchemy names the psycopg 3 driver.
+
+    Raises:
+        SettingsError: the address is not a PostgreSQL (or SQLite) URL.
+    """
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        raise SettingsError("SMCBOT_STORE__URL must look like postgresql://user:password@host:5432/database")
+    if scheme in ("postgresql", "postgres", "postgresql+psycopg"):
+        return f"postgresql+psycopg://{rest}"
+    if scheme == "sqlite":
+        return url
+    raise SettingsError(f"SMCBOT_STORE__URL: unsupported database {scheme!r}; use postgresql://…")
+
+
+def sqlite_engine(path: Path) -> Engine:
+    """An engine on an SQLite file (not opened until first used)."""
+    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_S})
+    _configure_sqlite(engine)
+    return engine
+
+
+def url_engine(url: str) -> Engine:
+    """An engine on the database a URL names (PostgreSQL, or SQLite for tests)."""
+    address = postgres_url(url)
+    if address.startswith("sqlite"):
+        engine = create_engine(address, connect_args={"timeout": BUSY_TIMEOUT_S})
+        _configure_sqlite(engine)
+        return engine
+    # pre_ping: a connection the server closed (restart, idle timeout) is replaced, not failed on
+    return create_engine(address, pool_pre_ping=True, pool_size=5, max_overflow=10)
+
+
+def describe(engine: Engine) -> str:
+    """Where the store lives, for messages: the file, or the URL without its password."""
+    if engine.dialect.name == "sqlite":
+        return str(engine.url.database)
+    return make_url(engine.url).render_as_string(hide_password=True).replace("+psycopg", "")
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    """Per-connection pragmas, and transactions that take the write lock at BEGIN."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None  # the driver's own BEGIN is replaced by ours below
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA secure_delete = ON")  # deleted rows are zeroed on disk, not just unlinked
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
