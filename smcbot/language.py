@@ -10,7 +10,8 @@ and tell a common word from a rare one.
   0 = unseen, 7 = "the"), so that a common word the archive lacks ("biggest")
   does not weigh like a rare subject it lacks ("Mastodon").
 - **simplemma**: lemmas ("biggest" → "big", "posts" → "post") before translating.
-- **Cognates**: regular English→French spellings ("strategy" → "stratégie").
+- **Cognates**: an English word the archive lacks matches archive words that
+  start the same way ("analytics" → "analytique").
 - **The club's own words** ("session", "membre", "Social Media Club") say nothing
   about a topic and carry no weight in a question.
 """
@@ -43,15 +44,6 @@ CLUB_WORDS = frozenset(
     evenement evenements event events rencontre rencontres meetup meetups soiree soirees
     """.split()
 )
-
-# Regular English→French spellings of learned words, tried longest suffix first.
-COGNATE_SUFFIXES = (
-    ("ization", "isation"), ("isation", "isation"), ("ities", "ites"), ("ity", "ite"),
-    ("ies", "ies"), ("y", "ie"), ("ical", "ique"), ("ic", "ique"), ("ism", "isme"),
-    ("ist", "iste"), ("ive", "if"), ("ous", "eux"), ("ary", "aire"), ("ory", "oire"),
-    ("er", "eur"), ("or", "eur"), ("ment", "ement"),
-)  # fmt: skip
-
 
 # --- FreeDict ----------------------------------------------------------------------
 
@@ -200,14 +192,6 @@ def lemma(word: str, language: str) -> str:
     import simplemma
 
     return simplemma.lemmatize(word, lang=language).lower()
-
-
-def cognates(word: str) -> list[str]:
-    """French spellings an English learned word regularly takes ("strategy" → "strategie")."""
-    for english, french in COGNATE_SUFFIXES:
-        if word.endswith(english) and len(word) > len(english) + 3:
-            return [word[: -len(english)] + french]
-    return []
 
 
 def warm_up() -> None:

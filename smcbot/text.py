@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import Stemmer
 
-from smcbot.language import CLUB_PHRASES, CLUB_WORDS, cognates, lemma, more_english, zipf
+from smcbot.language import CLUB_PHRASES, CLUB_WORDS, lemma, more_english, zipf
 
 WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 ELISION = re.compile(r"\b(?:l|d|j|qu|n|s|c|m|t|lorsqu|jusqu|puisqu)'")
@@ -278,10 +278,8 @@ def _forms(word: str, language: str, lexicon) -> set[str]:
         for variant in list(variants):
             if "freedict" in RESOURCES and lexicon is not None:
                 variants.update(lexicon.translate(variant))
-            if "cognates" in RESOURCES:
-                variants.update(cognates(variant))
-                if lexicon is not None:
-                    variants.update(lexicon.cognates(variant))
+            if "cognates" in RESOURCES and lexicon is not None:
+                variants.update(lexicon.cognates(variant))
             variants.update(EN_TO_FR.get(variant, "").split())
     return {stem for variant in variants for stem in stems(variant)}
 

@@ -46,7 +46,9 @@ def _dictd(folder, name, entries):
 
 
 def test_freedict_is_read_and_kept_to_what_the_archive_holds(tmp_path):
-    _dictd(tmp_path, "freedict-eng-fra", {"calendar": "calendrier", "big": "1. grand\n2. gros, épais", "zebra": "zèbre"})
+    _dictd(
+        tmp_path, "freedict-eng-fra", {"calendar": "calendrier", "big": "1. grand\n2. gros, épais", "zebra": "zèbre"}
+    )
     _dictd(tmp_path, "freedict-fra-eng", {"stratégie": "strategy", "patron": "boss, pattern"})
     assert read_freedict("freedict-eng-fra", tmp_path)["big"] == ["grand", "gros", "épais"]
     archive = {"calendrier", "grand", "strategie", "patron"}
