@@ -287,8 +287,8 @@ def _check_store_server(url: str, retention_days: int) -> Check:
     from sqlalchemy import inspect, text
     from sqlalchemy.exc import SQLAlchemyError
 
-    from smcbot.store import engine as engines
-    from smcbot.store import migrations
+    import smcbot.store.engine as engines
+    import smcbot.store.migrations as migrations
 
     engine = engines.url_engine(url)
     where = engines.describe(engine)

@@ -28,10 +28,10 @@ from sqlalchemy import Connection, Table, case, delete, func, insert, select, te
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 
+import smcbot.store.engine as engines
+import smcbot.store.migrations as migrations
 from smcbot.errors import StoreError, StoreVersionError
 from smcbot.models import Answer
-from smcbot.store import engine as engines
-from smcbot.store import migrations
 from smcbot.store.tables import contexts, deliveries, feedback, questions, rate_limits, threads
 
 log = logging.getLogger(__name__)
