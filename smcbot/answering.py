@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -125,9 +126,12 @@ class Answerer:
         settings: RetrievalSettings,
         *,
         index_dir: Path | None = None,
+        translator: Callable[[str], str | None] | None = None,
     ) -> None:
         self.embedder = embedder
         self.settings = settings
+        # With written answers on: English questions are also searched in French.
+        self.translator = translator
         self.live = LiveIndex(
             index,
             open_retriever=lambda loaded: HybridRetriever(loaded, embedder, settings),
@@ -170,6 +174,10 @@ class Answerer:
         retriever = self.retriever
         query = retriever.analyse(question)
         result = retriever.search(query, filters)
+        if self.translator is not None and query.language == "en":
+            french = self.translator(query.text)
+            if french:
+                result = retriever.merge(result, retriever.search(retriever.analyse(french), filters))
         if not result.answered:
             return self._nothing_found(question, query.language, result)
         return self._compose(question, query.language, result)

@@ -86,6 +86,7 @@ class SearchResult:
     unknown_names: list[str] = field(default_factory=list)
     absent_words: list[str] = field(default_factory=list)
     specific_names: list[str] = field(default_factory=list)
+    translation: Query | None = None
 
     @property
     def question(self) -> str:
@@ -94,8 +95,9 @@ class SearchResult:
 
     @property
     def term_groups(self) -> list[list[str]]:
-        """For each question word, the stems that count as it."""
-        return self.query.term_groups
+        """For each question word (and each word of its translation), the stems that count as it."""
+        extra = self.translation.term_groups if self.translation else []
+        return self.query.term_groups + extra
 
     @property
     def missing_subject(self) -> list[str]:
@@ -208,6 +210,30 @@ class HybridRetriever:
             unknown_names=unknown,
             absent_words=[w.word for w in absent],
             specific_names=[w.word for w in query.words if w.name and self._specific(w)],
+        )
+
+    def merge(self, asked: SearchResult, translated: SearchResult) -> SearchResult:
+        """One result from a question searched as asked and in translation: each session
+        keeps its better hit, and the sessions cited are chosen again among both."""
+        best: dict[str, SessionHit] = {}
+        for hit in asked.sessions + translated.sessions:
+            kept = best.get(hit.article.id)
+            if kept is None or (hit.answers, hit.strength) > (kept.answers, kept.strength):
+                best[hit.article.id] = hit
+        sessions = sorted(best.values(), key=lambda h: (h.answers, h.strength), reverse=True)
+        top = sessions[0].strength if sessions and sessions[0].answers else 0.0
+        cited = 0
+        for hit in sessions:
+            hit.answers = hit.answers and cited < self.thresholds.max_sessions
+            hit.answers = hit.answers and hit.strength >= self.thresholds.session_ratio * top
+            cited += hit.answers
+        return SearchResult(
+            asked.query,
+            sessions,
+            unknown_names=[n for n in asked.unknown_names if n in translated.unknown_names],
+            absent_words=asked.absent_words,
+            specific_names=asked.specific_names,
+            translation=translated.query,
         )
 
     def _in_archive(self, word: QueryWord) -> bool:
