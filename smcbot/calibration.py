@@ -76,7 +76,7 @@ def collect(path: Path, answerer: Answerer) -> list[Sample]:
                 also=[str(e) for e in entry.get("also", [])],
                 sessions=result.sessions,
                 unknown_names=bool(result.unknown_names),
-                words=len(result.query.words),
+                words=result.query.size,
             )
         )
     return samples

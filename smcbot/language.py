@@ -157,15 +157,15 @@ class Lexicon:
         return self.en_fr.get(word, [])
 
     def cognates(self, word: str) -> list[str]:
-        """Archive words spelt like an English word the archive lacks: a long common
-        start ("analytics" → "analytique", "streaming" → "streamer", not "actually" →
-        "actuellement")."""
+        """Archive words spelt like an English word the archive lacks: all but its last
+        two letters in common ("analytics" → "analytique", "revenue" → "revenu"; not
+        "actually" → "actuellement", nor "revenue" → "revenir")."""
         if len(word) < COGNATE_PREFIX + 1 or word in self._known:
             return []
         found = []
         for candidate in self._by_prefix.get(word[:COGNATE_PREFIX], []):
             shared = len(os.path.commonprefix([word, candidate]))
-            if shared >= max(COGNATE_PREFIX, 0.7 * min(len(word), len(candidate))):
+            if shared >= max(COGNATE_PREFIX + 1, len(word) - 2):
                 found.append(candidate)
         return found
 

@@ -203,7 +203,7 @@ class HybridRetriever:
         sessions = self._group_by_session(fused, dense, lexical, presence, query_vector)
         absent = [w for w in query.words if not self._in_archive(w)]
         unknown = [w.word for w in absent if w.name]
-        apply_gate(sessions, self.thresholds, unknown_names=bool(unknown), words=len(query.words))
+        apply_gate(sessions, self.thresholds, unknown_names=bool(unknown), words=query.size)
         return SearchResult(
             query,
             sessions,

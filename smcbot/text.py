@@ -216,6 +216,12 @@ class Query:
         return [list(w.forms) for w in self.words]
 
     @property
+    def size(self) -> int:
+        """How many content words the question has, the club's own words included: they
+        never match, so "Comment devenir membre du club ?" needs more than "devenir"."""
+        return len(self.words) + len(self.club_words)
+
+    @property
     def names(self) -> list[str]:
         """The words written like names ("TikTok", "RGPD")."""
         return [w.word for w in self.words if w.name]
@@ -276,11 +282,11 @@ def _forms(word: str, language: str, lexicon) -> set[str]:
         variants.add(fold(lemma(word, "en" if english else "fr")))
     if english:
         for variant in list(variants):
+            variants.update(EN_TO_FR.get(variant, "").split())
             if "freedict" in RESOURCES and lexicon is not None:
                 variants.update(lexicon.translate(variant))
             if "cognates" in RESOURCES and lexicon is not None:
                 variants.update(lexicon.cognates(variant))
-            variants.update(EN_TO_FR.get(variant, "").split())
     return {stem for variant in variants for stem in stems(variant)}
 
 

@@ -41,3 +41,11 @@ def test_off_topic_and_citations(report):
 def test_practical_questions_about_the_club_are_refused(report):
     club = [r for r in report["results"] if "adhésion" in r["q"] or "member of the club" in r["q"]]
     assert len(club) == 2 and not any(r["answered"] for r in club)
+
+
+def test_questions_written_here_on_the_same_write_ups(blind_index_dir, real_embedder):
+    """Written after set A, of the same kinds, to check that changes tuned on set A
+    generalise (paraphrases in English, practical questions about the club)."""
+    index = load_index(blind_index_dir, model=real_embedder.name)
+    report = evaluate_file(SET_A.with_name("own.jsonl"), Answerer(index, real_embedder, RetrievalSettings()))
+    assert [r["q"] for r in report["results"] if not r["ok"]] == []
