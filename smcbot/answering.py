@@ -10,23 +10,19 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
+from smcbot.dates import MONTHS, format_date  # noqa: F401  (front ends import them from here)
 from smcbot.embedding import Embedder
 from smcbot.errors import QuestionError
 from smcbot.index import ArchiveIndex
-from smcbot.models import Answer, Article, Passage, SessionQuotes, Source
+from smcbot.models import Answer, Article, Passage, Quote, SessionQuotes, Source
+from smcbot.quoting import body_quote, clip, signed
 from smcbot.retrieval import HybridRetriever, SearchFilters, SearchResult
-from smcbot.serving import LiveIndex
+from smcbot.serving import LiveIndex, Served
 from smcbot.settings import RetrievalSettings
 from smcbot.text import detect_language, stems, words
 
-MONTHS = {
-    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split(),
-    "en": "January February March April May June July August September October November December".split(),
-}
 TEXTS = {
     "lead": {
         "fr": "Voici ce qui en a été dit, d'après {n} de l'archive du Social Media Club :",
@@ -49,41 +45,26 @@ SENTENCE_END = re.compile(r"(?<=[.!?…»”\"])\s+(?=[«“\"A-ZÀ-ÖØ-Ý])")
 QUOTE_LIMIT = 420
 
 
-@dataclass
-class Quote:
-    """A passage quoted in an answer, and who said it when the text tells."""
-
-    text: str
-    speaker: str
-    kind: str
-
-
-def format_date(when: date | None, language: str) -> str:
-    """ "5 juillet 2019" or "5 July 2019"; empty for an undated article."""
-    if when is None:
-        return ""
-    return f"{when.day} {MONTHS[language][when.month - 1]} {when.year}"
-
-
 def answer_language(question: str) -> str:
     """The language of the reply: French or English."""
     return detect_language(question)
 
 
 def quote_for(passage: Passage, terms: list[list[str]]) -> Quote:
-    """The part of a passage to quote: a takeaway whole, or the one or two body
-    sentences that hold most of the question's words, cut exactly as written."""
+    """The part of a passage to quote: a takeaway whole; in the body, a speaker's words
+    (signed when the write-up says who spoke) or the write-up's own sentences."""
     chunk = passage.chunk
     if chunk.kind == "takeaway":
         return Quote(chunk.text, "", "takeaway")
-    sentences = [s.strip() for s in SENTENCE_END.split(chunk.text) if s.strip()] or [chunk.text]
     wanted = {stem for group in terms for stem in group}
+    found = body_quote(passage.article, chunk.text, wanted)
+    if found is not None:
+        return found
+    sentences = [s.strip() for s in SENTENCE_END.split(chunk.text) if s.strip()] or [chunk.text]
     windows = [sentences[i : i + size] for size in (1, 2) for i in range(len(sentences) - size + 1)]
     best = max(windows, key=lambda w: _window_score(w, wanted))
-    text = " ".join(best)
-    if len(text) > QUOTE_LIMIT:
-        text = text[:QUOTE_LIMIT].rsplit(" ", 1)[0] + " […]"
-    return Quote(text, _speaker_of(passage.article, chunk.text, text), "body")
+    text = clip(" ".join(best))
+    return Quote(text, "", "narration")
 
 
 def _window_score(window: list[str], wanted: set[str]) -> float:
@@ -100,20 +81,12 @@ def _overlap(sentence: str, wanted: set[str]) -> int:
     return sum(1 for w in set(words(sentence)) if any(s in wanted for s in stems(w)))
 
 
-def _speaker_of(article: Article, chunk_text: str, quote: str) -> str:
-    """Who said the quoted words: the one person named in or right after a quote
-    that holds reported speech; nobody when that is not clear."""
-    if not re.search(r"[«“\"”»]", quote):
-        return ""
-    start = chunk_text.find(quote[:60])
-    window = chunk_text[start : start + len(quote) + 160] if start >= 0 else quote
-    named = [s for s in article.speakers if s.name in window or s.name.split()[-1] in window]
-    return named[0].label() if len(named) == 1 else ""
-
-
 def display_quote(text: str) -> str:
-    """The quote without the quotation marks it may already carry, for « » around it."""
-    return text.strip().strip('«»“”"').strip()
+    """The quote without the quotation marks around it (if it is wholly quoted), for « » around it."""
+    text = text.strip()
+    if len(text) > 1 and text[0] in '«“"' and text[-1] in '»”"' and not re.search(r'[«»“”"]', text[1:-1]):
+        return text[1:-1].strip()
+    return text
 
 
 class Answerer:
@@ -134,10 +107,17 @@ class Answerer:
         self.translator = translator
         self.live = LiveIndex(
             index,
-            open_retriever=lambda loaded: HybridRetriever(loaded, embedder, settings),
+            serve=self._serve,
             model=embedder.name,
             index_dir=index_dir,
         )
+
+    def _serve(self, index: ArchiveIndex) -> Served:
+        """The retriever and the question router over a loaded build."""
+        from smcbot.routing import QuestionRouter  # it composes answers with this module's helpers
+
+        retriever = HybridRetriever(index, self.embedder, self.settings)
+        return Served(index, retriever, QuestionRouter(index, retriever))
 
     @property
     def index(self) -> ArchiveIndex:
@@ -148,6 +128,11 @@ class Answerer:
     def retriever(self) -> HybridRetriever:
         """The retriever over the build in use."""
         return self.live.served.retriever
+
+    @property
+    def router(self):
+        """The router of questions about people, periods and series, over the build in use."""
+        return self.live.served.router
 
     @property
     def index_dir(self) -> Path | None:
@@ -171,13 +156,18 @@ class Answerer:
         if not question or not question.strip():
             raise QuestionError("the question is empty; ask something such as: What was said about brand safety?")
         self.refresh_if_rebuilt()
-        retriever = self.retriever
-        query = retriever.analyse(question)
-        result = retriever.search(query, filters)
+        served = self.live.served
+        query = served.retriever.analyse(question)
+        filters = served.router.resolve_series(filters)
+        routed = served.router.answer(question, query.language, filters)
+        if routed is not None:  # a question about people, periods or series
+            return routed
+        result = served.retriever.search(query, filters)
         if self.translator is not None and query.language == "en":
             french = self.translator(query.text)
             if french:
-                result = retriever.merge(result, retriever.search(retriever.analyse(french), filters))
+                translated = served.retriever.search(served.retriever.analyse(french), filters)
+                result = served.retriever.merge(result, translated)
         if not result.answered:
             return self._nothing_found(question, query.language, result)
         return self._compose(question, query.language, result)
@@ -185,6 +175,8 @@ class Answerer:
     def _compose(self, question: str, language: str, result: SearchResult) -> Answer:
         """The lead sentence, then each answering session with its quotes."""
         sessions = [SessionQuotes(h.article, h.passages, h.score) for h in result.answering]
+        for session in sessions:  # chosen once, so every front end shows the same quotes
+            session.shown = [signed(q, language) for q in self.quotes(session, result.term_groups)]
         count = len(sessions)
         label = TEXTS["sessions"][language][0 if count == 1 else 1]
         lines = [TEXTS["lead"][language].format(n=f"{count} {label}")]
@@ -204,6 +196,8 @@ class Answerer:
 
     def quotes(self, session: SessionQuotes, terms: list[list[str]]) -> list[Quote]:
         """The quotes of one cited session, without repeats."""
+        if session.shown is not None:
+            return session.shown
         seen, quotes = set(), []
         # Takeaways first: they are the session's own summary of what was said.
         for passage in sorted(session.quotes, key=lambda p: p.chunk.kind != "takeaway"):

@@ -169,7 +169,7 @@ def index_stats_command(index_dir: IndexDirOption = None, as_json: JsonOption = 
 
 
 def _print_stats_table(stats: dict) -> None:
-    """Articles grouped by series, with their dates."""
+    """Articles grouped by series, with their dates, then each series' sessions."""
     from rich.table import Table
 
     table = Table(title=f"{len(stats['articles'])} articles, {stats['chunks']} chunks — model {stats['model']}")
@@ -188,6 +188,11 @@ def _print_stats_table(stats: dict) -> None:
             str(sum(a["takeaways"] for a in articles)),
         )
     out.print(table)
+    for series, articles in sorted(by_series.items()):
+        out.print(f"\n{series}", highlight=False, markup=False)
+        for article in sorted(articles, key=lambda a: a["date"] or "", reverse=True):
+            out.print(f"  {article['date'] or '----------'}  {article['title']}", highlight=False, markup=False)
+    out.print(f"\n{len(stats.get('speakers', []))} speakers", highlight=False, markup=False)
 
 
 def _parse_day(value: str | None, option: str) -> date | None:
@@ -207,7 +212,9 @@ def ask(
     as_json: JsonOption = False,
     since: Annotated[str | None, typer.Option(help="Only sessions on or after this date (YYYY-MM-DD).")] = None,
     until: Annotated[str | None, typer.Option(help="Only sessions on or before this date (YYYY-MM-DD).")] = None,
-    series: Annotated[str | None, typer.Option(help='Only this series, e.g. "Cercle Dircoms".')] = None,
+    series: Annotated[
+        str | None, typer.Option(help='Only this series, by any of its spellings, e.g. "Cercle Dircoms".')
+    ] = None,
 ) -> None:
     """Answer one question from the archive, quoting the sessions with their links.
 

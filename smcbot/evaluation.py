@@ -3,8 +3,9 @@
 Each line of the file is `{"q": str, "expect": [title fragments]}`; an empty
 `expect` means nothing in the archive answers the question. A line may add
 `"also"` (other sessions that answer it: right citations, not counted for
-hit@1) and `"lang"` (`fr` or `en`). Titles match when a fragment is found in
-them ignoring case, typographic quotes and apostrophes.
+hit@1), `"lang"` (`fr` or `en`), `expect_speakers` (names the answer must show)
+and `expect_titles_all` (sessions that must all be cited). Titles match when a
+fragment is found in them ignoring case, typographic quotes and apostrophes.
 """
 
 from __future__ import annotations
@@ -73,8 +74,9 @@ def _evaluate_one(entry: dict, answerer: Answerer) -> dict:
     try:
         answer = answerer.answer(entry["q"])
         answered, titles, language = answer.answered, [s.title for s in answer.sources], answer.language
+        text = answer.text
     except SmcbotError:
-        answered, titles, language = False, [], ""
+        answered, titles, language, text = False, [], "", ""
     seconds = time.perf_counter() - started
     expect = [str(e) for e in entry.get("expect", [])]
     right = expect + [str(e) for e in entry.get("also", [])]
@@ -87,7 +89,22 @@ def _evaluate_one(entry: dict, answerer: Answerer) -> dict:
     if "lang" in entry:
         result["lang"] = entry["lang"]
         result["language_ok"] = language == entry["lang"]
+    result.update(_extra_checks(entry, text, titles))
+    result["ok"] = ok and result.get("speakers_ok", True) and result.get("titles_all_ok", True)
     return result
+
+
+def _extra_checks(entry: dict, text: str, titles: list[str]) -> dict:
+    """`expect_speakers` (every name appears in the answer) and `expect_titles_all`
+    (every listed session is cited), for the lines that carry them."""
+    checks = {}
+    if entry.get("expect_speakers"):
+        shown = _comparable(text)
+        checks["speakers_ok"] = all(_comparable(name) in shown for name in entry["expect_speakers"])
+    if entry.get("expect_titles_all"):
+        fragments = [str(f) for f in entry["expect_titles_all"]]
+        checks["titles_all_ok"] = all(any(title_matches(t, f) for t in titles) for f in fragments)
+    return checks
 
 
 def _metrics(results: list[dict]) -> dict:
@@ -122,6 +139,11 @@ def _figures(results: list[dict]) -> dict:
     languages = [r["language_ok"] for r in results if "language_ok" in r]
     if languages:
         metrics["language_accuracy"] = _share(languages)
+    for check in ("speakers_ok", "titles_all_ok"):
+        flags = [r[check] for r in results if check in r]
+        if flags:
+            metrics[check.replace("_ok", "_accuracy")] = _share(flags)
+    metrics["all_checks"] = _share([r["ok"] for r in results])
     return metrics
 
 

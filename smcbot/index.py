@@ -474,6 +474,8 @@ def _read_faiss(path: Path):
 
 def index_stats(index: ArchiveIndex) -> dict:
     """The JSON contract of `smcbot index stats --json`."""
+    from smcbot.directory import Directory
+
     return {
         "model": index.manifest["model"],
         "chunks": len(index.chunks),
@@ -488,4 +490,5 @@ def index_stats(index: ArchiveIndex) -> dict:
             }
             for a in index.articles.values()
         ],
+        "speakers": Directory(list(index.articles.values())).to_stats(),
     }

@@ -28,6 +28,15 @@ class Speaker:
         return text
 
 
+@dataclass(frozen=True)
+class Statement:
+    """Words a write-up reports as said, without the narration around them, and the
+    name of who said them ("" when the text does not say)."""
+
+    text: str
+    speaker: str = ""
+
+
 @dataclass
 class Article:
     """One published write-up of a session (or another post of the club)."""
@@ -41,6 +50,8 @@ class Article:
     body: str = ""
     speakers: list[Speaker] = field(default_factory=list)
     id: str = ""
+    episode: int | None = None  # the number in its series ("#10", "Session #3")
+    statements: list[Statement] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not self.id:
@@ -51,6 +62,7 @@ class Article:
         parts = [self.title, str(self.date), self.url, self.author, self.series, self.body]
         parts += self.takeaways
         parts += [s.label() for s in self.speakers]
+        parts += [f"{s.speaker}\x1e{s.text}" for s in self.statements] + [str(self.episode)]
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
     def to_dict(self) -> dict:
@@ -65,6 +77,7 @@ class Article:
         data = dict(data)
         data["date"] = date.fromisoformat(data["date"]) if data.get("date") else None
         data["speakers"] = [Speaker(**s) for s in data.get("speakers", [])]
+        data["statements"] = [Statement(**s) for s in data.get("statements", [])]
         return cls(**data)
 
 
@@ -125,12 +138,31 @@ class Source:
 
 
 @dataclass
+class Quote:
+    """What an answer shows from a session, and who said it when the text tells.
+
+    `kind` is "takeaway" (the write-up's summary), "speech" (words a speaker said;
+    `speaker` is set only when the write-up says who), or "narration" (the
+    write-up's own words); `speaker` is then the label saying so.
+    """
+
+    text: str
+    speaker: str
+    kind: str
+
+
+@dataclass
 class SessionQuotes:
-    """One cited session and the passages of it that answer the question."""
+    """One cited session and the passages of it that answer the question.
+
+    `shown` holds the quotes to show when they were chosen with the answer (the
+    same for every front end); None lets the front end ask the answerer.
+    """
 
     article: Article
     quotes: list[Passage]
     score: float
+    shown: list[Quote] | None = None
 
 
 @dataclass

@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from smcbot.directory import describe_archive
 from smcbot.embedding import OnnxEmbedder, SentenceTransformerEmbedder, export_onnx, onnx_folder
 from smcbot.errors import SmcbotError, SourceError
 from smcbot.index import (
@@ -114,6 +115,7 @@ def build_from_sources(
         articles = _with_unread_articles(articles, settings.index_dir)
     if not articles:
         raise SourceError(f"nothing to index: no article published since {since} and no index yet")
+    articles = describe_archive(articles, config_dir=settings.sources.parent)
     options = BuildOptions(
         body_size=settings.chunking.body_size,
         body_overlap=settings.chunking.body_overlap,

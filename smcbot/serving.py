@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from smcbot.errors import SmcbotError
 from smcbot.index import ArchiveIndex, load_index
@@ -20,10 +21,12 @@ from smcbot.retrieval import HybridRetriever
 
 @dataclass(frozen=True)
 class Served:
-    """One loaded build and the retriever over it, always read together."""
+    """One loaded build and what reads it (the retriever, the question router), always
+    read together so a question never mixes two builds."""
 
     index: ArchiveIndex
     retriever: HybridRetriever
+    router: Any = None
 
 
 class LiveIndex:
@@ -31,7 +34,7 @@ class LiveIndex:
 
     Args:
         index: the build loaded at start.
-        open_retriever: makes the retriever for a loaded build.
+        serve: makes the `Served` bundle (retriever, router) for a loaded build.
         model: the embedding model name a build must have been made with.
         index_dir: the folder to watch; None for an index that never changes.
     """
@@ -40,15 +43,15 @@ class LiveIndex:
         self,
         index: ArchiveIndex,
         *,
-        open_retriever: Callable[[ArchiveIndex], HybridRetriever],
+        serve: Callable[[ArchiveIndex], Served],
         model: str,
         index_dir: Path | None = None,
     ) -> None:
         self.index_dir = index_dir
-        self._open_retriever = open_retriever
+        self._serve = serve
         self._model = model
         self._lock = threading.Lock()
-        self._served = Served(index, open_retriever(index))
+        self._served = serve(index)
         self._loaded_target = self._current_target()
 
     @property
@@ -67,7 +70,7 @@ class LiveIndex:
 
     def _use(self, index: ArchiveIndex, target: str) -> None:
         """Serve `index`, loaded when `current` pointed at `target`."""
-        self._served = Served(index, self._open_retriever(index))
+        self._served = self._serve(index)
         self._loaded_target = target
 
     def reload(self) -> ArchiveIndex:

@@ -106,6 +106,42 @@ def answerer(bundled_index_dir, real_embedder):
     return Answerer(index, real_embedder, RetrievalSettings(), index_dir=bundled_index_dir)
 
 
+PEOPLE = ROOT / "tests" / "data" / "people"
+
+
+@pytest.fixture(scope="session")
+def people_index_dir(tmp_path_factory, real_embedder) -> Path:
+    """The bundled archive plus the club-style write-ups of `tests/data/people/corpus`
+    (series spelled several ways), indexed with the real model and the shipped
+    `config/series.toml`, once per test run."""
+    from smcbot.services import build_from_sources
+    from smcbot.settings import load_settings
+
+    folder = tmp_path_factory.mktemp("people")
+    for name in ("series.toml", "speakers.toml"):
+        shutil.copy(ROOT / "config" / name, folder / name)
+    manifest = folder / "sources.toml"
+    manifest.write_text(
+        SOURCES.read_text(encoding="utf-8").replace('"../data/', f'"{DATA}/')
+        + f'\n[[sources]]\ntype = "folder"\npath = "{PEOPLE / "corpus"}"\n',
+        encoding="utf-8",
+    )
+    index_dir = folder / "index"
+    build_from_sources(load_settings(index_dir=index_dir, sources=manifest), embedder=real_embedder)
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def people_answerer(people_index_dir, real_embedder):
+    """An `Answerer` over the bundled archive and the club-style test write-ups."""
+    from smcbot.answering import Answerer
+    from smcbot.index import load_index
+    from smcbot.settings import RetrievalSettings
+
+    index = load_index(people_index_dir, model=real_embedder.name)
+    return Answerer(index, real_embedder, RetrievalSettings(), index_dir=people_index_dir)
+
+
 @pytest.fixture(scope="session")
 def postgres_server():
     """A throwaway PostgreSQL server for the whole run (skipped, in one line, where

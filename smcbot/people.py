@@ -1,0 +1,404 @@
+"""The people of a write-up: who spoke (clean name, role, organisation) and what
+they said (the words inside the quotation marks, without the narration around them).
+
+A write-up presents its speakers ("Nadia Cherif, directrice de la communication de
+Transilys") and reports their words ("« … », explique-t-elle", "raconte : “…”",
+"« …, pointe Guilhem Boyer, Social Media Manager chez Safran. … »"). `speakers_in`
+reads the first, `statements_in` the second: each statement is signed only when the
+text says who spoke (a name, a pronoun after a named speaker, or a description such
+as "le chercheur de l'Inserm" that fits exactly one speaker); otherwise it is kept
+as the write-up's words, unsigned.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from smcbot.models import Speaker, Statement
+from smcbot.text import fold
+
+UPPER = "A-ZÉÈÊÀÂÎÔÛÇÏ"
+NAME_WORD = rf"[{UPPER}][\w'’\-]*[\w]"
+PARTICLE = r"(?:de|du|des|van|von|le|la|di|da|del|ben|el|bin)"
+NAME = rf"{NAME_WORD}(?:\s+(?:{PARTICLE}\s+)?{NAME_WORD}){{1,3}}"
+NAME_RE = re.compile(NAME)
+# Capitalised words that open a sentence or a clause, never a first name.
+NOT_NAME_WORDS = set(
+    """
+    selon pour chez avec apres d'apres comme enfin ainsi mais et puis quand lorsque alors sur
+    dans depuis en le la les un une des du de au aux ce cette ces si pendant avant autour
+    cote face grace malgre par parmi sans sous vers voici voila madame monsieur mme m mr dr
+    docteur professeur pr maitre me directeur directrice president presidente fondateur
+    fondatrice ceo head chief responsable social media club smc cycle cercle session focus
+    commission table ronde les nous vous il elle ils elles on tous toutes tout reste
+    """.split()
+)
+ROLE_WORDS = set(
+    """
+    directeur directrice president presidente fondateur fondatrice co-fondateur co-fondatrice
+    responsable chef head chief ceo cto coo cmo vp manager chercheur chercheuse docteur
+    professeur animateur animatrice journaliste consultant consultante
+    """.split()
+)
+ROLE_START = (
+    r"(?:[a-zéèàâêîôûç]|CEO|CTO|COO|CMO|CDO|VP|Head|Chief|Creative|Social|Digital|Community|"
+    r"Directeur|Directrice|Responsable|Fondat|Co-fondat|Président|Manager|Senior|Lead|Global)"
+)
+NAME_ROLE = re.compile(
+    rf"(?P<name>{NAME}),\s+(?P<role>{ROLE_START}[^,.;:«»“”()]{{2,140}})(?:\s*\((?P<org>[^)]{{2,60}})\))?"
+)
+NAME_ORG = re.compile(rf"(?P<name>{NAME})\s+\((?P<org>[{UPPER}][^)]{{1,60}})\)")
+# A relative clause where a role was expected: "Riyad Lounissi, qui vient de prendre le poste de Head of UX".
+RELATIVE = re.compile(r"^(?:qui|que|dont|lui-m[êe]me|elle-m[êe]me|[a-zé]+-m[êe]me)\b", re.IGNORECASE)
+POST_OF = re.compile(r"\b(?:poste|fonction|r[ôo]le|titre)\s+(?:de|d['’])\s*(?P<role>.+)$", re.IGNORECASE)
+ROLE_CUT = re.compile(
+    r"\s+et\s+(?=anim|mod[ée]r|fond|co-?fond|[A-Z]\w+\s+[A-Z])|\s+(?:qui|dont|a|est)\s|,"
+    r"|\s+(?:suivie?s?|connue?s?|pass[ée]e?s?)\s+(?:par|pour|de|sur)\s"
+)
+NOT_ROLE_START = {
+    "avec", "pour", "selon", "dans", "sur", "chez", "en", "a", "au", "aux", "et", "ou", "mais",
+    "puis", "le", "la", "les", "un", "une", "des", "du", "de", "est", "sont", "ont", "a-t-il",
+}  # fmt: skip
+PLACE_WORDS = {"chez", "a", "au", "aux", "dans", "en"}
+# The kind of body an organisation is, written before its name ("l'agence Nuances").
+ORG_KINDS = set(
+    """
+    agence agences cabinet studio groupe enseigne association laboratoire labo societe entreprise
+    start-up startup institut ecole universite fondation collectif reseau magazine journal
+    media chaine banque mutuelle federation syndicat ministere collectivite ville region
+    maison editions
+    """.split()
+)
+ORG_PREP = re.compile(r"\s(?:chez|pour|au|à|de la|de l['’]|d['’]|du|des|de)\s*(?=[\w])")
+PROPER = re.compile(rf"(?:[{UPPER}0-9][\w'’&.\-]*)(?:\s+(?:&|et|de|du|des|d['’])?\s*[{UPPER}0-9][\w'’&.\-]*)*")
+
+SPEECH_VERBS = set(
+    """
+    dit declare explique expose estime developpe poursuit ajoute souligne pointe confirme illustre
+    raconte precise note rappelle insiste resume conclut indique affirme analyse observe remarque
+    temoigne reconnait admet regrette amuse sourit lance assure avance nuance complete martele
+    detaille decrit releve constate considere juge previent plaide argumente defend interroge
+    questionne repond reagit commente annonce confie avoue glisse conseille recommande suggere
+    propose tempere abonde rencherit pose lache felicite rejouit inquiete etonne alerte cite
+    explique resumait ajoutait expliquait poursuivait racontait estimait confiait soulignait
+    tranche martele reprend conclue enchaine temoignait lancait avertit defendait
+    """.split()
+)
+PRONOUN = re.compile(r"-(?:t-)?(?:il|elle|ils|elles|on)\b", re.IGNORECASE)
+ANONYMOUS = re.compile(
+    r"\b(?:un|une|des|plusieurs|certains|certaines|l['’]un|l['’]une)\s+(?:de[s]?\s+)?"
+    r"(?:participant|participante|participants|membre|membres|auditeur|auditrice|invit[ée]|personne|intervenant|intervenante|salle)",
+    re.IGNORECASE,
+)
+OPENERS = {"«": "»", "“": "”", '"': '"'}
+MIN_SPEECH_WORDS = 5  # « partenariat rémunéré » is a term in quotation marks, not speech
+
+
+def clean_speaker_name(raw: str) -> str:
+    """A person's name alone: no leading "Selon", "Pour", title or role word."""
+    words = raw.split()
+    while words and (fold(words[0]).rstrip(".") in NOT_NAME_WORDS or fold(words[0]) in ROLE_WORDS):
+        words = words[1:]
+    if len(words) < 2 or any(fold(w) in {"social", "media", "club"} for w in words):
+        return ""
+    return " ".join(words)
+
+
+def speakers_in(text: str) -> list[Speaker]:
+    """The people a write-up presents with a role or an organisation, first mention first."""
+    found: dict[str, Speaker] = {}
+    position = 0
+    while match := NAME_ROLE.search(text, position):
+        if not _is_role(match.group("role")) or not _add(
+            found, match.group("name"), *split_role(match.group("role"), match.group("org"))
+        ):
+            position = match.start("role")  # not a person and a role: look again from the "role"
+            continue
+        # A role ends where the next person starts ("… pour Danone et Charlotte Sandret, …").
+        position = max(match.start("role") + len(_role_span(match.group("role"))), match.start() + 1)
+    for match in NAME_ORG.finditer(text):
+        _add(found, match.group("name"), "", match.group("org").strip())
+    return list(found.values())
+
+
+def _is_role(text: str) -> bool:
+    """False for what follows a name without being a role ("avec Thomas…", "l'équipe a…")."""
+    first = fold(text.split()[0]) if text.split() else ""
+    return not (first in NOT_ROLE_START or first.startswith(("l'", "d'", "qu'")))
+
+
+def _role_span(role: str) -> str:
+    """The part of a role-like text that belongs to this person."""
+    return ROLE_CUT.split(role, maxsplit=1)[0]
+
+
+def split_role(text: str, org: str | None = None) -> tuple[str, str]:
+    """Role and organisation from what follows a name: "directrice de la communication
+    de la MAIF" → ("directrice de la communication", "MAIF"); a relative clause ("qui vient
+    de prendre le poste de Head of UX chez Sportéo") keeps only the post it names."""
+    text = text.strip()
+    if RELATIVE.match(text):
+        post = POST_OF.search(text)
+        if not post:
+            return "", (org or "").strip()
+        text = post.group("role")
+    role = _role_span(text).strip()
+    if org:
+        return role, org.strip()
+    return _org_from_role(role)
+
+
+def _org_from_role(role: str) -> tuple[str, str]:
+    """Split an organisation off the end of a role, at the preposition before its proper
+    name, or before the kind of body it is ("fondateur de l'agence d'influence Pépites"
+    → "fondateur", "agence d'influence Pépites")."""
+    for prep in ORG_PREP.finditer(role):
+        rest = role[prep.end() :].strip()
+        proper = PROPER.search(rest)
+        if not proper or proper.end() != len(rest.rstrip()):
+            continue
+        head = rest[: proper.start()].strip()
+        if not head:
+            return role[: prep.start()].strip(), proper.group(0)
+        if fold(head.split()[0]) in ORG_KINDS:
+            return role[: prep.start()].strip(), f"{head} {proper.group(0)}"
+    return role, ""
+
+
+def _add(found: dict[str, Speaker], raw_name: str, role: str, org: str) -> bool:
+    """Keep the first, fullest mention of each person; False when `raw_name` is no person's
+    name ("Chez Opaline Assurances" names a place of work)."""
+    name = clean_speaker_name(raw_name)
+    if not name or fold(raw_name.split()[0]) in PLACE_WORDS:
+        return False
+    key = fold(name)
+    if key not in found or (not found[key].role and role):
+        found[key] = Speaker(name=name, role=role, organisation=org)
+    return True
+
+
+# --- what was said ----------------------------------------------------------------------
+
+
+@dataclass
+class Unit:
+    """A piece of a write-up's body: reported speech (with its speaker when known), or
+    a sentence of narration. `start` and `end` locate it in the body."""
+
+    text: str
+    start: int
+    end: int
+    speech: bool
+    speaker: str = ""
+
+
+def statements_in(body: str, speakers: list[Speaker]) -> list[Statement]:
+    """Every reported speech of a write-up, signed when the text says who spoke."""
+    return [Statement(u.text, u.speaker) for u in units_of(body, speakers) if u.speech]
+
+
+def units_of(body: str, speakers: list[Speaker]) -> list[Unit]:
+    """The body cut into speech and narration, in order."""
+    units: list[Unit] = []
+    offset = 0
+    for paragraph in re.split(r"\n\s*\n", body):
+        start = body.find(paragraph, offset)
+        offset = start + len(paragraph)
+        units += _paragraph_units(paragraph, start, speakers)
+    return units
+
+
+def _paragraph_units(paragraph: str, base: int, speakers: list[Speaker]) -> list[Unit]:
+    """Speech spans with their attribution, and the narration between them."""
+    units: list[Unit] = []
+    cursor = 0
+    for open_at, close_at in _speech_spans(paragraph):
+        inner = paragraph[open_at + 1 : close_at]
+        lead_in = paragraph[cursor:open_at]
+        tail, tail_end = _attribution_after(paragraph, close_at + 1)
+        words, incise = _split_incise(inner)
+        speaker = _resolve(incise or tail or _lead_in_clause(lead_in), paragraph, open_at, speakers)
+        if not speaker and not (incise or tail) and lead_in.rstrip().endswith(":"):
+            speaker = _resolve_lead_in(_last_sentence(lead_in), paragraph, open_at, speakers)
+        units += _narration(lead_in, base + cursor)
+        units.append(Unit(_speech_text(words), base + open_at, base + close_at + 1, True, speaker))
+        cursor = tail_end
+    units += _narration(paragraph[cursor:], base + cursor)
+    return units
+
+
+def _speech_spans(paragraph: str) -> list[tuple[int, int]]:
+    """(opening, closing) positions of each top-level quotation that holds speech."""
+    spans, at = [], 0
+    while at < len(paragraph):
+        char = paragraph[at]
+        if char in OPENERS:
+            close = _closing(paragraph, at)
+            if close is None:
+                break
+            if len(paragraph[at + 1 : close].split()) >= MIN_SPEECH_WORDS:
+                spans.append((at, close))
+            at = close + 1
+            continue
+        at += 1
+    return spans
+
+
+def _closing(paragraph: str, at: int) -> int | None:
+    """The position of the mark closing the quotation opened at `at` (nesting allowed)."""
+    opener = paragraph[at]
+    closer = OPENERS[opener]
+    depth = 0
+    for position in range(at + 1, len(paragraph)):
+        char = paragraph[position]
+        if char == closer and (opener != '"' or depth == 0):
+            if depth == 0:
+                return position
+            depth -= 1
+        elif char == opener and opener != '"':
+            depth += 1
+    return None
+
+
+def _attribution_after(paragraph: str, at: int) -> tuple[str, int]:
+    """ "», explique Nadia Cherif, directrice … ." after a quotation: the clause naming the
+    speaker, and where it ends ("" and `at` when no such clause follows)."""
+    rest = paragraph[at:]
+    match = re.match(r"\s*[,;]?\s*(?P<clause>[^.!?«“\"]*)(?P<end>[.!?]?)", rest)
+    clause = match.group("clause") if match else ""
+    if clause and _is_attribution(clause):
+        return clause, at + match.end()
+    name = NAME_RE.match(rest.lstrip(" ,"))  # « … » Pénélope Pontet de Fouquières, directrice (ELSAN)
+    if name and not clause.lstrip(" ,").startswith(tuple("«“")) and match:
+        return clause, at + match.end()
+    return "", at
+
+
+def _is_attribution(clause: str) -> bool:
+    """True for "explique-t-elle", "a lancé une participante", "s'amuse Pierre-Yves Le Gall"."""
+    words = clause.split()
+    if not words:
+        return False
+    first = fold(words[0])
+    if first in {"a", "avait"} and len(words) > 1:
+        first = fold(words[1])
+    first = re.sub(r"^(?:s'|se\s)", "", first)
+    if len(words) > 1 and first in {"s'", "se"}:
+        first = fold(words[1])
+    return PRONOUN.sub("", first) in SPEECH_VERBS or _is_participle(first)
+
+
+def _is_participle(word: str) -> bool:
+    """A past participle after "a" ("a résumé", "a glissé") counts as a verb of saying."""
+    return bool(re.fullmatch(r"[a-z]+(?:e|i|u|t)", word)) and word.endswith(("e", "i"))
+
+
+def _split_incise(inner: str) -> tuple[str, str]:
+    """Words said with a narration clause inside them ("…, pointe Guilhem Boyer, … . À
+    l'inverse, …"): the words alone (the clause replaced by " […] ") and the clause."""
+    for match in re.finditer(r",\s+(?P<clause>[^.!?]{3,200}?)(?P<end>[.!?])\s+(?=[A-ZÀ-Ý«“])", inner):
+        clause = match.group("clause")
+        if _is_attribution(clause) and NAME_RE.search(clause):
+            words = inner[: match.start()].rstrip() + " […] " + inner[match.end() :].lstrip()
+            return words, clause
+    return inner, ""
+
+
+def _speech_text(words: str) -> str:
+    """The words said, without outer marks and with inner guillemets made “ ”."""
+    text = words.strip().strip('«»“”"').strip()
+    return text.replace("«", "“").replace("»", "”").replace(" ”", "”").replace("“ ", "“")
+
+
+def _lead_in_clause(lead_in: str) -> str:
+    """ "Marion Durand, responsable …, raconte :" before a quotation: that clause, if it is one."""
+    sentence = _last_sentence(lead_in)
+    if sentence.rstrip().endswith(":") and any(fold(w).rstrip(":") in SPEECH_VERBS for w in sentence.split()):
+        return sentence
+    return ""
+
+
+def _resolve_lead_in(sentence: str, paragraph: str, quote_at: int, speakers: list[Speaker]) -> str:
+    """ "Mais il met en garde : « … »": a pronoun and a verb of saying before the colon
+    point at the speaker named last before; a name in the sentence points at that one."""
+    named = _named_in(sentence, speakers)
+    if named:
+        return named[-1]
+    folded = fold(sentence)
+    said = any(w.strip(":,") in SPEECH_VERBS for w in folded.split()) or "en garde" in folded
+    if said and re.search(r"\b(?:il|elle)\b", folded):
+        before = _named_in(paragraph[:quote_at], speakers)
+        return before[-1] if before else ""
+    return ""
+
+
+def _last_sentence(text: str) -> str:
+    """The last sentence of a text (what directly precedes a quotation)."""
+    parts = re.split(r"(?<=[.!?])\s+", text.strip())
+    return parts[-1] if parts else ""
+
+
+def _narration(text: str, base: int) -> list[Unit]:
+    """Sentences of narration, as units."""
+    units = []
+    for match in re.finditer(r"[^.!?]+(?:[.!?]+|$)", text):
+        sentence = match.group(0).strip()
+        if len(sentence.split()) >= 4:
+            start = base + match.start() + (len(match.group(0)) - len(match.group(0).lstrip()))
+            units.append(Unit(sentence, start, start + len(sentence), False))
+    return units
+
+
+def _resolve(clause: str, paragraph: str, quote_at: int, speakers: list[Speaker]) -> str:
+    """The name of who spoke, from the clause that attributes the words; "" when unsure."""
+    if not clause or ANONYMOUS.search(clause):
+        return ""
+    named = _named_in(clause, speakers)
+    if named:
+        return named[0]
+    if PRONOUN.search(clause.split()[0] if clause.split() else ""):
+        before = _named_in(paragraph[:quote_at], speakers)
+        return before[-1] if before else ""
+    return _described(clause, paragraph[:quote_at], speakers)
+
+
+def _named_in(text: str, speakers: list[Speaker]) -> list[str]:
+    """Speakers named in a text (full name, or surname alone when no other speaker has it),
+    in order of appearance."""
+    folded = fold(text)
+    hits = []
+    for speaker in speakers:
+        spots = [m.start() for m in re.finditer(rf"\b{re.escape(fold(speaker.name))}\b", folded)]
+        surname = fold(speaker.name.split()[-1])
+        if not spots and sum(fold(s.name.split()[-1]) == surname for s in speakers) == 1:
+            spots = [m.start() for m in re.finditer(rf"\b{re.escape(surname)}\b", folded)]
+        if spots:
+            hits.append((spots[-1], speaker.name))
+    return [name for _, name in sorted(hits)]
+
+
+def _described(clause: str, before: str, speakers: list[Speaker]) -> str:
+    """The one speaker whose role and organisation fit a description ("la fondatrice
+    d'Onde Courte", "le community manager"); among equals, the last one named before."""
+    wanted = _description_words(clause)
+    if not wanted:
+        return ""
+    scores = {s.name: len(wanted & _description_words(f"{s.role} {s.organisation}")) for s in speakers}
+    best = max(scores.values(), default=0)
+    if best == 0:
+        return ""
+    tied = [name for name, score in scores.items() if score == best]
+    if len(tied) == 1:
+        return tied[0]
+    named_before = [n for n in _named_in(before, speakers) if n in tied]
+    return named_before[-1] if named_before else ""
+
+
+DESCRIPTION_STOP = {"le", "la", "les", "l", "de", "du", "des", "d", "en", "et", "a", "au", "chez", "un", "une"}
+
+
+def _description_words(text: str) -> set[str]:
+    """Content words of a description, singular, without verbs of saying."""
+    tokens = re.findall(r"[a-z0-9]+", fold(text))
+    return {t.rstrip("s") for t in tokens if t not in DESCRIPTION_STOP and t not in SPEECH_VERBS and len(t) > 1}

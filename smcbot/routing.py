@@ -1,0 +1,651 @@
+"""Questions about people, periods and series, told apart from topic questions and
+answered from the archive's directory and dates.
+
+- a person: "Qu'a dit Nadia Cherif ?", "What did the Transilys speaker say about nudges?",
+  "Qui est Guy Fagherazzi ?" → their sessions and what they said there;
+- who spoke: "Qui est intervenu sur le dark social ?" → the speakers of the sessions
+  found, with their organisation;
+- periods and series: "Quelles sessions en 2020 ?", "the latest Cercle Dircoms",
+  "les sessions Social Data depuis 2021" → a dated list, newest first;
+- a person, organisation, series or period the archive does not hold → a refusal naming it.
+
+Anything else is a topic question: `QuestionRouter.answer` returns None and the
+answerer searches as before.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+
+from smcbot.dates import format_date
+from smcbot.directory import Directory, Person, mentions
+from smcbot.errors import QuestionError
+from smcbot.index import ArchiveIndex
+from smcbot.models import Answer, Article, Quote, SessionQuotes, Source
+from smcbot.people import Unit, units_of
+from smcbot.quoting import UNSIGNED, clip
+from smcbot.retrieval import HybridRetriever, SearchFilters
+from smcbot.series import series_key
+from smcbot.text import content_words, expansions, fold, stems
+
+MONTH_NAMES = {
+    "janvier": 1, "january": 1, "jan": 1, "janv": 1, "fevrier": 2, "february": 2, "feb": 2, "fevr": 2,
+    "mars": 3, "march": 3, "avril": 4, "april": 4, "avr": 4, "apr": 4, "mai": 5, "may": 5,
+    "juin": 6, "june": 6, "juillet": 7, "july": 7, "juil": 7, "aout": 8, "august": 8, "aug": 8,
+    "septembre": 9, "september": 9, "sept": 9, "sep": 9, "octobre": 10, "october": 10, "oct": 10,
+    "novembre": 11, "november": 11, "nov": 11, "decembre": 12, "december": 12, "dec": 12,
+}  # fmt: skip
+SEASONS = {
+    "printemps": (3, 5), "spring": (3, 5), "ete": (6, 8), "summer": (6, 8),
+    "automne": (9, 11), "autumn": (9, 11), "fall": (9, 11), "hiver": (12, 2), "winter": (12, 2),
+}  # fmt: skip
+MONTH = "(?:" + "|".join(sorted(MONTH_NAMES, key=len, reverse=True)) + r")\.?"
+SEASON = "(?:" + "|".join(SEASONS) + ")"
+YEAR = r"(?:19|20)\d{2}"
+
+WHO_SPOKE = re.compile(
+    r"\bqui\s+(?:est|sont|etait|etaient|a|ont|avait)\s+(?:(?:deja|donc)\s+)?"
+    r"(?:intervenu|intervenue|intervenus|intervenues|venu|venue|venus|parle|participe|anime|pris\s+la\s+parole)\b"
+    r"|\bqui\s+(?:etait|etaient|sont|est|etaient)\s+(?:les\s+)?(?:intervenant|intervenants|invites|orateurs|panelistes)\b"
+    r"|\bqui\s+(?:etait|etaient|est|sont)\s+autour\s+de\s+la\s+table\b"
+    r"|\bquels?\s+(?:etaient|sont|furent)?\s*(?:les\s+)?(?:intervenants|invites)\b"
+    r"|\bwho\s+(?:spoke|talked|presented|took\s+part|participated|attended|was\s+on\s+the\s+panel|were\s+the\s+speakers"
+    r"|are\s+the\s+speakers|were\s+the\s+panell?ists|was\s+speaking|were\s+on\s+the\s+panel)\b"
+    r"|\b(?:which|what)\s+speakers\b|\bthe\s+speakers\s+(?:at|of|on|for|about)\b"
+)
+PERSON = [
+    re.compile(r"\bqu'?(?:a|ont|avait|avaient)(?:-t-(?:il|elle|ils|elles)|-(?:ils|elles))?\s+dit\s+(?P<who>.+)"),
+    re.compile(r"\bque\s+(?:dit|disait|pense|pensait|raconte|racontait|explique|expliquait)\s+(?P<who>.+)"),
+    re.compile(r"\bqu'?en\s+(?:pense|pensait|dit|disait)\s+(?P<who>.+)"),
+    re.compile(r"\bqui\s+(?:est|etait)\s+(?P<who>.+)"),
+    re.compile(r"\bdans\s+quel(?:le)?s?\s+sessions?\s+(?P<who>.+?)\s+(?:est|a|etait|sont|ont)(?:-(?:il|elle)s?)?\s"),
+    re.compile(
+        r"\bwhat\s+(?:did|does|has|had|do)\s+(?P<who>.+?)\s+(?:say|said|think|thought|tell|told|explain|talk)\b"
+    ),
+    re.compile(r"\bwho\s+(?:is|was)\s+(?P<who>.+)"),
+    re.compile(
+        r"\b(?:which|what)\s+sessions?\s+(?:did|has|have)\s+(?P<who>.+?)\s+(?:speak|take|attend|appear|talk|join)"
+    ),
+    re.compile(r"\bwhich\s+(?P<who>.+?)\s+(?:people|speakers|staff|employees)\b"),
+]
+WHO_SPOKE_RATIO = 0.75
+TOPIC_SPLIT = re.compile(
+    r"\s+(?:sur|a\s+propos\s+d[eu']?|au\s+sujet\s+d[eu']?|concernant|about|on|regarding|des|du)\s+|\s*[?!,]"
+)
+LIST_WORDS = set(
+    """
+    session sessions liste lister list listing cycle cycles series serie episode episodes rencontre rencontres
+    seance seances edition editions numero number n° evenement evenements event events tables
+    """.split()
+)
+NEWEST = {"derniere", "dernier", "dernieres", "derniers", "latest", "last", "recent", "recente", "recentes", "recents"}
+OLDEST = {"premiere", "premier", "first", "earliest"}
+NOISE = set(
+    """
+    session sessions liste lister list cycle cycles series serie episode episodes rencontre rencontres seance
+    seances edition editions numero number held hold holds took take place lieu eu tenu tenue tenues tenus
+    organise organisee organisees organises club smc quelles quels which what all toutes tous belong
+    belongs appartiennent appartient parlait parlaient porte portait portaient about quoi were was did
+    between entre since depuis after apres before avant from de during pendant ete ont latest last first
+    derniere dernier dernieres derniers premiere premier recent recente recentes recents year annee
+    month mois quelle quel give donne donner montre show me moi toutes tout the en in of
+    intervenants intervenant intervenu intervenue intervenus speakers speaker spoke table ronde tables
+    rondes autour panel participe participated took part parler talk talked pour etaient etait sont
+    qui who invites people personnes gens round roundtable soiree soirees evening meeting meetup talks
+    """.split()
+)
+TEXTS = {
+    "person": {
+        "fr": "{who} : {n} dans l'archive du Social Media Club.",
+        "en": "{who}: {n} in the Social Media Club archive.",
+    },
+    "people": {
+        "fr": "Intervenants de {org} dans l'archive du Social Media Club :",
+        "en": "Speakers from {org} in the Social Media Club archive:",
+    },
+    "who_spoke": {
+        "fr": "Sont intervenus sur ce sujet, d'après {n} de l'archive du Social Media Club :",
+        "en": "Who spoke on this, from {n} in the Social Media Club archive:",
+    },
+    "listing": {
+        "fr": "{n}{what}, de la plus récente à la plus ancienne :",
+        "en": "{n}{what}, newest first:",
+    },
+    "single": {"fr": "Session{what} :", "en": "Session{what}:"},
+    "no_person": {
+        "fr": "Je n'ai trouvé aucun intervenant nommé {name} dans l'archive du Social Media Club.",
+        "en": "I found no speaker named {name} in the Social Media Club archive.",
+    },
+    "no_org": {
+        "fr": "Je n'ai trouvé aucun intervenant de {name} dans l'archive du Social Media Club.",
+        "en": "I found no speaker from {name} in the Social Media Club archive.",
+    },
+    "no_series": {
+        "fr": "Je n'ai trouvé aucun cycle nommé {name} dans l'archive du Social Media Club.",
+        "en": "I found no series named {name} in the Social Media Club archive.",
+    },
+    "no_sessions": {
+        "fr": "Je n'ai trouvé aucune session{what} dans l'archive du Social Media Club.",
+        "en": "I found no session{what} in the Social Media Club archive.",
+    },
+    "covers": {"fr": "L'archive couvre ces cycles : {series}.", "en": "The archive covers these series: {series}."},
+    "span": {"fr": "Elle va du {first} au {last}.", "en": "It runs from {first} to {last}."},
+    "recent": {"fr": "Sessions les plus récentes :", "en": "Most recent sessions:"},
+    "sessions": {"fr": ("session", "sessions"), "en": ("session", "sessions")},
+}
+
+
+@dataclass(frozen=True)
+class Period:
+    """A span of days a question asks about, and how to say it."""
+
+    since: date | None
+    until: date | None
+    label: dict[str, str]
+
+
+def _fold_keep(text: str) -> str:
+    """`fold` letter by letter, so positions in the result are positions in `text`."""
+    out = []
+    for char in text:
+        folded = fold(char) or char
+        out.append(folded[0] if len(folded) >= 1 else char)
+    return "".join(out)
+
+
+def _n(count: int, language: str) -> str:
+    """ "3 sessions", "1 session"."""
+    return f"{count} {TEXTS['sessions'][language][0 if count == 1 else 1]}"
+
+
+def text_of(key: str, language: str, **values: object) -> str:
+    """An answer sentence in French or English."""
+    return TEXTS[key]["fr" if language == "fr" else "en"].format(**values)
+
+
+# --- periods ------------------------------------------------------------------------------
+
+
+def parse_period(question: str) -> Period | None:
+    """The period a question names: "en 2020", "juin 2019", "spring 2021", "depuis 2021",
+    "between October and December 2020"; None when it names none."""
+    q = fold(question)
+    if match := re.search(
+        rf"\b(?:between|entre|from|d[eu]|d')\s*({MONTH})\s+(?:and|et|to|a|au)\s+({MONTH})\s+({YEAR})\b", q
+    ):
+        first, last, year = MONTH_NAMES[match[1].rstrip(".")], MONTH_NAMES[match[2].rstrip(".")], int(match[3])
+        return _months(year, first, year, last, match[0])
+    if match := re.search(rf"\b({SEASON})\s+(?:de\s+|of\s+|d')?({YEAR})\b", q):
+        first, last = SEASONS[match[1]]
+        year = int(match[2])
+        return _months(year, first, year + (1 if last < first else 0), last, match[0])
+    if match := re.search(rf"\b({MONTH})\s+({YEAR})\b", q):
+        month, year = MONTH_NAMES[match[1].rstrip(".")], int(match[2])
+        return _months(year, month, year, month, match[0])
+    if match := re.search(rf"\b(?:since|depuis|after|apres|a\s+partir\s+de)\s+({YEAR})\b", q):
+        year = int(match[1])
+        return Period(date(year, 1, 1), None, {"fr": f"depuis {year}", "en": f"since {year}"})
+    if match := re.search(rf"\b(?:before|avant)\s+({YEAR})\b", q):
+        year = int(match[1])
+        return Period(None, date(year - 1, 12, 31), {"fr": f"avant {year}", "en": f"before {year}"})
+    if match := re.search(rf"\b({YEAR})\b", q):
+        year = int(match[1])
+        return Period(date(year, 1, 1), date(year, 12, 31), {"fr": f"en {year}", "en": f"in {year}"})
+    return None
+
+
+def _months(year: int, first: int, last_year: int, last: int, said: str) -> Period:
+    """From the first day of one month to the last day of another."""
+    end = date(last_year + (last == 12), last % 12 + 1, 1)
+    until = date.fromordinal(end.toordinal() - 1)
+    return Period(date(year, first, 1), until, {"fr": f"({said})", "en": f"({said})"})
+
+
+def _period_words(question: str) -> set[str]:
+    """Folded words that only say when (months, seasons, years)."""
+    return {
+        w for w in re.findall(r"[a-z0-9]+", fold(question)) if w in MONTH_NAMES or w in SEASONS or re.fullmatch(YEAR, w)
+    }
+
+
+# --- the router ---------------------------------------------------------------------------
+
+
+class QuestionRouter:
+    """Tells questions about people, periods and series apart, and answers them."""
+
+    def __init__(self, index: ArchiveIndex, retriever: HybridRetriever) -> None:
+        self.directory = Directory(list(index.articles.values()))
+        self.retriever = retriever
+
+    def resolve_series(self, filters: SearchFilters | None) -> SearchFilters | None:
+        """The filters with their series given its canonical name (any alias is accepted).
+
+        Raises:
+            QuestionError: no series has that name; the message lists the known ones.
+        """
+        if filters is None or not filters.series:
+            return filters
+        canonical = self.directory.series.canonical(filters.series)
+        if canonical is None:
+            known = ", ".join(name for name, _ in self.directory.series_counts())
+            raise QuestionError(f"no series named '{filters.series}'; the archive's series are: {known}")
+        return replace(filters, series=canonical)
+
+    def answer(self, question: str, language: str, filters: SearchFilters | None) -> Answer | None:
+        """The answer to a question about people, periods or series; None for a topic question."""
+        filters = filters or SearchFilters()
+        folded = _fold_keep(question.strip())
+        if WHO_SPOKE.search(folded):
+            return self._who_spoke(question, folded, language, filters)
+        for pattern in PERSON:
+            match = pattern.search(folded)
+            if match:
+                routed = self._person(question, match, language, filters)
+                if routed is not None:
+                    return routed
+        return self._listing(question, language, filters)
+
+    # --- people ---------------------------------------------------------------------------
+
+    def _person(self, question: str, match: re.Match, language: str, filters: SearchFilters) -> Answer | None:
+        """ "Qu'a dit X ?", "What did the Transilys speaker say about nudges?"."""
+        who_text = question[match.start("who") : match.end("who")]
+        who_text = who_text[: len(TOPIC_SPLIT.split(_fold_keep(who_text), maxsplit=1)[0])]
+        people: list[Person] = []
+        unknown_names, unknown_orgs, org_label = [], [], ""
+        for group in _capitalised_groups(who_text):
+            found, staff_of = self._who_is(group)
+            people += found
+            org_label = org_label or staff_of
+            if found:
+                continue
+            for part in _sub_groups(group) or [group]:  # "Marc Dupont de L'Oréal": a name, a company
+                if len(part.split()) >= 2:
+                    unknown_names.append(part)
+                elif not self.retriever._in_archive(fold(part)):
+                    unknown_orgs.append(part)
+        if people:
+            people = self._by_role(people, who_text) if org_label else people
+            return self._people_answer(question, _unique_people(people), language, filters, org_label)
+        if unknown_names:
+            return self._refusal(question, language, text_of("no_person", language, name=", ".join(unknown_names)))
+        if unknown_orgs:
+            return self._refusal(question, language, text_of("no_org", language, name=", ".join(unknown_orgs)))
+        described = self._described(who_text)
+        if described is not None:
+            return self._people_answer(question, [described], language, filters, "")
+        return None
+
+    def _who_is(self, group: str) -> tuple[list[Person], str]:
+        """The people a capitalised run names (a speaker, or an organisation's speakers, or
+        both split at a particle: "Paul Michon de Kering"), and the organisation named."""
+        person = self.directory.find(group)
+        if person is not None:
+            return [person], ""
+        staff = self._staff_of(group)
+        if staff:
+            return staff, group
+        found, organisation = [], ""
+        for part in _sub_groups(group):
+            people, named_org = self._who_is(part)
+            found += people
+            organisation = organisation or named_org
+        return found, organisation
+
+    def _staff_of(self, organisation: str) -> list[Person]:
+        """The speakers whose organisation a name designates ("Banque Aurore", "Inserm")."""
+        name = re.sub(r"['’]s$", "", organisation)
+        return [p for p in self.directory.people.values() if p.organisation and mentions(p.organisation, name)]
+
+    def _by_role(self, people: list[Person], who_text: str) -> list[Person]:
+        """Among people of one organisation, those whose role the question describes (all if none fits)."""
+        wanted = _description_words(who_text)
+        scored = [(len(wanted & _description_words(p.role)), p) for p in people]
+        best = max((s for s, _ in scored), default=0)
+        return [p for s, p in scored if s == best] if best else people
+
+    def _described(self, who_text: str) -> Person | None:
+        """The one speaker a description fits ("la chercheuse en économie comportementale")."""
+        wanted = _description_words(who_text)
+        if not wanted:
+            return None
+        scored = sorted(
+            (
+                (len(wanted & _description_words(f"{p.role} {p.organisation}")), p)
+                for p in self.directory.people.values()
+            ),
+            key=lambda item: -item[0],
+        )
+        if not scored or scored[0][0] < 2 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+            return None
+        return scored[0][1]
+
+    def _people_answer(
+        self, question: str, people: list[Person], language: str, filters: SearchFilters, org: str
+    ) -> Answer:
+        """Each person's sessions (those about the question's topic first) and their words."""
+        wanted = _topic_stems(question, people)
+        sessions: list[SessionQuotes] = []
+        for person in people:
+            for article in self._ranked_sessions(person, wanted, filters):
+                quotes = self._person_quotes(person, article, wanted, language)
+                existing = next((s for s in sessions if s.article.id == article.id), None)
+                if existing is not None and existing.shown is not None:
+                    existing.shown += quotes
+                else:
+                    sessions.append(SessionQuotes(article, [], 1.0, shown=quotes))
+        if len(people) == 1:
+            lead = text_of("person", language, who=people[0].label(), n=_n(len(sessions), language))
+        else:
+            lines = [f"• {p.label()}" for p in people]
+            lead = "\n".join([text_of("people", language, org=org), *lines])
+        return self._answered(question, language, lead, sessions)
+
+    def _ranked_sessions(self, person: Person, wanted: set[str], filters: SearchFilters) -> list[Article]:
+        """A person's sessions: with a topic, those about it first (or only those, when some are)."""
+        sessions = [a for a in person.sessions if filters.admits(a)]
+        if not wanted:
+            return sessions
+        # What the title and takeaways say counts twice: they say what the session was about.
+        scored = [
+            (_overlap(_article_text(a), wanted) + _overlap(" ".join([a.title, *a.takeaways]), wanted), a)
+            for a in sessions
+        ]
+        best = max((s for s, _ in scored), default=0)
+        kept = [(s, a) for s, a in scored if s >= 0.5 * best] if best else scored
+        return [a for _, a in sorted(kept, key=lambda item: -item[0])]
+
+    def _person_quotes(self, person: Person, article: Article, wanted: set[str], language: str) -> list[Quote]:
+        """What a person said at one session, the words closest to the topic first; when the
+        write-up quotes nothing of theirs, the sentence that mentions them."""
+        said = [st for a, st in person.statements if a.id == article.id]
+        said.sort(key=lambda st: -_overlap(st.text, wanted))
+        quotes = [Quote(clip(st.text), person.label(), "speech") for st in said[:2]]
+        if quotes:
+            return quotes
+        mention = next((u for u in _narration(article) if mentions(u.text, person.name.split()[-1])), None)
+        if mention is None:
+            return []
+        return [Quote(clip(mention.text), UNSIGNED[language], "narration")]
+
+    # --- who spoke ------------------------------------------------------------------------
+
+    def _who_spoke(self, question: str, folded: str, language: str, filters: SearchFilters) -> Answer:
+        """The speakers of the sessions that answer the topic of "Qui est intervenu sur … ?"."""
+        series = self._series_in(question)
+        if series and not filters.series:
+            filters = replace(filters, series=series)
+        period = parse_period(question)
+        if period is not None:  # "Who were the speakers at the April 2023 round table?"
+            filters = replace(filters, since=period.since or filters.since, until=period.until or filters.until)
+        topic = _topic_text(question, _period_words(question))
+        try:
+            result = self.retriever.search(topic or question, filters)
+        except QuestionError:
+            result = None
+        if result is None or not result.answered:
+            articles = [a for a in self.directory.articles if filters.admits(a)] if not topic else []
+            if not articles or not (series or period):
+                return self._refusal(question, language, self._nothing_on(question, language))
+            articles = articles[:1] if not period else articles
+        else:  # the sessions about the topic, not every one that touched it
+            best = result.answering[0].strength
+            articles = [hit.article for hit in result.answering if hit.strength >= WHO_SPOKE_RATIO * best]
+        wanted = {s for group in (result.term_groups if result else []) for s in group}
+        sessions, people = [], []
+        for article in articles:
+            speakers = self.directory.speakers_of(article)
+            people += [p for p in speakers if p not in people]
+            quotes = [q for p in speakers for q in self._person_quotes(p, article, wanted, language)[:1]]
+            quotes = [q for q in quotes if q.kind == "speech"]  # their own words, one each
+            sessions.append(SessionQuotes(article, [], 1.0, shown=quotes))
+        heading = text_of("who_spoke", language, n=_n(len(sessions), language))
+        lead = "\n".join([heading] + [f"• {p.label()}" for p in people])
+        return self._answered(question, language, lead, sessions)
+
+    # --- periods and series ---------------------------------------------------------------
+
+    def _series_in(self, question: str) -> str:
+        """The series a question names (any alias; the longest match wins), "" if none."""
+        key = f" {series_key(question)} "
+        found = []
+        for canonical, aliases in self.directory.series.aliases.items():
+            for alias in [canonical, *aliases]:
+                alias_key = series_key(alias)
+                if alias_key and f" {alias_key} " in key:
+                    found.append((len(alias_key), canonical))
+        return max(found)[1] if found else ""
+
+    def _listing(self, question: str, language: str, filters: SearchFilters) -> Answer | None:
+        """ "Quelles sessions en 2020 ?", "the latest Cercle Dircoms", "List the SMC Focus sessions"."""
+        tokens = set(re.findall(r"[a-z0-9]+", fold(question)))
+        newest, oldest = bool(tokens & NEWEST), bool(tokens & OLDEST)
+        episode = _episode_in(question)
+        period = parse_period(question)
+        series = self._series_in(question)
+        listing = bool(tokens & LIST_WORDS) or newest or oldest
+        named = bool(series) and (episode is not None or period is not None)  # "le Cercle Dircoms de juin 2019"
+        if not (listing and (period or series or newest or episode)) and not named:
+            return None
+        if not series:
+            unknown = _unknown_series(question, tokens)
+            if unknown:
+                return self._refusal(question, language, text_of("no_series", language, name=unknown))
+        articles = [a for a in self.directory.articles if filters.admits(a)]
+        if series:
+            articles = [a for a in articles if a.series == series]
+        if period:
+            articles = [a for a in articles if _within(a, period)]
+        articles = self._on_topic(question, series, articles, filters, period)
+        if episode is not None:
+            articles = [a for a in articles if a.episode == episode]
+        if not articles:
+            return self._no_sessions(question, language, series, period)
+        if newest:
+            articles = articles[:1]
+        elif oldest:
+            articles = articles[-1:]
+        return self._list_answer(question, language, articles, series, period)
+
+    def _on_topic(
+        self, question: str, series: str, articles: list[Article], filters: SearchFilters, period: Period | None
+    ) -> list[Article]:
+        """Narrow a listing to the sessions about the topic the question also names, if any."""
+        words = [w for w in content_words(question) if w not in NOISE and w not in _period_words(question)]
+        series_words = set(re.findall(r"[a-z0-9]+", fold(series)))
+        topic = [w for w in words if w not in series_words and series_key(w) not in series_key(series).split()]
+        if not topic:
+            return articles
+        scoped = replace(
+            filters,
+            series=series or filters.series,
+            since=(period.since if period and period.since else filters.since),
+            until=(period.until if period and period.until else filters.until),
+        )
+        try:
+            result = self.retriever.search(" ".join(topic), scoped)
+        except QuestionError:
+            return articles
+        found = {hit.article.id for hit in result.answering}
+        return [a for a in articles if a.id in found] if found else articles
+
+    def _list_answer(
+        self, question: str, language: str, articles: list[Article], series: str, period: Period | None
+    ) -> Answer:
+        """A dated list, newest first; a single session comes with its takeaways."""
+        sessions = []
+        for article in articles:
+            shown = [Quote(clip(t), "", "takeaway") for t in article.takeaways[:3]] if len(articles) == 1 else []
+            sessions.append(SessionQuotes(article, [], 1.0, shown=shown))
+        what = ""
+        if series:
+            what += f" « {series} »"
+        if period:
+            what += f" {period.label[language]}"
+        key = "listing" if len(articles) > 1 else "single"
+        lead = text_of(key, language, n=_n(len(articles), language), what=what)
+        return self._answered(question, language, lead, sessions)
+
+    def _no_sessions(self, question: str, language: str, series: str, period: Period | None) -> Answer:
+        """Nothing in that period (or series and period): say so, with the archive's span."""
+        what = (f" « {series} »" if series else "") + (f" {period.label[language]}" if period else "")
+        return self._refusal(question, language, text_of("no_sessions", language, what=what), span=True)
+
+    def _nothing_on(self, question: str, language: str) -> str:
+        """The refusal for a who-spoke question whose topic nothing covers."""
+        return (
+            "Je n'ai rien trouvé sur ce sujet dans l'archive du Social Media Club."
+            if language == "fr"
+            else ("I found nothing on that in the Social Media Club archive.")
+        )
+
+    # --- composing --------------------------------------------------------------------------
+
+    def _answered(self, question: str, language: str, lead: str, sessions: list[SessionQuotes]) -> Answer:
+        """An answer citing `sessions` in order, as plain text and parts."""
+        lines = [lead]
+        for session in sessions:
+            article = session.article
+            when = format_date(article.date, language)
+            lines += ["", f"■ {article.title}" + (f" — {when}" if when else ""), f"  {article.url}"]
+            for quote in session.shown or []:
+                who = f" — {quote.speaker}" if quote.speaker else ""
+                lines.append(f"  « {quote.text} »{who}")
+        sources = [Source(s.article.title, s.article.url, s.article.date, s.score) for s in sessions]
+        return Answer(question, True, "\n".join(lines), language, sources=sources, sessions=sessions, lead=lead)
+
+    def _refusal(self, question: str, language: str, lead: str, *, span: bool = False) -> Answer:
+        """Say plainly what was not found, what the archive covers, and its latest sessions."""
+        series = ", ".join(name for name, _ in self.directory.series_counts())
+        notes = [text_of("covers", language, series=series)] if series else []
+        dated = [a for a in self.directory.articles if a.date]
+        if span and dated:
+            first, last = format_date(dated[-1].date, language), format_date(dated[0].date, language)
+            notes.append(text_of("span", language, first=first, last=last))
+        notes.append(text_of("recent", language))
+        suggestions = self.directory.articles[:3]
+        lines = [lead, *notes]
+        for article in suggestions:
+            when = format_date(article.date, language)
+            lines.append(f"■ {article.title}" + (f" — {when}" if when else "") + f"\n  {article.url}")
+        return Answer(question, False, "\n".join(lines), language, lead=lead, notes=notes, suggestions=suggestions)
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+QUESTION_WORDS = {
+    "qu", "que", "qui", "quel", "quelle", "quels", "quelles", "what", "who", "which", "how", "when", "where",
+    "dans", "did", "does", "is", "was", "the", "le", "la", "les", "i", "smc", "social", "media", "club",
+}  # fmt: skip
+
+
+def _capitalised_groups(text: str) -> list[str]:
+    """Runs of capitalised words (names, organisations) in a part of a question; a
+    particle ("de", "Le") may sit inside a run ("Pontet de Fouquières")."""
+    tokens = [re.sub(r"^(?:[dlDL]['’])|['’]s$", "", t) for t in re.findall(r"[\w'’\-&]+", text)]
+    runs: list[list[str]] = [[]]
+    for position, token in enumerate(tokens):
+        upper = (
+            bool(token)
+            and fold(token) not in QUESTION_WORDS
+            and (
+                token[0].isupper() or (token[0].isdigit() and any(c.isupper() for c in token))  # "20Minutes"
+            )
+        )
+        nxt = tokens[position + 1] if position + 1 < len(tokens) else ""
+        particle = fold(token) in PARTICLES and runs[-1] and nxt[:1].isupper()
+        if upper or particle:
+            runs[-1].append(token)
+        elif runs[-1]:
+            runs.append([])
+    return [" ".join(run) for run in runs if run]
+
+
+def _sub_groups(group: str) -> list[str]:
+    """A run split at its particles: "Paul Michon de Kering" → "Paul Michon", "Kering"."""
+    parts = re.split(r"\s+(?:de|du|des|d['’])\s+", group)
+    return [p for p in parts if p] if len(parts) > 1 else []
+
+
+PARTICLES = {"de", "du", "des", "le", "la", "van", "von", "d'"}
+
+
+def _unique_people(people: list[Person]) -> list[Person]:
+    """People in order, each once."""
+    seen: dict[str, Person] = {}
+    for person in people:
+        seen.setdefault(fold(person.name), person)
+    return list(seen.values())
+
+
+def _description_words(text: str) -> set[str]:
+    """Content words of a description, with French forms of English ones, singular."""
+    found = set()
+    for word in content_words(text):
+        for form in expansions(word):
+            found.add(form[:-1] if len(form) > 3 and form.endswith("s") else form)
+    return found - {"speaker", "intervenant", "people", "person"}
+
+
+def _topic_text(question: str, dropped: set[str] = frozenset()) -> str:
+    """The question without its who-spoke words (and `dropped` ones): what the sessions are about."""
+    skip = NOISE | set(dropped)
+    kept = [w for w in re.findall(r"[\w'’\-]+", question) if fold(w).split("'")[-1] not in skip]
+    return " ".join(kept)
+
+
+def _topic_stems(question: str, people: list[Person]) -> set[str]:
+    """Stems of the question's topic words (its names, organisations and roles left out)."""
+    known = set()
+    for person in people:
+        known |= set(re.findall(r"[a-z0-9]+", fold(f"{person.name} {person.organisation} {person.role}")))
+    topic = [w for w in content_words(question) if w not in known and w not in NOISE]
+    return {stem for word in topic for variant in expansions(word) for stem in stems(variant)}
+
+
+def _overlap(text: str, wanted: set[str]) -> int:
+    """How many of the wanted stems a text holds."""
+    if not wanted:
+        return 0
+    return sum(1 for w in set(content_words(text)) if any(s in wanted for s in stems(w)))
+
+
+def _article_text(article: Article) -> str:
+    """Everything an article says, for matching a topic."""
+    return " ".join([article.title, *article.takeaways, article.body])
+
+
+def _narration(article: Article) -> list[Unit]:
+    """The narration units of an article's body."""
+    return [u for u in units_of(article.body, article.speakers) if not u.speech]
+
+
+def _within(article: Article, period: Period) -> bool:
+    """True when the article is dated within the period."""
+    if article.date is None:
+        return False
+    return (not period.since or article.date >= period.since) and (not period.until or article.date <= period.until)
+
+
+def _episode_in(question: str) -> int | None:
+    """ "numéro 10", "#10", "n°10", "number 10", "10e": the episode a question names."""
+    match = re.search(r"(?:#|\bn[°o]\s*|\bnumero\s+|\bnumber\s+|\bno\.?\s+|\bepisode\s+)(\d{1,3})\b", fold(question))
+    return int(match.group(1)) if match else None
+
+
+def _unknown_series(question: str, tokens: set[str]) -> str:
+    """A series the question names that the archive does not hold: a quoted name, the
+    words after "cycle"/"series", or a capitalised word that is not a month."""
+    quoted = re.search(r"[«“\"]\s*([^»”\"]{2,60}?)\s*[»”\"]", question)
+    if quoted:
+        return quoted.group(1)
+    named = re.search(r"\b(?:cycle|série|series|commission)\s+([A-ZÀ-Þ][\w'’\-]*(?:\s+[A-ZÀ-Þ][\w'’\-]*)*)", question)
+    if named:
+        return named.group(1)
+    words = re.findall(r"(?<!^)(?<![.?!]\s)\b([A-ZÀ-Þ][\w'’\-]+)", question.strip())
+    skipped = set(MONTH_NAMES) | set(SEASONS) | QUESTION_WORDS
+    words = [w for w in words if fold(w) not in skipped]
+    return " ".join(words)

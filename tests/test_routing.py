@@ -1,0 +1,138 @@
+"""Questions about people, periods and series: answered from the directory and the
+dates with the right people and sessions, refusals that name what was not found,
+and every quote shown clean (signed by a name alone, no narration, no nested guillemets)."""
+
+import json
+import re
+
+import pytest
+
+from smcbot.evaluation import evaluate_file, read_questions
+from smcbot.people import SPEECH_VERBS
+from smcbot.quoting import UNSIGNED
+from smcbot.routing import parse_period
+from smcbot.text import fold
+
+from .conftest import PEOPLE, ROOT
+
+QUESTIONS = PEOPLE / "questions.jsonl"
+QUESTION_FILES = [ROOT / "tests" / "data" / "dev.jsonl", ROOT / "tests" / "data" / "heldout.jsonl", QUESTIONS]
+NARRATION_END = re.compile(r"[,;]\s*(?:(?:a|s'|se)\s*)?(\w+)(?:-t)?(?:-(?:il|elle))?\s+[^,;]{0,60}$")
+
+
+def test_people_period_and_series_questions_are_answered_right(people_answerer):
+    report = evaluate_file(QUESTIONS, people_answerer)
+    failed = [(r["q"], r["sources"][:3]) for r in report["results"] if not r["ok"]]
+    assert report["metrics"]["all_checks"] >= 0.95, failed
+    assert report["metrics"]["speakers_accuracy"] >= 0.95 and report["metrics"]["titles_all_accuracy"] >= 0.95
+
+
+def test_refusals_name_what_was_not_found(people_answerer):
+    refused = [q for q in read_questions(QUESTIONS) if not q["expect"]]
+    assert refused
+    for entry in refused:
+        answer = people_answerer.answer(entry["q"])
+        assert not answer.answered and not answer.sources, entry["q"]
+        named = re.findall(r"(?<!^)\b(?:[A-ZÀ-Þ][\w'’-]+|(?:19|20)\d\d)\b", entry["q"].strip())
+        assert any(word in answer.lead for word in named), (entry["q"], answer.lead)
+
+
+def test_topic_questions_are_answered_as_before(answerer):
+    for path in QUESTION_FILES[:2]:
+        metrics = evaluate_file(path, answerer)["metrics"]
+        assert metrics["hit@1"] == 1.0 and metrics["no_answer_accuracy"] == 1.0, path
+
+
+def shown_quotes(answerer, path):
+    """(question, quote) for every quote of every answer to the questions of a file."""
+    for entry in read_questions(path):
+        answer = answerer.answer(entry["q"])
+        for session in answer.sessions:
+            for quote in answerer.quotes(session, answer.terms):
+                yield entry["q"], quote
+
+
+@pytest.mark.parametrize("path", QUESTION_FILES, ids=lambda p: p.name)
+def test_every_quote_shown_is_clean(people_answerer, path):
+    checked = 0
+    for question, quote in shown_quotes(people_answerer, path):
+        checked += 1
+        assert "«" not in quote.text and "»" not in quote.text, (question, quote.text)
+        end = NARRATION_END.search(quote.text)
+        assert not (end and fold(end.group(1)) in SPEECH_VERBS), (question, quote.text)
+        if quote.kind == "speech" and quote.speaker and quote.speaker not in UNSIGNED.values():
+            name = quote.speaker.split(",")[0].split("(")[0].strip()
+            words = [fold(w) for w in name.split()]
+            assert words[0] not in {"selon", "pour", "chez", "d'apres"}, (question, quote.speaker)
+            assert not set(words) & SPEECH_VERBS, (question, quote.speaker)
+            assert not set(words) & {"directeur", "directrice", "responsable", "fondateur", "fondatrice", "qui"}
+            assert 2 <= len(words) <= 5, (question, quote.speaker)
+        if quote.kind != "takeaway":
+            assert quote.speaker, (question, quote.text)  # unsigned words are marked as the write-up's
+    assert checked
+
+
+def test_an_unsigned_quote_never_stands_under_the_previous_speaker(people_answerer):
+    answer = people_answerer.answer("Qu'a dit la créatrice de contenus culinaires sur les partenariats ?")
+    assert "Camille Roussel" in answer.text
+    answer = people_answerer.answer("Comment mesurer l'engagement sur les réseaux sociaux ?")
+    for session in answer.sessions:
+        kinds = [q.kind for q in people_answerer.quotes(session, answer.terms)]
+        # Takeaways (the write-up's summary) come first; every later quote says whose words it is.
+        assert kinds == sorted(kinds, key=lambda kind: kind != "takeaway")
+        for quote in people_answerer.quotes(session, answer.terms):
+            assert quote.kind == "takeaway" or quote.speaker
+
+
+@pytest.mark.parametrize(
+    ("question", "since", "until"),
+    [
+        ("Quelles sessions en 2020 ?", "2020-01-01", "2020-12-31"),
+        ("What sessions were held in spring 2021?", "2021-03-01", "2021-05-31"),
+        ("Quelles sessions en juin 2019 ?", "2019-06-01", "2019-06-30"),
+        ("Which sessions did the club hold between October and December 2020?", "2020-10-01", "2020-12-31"),
+        ("Les sessions Social Data depuis 2021", "2021-01-01", None),
+        ("Quelles sessions en hiver 2020 ?", "2020-12-01", "2021-02-28"),
+    ],
+)
+def test_periods(question, since, until):
+    period = parse_period(question)
+    assert period is not None
+    assert (str(period.since), str(period.until) if period.until else None) == (since, until)
+
+
+def test_a_list_is_dated_and_newest_first(people_answerer):
+    answer = people_answerer.answer("List all Cercle Dircoms sessions")
+    dates = [s.date for s in answer.sources]
+    assert len(dates) == 4 and dates == sorted(dates, reverse=True)
+    assert "2021" in answer.text and "https://" in answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who is Guy Fagherazzi?",
+        "Qu'a dit Paul Michon de Kering ?",
+        "What did Marion Durand from Bledina say?",
+        "Qui est intervenu sur le dark social ?",
+        "Quelles sessions en 2020 ?",
+    ],
+)
+def test_directory_answers_link_their_sessions(people_answerer, question):
+    answer = people_answerer.answer(question)
+    assert answer.answered and answer.sources
+    assert all(source.url in answer.text for source in answer.sources)
+    assert answer.language == ("en" if question.startswith(("Who", "What")) else "fr")
+
+
+def test_the_eval_file_format_accepts_the_new_fields(tmp_path, people_answerer):
+    path = tmp_path / "q.jsonl"
+    lines = [
+        {"q": "Qui est Bastien Morel ?", "expect": ["nudge", "Accessibilité"], "expect_speakers": ["Bastien Morel"],
+         "expect_titles_all": ["nudge", "Accessibilité"]},
+        {"q": "Qui est Bastien Morel ?", "expect": ["nudge"], "expect_speakers": ["Nadia Cherif"]},
+    ]  # fmt: skip
+    path.write_text("\n".join(json.dumps(line, ensure_ascii=False) for line in lines), encoding="utf-8")
+    results = evaluate_file(path, people_answerer)["results"]
+    assert results[0]["ok"] and results[0]["speakers_ok"] and results[0]["titles_all_ok"]
+    assert not results[1]["ok"] and not results[1]["speakers_ok"]
