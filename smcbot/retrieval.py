@@ -32,7 +32,7 @@ from smcbot.index import ArchiveIndex
 from smcbot.language import warm_up
 from smcbot.models import Article, Passage
 from smcbot.settings import RetrievalSettings
-from smcbot.text import Query, QueryWord, analyse
+from smcbot.text import Query, QueryWord, analyse, expansions, stems
 
 
 @dataclass(frozen=True)
@@ -201,7 +201,7 @@ class HybridRetriever:
         fused = self._fuse(dense, lexical)
         presence = self._term_presence(query)
         sessions = self._group_by_session(fused, dense, lexical, presence, query_vector)
-        absent = [w for w in query.words if not self._in_archive(w)]
+        absent = [w for w in query.words if not self.in_archive(w)]
         unknown = [w.word for w in absent if w.name]
         apply_gate(sessions, self.thresholds, unknown_names=bool(unknown), words=query.size)
         return SearchResult(
@@ -236,9 +236,13 @@ class HybridRetriever:
             translation=translated.query,
         )
 
-    def _in_archive(self, word: QueryWord) -> bool:
-        """True if any form of the word (a stem, or a stem of a translation) is indexed."""
-        return any(self._lexical.knows(form) for form in word.forms)
+    def in_archive(self, word: QueryWord | str) -> bool:
+        """True if any form of the word (a stem, or a stem of a translation) is indexed;
+        a folded word given as text takes its stems and the glossary's translations."""
+        forms = word.forms if isinstance(word, QueryWord) else [s for v in expansions(word) for s in stems(v)]
+        return any(self._lexical.knows(form) for form in forms)
+
+    _in_archive = in_archive  # the name the question router uses
 
     # --- the two searches ----------------------------------------------------------
 
