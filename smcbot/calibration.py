@@ -83,8 +83,9 @@ def collect(path: Path, answerer: Answerer) -> list[Sample]:
 
 
 def score(samples: Sequence[Sample], thresholds: GateThresholds) -> dict:
-    """Accuracy (first citation right, or a refusal when nothing answers), false
-    answers, false refusals and citation precision under `thresholds`."""
+    """Accuracy (first citation right, or a refusal when nothing answers), wrong
+    answers (a wrong first session, or any answer to an off-topic question), false
+    refusals and citation precision under `thresholds`."""
     right = wrong_answers = refusals = cited = right_cited = 0
     for sample in samples:
         apply_gate(sample.sessions, thresholds, unknown_names=sample.unknown_names, words=sample.words)
@@ -103,7 +104,7 @@ def score(samples: Sequence[Sample], thresholds: GateThresholds) -> dict:
     n = max(len(samples), 1)
     return {
         "accuracy": right / n,
-        "false_answers": wrong_answers,
+        "wrong_answers": wrong_answers,
         "false_refusals": refusals,
         "citation_precision": right_cited / cited if cited else 1.0,
     }
@@ -111,7 +112,7 @@ def score(samples: Sequence[Sample], thresholds: GateThresholds) -> dict:
 
 def objective(figures: dict, n: int) -> float:
     """What the fit maximises: accuracy, wrong answers counted extra, then citations."""
-    extra = (FALSE_ANSWER_COST - 1) * figures["false_answers"] / max(n, 1)
+    extra = (FALSE_ANSWER_COST - 1) * figures["wrong_answers"] / max(n, 1)
     return figures["accuracy"] - extra + CITATION_WEIGHT * figures["citation_precision"]
 
 
@@ -157,7 +158,7 @@ def cross_validate(
     total = sum(n for n, _ in held_out_figures) or 1
     return {
         "accuracy": sum(n * f["accuracy"] for n, f in held_out_figures) / total,
-        "false_answers": sum(f["false_answers"] for _, f in held_out_figures),
+        "wrong_answers": sum(f["wrong_answers"] for _, f in held_out_figures),
         "false_refusals": sum(f["false_refusals"] for _, f in held_out_figures),
         "folds": folds,
     }

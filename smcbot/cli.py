@@ -320,7 +320,8 @@ def calibrate_command(
     for name, figures in (("shipped", report["shipped"]), ("fitted", report["fitted"])):
         out.print(
             f"{name} thresholds on these questions: accuracy {figures['accuracy']:.3f}, "
-            f"{figures['false_answers']} false answers, {figures['false_refusals']} false refusals"
+            f"{figures['wrong_answers']} wrong answers (wrong session or off-topic), "
+            f"{figures['false_refusals']} false refusals"
         )
     cv = report["cross_validated"]
     out.print(f"expected accuracy ({cv['folds']}-fold cross-validation): {cv['accuracy']:.3f}")
