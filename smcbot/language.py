@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 FREEDICT_DIR = Path("/usr/share/dictd")
 LEXICON_FILE = "lexicon.json"
 COGNATE_PREFIX = 5
+SENSES = 3  # translations kept per English word, in the dictionary's order
 
 # Phrases and words that name the club, its format and its members, not a topic.
 CLUB_PHRASES = ("social media club", "table ronde", "tables rondes", "round table", "round tables")
@@ -90,27 +91,28 @@ def build_lexicon(
 ) -> dict:
     """English word → the French words translating it that the archive holds.
 
-    Both FreeDict directions are read (the French–English one inverted), and a
-    translation is kept only when `known(french_word)` says the archive holds it.
+    Both FreeDict directions are read (the French–English one inverted, after the
+    English–French senses); the first `SENSES` translations of a word are kept, those
+    that `known(french_word)` says the archive holds.
     `tokenize` turns text into the folded content words the index uses.
     """
-    pairs: dict[str, set[str]] = {}
+    pairs: dict[str, list[str]] = {}
     for english, frenches in read_freedict("freedict-eng-fra", folder).items():
-        for french in frenches:
-            pairs.setdefault(english, set()).add(french)
+        pairs.setdefault(english, []).extend(frenches)
     for french, englishes in read_freedict("freedict-fra-eng", folder).items():
         for english in englishes:
-            pairs.setdefault(english.lower(), set()).add(french)
+            pairs.setdefault(english.lower(), []).append(french)
     lexicon: dict[str, list[str]] = {}
     for english, frenches in pairs.items():
         tokens = tokenize(english)
         if len(tokens) != 1 or " " in english.strip():  # one-word headwords only
             continue
         key = tokens[0]
-        kept = sorted({w for french in frenches for w in tokenize(french) if len(w) > 2 and known(w)} - {key})
-        if kept:
-            lexicon.setdefault(key, [])
-            lexicon[key] = sorted(set(lexicon[key]) | set(kept))
+        # An entry lists its common senses first; the rare ones only add noise.
+        found = [w for french in frenches[:SENSES] for w in tokenize(french) if len(w) > 2 and known(w)]
+        kept = lexicon.setdefault(key, [])
+        kept.extend(w for w in dict.fromkeys(found) if w != key and w not in kept)
+    lexicon = {key: kept for key, kept in lexicon.items() if kept}
     return {"source": "FreeDict eng-fra + fra-eng (GPL)", "en_fr": lexicon}
 
 
@@ -122,7 +124,7 @@ def archive_words(texts: list[str], tokenize: Callable[[str], list[str]]) -> lis
 def lexicon_key(folder: Path = FREEDICT_DIR) -> str:
     """What the lexicon of a build is made from (a rebuild redoes it when this changes)."""
     present = [n for n in ("freedict-eng-fra", "freedict-fra-eng") if (folder / f"{n}.index").exists()]
-    return "lexicon-2:" + "+".join(present)
+    return "lexicon-3:" + "+".join(present)
 
 
 def write_lexicon(path: Path, lexicon: dict) -> None:

@@ -1,5 +1,5 @@
 """With written answers on, an English question is also searched in French, translated
-by the model (the stand-in OpenAI-compatible server of tests/openai_api.py); a slow
+by the model (the stand-in OpenAI-compatible server of tests/helpers/openai_api.py); a slow
 or failing model changes nothing but the time taken."""
 
 import logging
@@ -10,7 +10,7 @@ import pytest
 from smcbot.answering import Answerer
 from smcbot.settings import LLMSettings, RetrievalSettings
 from smcbot.translation import QuestionTranslator
-from tests.openai_api import ChatCompletionsStandIn
+from tests.helpers.openai_api import ChatCompletionsStandIn
 
 KEY = "sk-test-translation"
 ENGLISH = "Who pays the science video makers?"
