@@ -442,8 +442,10 @@ class QuestionRouter:
         articles = self._on_topic(question, series, articles, filters, period)
         if episode is not None:
             articles = [a for a in articles if a.episode == episode]
-        if not articles:
-            return self._no_sessions(question, language, series, period)
+        if not articles:  # without words asking for a list or an episode, it may be a topic question
+            if not listing and episode is None:
+                return None
+            return self._no_sessions(question, language, series + (f" #{episode}" if episode else ""), period)
         if newest:
             articles = articles[:1]
         elif oldest:
