@@ -22,27 +22,18 @@ from smcbot.quoting import body_quote, clip, signed
 from smcbot.retrieval import HybridRetriever, SearchFilters, SearchResult
 from smcbot.settings import RetrievalSettings
 from smcbot.text import detect_language, fold, stems, words
+from smcbot.wording import say
 
-TEXTS = {
-    "lead": {
-        "fr": "Voici ce qui en a été dit, d'après {n} de l'archive du Social Media Club :",
-        "en": "Here is what was said about it, from {n} in the Social Media Club archive:",
-    },
-    "sessions": {"fr": ("session", "sessions"), "en": ("session", "sessions")},
-    "nothing": {
-        "fr": "Je n'ai rien trouvé sur ce sujet dans l'archive du Social Media Club.",
-        "en": "I found nothing on that in the Social Media Club archive.",
-    },
-    "nothing_named": {
-        "fr": "Je n'ai rien trouvé sur {names} dans l'archive du Social Media Club.",
-        "en": "I found nothing on {names} in the Social Media Club archive.",
-    },
-    "covers": {"fr": "L'archive couvre ces cycles : {series}.", "en": "The archive covers these series: {series}."},
-    "recent": {"fr": "Sessions les plus récentes :", "en": "Most recent sessions:"},
-    "takeaway": {"fr": "à retenir", "en": "takeaway"},
-}
 SENTENCE_END = re.compile(r"(?<=[.!?…»”\"])\s+(?=[«“\"A-ZÀ-ÖØ-Ý])")
 QUOTE_LIMIT = 420
+
+
+def session_label(article: Article, language: str, *, title: str | None = None) -> str:
+    """ "title — 5 July 2019": how every reply names a session (`title` replaces the plain
+    title, e.g. with a link to it; the date is left out for an undated article)."""
+    shown = article.title if title is None else title
+    when = format_date(article.date, language)
+    return f"{shown} — {when}" if when else shown
 
 
 def answer_language(question: str) -> str:
@@ -184,8 +175,7 @@ class Answerer:
         for session in sessions:  # chosen once, so every front end shows the same quotes
             session.shown = [signed(q, language) for q in self.quotes(session, result.term_groups)]
         count = len(sessions)
-        label = TEXTS["sessions"][language][0 if count == 1 else 1]
-        lines = [TEXTS["lead"][language].format(n=f"{count} {label}")]
+        lines = [say("lead" if count == 1 else "lead_many", language, n=count)]
         for session in sessions:
             lines.append("")
             lines.extend(self.session_lines(session, language, result.term_groups))
@@ -216,8 +206,7 @@ class Answerer:
     def session_lines(self, session: SessionQuotes, language: str, terms: list[list[str]]) -> list[str]:
         """Plain-text lines for one session: title, date, link, then the quotes."""
         article = session.article
-        when = format_date(article.date, language)
-        lines = [f"■ {article.title}" + (f" — {when}" if when else ""), f"  {article.url}"]
+        lines = [f"■ {session_label(article, language)}", f"  {article.url}"]
         for quote in self.quotes(session, terms):
             who = f" — {quote.speaker}" if quote.speaker else ""
             lines.append(f"  « {display_quote(quote.text)} »{who}")
@@ -233,18 +222,17 @@ class Answerer:
         """Say plainly that nothing answers, and offer what the archive covers."""
         if result.missing_subject:
             names = ", ".join(_original_case(question, n) for n in result.missing_subject)
-            lines = [TEXTS["nothing_named"][language].format(names=names)]
+            lines = [say("nothing_named", language, names=names)]
         else:
-            lines = [TEXTS["nothing"][language]]
+            lines = [say("nothing", language)]
         lead = lines[0]
         series = ", ".join(name for name, _ in self.series_counts())
-        notes = [TEXTS["covers"][language].format(series=series)] if series else []
-        notes.append(TEXTS["recent"][language])
+        notes = [say("covers", language, series=series)] if series else []
+        notes.append(say("recent_sessions", language))
         lines += notes
         suggestions = self.recent(3)
         for article in suggestions:
-            when = format_date(article.date, language)
-            lines.append(f"■ {article.title}" + (f" — {when}" if when else "") + f"\n  {article.url}")
+            lines.append(f"■ {session_label(article, language)}\n  {article.url}")
         return Answer(
             question=question,
             answered=False,

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from smcbot.errors import SmcbotError
+from smcbot.errors import QuestionError, SmcbotError
 
 app = typer.Typer(
     help="Ask the Social Media Club France's archive of sessions.\n\n"
@@ -33,6 +33,11 @@ err = Console(stderr=True)
 IndexDirOption = Annotated[
     Path | None, typer.Option("--index-dir", help="Index folder (default: SMCBOT_INDEX_DIR or index/).")
 ]
+# The conversation core's notices, as one line for the terminal (its own ones speak of /ask).
+CLI_NOTICES = {
+    "usage": "the question is empty; ask something such as: What was said about brand safety?",
+    "no_words": "the question has no words to search for; ask something such as: What was said about brand safety?",
+}
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 
 
@@ -223,19 +228,26 @@ def ask(
 
     Example: smcbot ask "What was said about brand safety?"
     """
+    from smcbot.bots.conversation import Asker, ConversationCore, is_text
     from smcbot.retrieval import SearchFilters
     from smcbot.services import make_answerer, make_synthesizer
 
     filters = SearchFilters(_parse_day(since, "--since"), _parse_day(until, "--until"), series)
     settings = _settings(index_dir=index_dir)
+    if not is_text(question):  # before the slow model load
+        raise QuestionError("the question holds bytes that are not UTF-8 text; type it again")
     synthesizer = make_synthesizer(settings)  # before the slow model load: a missing package fails fast
-    answer = make_answerer(settings).answer(question, filters)
-    if synthesizer is not None:
-        answer = synthesizer.write(answer).answer
+    core = ConversationCore(settings, answerer=make_answerer(settings), synthesizer=synthesizer)
+    try:
+        reply = core.ask_blocking(question, Asker("cli", "cli", "cli"), filters=filters)
+    finally:
+        core.close()
+    if reply.notice:
+        raise QuestionError(CLI_NOTICES.get(reply.notice) or " ".join(reply.notice_text().split()))
     if as_json:
-        _print_json(answer.to_dict())
+        _print_json(reply.answer.to_dict())
     else:
-        out.print(answer.text, highlight=False, markup=False, soft_wrap=True)
+        out.print(reply.answer.text, highlight=False, markup=False, soft_wrap=True)
 
 
 @app.command("eval")
@@ -285,7 +297,7 @@ def telegram() -> None:
 
     Needs SMCBOT_TELEGRAM__TOKEN and a built index.
     """
-    from smcbot.telegram_bot import run
+    from smcbot.bots.telegram import run
 
     run(_settings())
 
@@ -296,7 +308,7 @@ def slack() -> None:
 
     Needs SMCBOT_SLACK__BOT_TOKEN, SMCBOT_SLACK__SIGNING_SECRET and a built index.
     """
-    from smcbot.slack_app import run
+    from smcbot.bots.slack import run
 
     run(_settings())
 

@@ -98,7 +98,10 @@ class TelegramSettings(BaseModel):
     allowed_chat_ids: list[int] = Field(default_factory=list)
     allowed_user_ids: list[int] = Field(default_factory=list)
     admin_ids: list[int] = Field(default_factory=list)
-    rate_limit_per_minute: int = Field(6, ge=1)
+    rate_limit_per_minute: int = Field(6, ge=1, description="Questions a member may ask in any sixty seconds.")
+    send_deadline: float = Field(
+        60.0, gt=0, description="Seconds a reply is sent again for (5xx, flood control) before giving up."
+    )
 
 
 class SlackSettings(BaseModel):
@@ -110,6 +113,7 @@ class SlackSettings(BaseModel):
     api_url: str = "https://slack.com/api/"
     port: int = Field(3000, ge=0, le=65535, description="HTTP mode port; 0 picks a free one.")
     host: str = Field("0.0.0.0", description="Address the HTTP server listens on (HTTP mode).")
+    rate_limit_per_minute: int = Field(6, ge=1, description="Questions a member may ask in any sixty seconds.")
 
 
 class StoreSettings(BaseModel):
@@ -144,6 +148,12 @@ class LLMSettings(BaseModel):
         20.0, gt=0, description="Seconds the model may stay silent before the quoted answer is sent instead."
     )
     temperature: float = Field(0.2, ge=0, le=2, description="Low keeps the written answer close to the passages.")
+    min_valid_share: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Share of the reply's sentences that must cite a passage; below it the quoted answer is sent.",
+    )
 
     @field_validator("base_url")
     @classmethod

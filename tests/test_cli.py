@@ -4,8 +4,6 @@ one clear line, a non-zero exit, no traceback, and the existing index untouched.
 import hashlib
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,17 +11,8 @@ import pytest
 from smcbot.index import BuildOptions, build_index
 from smcbot.sources.ingest import read_sources
 from smcbot.sources.manifest import load_manifest
-
-from .conftest import DATA, ROOT, SOURCES
-
-
-def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
-    """Run `python -m smcbot` as a separate process, as a user would."""
-    environment = {**os.environ, "HF_HUB_OFFLINE": "1", "NO_COLOR": "1", "COLUMNS": "200", **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "smcbot", *args],
-        capture_output=True, text=True, cwd=cwd or ROOT, env=environment, timeout=300,
-    )  # fmt: skip
+from tests.conftest import DATA, SOURCES
+from tests.helpers.cli import run_cli
 
 
 def snapshot(folder: Path) -> dict[str, str]:

@@ -44,7 +44,7 @@ from smcbot.privacy import RetentionSchedule, apply_retention
 from smcbot.report import ANSWERED_COLOUR, UNANSWERED_COLOUR, build_report, render_html
 from smcbot.settings import load_settings
 from smcbot.store import QuestionStore
-from tests.local_server import LocalServer
+from tests.helpers.local_server import LocalServer
 
 HASH_KEY = "organisers-test-key"
 TELEGRAM_TOKEN = "4242:AAtelegram-test-token"

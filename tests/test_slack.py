@@ -11,155 +11,42 @@ import re
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date
-from urllib.parse import urlencode
 
 import httpx
 import pytest
-from slack_sdk.signature import SignatureVerifier
 
 from smcbot.answering import Answerer, Quote
+from smcbot.bots.slack import check_settings, run
+from smcbot.bots.slack_render import BLOCK_LIMIT, SECTION_LIMIT, clip, escape, plain_question, quote_line, render_answer
 from smcbot.errors import SettingsError, SmcbotError
 from smcbot.index import load_index
 from smcbot.models import Answer, Article, Chunk, Passage, SessionQuotes
 from smcbot.settings import RetrievalSettings, load_settings
-from smcbot.slack_app import (
-    BLOCK_LIMIT,
-    SECTION_LIMIT,
-    build_app,
-    check_settings,
-    clip,
-    escape,
-    make_server,
-    plain_question,
-    quote_line,
-    render_answer,
-    run,
-)
 from smcbot.store import QuestionStore
+from tests.conftest import HashingEmbedder
+from tests.helpers.slack import (
+    SECRET,
+    TOKEN,
+    SlackSide,
+    buttons,
+    mention,
+    message,
+    payload_text,
+    posted,
+    sentinel,
+    serving,
+)
+from tests.helpers.slack_api import BOT_ID, BOT_USER_ID, RESPONSE_URL, SlackApiStandIn
 
-from .conftest import HashingEmbedder
-from .slack_api import BOT_ID, BOT_USER_ID, RESPONSE_URL, TEAM_ID, SlackApiStandIn
-
-SECRET = "test-signing-secret"
-TOKEN = "xoxb-test-token"
 AI_SESSION = "L’IA va-t-elle envahir les réseaux sociaux"
 QUESTION = "What was said about brand safety?"
 
 
 # ---------------------------------------------------------------------------
 # The app under test, and Slack's side of the conversation.
-
-
-@dataclass
-class SlackSide:
-    """Plays Slack towards the app: signs and sends events, commands and clicks."""
-
-    url: str
-    api: SlackApiStandIn
-    store: QuestionStore
-
-    def post(
-        self,
-        body: str,
-        content_type: str,
-        *,
-        secret: str = SECRET,
-        timestamp: int | None = None,
-        headers: dict | None = None,
-    ) -> httpx.Response:
-        """POST a body to /slack/events, signed the way Slack signs it (v0, HMAC-SHA256)."""
-        timestamp = int(time.time()) if timestamp is None else timestamp
-        signature = SignatureVerifier(secret).generate_signature(timestamp=str(timestamp), body=body)
-        sent = {
-            "Content-Type": content_type,
-            "X-Slack-Request-Timestamp": str(timestamp),
-            "X-Slack-Signature": signature,
-            **(headers or {}),
-        }
-        return httpx.post(self.url, content=body.encode(), headers=sent, timeout=10)
-
-    def event(self, event: dict, *, event_id: str, headers: dict | None = None, **kwargs) -> httpx.Response:
-        """Deliver an Events API event."""
-        body = {
-            "token": "legacy-verification-token",
-            "team_id": TEAM_ID,
-            "api_app_id": "A1",
-            "event": event,
-            "type": "event_callback",
-            "event_id": event_id,
-            "event_time": int(time.time()),
-            "authorizations": [{"team_id": TEAM_ID, "user_id": BOT_USER_ID, "is_bot": True}],
-        }
-        return self.post(json.dumps(body), "application/json", headers=headers, **kwargs)
-
-    def command(self, text: str, *, response_url: str, channel: str = "C1", user: str = "U1") -> httpx.Response:
-        """Send `/smc <text>` as a slash command form."""
-        form = {
-            "token": "legacy",
-            "team_id": TEAM_ID,
-            "team_domain": "smc",
-            "channel_id": channel,
-            "channel_name": "general",
-            "user_id": user,
-            "user_name": "member",
-            "command": "/smc",
-            "text": text,
-            "api_app_id": "A1",
-            "response_url": response_url,
-            "trigger_id": "1.2.3",
-        }
-        return self.post(urlencode(form), "application/x-www-form-urlencoded")
-
-    def click(
-        self,
-        action_id: str,
-        value: str,
-        *,
-        response_url: str,
-        channel: str = "C1",
-        user: str = "U1",
-    ) -> httpx.Response:
-        """Click a button of a message (a block_actions interaction)."""
-        payload = {
-            "type": "block_actions",
-            "user": {"id": user, "team_id": TEAM_ID},
-            "team": {"id": TEAM_ID},
-            "api_app_id": "A1",
-            "trigger_id": "1.2.3",
-            "channel": {"id": channel, "name": "general"},
-            "container": {"type": "message", "channel_id": channel, "is_ephemeral": True},
-            "response_url": response_url,
-            "actions": [
-                {
-                    "type": "button",
-                    "action_id": action_id,
-                    "block_id": "answer_actions",
-                    "value": value,
-                    "action_ts": str(time.time()),
-                }
-            ],
-        }
-        return self.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
-
-
-@contextmanager
-def serving(answerer, api: SlackApiStandIn, store: QuestionStore) -> Iterator[SlackSide]:
-    """The real app on 127.0.0.1, port 0, pointed at the stand-in Web API."""
-    settings = load_settings(slack={"bot_token": TOKEN, "signing_secret": SECRET, "api_url": api.api_url})
-    server = make_server(build_app(settings, answerer=answerer, store=store), host="127.0.0.1", port=0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield SlackSide(f"http://127.0.0.1:{server.server_port}/slack/events", api, store)
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture
@@ -179,69 +66,6 @@ def store(tmp_path) -> Iterator[QuestionStore]:
 def slack(answerer, api, store) -> Iterator[SlackSide]:
     with serving(answerer, api, store) as side:
         yield side
-
-
-def mention(text: str, *, ts: str, channel: str = "C1", user: str = "U1", thread_ts: str | None = None) -> dict:
-    """An app_mention event as Slack sends it (the bot's mention written `<@UBOT>`)."""
-    event = {
-        "type": "app_mention",
-        "user": user,
-        "text": f"<@{BOT_USER_ID}> {text}",
-        "ts": ts,
-        "channel": channel,
-        "event_ts": ts,
-        "client_msg_id": f"msg-{ts}",
-    }
-    return event | ({"thread_ts": thread_ts} if thread_ts else {})
-
-
-def message(
-    text: str,
-    *,
-    ts: str,
-    channel: str,
-    channel_type: str,
-    user: str = "U1",
-    thread_ts: str | None = None,
-    **extra,
-) -> dict:
-    """A message event (message.channels / message.im)."""
-    event = {
-        "type": "message",
-        "user": user,
-        "text": text,
-        "ts": ts,
-        "channel": channel,
-        "channel_type": channel_type,
-        "event_ts": ts,
-        "client_msg_id": f"msg-{ts}",
-    }
-    return event | ({"thread_ts": thread_ts} if thread_ts else {}) | extra
-
-
-def payload_text(params: dict) -> str:
-    """Everything a message would show, one line per text: its fallback text and its blocks'
-    texts (button values are data, never shown)."""
-
-    def texts(node) -> list[str]:
-        if isinstance(node, dict):
-            found = [node["text"]] if isinstance(node.get("text"), str) else []
-            return found + [t for key, value in node.items() if key != "value" for t in texts(value)]
-        if isinstance(node, list):
-            return [t for item in node for t in texts(item)]
-        return []
-
-    return "\n".join(texts({"text": params.get("text"), "blocks": params.get("blocks") or []}))
-
-
-def buttons(params: dict) -> dict:
-    """The message's buttons by action_id."""
-    return {e["action_id"]: e for b in params.get("blocks") or [] if b["type"] == "actions" for e in b["elements"]}
-
-
-def settle() -> None:
-    """Give background listeners a moment, before asserting something did not happen."""
-    time.sleep(0.5)
 
 
 # ---------------------------------------------------------------------------
@@ -281,9 +105,9 @@ def test_a_redelivered_event_is_answered_once(slack):
     assert retry.status_code == 200  # acknowledged, so Slack stops retrying
 
     slack.api.wait_for("reactions.remove")
-    settle()
-    assert len(slack.api.calls("chat.postMessage")) == 1
-    assert len(slack.api.calls("reactions.add")) == 1
+    sentinel(slack)
+    assert len(posted(slack.api)) == 1
+    assert len(posted(slack.api, "reactions.add")) == 1
 
 
 @pytest.mark.parametrize(
@@ -296,8 +120,8 @@ def test_a_request_with_a_bad_or_stale_signature_is_refused(slack, how):
     assert response.status_code == 401
     unsigned = httpx.post(slack.url, content=b"{}", headers={"Content-Type": "application/json"})
     assert unsigned.status_code == 401
-    settle()
-    assert slack.api.calls("chat.postMessage") == []
+    sentinel(slack)
+    assert posted(slack.api) == []
 
 
 def test_the_slash_command_is_acknowledged_at_once_and_answered_privately(slack):
@@ -355,8 +179,8 @@ def test_a_follow_up_in_an_answered_thread_needs_no_mention(slack):
         event_id="Ev8",
     )
     slack.api.wait_for("chat.postMessage", 3)
-    settle()
-    assert len(slack.api.calls("chat.postMessage")) == 3
+    sentinel(slack)
+    assert len(posted(slack.api)) == 3
 
 
 def test_a_direct_message_is_answered_in_the_dm(slack):
@@ -375,7 +199,7 @@ def test_a_failure_inside_the_answer_path_still_gets_a_reply(bundled_index_dir, 
     index = load_index(bundled_index_dir, model=real_embedder.name)
     broken = Answerer(index, HashingEmbedder(), RetrievalSettings())
     with (
-        caplog.at_level(logging.ERROR, logger="smcbot.slack_app"),
+        caplog.at_level(logging.ERROR, logger="smcbot.bots.slack"),
         serving(broken, api, store) as slack,
     ):
         slack.event(mention(QUESTION, ts="700.000100"), event_id="Ev10")
@@ -384,21 +208,23 @@ def test_a_failure_inside_the_answer_path_still_gets_a_reply(bundled_index_dir, 
 
     assert reply.params["thread_ts"] == "700.000100"
     assert "something went wrong" in reply.params["text"]
-    [record] = [r for r in caplog.records if r.name == "smcbot.slack_app"]
+    [record] = [r for r in caplog.records if r.name == "smcbot.bots.slack"]
     assert record.levelno == logging.ERROR and record.exc_info is not None
     assert TOKEN not in caplog.text and SECRET not in caplog.text
 
 
-def test_a_failed_post_is_followed_by_a_short_apology(slack, caplog):
-    slack.api.fail_next("chat.postMessage")
-    with caplog.at_level(logging.ERROR, logger="smcbot.slack_app"):
+def test_a_refused_post_is_followed_by_a_short_apology(slack, caplog):
+    slack.api.fail_next("chat.postMessage", error="msg_too_long", status=200)  # refused: sending again won't help
+    with caplog.at_level(logging.ERROR, logger="smcbot.bots.slack"):
         slack.event(mention(QUESTION, ts="800.000100"), event_id="Ev11")
         failed, apology = slack.api.wait_for("chat.postMessage", 2)
         slack.api.wait_for("reactions.remove")
     assert AI_SESSION in payload_text(failed.params)  # the answer Slack refused
     assert apology.params["thread_ts"] == "800.000100"
     assert "something went wrong" in apology.params["text"]
-    assert any(r.exc_info for r in caplog.records if r.name == "smcbot.slack_app")
+    assert any(r.exc_info for r in caplog.records if r.name == "smcbot.bots.slack")
+    [question] = slack.store.questions()
+    assert question["answered"] == 0  # the member never got the answer
 
 
 # ---------------------------------------------------------------------------
@@ -433,14 +259,14 @@ def test_a_mention_without_a_question_gets_usage_help(slack):
 def test_a_5000_character_message_gets_one_clear_reply(slack):
     slack.event(mention("brand safety " * 385, ts="1100.000100"), event_id="Ev14")
     [reply] = slack.api.wait_for("chat.postMessage")
-    assert "5,004 characters" in reply.params["text"] and "under 1,000" in reply.params["text"]
+    assert "5004 characters" in reply.params["text"] and "fewer than 1000" in reply.params["text"]
     assert slack.store.questions() == []
 
 
 def test_the_slash_command_without_a_question_is_answered_in_the_acknowledgement(slack):
     response = slack.command("   ", response_url=slack.api.response_url("cmd3"))
     assert response.status_code == 200 and "`/smc What was said about brand safety?`" in response.text
-    settle()
+    sentinel(slack)
     assert slack.api.calls(RESPONSE_URL) == []
 
 
@@ -461,9 +287,9 @@ def test_events_from_bots_and_edits_are_ignored(slack, extra):
     )
     slack.event(message(QUESTION, ts="1200.000200", channel="D1", channel_type="im"), event_id="Ev16")
     slack.api.wait_for("chat.postMessage")
-    settle()
-    assert [c.params.get("thread_ts") for c in slack.api.calls("chat.postMessage")] == [None]
-    assert [c.params["timestamp"] for c in slack.api.calls("reactions.add")] == ["1200.000200"]
+    sentinel(slack)
+    assert [c.params.get("thread_ts") for c in posted(slack.api)] == [None]
+    assert [c.params["timestamp"] for c in posted(slack.api, "reactions.add")] == ["1200.000200"]
 
 
 # ---------------------------------------------------------------------------

@@ -10,7 +10,6 @@ import contextlib
 import json
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from datetime import date
@@ -19,18 +18,18 @@ import pytest
 
 from smcbot.errors import SettingsError
 from smcbot.models import Answer, Article, Chunk, Passage, SessionQuotes
-from smcbot.services import make_synthesizer, open_store
+from smcbot.services import make_synthesizer
 from smcbot.settings import load_settings
-from smcbot.slack_app import build_app, make_server
 from smcbot.store import QuestionStore
 from smcbot.synthesis import Synthesizer, check_citations, number_passages
-from smcbot.telegram_bot import build_application
 from tests.conftest import ROOT
-from tests.openai_api import ChatCompletionsStandIn
-from tests.slack_api import RESPONSE_URL, SlackApiStandIn
-from tests.telegram_api import FakeBotApi, check_telegram_html, message, polling
-from tests.test_cli import run_cli
-from tests.test_slack import SlackSide, buttons, mention, payload_text
+from tests.helpers.cli import run_cli
+from tests.helpers.openai_api import ChatCompletionsStandIn
+from tests.helpers.slack import SlackSide, buttons, mention, payload_text, serving
+from tests.helpers.slack_api import RESPONSE_URL, SlackApiStandIn
+from tests.helpers.telegram import TOKEN as BOT_TOKEN
+from tests.helpers.telegram import running_bot
+from tests.helpers.telegram_api import FakeBotApi, check_telegram_html, message
 
 KEY = "sk-test-key"
 MODEL = "stand-in-chat-model"
@@ -43,9 +42,14 @@ WRITTEN = (
     "securing digital campaigns [1]. Brands are pushed to react at all times, "
     "with the fight against fake news in the background [2]."
 )
-BOT_TOKEN = "123456789:TEST-secret-token-abcdefghij"
+# A longer written answer: each finished sentence is shown while the next one is written.
+STREAMED = (
+    "Brand safety was presented as a new challenge for AI in online communication [1]. "
+    "It means securing digital campaigns against unsafe placements [1]. "
+    "Brands are pushed to react at all times [2]. "
+    "The fight against fake news stays in the background [2]."
+)
 SLACK_TOKEN = "xoxb-test-token"
-SLACK_SECRET = "test-signing-secret"
 
 
 @pytest.fixture
@@ -114,8 +118,9 @@ def test_a_grounded_answer_cites_passages_and_lists_their_sessions(llm, answerer
     assert "Write in English" in request.content("system")
     prompt = request.content("user")
     for item in number_passages(extractive):
-        assert f"[{item.number}] {item.passage.article.title}" in prompt
-        assert item.passage.chunk.text.strip() in prompt
+        entry = f'<passage number="{item.number}" kind='
+        assert entry in prompt and item.passage.article.title in prompt
+        assert item.passage.chunk.text.strip().replace('"', "'") in prompt
     assert prompt.endswith(f"Question: {BRAND_SAFETY}")
 
 
@@ -134,8 +139,8 @@ def test_an_invented_citation_is_removed_and_sources_follow_citation_order(llm):
     llm.script("Session B says one thing [3]. Session A another [1, 7]. And more [7].")
     synthesis = synthesizer_for(llm).write(three_passage_answer())
 
-    assert synthesis.written
-    assert synthesis.body == "Session B says one thing [3]. Session A another [1]. And more."
+    assert synthesis.written  # two sentences of three hold: above the share that must
+    assert synthesis.body == "Session B says one thing [3]. Session A another [1]."  # the last cited nothing real
     assert [s.title for s in synthesis.answer.sources] == ["Session B", "Session A"]
     assert "[7]" not in synthesis.answer.text
     assert "[3] Session B — 2 January 2020\n    https://example.org/2/" in synthesis.answer.text
@@ -203,20 +208,14 @@ def test_an_off_topic_question_never_reaches_the_model(llm, answerer):
     assert shown == [] and llm.received() == []
 
 
-def test_streaming_shows_the_text_as_it_arrives_and_checks_it_at_the_end(llm, answerer):
-    llm.script("Brand safety [1] matters [4].")
+def test_streaming_shows_only_finished_sentences_that_cite_a_passage(llm, answerer):
+    llm.script("Brand safety matters [1]. The club is closed forever [9]. Brands must react [2].")
     extractive = answerer.answer(BRAND_SAFETY)
     shown: list[str] = []
     synthesis = synthesizer_for(llm).stream(extractive, shown.append)
 
-    assert shown == [
-        "Brand ",
-        "Brand safety ",
-        "Brand safety [1] ",
-        "Brand safety [1] matters ",
-        "Brand safety [1] matters [4].",
-    ]
-    assert synthesis.body == "Brand safety [1] matters."
+    assert shown == ["Brand safety matters [1]."]  # the invented [9] never reaches a member
+    assert synthesis.body == "Brand safety matters [1]. Brands must react [2]."
     [request] = llm.received()
     assert request.body["stream"] is True
 
@@ -234,7 +233,7 @@ def test_settings_name_a_base_url_without_v1_in_one_line(monkeypatch):
 def test_no_llm_package_is_loaded_while_it_is_off_and_a_missing_one_is_one_line():
     off = (
         "import sys; from smcbot.settings import load_settings; from smcbot.services import make_synthesizer\n"
-        "import smcbot.cli, smcbot.telegram_bot, smcbot.slack_app\n"
+        "import smcbot.cli, smcbot.bots.telegram, smcbot.bots.slack\n"
         "assert make_synthesizer(load_settings()) is None\n"
         "assert not [m for m in sys.modules if m.startswith(('langchain_openai', 'openai'))], 'loaded'\n"
         "sys.modules['langchain_openai'] = None  # as if the llm extra were not installed\n"
@@ -284,15 +283,8 @@ def bot_api() -> Iterator[FakeBotApi]:
 @contextlib.asynccontextmanager
 async def telegram_bot(bot_api: FakeBotApi, answerer, tmp_path, llm: ChatCompletionsStandIn, **extra):
     """The bot, polling the stand-in Bot API, with written answers from the stand-in model."""
-    settings = load_settings(
-        telegram={"token": BOT_TOKEN, "base_url": bot_api.base_url},
-        store={"path": tmp_path / "questions.sqlite3"},
-        llm=llm_config(llm, **extra),
-    )
-    store = open_store(settings)
-    application = build_application(settings, answerer=answerer, store=store)
-    async with polling(application, store):
-        yield store
+    async with running_bot(bot_api, answerer, tmp_path, llm=llm_config(llm, **extra)) as bot:
+        yield bot.store
 
 
 def final_edit(bot_api: FakeBotApi) -> list:
@@ -306,7 +298,7 @@ def spacing(calls: list) -> list[float]:
 
 
 async def test_telegram_streams_one_written_answer_into_one_message(bot_api, answerer, tmp_path, llm):
-    llm.script(WRITTEN, piece_delay=0.1)
+    llm.script(STREAMED, piece_delay=0.1)
     async with telegram_bot(bot_api, answerer, tmp_path, llm) as store:
         bot_api.push(message=message(BRAND_SAFETY, chat_id=1001))
         [final] = await bot_api.wait_for(lambda: final_edit(bot_api), what="the final edit")
@@ -314,7 +306,7 @@ async def test_telegram_streams_one_written_answer_into_one_message(bot_api, ans
 
     [live] = bot_api.sent(1001)
     edits = bot_api.calls_to("editMessageText")
-    assert live.params["text"].endswith(" …") and WRITTEN.startswith(live.params["text"][:-2])
+    assert live.params["text"].endswith(" …") and STREAMED.startswith(live.params["text"][:-2])
     assert len(edits) >= 2 and edits[-1] is final  # text shown while written, then the final one
     assert all(e.params["message_id"] == live.result["message_id"] for e in edits)
     assert min(spacing([live, *edits])) >= 0.8  # about once a second at most
@@ -331,14 +323,15 @@ async def test_telegram_streams_one_written_answer_into_one_message(bot_api, ans
 
 
 async def test_telegram_sends_the_quoted_answer_when_the_model_stalls(bot_api, answerer, tmp_path, llm):
-    llm.script(WRITTEN, piece_delay=5)  # the first word, then silence past the timeout
+    # One checked sentence, then silence past the timeout.
+    llm.script(pieces=["Brand safety matters [1]. Brands", " must react [2]."], piece_delay=5)
     async with telegram_bot(bot_api, answerer, tmp_path, llm, timeout=0.5) as store:
         bot_api.push(message=message(BRAND_SAFETY, chat_id=1002))
         [final] = await bot_api.wait_for(lambda: final_edit(bot_api), what="the final edit")
         [row] = store.questions()
 
     [live] = bot_api.sent(1002)
-    assert live.params["text"] == "Brand …"
+    assert live.params["text"] == "Brand safety matters [1]. …"
     assert final.params["text"].startswith("Here is what was said")
     assert "<blockquote>« " in final.params["text"]
     assert final.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == f"fb:{row['id']}:1"
@@ -376,22 +369,12 @@ def slack_store(tmp_path) -> Iterator[QuestionStore]:
 @contextlib.contextmanager
 def slack_app(answerer, slack_api, slack_store, llm: ChatCompletionsStandIn) -> Iterator[SlackSide]:
     """The real app over HTTP on 127.0.0.1, with written answers from the stand-in model."""
-    settings = load_settings(
-        slack={"bot_token": SLACK_TOKEN, "signing_secret": SLACK_SECRET, "api_url": slack_api.api_url},
-        llm=llm_config(llm),
-    )
-    app = build_app(settings, answerer=answerer, store=slack_store)
-    server = make_server(app, host="127.0.0.1", port=0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield SlackSide(f"http://127.0.0.1:{server.server_port}/slack/events", slack_api, slack_store)
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(answerer, slack_api, slack_store, llm=llm_config(llm)) as side:
+        yield side
 
 
 def test_slack_streams_one_written_answer_into_one_message(answerer, slack_api, slack_store, llm):
-    llm.script(WRITTEN, piece_delay=0.1)
+    llm.script(STREAMED, piece_delay=0.1)
     with slack_app(answerer, slack_api, slack_store, llm) as slack:
         slack.event(mention(BRAND_SAFETY, ts="500.000100"), event_id="EvW1")
         slack_api.wait_for("reactions.remove", timeout=30)  # removed once the final text is in

@@ -5,7 +5,6 @@ on 127.0.0.1 (tests/telegram_api.py) that records what the bot sends."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 import signal
@@ -13,56 +12,47 @@ import socket
 import subprocess
 import sys
 import threading
-from dataclasses import dataclass
 from datetime import date
 
 import httpx
 import pytest
-from telegram.ext import Application
 
 from smcbot.answering import Answerer, Quote
-from smcbot.errors import SettingsError
-from smcbot.index import BuildOptions, build_index, load_index
-from smcbot.models import Answer, Article, SessionQuotes
-from smcbot.services import open_store
-from smcbot.settings import RetrievalSettings, Settings, load_settings
-from smcbot.sources.ingest import read_sources
-from smcbot.sources.manifest import load_manifest
-from smcbot.store import QuestionStore
-from smcbot.telegram_bot import (
-    RateLimiter,
-    RedactToken,
-    build_application,
-    parse_feedback,
-    protect_token_in_logs,
-    run,
-    webhook_options,
-)
-from smcbot.telegram_render import (
+from smcbot.bots.conversation import ConversationCore, RateLimiter
+from smcbot.bots.telegram import build_application, parse_feedback, run, webhook_options
+from smcbot.bots.telegram_render import (
     MESSAGE_LIMIT,
     answer_messages,
     html_to_text,
     interface_language,
     split_messages,
 )
+from smcbot.errors import SettingsError
+from smcbot.index import BuildOptions, build_index, load_index
+from smcbot.logs import RedactSecrets, configure_logging
+from smcbot.models import Answer, Article, SessionQuotes
+from smcbot.services import open_store
+from smcbot.settings import RetrievalSettings, load_settings
+from smcbot.sources.ingest import read_sources
+from smcbot.sources.manifest import load_manifest
 from tests.conftest import SOURCES
-from tests.telegram_api import BOT_USER, FakeBotApi, check_telegram_html, message, polling, user
+from tests.helpers.telegram import (
+    SENTINEL_QUESTION,
+    TOKEN,
+    bot_message,
+    bot_settings,
+    group_message,
+    running_bot,
+    sentinel,
+    valid_html,
+)
+from tests.helpers.telegram_api import FakeBotApi, check_telegram_html, message, user
 
-TOKEN = "123456789:TEST-secret-token-abcdefghij"
 BRAND_SAFETY = "What was said about brand safety?"
 BRAND_SAFETY_FR = "Qu'est-ce qui a été dit sur le brand safety ?"
 AI_SESSION = "L’IA va-t-elle envahir les réseaux sociaux ?"
 GROUP = -1001234
 ADMIN = 9001
-
-
-@dataclass
-class RunningBot:
-    """A started bot and what it writes to."""
-
-    application: Application
-    store: QuestionStore
-    settings: Settings
 
 
 @pytest.fixture
@@ -72,57 +62,9 @@ def api():
         yield server
 
 
-def bot_settings(api: FakeBotApi, tmp_path, **telegram) -> Settings:
-    """Settings pointing the bot at the stand-in API and a private question store."""
-    return load_settings(
-        telegram={"token": TOKEN, "base_url": api.base_url, **telegram},
-        store={"path": tmp_path / "questions.sqlite3"},
-    )
-
-
-@contextlib.asynccontextmanager
-async def running_bot(api, answerer, tmp_path, **telegram):
-    """Run the bot as `run_polling` does, inside the test's event loop."""
-    settings = bot_settings(api, tmp_path, **telegram)
-    store = open_store(settings)
-    application = build_application(settings, answerer=answerer, store=store)
-    async with polling(application, store):
-        yield RunningBot(application, store, settings)
-
-
-def group_message(text: str | None, **fields) -> dict:
-    """A message in the members' supergroup."""
-    return message(text, chat_id=fields.pop("chat_id", GROUP), chat_type="supergroup", **fields)
-
-
-def bot_message(reply_call, chat_id: int, chat_type: str = "private") -> dict:
-    """The message the bot sent, as Telegram would show it inside a later update."""
-    return {
-        "message_id": reply_call.result["message_id"],
-        "date": 1_700_000_000,
-        "chat": {"id": chat_id, "type": chat_type},
-        "from": BOT_USER,
-        "text": reply_call.params["text"],
-    }
-
-
-def valid_html(call) -> list[tuple[str, str]]:
-    """Assert a sent message is well-formed Telegram HTML; return its links."""
-    assert call.params.get("parse_mode") == "HTML"
-    assert len(call.params["text"]) < 4096
-    problems, links = check_telegram_html(call.params["text"])
-    assert problems == [], call.params["text"]
-    return links
-
-
 def ai_session_url(answerer) -> str:
     """The link of the session that answers brand-safety questions."""
     return next(a.url for a in answerer.index.articles.values() if AI_SESSION in a.title)
-
-
-async def settle(seconds: float = 0.4) -> None:
-    """Give the bot time to (wrongly) react before asserting silence."""
-    await asyncio.sleep(seconds)
 
 
 # --- conversations ----------------------------------------------------------------
@@ -141,9 +83,6 @@ async def test_private_question_gets_html_answer_with_source_link(api, answerer,
     assert text.startswith("Here is what was said")
     assert any(href == ai_session_url(answerer) and AI_SESSION in title for href, title in links)
     assert "<blockquote>« " in text and "brand safety" in text
-    typing = api.calls_to("sendChatAction")
-    assert typing and typing[0].params == {"chat_id": 1001, "action": "typing"}
-    assert typing[0].at <= reply.at
     buttons = reply.params["reply_markup"]["inline_keyboard"][0]
     assert [b["callback_data"] for b in buttons] == [f"fb:{row['id']}:1", f"fb:{row['id']}:-1"]
     assert (row["question"], row["answered"], row["channel"]) == (BRAND_SAFETY, 1, "telegram")
@@ -200,7 +139,7 @@ async def test_group_answers_only_when_addressed(api, answerer, tmp_path):
         api.push(message=group_message("/ask brand safety"))
         await api.wait_sent(GROUP, 3)
         api.push(message=group_message("ok thanks, back to work", user_id=504))
-        await settle()
+        await sentinel(api)
 
     replies = api.sent(GROUP)
     assert len(replies) == 3
@@ -208,7 +147,6 @@ async def test_group_answers_only_when_addressed(api, answerer, tmp_path):
     assert any(AI_SESSION in title for _, title in valid_html(replies[0]))
     assert replies[1].params["reply_parameters"]["message_id"] == follow_up["message_id"]
     assert "Employee advocacy" in replies[1].params["text"]
-    assert len(api.calls_to("sendChatAction")) == 3
 
 
 async def test_slow_question_does_not_hold_up_another_chat(api, answerer, tmp_path):
@@ -226,7 +164,8 @@ async def test_slow_question_does_not_hold_up_another_chat(api, answerer, tmp_pa
     gated = GatedAnswerer(answerer.index, answerer.embedder, answerer.settings)
     async with running_bot(api, gated, tmp_path):
         api.push(message=message(held, chat_id=2001))
-        await api.wait_for(lambda: api.calls_to("sendChatAction"))
+        [typing] = await api.wait_for(lambda: api.calls_to("sendChatAction"))  # a slow answer shows "typing…"
+        assert typing.params == {"chat_id": 2001, "action": "typing"}
         api.push(message=message(BRAND_SAFETY, chat_id=2002))
         await api.wait_sent(2002)
         assert api.sent(2001) == []
@@ -352,7 +291,7 @@ async def test_allow_lists_refuse_others_politely(api, answerer, tmp_path):
         await api.wait_sent(1003)
         [group_refusal] = await api.wait_sent(-100999)
         await api.wait_for(lambda: api.calls_to("answerCallbackQuery"))
-        await settle()
+        await sentinel(api)
         questions = bot.store.questions()
 
     assert refused.params["text"] == "Sorry, this bot is reserved for Social Media Club members."
@@ -431,7 +370,7 @@ async def test_feedback_buttons_land_in_the_store(api, answerer, tmp_path):
     acks = {c.params["callback_query_id"]: c.params.get("text") for c in api.calls_to("answerCallbackQuery")}
     assert acks == {
         "c1": "Thanks for your feedback!",
-        "c2": "Merci pour votre avis !",
+        "c2": "Merci pour votre retour !",
         "c3": "Thanks for your feedback!",
         "c4": "This question is no longer on record.",
         "c5": None,
@@ -490,7 +429,7 @@ async def test_bad_input_gets_a_sensible_reply_or_silence(api, answerer, tmp_pat
         api.push(message=group_message(None, chat_id=-5012, sticker=sticker))
         from_channel = group_message("@smc_archive_bot brand safety?", chat_id=-5013, sender_chat=channel)
         api.push(message=from_channel)
-        await settle()
+        await sentinel(api)
         recorded = bot.store.questions()
 
     assert "/ask What was said about brand safety?" in replies[5001]["text"]
@@ -504,45 +443,49 @@ async def test_bad_input_gets_a_sensible_reply_or_silence(api, answerer, tmp_pat
     assert "Put your question after the command" in replies[-5009]["text"]
     for chat in (5010, -5011, -5012, -5013):
         assert api.sent(chat) == []
-    assert [r["question"] for r in recorded] == [html_question]
+    assert [r["question"] for r in recorded] == [html_question, SENTINEL_QUESTION]
     assert all(call.status == 200 for call in api.calls_to("sendMessage"))
 
 
 async def test_unexpected_error_is_logged_and_the_user_told(api, answerer, tmp_path, caplog):
-    api.fail_next("sendMessage", 500, "Internal Server Error")
-    with caplog.at_level(logging.ERROR, logger="smcbot.telegram_bot"):
-        async with running_bot(api, answerer, tmp_path):
+    api.fail_next("sendMessage", 400, "Bad Request: message is too long")  # refused: sending again won't help
+    with caplog.at_level(logging.ERROR, logger="smcbot.bots.telegram"):
+        async with running_bot(api, answerer, tmp_path) as bot:
             api.push(message=message(BRAND_SAFETY, chat_id=1001))
             [told] = await api.wait_sent(1001)
+            [row] = bot.store.questions()
 
     assert told.params["text"] == "Sorry, something went wrong on my side. Please try again in a moment."
     [record] = [r for r in caplog.records if r.message == "Error while handling an update"]
-    assert record.exc_info is not None and "Internal Server Error" in str(record.exc_info[1])
+    assert record.exc_info is not None and "too long" in str(record.exc_info[1])
+    assert row["answered"] == 0  # the member never got the answer
 
 
-async def test_polling_survives_network_errors_and_keeps_the_token_out_of_logs(api, answerer, tmp_path, caplog):
-    caplog.set_level(logging.DEBUG)
-    protect_token_in_logs(TOKEN)
-    api.fail_next("getUpdates", 502, "Bad Gateway")
-    async with running_bot(api, answerer, tmp_path):
-        api.push(message=message(BRAND_SAFETY, chat_id=1001))
-        await api.wait_sent(1001, timeout=20)
+async def test_polling_survives_network_errors_and_keeps_the_token_out_of_logs(api, answerer, tmp_path, capsys):
+    configure_logging(load_settings(telegram={"token": TOKEN}, log_level="DEBUG"))
+    try:
+        api.fail_next("getUpdates", 502, "Bad Gateway")
+        async with running_bot(api, answerer, tmp_path):
+            api.push(message=message(BRAND_SAFETY, chat_id=1001))
+            await api.wait_sent(1001, timeout=20)
+    finally:
+        logs = capsys.readouterr().err
+        configure_logging(load_settings())
 
     assert len([c for c in api.calls_to("getUpdates") if c.status == 502]) == 1
-    assert "getUpdates" in caplog.text  # debug logging really was on
-    assert TOKEN not in caplog.text
-    assert TOKEN.split(":")[1] not in caplog.text
+    assert "getUpdates" in logs  # debug logging really was on
+    assert TOKEN not in logs and TOKEN.split(":")[1] not in logs
 
 
 def test_token_is_redacted_from_log_records():
-    redact = RedactToken(TOKEN)
+    redact = RedactSecrets([TOKEN])
     try:
         raise RuntimeError(f"POST http://x/bot{TOKEN}/getMe failed")
     except RuntimeError as error:
         record = logging.LogRecord("t", logging.ERROR, __file__, 1, "url %s", (f"/bot{TOKEN}/",), None)
         record.exc_info = (type(error), error, error.__traceback__)
     assert redact.filter(record)
-    assert TOKEN not in record.getMessage() and "<token>" in record.getMessage()
+    assert TOKEN not in record.getMessage() and "<secret>" in record.getMessage()
     assert TOKEN not in record.exc_text
 
 
@@ -564,7 +507,8 @@ async def test_webhook_mode_sets_the_webhook_and_checks_its_secret(api, answerer
         webhook_secret="s3cret-Token_1",
     )
     store = open_store(settings)
-    application = build_application(settings, answerer=answerer, store=store)
+    core = ConversationCore(settings, answerer=answerer, store=store)
+    application = build_application(core)
     update = {"update_id": 1, "message": message(BRAND_SAFETY, chat_id=6001)}
     async with application:
         await application.start()
@@ -576,6 +520,7 @@ async def test_webhook_mode_sets_the_webhook_and_checks_its_secret(api, answerer
             [answer] = await api.wait_sent(6001)
         await application.updater.stop()
         await application.stop()
+    core.close()
     store.close()
 
     assert (forged.status_code, genuine.status_code) == (403, 200)

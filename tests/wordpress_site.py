@@ -20,7 +20,7 @@ from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
-from tests.local_server import LocalServer
+from tests.helpers.local_server import LocalServer
 
 
 @dataclass

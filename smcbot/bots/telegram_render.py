@@ -1,4 +1,4 @@
-"""Telegram replies as HTML: answers, session lists and interface strings.
+"""Telegram replies as HTML: answers, notices, session lists and interface strings.
 
 Pure functions only (text in, text out), so the bot's handlers stay short and
 the formatting is tested without Telegram. Every piece of archive text and
@@ -13,14 +13,17 @@ message stays well-formed.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 
-from smcbot.answering import Quote, display_quote, format_date
+from smcbot.answering import Quote, display_quote, session_label
 from smcbot.models import Answer, Article
+from smcbot.wording import say
 
-if TYPE_CHECKING:  # only the type: the synthesis module is loaded when written answers are on
+if TYPE_CHECKING:  # only the types: the synthesis module is loaded when written answers are on
+    from smcbot.bots.conversation import Reply
     from smcbot.synthesis import Synthesis
 
 # Telegram refuses messages over 4,096 characters; the HTML source is always at
@@ -29,128 +32,18 @@ if TYPE_CHECKING:  # only the type: the synthesis module is loaded when written 
 MESSAGE_LIMIT = 4000
 # No single piece (a quote, a title) may fill a whole message.
 PIECE_LIMIT = 1500
-MAX_QUESTION_CHARS = 1000
-
 Paragraph = list[str]
 
-EXAMPLE = {
-    "fr": "/ask Qu'est-ce qui a été dit sur le brand safety ?",
-    "en": "/ask What was said about brand safety?",
-}
 
-TEXTS: dict[str, dict[str, str]] = {
-    "help": {
-        "fr": (
-            "Je réponds aux questions sur l'archive du <b>Social Media Club France</b> : "
-            "les comptes rendus de ses tables rondes ({sessions} sessions{span}). "
-            "Je cite ce que les intervenants ont dit, avec le lien vers chaque session.\n"
-            "Cycles : {series}.\n\n"
-            "<b>Exemples</b> (en français ou en anglais) :\n"
-            "• /ask Qu'est-ce qui a été dit sur le brand safety ?\n"
-            "• /ask Comment utiliser les influenceurs en communication de crise ?\n"
-            "• /ask What was said about employee advocacy?\n\n"
-            "En message privé, écrivez simplement votre question. Dans un groupe, "
-            "mentionnez-moi ({mention} …), répondez à l'un de mes messages ou utilisez /ask.\n\n"
-            "/ask &lt;question&gt; — poser une question\n"
-            "/recent — les dernières sessions\n"
-            "/series — les cycles et leur nombre de sessions\n"
-            "/help — ce message"
-        ),
-        "en": (
-            "I answer questions about the <b>Social Media Club France</b> archive: "
-            "the write-ups of its round tables ({sessions} sessions{span}, written in French). "
-            "I quote what the speakers said, with a link to each session.\n"
-            "Series: {series}.\n\n"
-            "<b>Examples</b> (in English or French):\n"
-            "• /ask What was said about brand safety?\n"
-            "• /ask How can influencers help in a crisis?\n"
-            "• /ask Qu'est-ce qui a été dit sur l'employee advocacy ?\n\n"
-            "In a private chat, just write your question. In a group, mention me "
-            "({mention} …), reply to one of my messages or use /ask.\n\n"
-            "/ask &lt;question&gt; — ask a question\n"
-            "/recent — the latest sessions\n"
-            "/series — the series and how many sessions each\n"
-            "/help — this message"
-        ),
-    },
-    "usage": {
-        "fr": "Posez votre question après la commande, par exemple :\n" + EXAMPLE["fr"],
-        "en": "Put your question after the command, for example:\n" + EXAMPLE["en"],
-    },
-    "no_words": {
-        "fr": "Je n'ai rien trouvé à chercher dans ce message. Essayez par exemple :\n" + EXAMPLE["fr"],
-        "en": "I found nothing to search for in that message. Try for example:\n" + EXAMPLE["en"],
-    },
-    "too_long": {
-        "fr": "Votre question est trop longue ({length} caractères). Posez-la en moins de {limit} caractères.",
-        "en": "Your question is too long ({length} characters). Please ask it in fewer than {limit} characters.",
-    },
-    "text_only": {
-        "fr": "Je ne lis que les questions écrites. Envoyez-moi votre question en texte, ou /help.",
-        "en": "I only read written questions. Send me your question as text, or see /help.",
-    },
-    "unknown_command": {
-        "fr": "Je ne connais pas cette commande. Voir /help.",
-        "en": "I don't know that command. See /help.",
-    },
-    "not_allowed": {
-        "fr": "Désolé, ce bot est réservé aux membres du Social Media Club.",
-        "en": "Sorry, this bot is reserved for Social Media Club members.",
-    },
-    "rate_limited": {
-        "fr": "Doucement 🙂 Vous avez posé beaucoup de questions en peu de temps. Réessayez dans {seconds} secondes.",
-        "en": "Easy there 🙂 You have asked a lot of questions in a short time. Try again in {seconds} seconds.",
-    },
-    "error": {
-        "fr": "Désolé, quelque chose s'est mal passé de mon côté. Réessayez dans un instant.",
-        "en": "Sorry, something went wrong on my side. Please try again in a moment.",
-    },
-    "recent": {"fr": "<b>Dernières sessions</b>", "en": "<b>Latest sessions</b>"},
-    "series": {"fr": "<b>Cycles de l'archive</b>", "en": "<b>Series in the archive</b>"},
-    "session_count": {"fr": "{count} session(s)", "en": "{count} session(s)"},
-    "empty_archive": {
-        "fr": "L'archive est vide pour l'instant.",
-        "en": "The archive is empty for now.",
-    },
-    "reload_denied": {
-        "fr": "Seuls les administrateurs du bot peuvent recharger l'index.",
-        "en": "Only the bot's administrators can reload the index.",
-    },
-    "reloaded": {
-        "fr": "Index rechargé : {sessions} sessions (build {build}).",
-        "en": "Index reloaded: {sessions} sessions (build {build}).",
-    },
-    "reload_failed": {
-        "fr": "Le nouvel index est refusé, l'ancien reste en service : {error}",
-        "en": "The new index was refused; the old one stays in use: {error}",
-    },
-    "thanks": {"fr": "Merci pour votre avis !", "en": "Thanks for your feedback!"},
-    "feedback_gone": {
-        "fr": "Cette question n'est plus enregistrée.",
-        "en": "This question is no longer on record.",
-    },
-}
-
-COMMANDS: dict[str, list[tuple[str, str]]] = {
-    "en": [
-        ("ask", "Ask a question about the archive"),
-        ("recent", "The latest sessions"),
-        ("series", "The series and their sessions"),
-        ("help", "What I know, with examples"),
-    ],
-    "fr": [
-        ("ask", "Poser une question sur l'archive"),
-        ("recent", "Les dernières sessions"),
-        ("series", "Les cycles et leurs sessions"),
-        ("help", "Ce que je sais, avec des exemples"),
-    ],
-}
+def text(key: str, language: str | None, **values: object) -> str:
+    """A sentence of the wording table as Telegram HTML: escaped, `**bold**` in <b>."""
+    escaped = html.escape(say(key, language, **values), quote=False)
+    return re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", escaped)
 
 
-def text(key: str, language: str, **values: object) -> str:
-    """An interface string in French or English, with `values` escaped into it."""
-    template = TEXTS[key]["fr" if language == "fr" else "en"]
-    return template.format(**{name: html.escape(str(value)) for name, value in values.items()})
+def notice_html(reply: Reply) -> str:
+    """A notice of the conversation core (why a question got no answer) as HTML."""
+    return text(reply.notice, reply.language, **reply.values)
 
 
 def interface_language(language_code: str | None) -> str:
@@ -174,8 +67,7 @@ def link(title: str, url: str) -> str:
 
 def session_line(article: Article, language: str, *, bullet: str = "■") -> str:
     """ "■ <title as link> — 5 July 2019"."""
-    when = format_date(article.date, language)
-    return f"{bullet} {link(article.title, article.url)}" + (f" — {when}" if when else "")
+    return f"{bullet} {session_label(article, language, title=link(article.title, article.url))}"
 
 
 def quote_piece(quote: Quote) -> str:
@@ -291,9 +183,6 @@ def answer_messages(answer: Answer, quotes: Sequence[list[Quote]]) -> list[str]:
     return split_messages(answer_paragraphs(answer, quotes))
 
 
-SOURCES = {"fr": "Sources :", "en": "Sources:"}
-
-
 def written_paragraphs(synthesis: Synthesis) -> list[Paragraph]:
     """A written answer: the model's text (citations as [1]), then the cited sessions, linked."""
     language = synthesis.answer.language
@@ -305,7 +194,7 @@ def written_paragraphs(synthesis: Synthesis) -> list[Paragraph]:
         session_line(entry.session.article, language, bullet=f"[{', '.join(map(str, entry.numbers))}]")
         for entry in synthesis.cited
     ]
-    paragraphs.append([f"<b>{SOURCES.get(language, SOURCES['en'])}</b>"] + lines)
+    paragraphs.append([f"<b>{text('sources', language)}</b>"] + lines)
     return paragraphs
 
 
@@ -315,7 +204,7 @@ def written_messages(synthesis: Synthesis) -> list[str]:
 
 
 def streaming_html(partial: str) -> str:
-    """The text a model has written so far, shown while it writes (one message, with "…")."""
+    """The checked text a model has written so far, shown while it writes (with "…")."""
     return escape_clipped(partial.strip(), MESSAGE_LIMIT - 100) + " …"
 
 
@@ -347,3 +236,13 @@ def html_to_text(message: str) -> str:
     parser.feed(message)
     parser.close()
     return "".join(parser.parts)
+
+
+def reply_messages(reply: Reply) -> list[str]:
+    """The HTML messages for what the conversation core replied: a notice, the written
+    answer, or the quoted answer."""
+    if reply.notice:
+        return split_messages([[notice_html(reply)]])
+    if reply.written:
+        return written_messages(reply.synthesis)
+    return answer_messages(reply.quoted, reply.quotes)

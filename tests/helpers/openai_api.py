@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 
-from tests.local_server import LocalServer
+from tests.helpers.local_server import LocalServer
 
 COMPLETIONS_PATH = "/v1/chat/completions"
 

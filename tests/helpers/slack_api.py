@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qsl
 
-from tests.local_server import LocalServer
+from tests.helpers.local_server import LocalServer
 
 BOT_USER_ID = "UBOT"
 BOT_ID = "BBOT"
@@ -75,6 +75,17 @@ class SlackApiStandIn(LocalServer):
                 if left <= 0:
                     seen = [(c.method, c.params) for c in self._calls]
                     raise AssertionError(f"expected {count} {method} call(s), got {len(found)}: {seen}")
+                self._changed.wait(left)
+            return found
+
+    def wait_until(self, predicate, *, timeout: float = 20.0, what: str = "a call"):
+        """Wait until `predicate(calls so far)` is truthy; returns its value."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while not (found := predicate(list(self._calls))):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"timed out waiting for {what}: {[(c.method, c.params) for c in self._calls]}")
                 self._changed.wait(left)
             return found
 

@@ -16,7 +16,6 @@ the next call to a method (a 400, a 429 with `retry_after`, a 5xx).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import re
 import threading
@@ -27,7 +26,7 @@ from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
-from tests.local_server import LocalServer
+from tests.helpers.local_server import LocalServer
 
 BOT_USER = {
     "id": 4242,
@@ -407,22 +406,3 @@ def _handler_for(api: FakeBotApi) -> type[BaseHTTPRequestHandler]:
             pass  # keep test output quiet
 
     return Handler
-
-
-@contextlib.asynccontextmanager
-async def polling(application, store):
-    """Run the bot's real polling loop inside the test's event loop, as `run_polling`
-    does; on exit stop it and close the question store."""
-    from smcbot.telegram_bot import polling_options
-
-    await application.initialize()
-    await application.post_init(application)
-    await application.start()
-    await application.updater.start_polling(**polling_options())
-    try:
-        yield application
-    finally:
-        await application.updater.stop()
-        await application.stop()
-        await application.shutdown()
-        store.close()

@@ -1,12 +1,13 @@
-"""The Telegram bot: a thin front end over `Answerer`, shaped like the
-python-telegram-bot examples.
+"""The Telegram bot: parses updates, renders replies as HTML and sends them.
 
-One short handler per command; `build_application()` wires them. Questions are
-answered off the event loop (`asyncio.to_thread`) and updates are handled
-concurrently, so one slow question never holds up another chat. Replies are
-rendered as HTML by `smcbot.telegram_render`; when Telegram refuses the
-formatting the same reply goes out as plain text, and flood control
-(`RetryAfter`) is waited out.
+Everything around an answer (checks, answering, written answers, recording) is
+the conversation core's (`smcbot.bots.conversation`); this module holds the
+handlers, shaped like the python-telegram-bot examples, and the sending.
+Every Bot API call, the edits of a streamed answer included, goes through
+python-telegram-bot's `AIORateLimiter` (Telegram's flood limits, and its 429s
+waited out); a reply that meets a 5xx, a network error or more 429s is sent
+again until `SMCBOT_TELEGRAM__SEND_DEADLINE`. When Telegram refuses the HTML
+of a reply, the same reply goes out as plain text.
 
 Run it with `smcbot telegram`: long polling by default, a webhook when
 `SMCBOT_TELEGRAM__WEBHOOK_URL` is set.
@@ -21,9 +22,7 @@ import re
 import sys
 import time
 import warnings
-from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
@@ -38,8 +37,9 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction, ChatType, ParseMode
-from telegram.error import BadRequest, RetryAfter, TelegramError
+from telegram.error import BadRequest, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import (
+    AIORateLimiter,
     Application,
     ApplicationHandlerStop,
     CallbackQueryHandler,
@@ -51,89 +51,56 @@ from telegram.ext import (
     filters,
 )
 
-from smcbot.errors import QuestionError, SettingsError, SmcbotError
-from smcbot.logs import log_answer
-from smcbot.privacy import RetentionSchedule
-from smcbot.synthesis import Pacer
-from smcbot.telegram_render import (
-    COMMANDS,
-    MAX_QUESTION_CHARS,
-    answer_messages,
+from smcbot.bots.conversation import Asker, ConversationCore, serving
+from smcbot.bots.telegram_render import (
     help_text,
     html_to_text,
     interface_language,
     recent_paragraphs,
+    reply_messages,
     series_paragraphs,
     split_messages,
     streaming_html,
     text,
-    written_messages,
 )
+from smcbot.errors import SettingsError, SmcbotError
+from smcbot.synthesis import Pacer
+from smcbot.wording import COMMANDS
 
 if TYPE_CHECKING:
-    from smcbot.answering import Answerer, Quote
-    from smcbot.models import Answer
     from smcbot.settings import Settings, TelegramSettings
-    from smcbot.store import QuestionStore
-    from smcbot.synthesis import Synthesizer
 
 logger = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
-FLOOD_ATTEMPTS = 4
+FLOOD_RETRIES = 3  # 429s the rate limiter waits out itself before `deliver` takes over
+TYPING_AFTER = 0.3  # an answer ready sooner needs no "typing…" (and saves an API call)
 TYPING_EVERY = 4.5  # Telegram shows "typing…" for five seconds per chat action
 RECENT_COUNT = 5
 T = TypeVar("T")
 
 
-# --- state shared by the handlers -------------------------------------------------
+def core_of(context: ContextTypes.DEFAULT_TYPE) -> ConversationCore:
+    """The conversation core the handlers share."""
+    return context.bot_data["core"]
 
 
-class RateLimiter:
-    """At most `per_minute` questions per member in any sixty seconds."""
-
-    def __init__(self, per_minute: int, *, clock: Callable[[], float] = time.monotonic) -> None:
-        self.per_minute = per_minute
-        self.clock = clock
-        self._asked: dict[int, deque[float]] = {}
-
-    def wait_time(self, member: int) -> float:
-        """Seconds before `member` may ask again; 0 means the question is allowed (and counted)."""
-        now = self.clock()
-        asked = self._asked.setdefault(member, deque())
-        while asked and now - asked[0] >= 60:
-            asked.popleft()
-        if len(asked) >= self.per_minute:
-            return 60 - (now - asked[0])
-        asked.append(now)
-        return 0.0
-
-
-@dataclass
-class BotState:
-    """What the handlers need, kept in `application.bot_data`."""
-
-    settings: TelegramSettings
-    answerer: Answerer
-    store: QuestionStore
-    synthesizer: Synthesizer | None = None  # written answers, when SMCBOT_LLM__ENABLED is on
-    app_settings: Settings | None = None  # for the answer log line (whether to log question text)
-    limiter: RateLimiter = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.limiter = RateLimiter(self.settings.rate_limit_per_minute)
-
-
-def state_of(context: ContextTypes.DEFAULT_TYPE) -> BotState:
-    """The bot's shared state."""
-    return context.bot_data["smcbot"]
+def settings_of(context: ContextTypes.DEFAULT_TYPE) -> TelegramSettings:
+    """The Telegram settings."""
+    return core_of(context).settings.telegram
 
 
 def language_of(update: Update) -> str:
     """The interface language of whoever sent the update."""
     user = update.effective_user
     return interface_language(user.language_code if user else None)
+
+
+def asker_of(update: Update) -> Asker:
+    """Who asked, where, in which interface language."""
+    message, user = update.effective_message, update.effective_user
+    return Asker(CHANNEL, user.id if user else message.chat_id, message.chat_id, language_of(update))
 
 
 # --- sending ----------------------------------------------------------------------
@@ -147,48 +114,87 @@ def retry_seconds(error: RetryAfter) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
-async def with_flood_retry(send: Callable[[], Awaitable[T]]) -> T:
-    """Run a Bot API call, waiting out Telegram's flood control (429 with retry_after)."""
-    for attempt in range(1, FLOOD_ATTEMPTS + 1):
+async def deliver(send: Callable[[], Awaitable[T]], *, deadline: float) -> T:
+    """Run a Bot API call until it succeeds or `deadline` seconds have passed.
+
+    A 5xx, a network error or a 429 that outlasted the rate limiter's own retries
+    is tried again after a pause (Telegram's `retry_after`, else a growing one).
+    A refused request (400, 403) is not: sending it again would change nothing.
+    """
+    give_up, pause = time.monotonic() + deadline, 0.5
+    while True:
         try:
             return await send()
         except RetryAfter as error:
-            if attempt == FLOOD_ATTEMPTS:
-                raise
             wait = retry_seconds(error)
-            logger.warning("Telegram flood control: waiting %.1f s before sending again", wait)
-            await asyncio.sleep(wait)
-    raise AssertionError("unreachable")
-
-
-async def send_html(message: Message, html_text: str, markup: InlineKeyboardMarkup | None = None) -> None:
-    """Reply with one HTML message; if Telegram cannot parse it, send it as plain text."""
-    try:
-        await with_flood_retry(lambda: message.reply_text(html_text, parse_mode=ParseMode.HTML, reply_markup=markup))
-    except BadRequest as error:
-        if "can't parse entities" not in str(error).lower():
+        except BadRequest:
             raise
-        logger.warning("Telegram refused the HTML of a reply (%s); sending it as plain text", error)
-        plain = html_to_text(html_text)
-        await with_flood_retry(lambda: message.reply_text(plain, parse_mode=None, reply_markup=markup))
+        except NetworkError as error:  # 5xx, timeouts, connection errors
+            wait, pause = pause, min(pause * 2, 8.0)
+            logger.warning("Telegram did not take a reply (%s); sending it again in %.1f s", error, wait)
+        if time.monotonic() + wait > give_up:
+            raise
+        await asyncio.sleep(wait)
 
 
-async def send_parts(message: Message, parts: list[str], markup: InlineKeyboardMarkup | None = None) -> None:
-    """Send a reply cut into parts, the buttons (if any) under the last one."""
-    for number, part in enumerate(parts, start=1):
-        await send_html(message, part, markup if number == len(parts) else None)
+class Sender:
+    """Sends replies to one message's chat, as HTML, falling back to plain text."""
+
+    def __init__(self, message: Message, deadline: float) -> None:
+        self.message = message
+        self.deadline = deadline
+
+    async def html(self, html_text: str, markup: InlineKeyboardMarkup | None = None) -> Message:
+        """Reply with one HTML message; if Telegram cannot parse it, send it as plain text."""
+        try:
+            return await deliver(
+                lambda: self.message.reply_text(html_text, parse_mode=ParseMode.HTML, reply_markup=markup),
+                deadline=self.deadline,
+            )
+        except BadRequest as error:
+            if "can't parse entities" not in str(error).lower():
+                raise
+            logger.warning("Telegram refused the HTML of a reply (%s); sending it as plain text", error)
+            plain = html_to_text(html_text)
+            return await deliver(
+                lambda: self.message.reply_text(plain, parse_mode=None, reply_markup=markup), deadline=self.deadline
+            )
+
+    async def parts(self, parts: list[str], markup: InlineKeyboardMarkup | None = None) -> None:
+        """Send a reply cut into parts, the buttons (if any) under the last one."""
+        for number, part in enumerate(parts, start=1):
+            await self.html(part, markup if number == len(parts) else None)
+
+    async def edit(self, sent: Message, html_text: str, markup: InlineKeyboardMarkup | None) -> None:
+        """Replace a message's text with HTML; if Telegram cannot parse it, with plain text."""
+        try:
+            await deliver(
+                lambda: sent.edit_text(html_text, parse_mode=ParseMode.HTML, reply_markup=markup),
+                deadline=self.deadline,
+            )
+        except BadRequest as error:
+            if "can't parse entities" not in str(error).lower():
+                raise
+            plain = html_to_text(html_text)
+            await deliver(lambda: sent.edit_text(plain, parse_mode=None, reply_markup=markup), deadline=self.deadline)
 
 
-async def reply(message: Message, html_text: str) -> None:
+def sender_for(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Sender:
+    """A sender replying to the update's message."""
+    return Sender(update.effective_message, settings_of(context).send_deadline)
+
+
+async def reply(update: Update, context: ContextTypes.DEFAULT_TYPE, html_text: str) -> None:
     """Send a short interface reply (already HTML)."""
-    await send_parts(message, split_messages([[html_text]]))
+    await sender_for(update, context).parts(split_messages([[html_text]]))
 
 
 @contextlib.asynccontextmanager
 async def typing_action(message: Message) -> AsyncIterator[None]:
-    """Show "typing…" in the chat until the block ends."""
+    """Show "typing…" in the chat while the block runs, if it takes long enough to notice."""
 
     async def keep_typing() -> None:
+        await asyncio.sleep(TYPING_AFTER)
         while True:
             await message.get_bot().send_chat_action(
                 message.chat_id, ChatAction.TYPING, message_thread_id=message.message_thread_id
@@ -204,8 +210,10 @@ async def typing_action(message: Message) -> AsyncIterator[None]:
             await task
 
 
-def feedback_keyboard(question_id: int) -> InlineKeyboardMarkup:
-    """👍 / 👎 buttons carrying the stored question's id."""
+def feedback_keyboard(question_id: int | None) -> InlineKeyboardMarkup | None:
+    """👍 / 👎 buttons carrying the stored question's id (none when it is not stored)."""
+    if question_id is None:
+        return None
     return InlineKeyboardMarkup(
         [
             [
@@ -220,6 +228,47 @@ def parse_feedback(data: str | None) -> tuple[int, int] | None:
     """(question id, rating) from a feedback button's data; None if it is not one."""
     match = re.fullmatch(r"fb:(\d+):(-?1)", data or "")
     return (int(match[1]), int(match[2])) if match else None
+
+
+class LiveMessage:
+    """One reply, sent at the written answer's first checked sentence and edited as more come."""
+
+    def __init__(self, sender: Sender) -> None:
+        self.sender = sender
+        self.sent: Message | None = None
+        self.shown = ""
+        self.pacer = Pacer()  # Telegram allows about one message or edit a second per chat
+
+    async def show(self, checked: str) -> None:
+        """Show the checked text so far, at most about once a second; a failed update is skipped."""
+        html_text = streaming_html(checked)
+        if not self.pacer.due() or html_text == self.shown:
+            return
+        self.pacer.mark()
+        message = self.sender.message
+        try:
+            if self.sent is None:
+                self.sent = await message.reply_text(html_text, parse_mode=ParseMode.HTML)
+            else:
+                await self.sent.edit_text(html_text, parse_mode=ParseMode.HTML)
+            self.shown = html_text
+        except TelegramError as error:  # the final edit carries everything anyway
+            logger.warning("Could not update a streamed answer: %s", error)
+
+    async def finish(self, parts: list[str], markup: InlineKeyboardMarkup | None) -> None:
+        """Turn the live message into the reply's first part and send the rest, buttons last."""
+        if self.sent is None:  # nothing was shown: the model failed, or no sentence held
+            await self.sender.parts(parts, markup)
+            return
+        await asyncio.sleep(self.pacer.delay())
+        first, rest = parts[0], parts[1:]
+        try:
+            await self.sender.edit(self.sent, first, None if rest else markup)
+        except TelegramError as error:  # deleted meanwhile, or refused: send it anew
+            logger.warning("Could not edit a streamed answer (%s); sending it again", error)
+            rest = parts
+        if rest:
+            await self.sender.parts(rest, markup)
 
 
 # --- who may talk to the bot ------------------------------------------------------
@@ -275,140 +324,32 @@ def command_argument(message: Message) -> str:
 
 async def gatekeeper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stop updates from chats and users outside the allow-lists, politely when addressed."""
-    if is_allowed(update, state_of(context).settings):
+    if is_allowed(update, settings_of(context)):
         return
     language = language_of(update)
     if update.callback_query:
         await update.callback_query.answer(html_to_text(text("not_allowed", language)))
     elif is_addressed_to_bot(update.message, context.bot.id, context.bot.username):
-        await reply(update.message, text("not_allowed", language))
+        await reply(update, context, text("not_allowed", language))
     raise ApplicationHandlerStop
 
 
 # --- answering questions ----------------------------------------------------------
 
 
-def compose(answerer: Answerer, question: str) -> tuple[Answer, list[list[Quote]]]:
-    """Answer a question and pick each cited session's quotes (CPU-bound: run in a thread)."""
-    answer = answerer.answer(question)
-    quotes = [answerer.quotes(session, answer.terms) for session in answer.sessions]
-    return answer, quotes
-
-
 async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
-    """Check the question, answer it off the event loop, record it and reply with buttons."""
-    message, state, language = update.effective_message, state_of(context), language_of(update)
-    if not question.strip():
-        await reply(message, text("usage", language))
-        return
-    if len(question) > MAX_QUESTION_CHARS:
-        await reply(message, text("too_long", language, length=len(question), limit=MAX_QUESTION_CHARS))
-        return
-    asker = update.effective_user.id if update.effective_user else message.chat_id
-    wait = state.limiter.wait_time(asker)
-    if wait:
-        await reply(message, text("rate_limited", language, seconds=max(1, round(wait))))
-        return
-    started = time.perf_counter()
+    """Ask the core, record the answer, send it with its buttons; a reply that cannot be
+    delivered is not counted as answered."""
+    core, asker, sender = core_of(context), asker_of(update), sender_for(update, context)
+    live = LiveMessage(sender)
+    async with typing_action(sender.message):
+        answered = await core.ask(question, asker, show=live.show)
+    await core.record(answered, asker)
     try:
-        async with typing_action(message):
-            answer, quotes = await asyncio.to_thread(compose, state.answerer, question)
-    except QuestionError:
-        await reply(message, text("no_words", language))
-        return
-    if state.synthesizer is not None and answer.answered:
-        await reply_in_writing(message, state, answer, quotes, asker=asker, started=started)
-        return
-    question_id = await record(state, message, answer, asker=asker, started=started)
-    await send_parts(message, answer_messages(answer, quotes), feedback_keyboard(question_id))
-
-
-async def record(state: BotState, message: Message, answer: Answer, *, asker: int, started: float) -> int:
-    """Store the question with the answer sent, and log its line; returns its id for the
-    feedback buttons."""
-    latency_ms = (time.perf_counter() - started) * 1000
-    log_answer(channel=CHANNEL, latency_ms=latency_ms, answer=answer, settings=state.app_settings)
-    return await asyncio.to_thread(
-        state.store.record_question,
-        channel=CHANNEL,
-        user_id=asker,
-        chat_id=message.chat_id,
-        answer=answer,
-        latency_ms=latency_ms,
-    )
-
-
-# --- written answers (SMCBOT_LLM__ENABLED) ----------------------------------------
-
-
-class LiveMessage:
-    """One reply, sent at the model's first words and edited as more arrive."""
-
-    def __init__(self, message: Message) -> None:
-        self.message = message
-        self.sent: Message | None = None
-        self.shown = ""
-        self.pacer = Pacer()  # Telegram allows about one message or edit a second per chat
-
-    async def show(self, partial: str) -> None:
-        """Show the text so far, at most about once a second; a failed update is skipped."""
-        html_text = streaming_html(partial)
-        if not self.pacer.due() or html_text == self.shown:
-            return
-        self.pacer.mark()
-        try:
-            if self.sent is None:
-                self.sent = await self.message.reply_text(html_text, parse_mode=ParseMode.HTML)
-            else:
-                await self.sent.edit_text(html_text, parse_mode=ParseMode.HTML)
-            self.shown = html_text
-        except TelegramError as error:  # the final edit carries everything anyway
-            logger.warning("Could not update a streamed answer: %s", error)
-
-    async def finish(self, parts: list[str], markup: InlineKeyboardMarkup) -> None:
-        """Turn the live message into the reply's first part and send the rest, buttons last."""
-        if self.sent is None:  # the model failed before its first words
-            await send_parts(self.message, parts, markup)
-            return
-        await asyncio.sleep(self.pacer.delay())
-        first, rest = parts[0], parts[1:]
-        try:
-            await edit_html(self.sent, first, None if rest else markup)
-        except TelegramError as error:  # deleted meanwhile, or refused: send it anew
-            logger.warning("Could not edit a streamed answer (%s); sending it again", error)
-            rest = parts
-        if rest:
-            await send_parts(self.message, rest, markup)
-
-
-async def edit_html(sent: Message, html_text: str, markup: InlineKeyboardMarkup | None) -> None:
-    """Replace a message's text with HTML; if Telegram cannot parse it, with plain text."""
-    try:
-        await with_flood_retry(lambda: sent.edit_text(html_text, parse_mode=ParseMode.HTML, reply_markup=markup))
-    except BadRequest as error:
-        if "can't parse entities" not in str(error).lower():
-            raise
-        plain = html_to_text(html_text)
-        await with_flood_retry(lambda: sent.edit_text(plain, parse_mode=None, reply_markup=markup))
-
-
-async def reply_in_writing(
-    message: Message,
-    state: BotState,
-    answer: Answer,
-    quotes: list[list[Quote]],
-    *,
-    asker: int,
-    started: float,
-) -> None:
-    """Stream the model's written answer into one message; if the model fails, times out
-    or cites nothing, the quoted answer takes its place. Buttons go under the final text."""
-    live = LiveMessage(message)
-    async with typing_action(message):
-        synthesis = await state.synthesizer.astream(answer, live.show)
-    question_id = await record(state, message, synthesis.answer, asker=asker, started=started)
-    parts = written_messages(synthesis) if synthesis.written else answer_messages(answer, quotes)
-    await live.finish(parts, feedback_keyboard(question_id))
+        await live.finish(reply_messages(answered), feedback_keyboard(answered.question_id))
+    except TelegramError:
+        await core.undelivered(answered)
+        raise
 
 
 # --- handlers ---------------------------------------------------------------------
@@ -416,11 +357,12 @@ async def reply_in_writing(
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/start and /help: what the bot knows, with examples in French and English."""
-    answerer = state_of(context).answerer
+    answerer = core_of(context).answerer
     articles = answerer.recent(len(answerer.index.articles))
     years = sorted(a.date.year for a in articles if a.date)
     await reply(
-        update.effective_message,
+        update,
+        context,
         help_text(
             language_of(update),
             sessions=len(articles),
@@ -451,31 +393,31 @@ async def group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 async def recent_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/recent: the latest sessions with their links."""
-    articles = state_of(context).answerer.recent(RECENT_COUNT)
-    await send_parts(update.effective_message, split_messages(recent_paragraphs(articles, language_of(update))))
+    articles = core_of(context).answerer.recent(RECENT_COUNT)
+    await sender_for(update, context).parts(split_messages(recent_paragraphs(articles, language_of(update))))
 
 
 async def series_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/series: each series and how many sessions it has."""
-    counts = state_of(context).answerer.series_counts()
-    await send_parts(update.effective_message, split_messages(series_paragraphs(counts, language_of(update))))
+    counts = core_of(context).answerer.series_counts()
+    await sender_for(update, context).parts(split_messages(series_paragraphs(counts, language_of(update))))
 
 
 async def reload_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/reload (admins only): load the index again without restarting the bot."""
-    state, language, message = state_of(context), language_of(update), update.effective_message
+    core, language = core_of(context), language_of(update)
     user = update.effective_user
-    if user is None or user.id not in state.settings.admin_ids:
-        await reply(message, text("reload_denied", language))
+    if user is None or user.id not in core.settings.telegram.admin_ids:
+        await reply(update, context, text("reload_denied", language))
         return
     try:
-        index = await asyncio.to_thread(state.answerer.reload)
+        index = await asyncio.to_thread(core.answerer.reload)
     except SmcbotError as error:
         logger.warning("Reload refused, keeping the old index: %s", error)
-        await reply(message, text("reload_failed", language, error=error))
+        await reply(update, context, text("reload_failed", language, error=error))
         return
     logger.info("Index reloaded: build %s", index.build_id)
-    await reply(message, text("reloaded", language, sessions=len(index.articles), build=index.build_id))
+    await reply(update, context, text("reloaded", language, sessions=len(index.articles), build=index.build_id))
 
 
 async def feedback_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -487,7 +429,7 @@ async def feedback_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         return
     question_id, rating = parsed
     recorded = await asyncio.to_thread(
-        state_of(context).store.record_feedback,
+        core_of(context).store.record_feedback,
         question_id=question_id,
         channel=CHANNEL,
         user_id=query.from_user.id,
@@ -498,21 +440,26 @@ async def feedback_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stickers, photos, voice notes in a private chat: say the bot reads text."""
-    await reply(update.effective_message, text("text_only", language_of(update)))
+    await reply(update, context, text("text_only", language_of(update)))
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A command the bot does not know, in a private chat."""
-    await reply(update.effective_message, text("unknown_command", language_of(update)))
+    await reply(update, context, text("unknown_command", language_of(update)))
 
 
 async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log the error with its traceback and tell the user something went wrong."""
+    """Log the error with its traceback and tell the user something went wrong (sent again
+    like any reply, so a passing 5xx does not leave them without word)."""
     logger.error("Error while handling an update", exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
+    notice = html_to_text(text("error", language_of(update)))
     try:
-        await context.bot.send_message(update.effective_chat.id, html_to_text(text("error", language_of(update))))
+        await deliver(
+            lambda: context.bot.send_message(update.effective_chat.id, notice),
+            deadline=settings_of(context).send_deadline,
+        )
     except TelegramError as error:
         logger.warning("Could not tell the user about the error: %s", error)
 
@@ -541,21 +488,20 @@ def require_token(settings: TelegramSettings) -> str:
     return token
 
 
-def build_application(settings: Settings, *, answerer: Answerer, store: QuestionStore) -> Application:
+def build_application(core: ConversationCore) -> Application:
     """The bot application with its handlers wired, ready to poll or serve a webhook."""
-    telegram = settings.telegram
+    telegram = core.settings.telegram
     application = (
         Application.builder()
         .token(require_token(telegram))
         .base_url(telegram.base_url)
         .concurrent_updates(True)
+        .rate_limiter(AIORateLimiter(max_retries=FLOOD_RETRIES))
         .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .post_init(register_commands)
         .build()
     )
-    from smcbot.services import make_synthesizer
-
-    application.bot_data["smcbot"] = BotState(telegram, answerer, store, make_synthesizer(settings), settings)
+    application.bot_data["core"] = core
     add_handlers(application)
     return application
 
@@ -605,50 +551,42 @@ def webhook_options(settings: TelegramSettings) -> dict[str, Any]:
     }
 
 
-class RedactToken(logging.Filter):
-    """Replaces the bot token in log records (it sits in every Bot API URL)."""
+@contextlib.contextmanager
+def start_up_errors() -> Iterator[None]:
+    """Turn Telegram refusing the token, or not answering, at start-up into one line.
 
-    def __init__(self, token: str) -> None:
-        super().__init__()
-        self.token = token
+    python-telegram-bot's own message for a refused token quotes the token: it is
+    never shown, here or in a traceback.
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if record.exc_info and not record.exc_text:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
-        if self.token in message:
-            record.msg, record.args = message.replace(self.token, "<token>"), ()
-        if record.exc_text and self.token in record.exc_text:
-            record.exc_text = record.exc_text.replace(self.token, "<token>")
-        return True
-
-
-def protect_token_in_logs(token: str) -> None:
-    """Keep the token out of every log line: quiet httpx and redact the root handlers."""
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(RedactToken(token))
+    Raises:
+        SmcbotError: the token is refused, or the Bot API cannot be reached.
+    """
+    try:
+        yield
+    except InvalidToken:
+        raise SmcbotError(
+            "Telegram refused the bot token (getMe): check SMCBOT_TELEGRAM__TOKEN, as @BotFather gave it"
+        ) from None
+    except NetworkError as error:
+        raise SmcbotError(
+            f"cannot reach the Telegram Bot API at SMCBOT_TELEGRAM__BASE_URL ({type(error).__name__}); "
+            "check the address and the network, then retry"
+        ) from None
 
 
 def run(settings: Settings) -> None:
-    """Run the bot until interrupted: long polling, or a webhook when one is configured."""
-    from smcbot.services import make_answerer, open_store
+    """Run the bot until interrupted: long polling, or a webhook when one is configured.
 
-    protect_token_in_logs(require_token(settings.telegram))
-    answerer = make_answerer(settings)
-    store = open_store(settings)  # applies the retention once at start
-    application = build_application(settings, answerer=answerer, store=store)
-    retention = RetentionSchedule(store, settings).start()  # then daily
-    try:
+    Raises:
+        SettingsError: no token.
+        SmcbotError: no usable index, or Telegram refused the token or cannot be reached.
+    """
+    require_token(settings.telegram)
+    with serving(settings) as core, start_up_errors():
+        application = build_application(core)
         if settings.telegram.webhook_url:
-            print(
-                f"Serving the Telegram webhook on port {settings.telegram.webhook_port}",
-                file=sys.stderr,
-            )
+            print(f"Serving the Telegram webhook on port {settings.telegram.webhook_port}", file=sys.stderr)
             application.run_webhook(**webhook_options(settings.telegram))
         else:
             print("Polling Telegram for updates (Ctrl-C to stop)", file=sys.stderr)
             application.run_polling(**polling_options())
-    finally:
-        retention.stop()
-        store.close()

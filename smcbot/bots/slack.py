@@ -1,0 +1,489 @@
+"""The Slack app: answers mentions, direct messages, thread follow-ups and `/smc`.
+
+A mention in a channel is answered in the message's thread, a direct message in
+the DM, and any later message in a thread the bot answered is taken as a
+follow-up question. `/smc <question>` is acknowledged at once and answered
+privately through its `response_url`, with a button to share the answer in the
+channel. Every answer carries 👍 / 👎 buttons recorded in the question store.
+
+Built on slack-bolt: listeners are small functions that `ack()` first and do the
+slow work after (bolt runs them on its threads). This module only parses what
+arrives, asks the conversation core (`smcbot.bots.conversation`), renders with
+`smcbot.bots.slack_render` and posts. Bolt verifies request signatures with the
+signing secret; HTTP mode serves `POST /slack/events` with a small threaded WSGI
+server (requests Slack could never have sent get a 4xx before bolt sees them);
+Socket Mode is used when an app-level token is set.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import socketserver
+import sys
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable
+from typing import TYPE_CHECKING, Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
+from wsgiref.simple_server import make_server as make_wsgi_server
+
+from pydantic import SecretStr
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+from smcbot.answering import answer_language
+from smcbot.bots.conversation import Asker, ConversationCore, Reply, serving
+from smcbot.bots.slack_render import escape, plain_question, render_reply, streaming_text, text
+from smcbot.errors import SettingsError, SmcbotError
+from smcbot.synthesis import Pacer
+from smcbot.text import words
+
+if TYPE_CHECKING:
+    from smcbot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "slack"  # the channel name in the question store
+EVENTS_PATH = "/slack/events"
+REACTION = "eyes"
+SEND_RETRIES = 4  # tries again after a 5xx, a 429 (honouring Retry-After) or a dropped connection
+
+
+def message_key(event: dict) -> str:
+    """What identifies one message across the events that carry it.
+
+    A mention in a thread arrives twice (app_mention and message.channels, with
+    different event ids) but with the same channel and timestamp.
+    """
+    return f"{event.get('channel')}:{event.get('ts')}"
+
+
+def from_a_person(event: dict) -> bool:
+    """A plain message written by a person (not a bot, an edit, a join notice...)."""
+    return bool(event.get("user")) and not event.get("bot_id") and not event.get("subtype")
+
+
+class RecentKeys:
+    """Keys seen lately, forgotten after `ttl` seconds or past `limit` keys; thread-safe."""
+
+    def __init__(self, *, ttl: float, limit: int = 10_000) -> None:
+        self.ttl = ttl
+        self.limit = limit
+        self._expiry: OrderedDict[Hashable, float] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def claim(self, key: Hashable) -> bool:
+        """Remember `key`; True the first time, False if it was already seen."""
+        with self._lock:
+            self._forget_old()
+            if key in self._expiry:
+                return False
+            self._expiry[key] = time.monotonic() + self.ttl
+            return True
+
+    def __contains__(self, key: Hashable) -> bool:
+        with self._lock:
+            self._forget_old()
+            return key in self._expiry
+
+    def _forget_old(self) -> None:
+        """Drop expired keys (the oldest come first) and any past the limit."""
+        now = time.monotonic()
+        while self._expiry and (len(self._expiry) > self.limit or next(iter(self._expiry.values())) < now):
+            self._expiry.popitem(last=False)
+
+
+class LiveMessage:
+    """One reply in a conversation, posted at the written answer's first checked sentence
+    and updated as more come (`chat.update`, at most about once a second)."""
+
+    def __init__(self, client: WebClient, *, channel: str, thread_ts: str | None) -> None:
+        self.client = client
+        self.channel = channel
+        self.thread_ts = thread_ts
+        self.ts: str | None = None
+        self.shown = ""
+        self.pacer = Pacer()
+
+    def show(self, checked: str) -> None:
+        """Show the checked text so far; a failed update is skipped (the final one carries everything)."""
+        shown = streaming_text(checked)
+        if not self.pacer.due() or shown == self.shown:
+            return
+        self.pacer.mark()
+        try:
+            if self.ts is None:
+                self.ts = self.post({"text": shown})
+            else:
+                self.client.chat_update(channel=self.channel, ts=self.ts, text=shown)
+            self.shown = shown
+        except Exception as error:
+            log.warning("could not update a streamed answer in %s: %s", self.channel, reason_of(error))
+
+    def finish(self, message: dict) -> None:
+        """Turn the live message into the final reply, or post it if nothing was shown yet."""
+        if self.ts is None:
+            self.post(message)
+            return
+        time.sleep(self.pacer.delay())
+        try:
+            self.client.chat_update(channel=self.channel, ts=self.ts, **message)
+        except SlackApiError as error:  # deleted meanwhile, or refused: post it anew
+            log.warning("could not update a streamed answer (%s); posting it again", reason_of(error))
+            self.post(message)
+
+    def post(self, message: dict) -> str:
+        """Post a message where the question was asked; returns its ts."""
+        response = self.client.chat_postMessage(
+            channel=self.channel, thread_ts=self.thread_ts, unfurl_links=False, unfurl_media=False, **message
+        )
+        return response["ts"]
+
+
+def reason_of(error: Exception) -> str:
+    """Slack's error code for a refused call, else the exception itself."""
+    return str(error.response.get("error")) if isinstance(error, SlackApiError) else repr(error)
+
+
+class SlackBot:
+    """What the listeners do: answer, reply, react, share and record feedback."""
+
+    def __init__(self, core: ConversationCore) -> None:
+        self.core = core
+        self.deliveries = RecentKeys(ttl=3600)  # event ids: Slack retries for about an hour
+        self.messages = RecentKeys(ttl=3600)
+        self.threads = RecentKeys(ttl=7 * 24 * 3600)  # (channel, thread_ts) the bot answered in
+
+    def answer_message(self, client: WebClient, event: dict, *, question: str, thread_ts: str | None) -> None:
+        """Answer a message where it was asked, with 👀 on it meanwhile; never silent."""
+        if not self.messages.claim(message_key(event)):
+            return
+        channel, ts = event["channel"], event["ts"]
+        asker = Asker(CHANNEL, event["user"], channel)
+        live = LiveMessage(client, channel=channel, thread_ts=thread_ts)
+        self._react(client.reactions_add, channel, ts)
+        try:
+            reply = self.core.ask_blocking(question, asker, show=live.show if self.core.synthesizer else None)
+            self._deliver(reply, asker, lambda: live.finish(render_reply(reply)))
+            if not reply.notice:
+                self.threads.claim((channel, thread_ts or ts))
+        except Exception:
+            log.exception("could not answer a Slack message in %s", channel)
+            self._post_or_log(live, {"text": text("error", answer_language(question))})
+        finally:
+            self._react(client.reactions_remove, channel, ts)
+
+    def _deliver(self, reply: Reply, asker: Asker, send: Callable[[], Any]) -> None:
+        """Record the answer (for its buttons), then send it; an undelivered one is not answered."""
+        self.core.record_blocking(reply, asker)
+        try:
+            send()
+        except Exception:
+            self.core.undelivered_blocking(reply)
+            raise
+
+    def is_follow_up(self, event: dict) -> bool:
+        """A reply in a thread the bot has answered in."""
+        thread_ts = event.get("thread_ts")
+        return bool(thread_ts) and thread_ts != event.get("ts") and (event.get("channel"), thread_ts) in self.threads
+
+    def answer_command(self, respond: Callable[..., Any], question: str, *, user: str, chat: str) -> None:
+        """Answer `/smc` privately through its response_url, with a share button."""
+        asker = Asker(CHANNEL, user, chat)
+        heading = text("question", answer_language(question), q=question)
+        try:
+            reply = self.core.ask_blocking(question, asker)
+
+            def send() -> None:
+                self._respond(respond, response_type="ephemeral", **render_reply(reply, share=True, heading=heading))
+
+            self._deliver(reply, asker, send)
+        except Exception:
+            log.exception("could not answer a Slack /smc command")
+            self._respond(respond, response_type="ephemeral", text=text("error", answer_language(question)))
+
+    def share(self, client: WebClient, respond: Callable[..., Any], *, value: str, user: str, channel: str) -> None:
+        """Post a privately answered question in the channel, for everyone (answered again,
+        with the original's feedback id; not counted as a new question)."""
+        question_id, _, question = value.partition(" ")
+        language = answer_language(question)
+        heading = text("asked", language, who="\x00", q=question).replace("\x00", f"<@{escape(user)}>")
+        try:
+            reply = self.core.ask_blocking(question, Asker(CHANNEL, user, channel), counted=False)
+            reply.question_id = int(question_id or 0) or None
+            message = render_reply(reply, heading=heading)
+            client.chat_postMessage(channel=channel, unfurl_links=False, unfurl_media=False, **message)
+        except Exception as error:
+            log.warning("could not share an answer in %s: %s", channel, reason_of(error))
+            cannot = isinstance(error, SlackApiError) and reason_of(error) in ("not_in_channel", "channel_not_found")
+            notice = text("not_in_channel" if cannot else "error", language)
+            self._respond(respond, response_type="ephemeral", replace_original=False, text=notice)
+            return
+        self._respond(respond, delete_original=True)  # the private copy has done its job
+
+    def record_feedback(self, respond: Callable[..., Any], *, value: str, rating: int, user: str) -> None:
+        """Record 👍/👎 and thank the member privately."""
+        question_id, _, language = value.partition(" ")
+        try:
+            known = self.core.store.record_feedback(
+                question_id=int(question_id), channel=CHANNEL, user_id=user, rating=rating
+            )
+            key = "thanks" if known else "unknown_answer"
+        except Exception:
+            log.exception("could not record Slack feedback")
+            key = "error"
+        self._respond(respond, response_type="ephemeral", replace_original=False, text=text(key, language or "en"))
+
+    @staticmethod
+    def _react(method: Callable[..., Any], channel: str, ts: str) -> None:
+        """Add or remove 👀; a reaction that fails is not worth failing the answer for."""
+        try:
+            method(channel=channel, timestamp=ts, name=REACTION)
+        except Exception as error:
+            log.warning("could not change the %s reaction in %s: %s", REACTION, channel, reason_of(error))
+
+    @staticmethod
+    def _post_or_log(live: LiveMessage, message: dict) -> None:
+        """Post a short reply; if even that fails, the log is all that is left."""
+        try:
+            live.post(message)
+        except Exception:
+            log.exception("could not post a reply in %s", live.channel)
+
+    @staticmethod
+    def _respond(respond: Callable[..., Any], **message: Any) -> None:
+        """POST a message to a response_url, logging what Slack refused."""
+        try:
+            response = respond(**message)
+            if response.status_code != 200:
+                log.error("response_url refused a reply: %s %s", response.status_code, response.body)
+        except Exception:
+            log.exception("could not post to a response_url")
+
+
+# ---------------------------------------------------------------------------
+# The bolt app and its listeners.
+
+
+def make_client(settings: Settings) -> WebClient:
+    """The Web API client: 5xx, 429 (after Retry-After) and dropped connections are tried again."""
+    slack = settings.slack
+    client = WebClient(token=slack.bot_token.get_secret_value(), base_url=slack.api_url)
+    client.retry_handlers = [
+        ConnectionErrorRetryHandler(max_retry_count=SEND_RETRIES),
+        RateLimitErrorRetryHandler(max_retry_count=SEND_RETRIES),
+        ServerErrorRetryHandler(max_retry_count=SEND_RETRIES),
+    ]
+    return client
+
+
+def build_app(core: ConversationCore) -> App:
+    """The bolt app with its listeners, talking to the Web API at `SMCBOT_SLACK__API_URL`.
+
+    Raises:
+        SettingsError: a token or the signing secret is missing.
+        SmcbotError: Slack refused the bot token, or cannot be reached.
+    """
+    settings = core.settings
+    check_settings(settings)
+    secret = settings.slack.signing_secret.get_secret_value() if settings.slack.signing_secret else ""
+    try:
+        app = App(client=make_client(settings), signing_secret=secret)
+    except Exception as error:  # auth.test failed; bolt's message names no secret, but keep to the type
+        if isinstance(error, SlackApiError) or "invalid_auth" in str(error):
+            raise SmcbotError("Slack refused the bot token (auth.test): check SMCBOT_SLACK__BOT_TOKEN") from None
+        raise SmcbotError(
+            f"cannot reach the Slack Web API at SMCBOT_SLACK__API_URL ({type(error).__name__}); "
+            "check the address and the network, then retry"
+        ) from None
+    register_listeners(app, SlackBot(core))
+    return app
+
+
+def register_listeners(app: App, bot: SlackBot) -> None:
+    """Wire the events, the command and the buttons to the bot."""
+
+    @app.middleware
+    def skip_redeliveries(body: dict, request, ack, next: Callable[[], Any]) -> Any:
+        """Slack redelivers an event it thinks was missed: handle each event id once."""
+        event_id = body.get("event_id")
+        if event_id and not bot.deliveries.claim(event_id):
+            retry = request.headers.get("x-slack-retry-num", ["?"])[0]
+            log.info("ignoring redelivered event %s (retry %s)", event_id, retry)
+            return ack()
+        return next()
+
+    @app.event("app_mention")
+    def on_mention(event: dict, client: WebClient, context) -> None:
+        """A mention in a channel: answer in the message's thread."""
+        if from_a_person(event):
+            question = plain_question(event.get("text", ""), context.bot_user_id)
+            bot.answer_message(client, event, question=question, thread_ts=event.get("thread_ts") or event["ts"])
+
+    @app.event("message")
+    def on_message(event: dict, client: WebClient, context) -> None:
+        """A direct message, or a follow-up in a thread the bot answered."""
+        if not from_a_person(event):
+            return
+        question = plain_question(event.get("text", ""), context.bot_user_id)
+        if event.get("channel_type") == "im":
+            bot.answer_message(client, event, question=question, thread_ts=event.get("thread_ts"))
+        # In a thread, "+1" or an emoji is chat between members, not a question.
+        elif bot.is_follow_up(event) and words(question):
+            bot.answer_message(client, event, question=question, thread_ts=event["thread_ts"])
+
+    @app.command("/smc")
+    def on_command(ack, command: dict, respond) -> None:
+        """`/smc <question>`: acknowledged at once, answered privately through response_url."""
+        question = plain_question(command.get("text", ""))
+        if not words(question):  # how to ask, in the acknowledgement itself
+            ack(text=text("slack_usage", answer_language(question) if question else None))
+            return
+        ack()
+        bot.answer_command(respond, question, user=command["user_id"], chat=command["channel_id"])
+
+    @app.action("share")
+    def on_share(ack, body: dict, action: dict, client: WebClient, respond) -> None:
+        """The share button of a private answer: post it in the channel."""
+        ack()
+        bot.share(client, respond, value=action["value"], user=body["user"]["id"], channel=body["channel"]["id"])
+
+    @app.action(re.compile(r"^feedback_(up|down)$"))
+    def on_feedback(ack, body: dict, action: dict, respond) -> None:
+        """👍 / 👎 under an answer."""
+        ack()
+        rating = 1 if action["action_id"] == "feedback_up" else -1
+        bot.record_feedback(respond, value=action["value"], rating=rating, user=body["user"]["id"])
+
+
+# ---------------------------------------------------------------------------
+# Serving.
+
+
+class ThreadingWSGIServer(socketserver.ThreadingMixIn, WSGIServer):
+    """A WSGI server that handles each request on its own thread."""
+
+    daemon_threads = True
+
+    def server_bind(self) -> None:
+        """Bind without the reverse DNS lookup `HTTPServer` does to name itself."""
+        socketserver.TCPServer.server_bind(self)
+        host, port = self.server_address[:2]
+        self.server_name, self.server_port = str(host), int(port)
+        self.setup_environ()
+
+
+class QuietRequestHandler(WSGIRequestHandler):
+    """Request lines go to the debug log instead of stderr."""
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the stdlib's name)
+        log.debug("%s " + format, self.address_string(), *args)
+
+
+def refuse_malformed(handler: Callable[..., Iterable[bytes]]) -> Callable[..., Iterable[bytes]]:
+    """Wrap bolt's WSGI handler: a request Slack could never have sent gets a 4xx, not a 500.
+
+    A non-numeric `X-Slack-Request-Timestamp` is refused before the signature check
+    (which would fail on it), and a body that cannot be parsed (signed or not) is a 400.
+    """
+
+    def app(environ: dict, start_response: Callable[..., Any]) -> Iterable[bytes]:
+        timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP")
+        if timestamp is not None and not timestamp.strip().isdigit():
+            return _plain(start_response, "401 Unauthorized", "invalid request timestamp")
+        try:
+            return handler(environ, start_response)
+        except (ValueError, KeyError, TypeError) as error:  # json.JSONDecodeError is a ValueError
+            log.warning("refused a request to %s that cannot be read (%s)", EVENTS_PATH, type(error).__name__)
+            return _plain(start_response, "400 Bad Request", "malformed request")
+
+    return app
+
+
+def _plain(start_response: Callable[..., Any], status: str, message: str) -> list[bytes]:
+    """A short plain-text HTTP response."""
+    body = json.dumps({"error": message}).encode()
+    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+    return [body]
+
+
+def make_server(app: App, *, host: str, port: int) -> ThreadingWSGIServer:
+    """An HTTP server for `POST /slack/events`; port 0 picks a free port (`server.server_port`)."""
+    handler = refuse_malformed(SlackRequestHandler(app, path=EVENTS_PATH))
+    return make_wsgi_server(host, port, handler, server_class=ThreadingWSGIServer, handler_class=QuietRequestHandler)
+
+
+def check_settings(settings: Settings) -> None:
+    """Fail early, with the setting's name, when a token or the secret is missing.
+
+    Raises:
+        SettingsError: the bot token is missing, or the signing secret in HTTP mode.
+    """
+    slack = settings.slack
+    if slack.bot_token is None:
+        raise SettingsError("setting SMCBOT_SLACK__BOT_TOKEN is needed to run the Slack app")
+    # Socket Mode requests come over a socket the app opened itself: nothing to sign.
+    if slack.app_token is None and slack.signing_secret is None:
+        raise SettingsError(
+            "setting SMCBOT_SLACK__SIGNING_SECRET is needed in HTTP mode "
+            "(or set SMCBOT_SLACK__APP_TOKEN for Socket Mode)"
+        )
+
+
+def run(settings: Settings) -> None:
+    """Run the Slack app until interrupted: Socket Mode with an app token, else HTTP.
+
+    Raises:
+        SettingsError: a token or the signing secret is missing.
+        SmcbotError: no usable index, or Slack refused the bot token or cannot be reached.
+    """
+    check_settings(settings)  # before the slow model load
+    slack = settings.slack
+    with serving(settings) as core:
+        app = build_app(core)
+        if slack.app_token is not None:
+            serve_socket_mode(app, app_token=slack.app_token)
+        else:
+            serve(app, host=slack.host, port=slack.port)
+
+
+def serve_socket_mode(app: App, *, app_token: SecretStr) -> None:
+    """Take events over a WebSocket the app opens to Slack (no public URL), until interrupted.
+
+    Raises:
+        SmcbotError: Slack refused to open the connection (a wrong app-level token).
+    """
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    handler = SocketModeHandler(app, app_token=app_token.get_secret_value())
+    try:
+        handler.connect()
+    except SlackApiError as error:
+        raise SmcbotError(
+            f"Slack refused the Socket Mode connection ({reason_of(error)}): check SMCBOT_SLACK__APP_TOKEN"
+        ) from None
+    print("Slack app connected in Socket Mode", file=sys.stderr)
+    try:
+        threading.Event().wait()
+    finally:
+        handler.close()
+
+
+def serve(app: App, *, host: str, port: int) -> None:
+    """Serve the app over HTTP until interrupted."""
+    server = make_server(app, host=host, port=port)
+    print(f"Slack app listening on http://{host}:{server.server_port}{EVENTS_PATH}", file=sys.stderr)
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()

@@ -1,0 +1,188 @@
+"""Every sentence smcbot says to members, in French and English, in one table.
+
+Templates are plain text with `{names}` filled by `say`; `**bold**` marks the
+few words a renderer may set in bold (Telegram HTML, Slack mrkdwn). Each
+renderer escapes the text for its own markup, so nothing here is markup.
+"""
+
+from __future__ import annotations
+
+LANGUAGES = ("fr", "en")
+EXAMPLE = {
+    "fr": "Qu'est-ce qui a été dit sur le brand safety ?",
+    "en": "What was said about brand safety?",
+}
+
+WORDING: dict[str, dict[str, str]] = {
+    # --- answers (smcbot.answering, smcbot.synthesis) ------------------------------
+    "lead": {
+        "fr": "Voici ce qui en a été dit, d'après {n} session de l'archive du Social Media Club :",
+        "en": "Here is what was said about it, from {n} session in the Social Media Club archive:",
+    },
+    "lead_many": {
+        "fr": "Voici ce qui en a été dit, d'après {n} sessions de l'archive du Social Media Club :",
+        "en": "Here is what was said about it, from {n} sessions in the Social Media Club archive:",
+    },
+    "nothing": {
+        "fr": "Je n'ai rien trouvé sur ce sujet dans l'archive du Social Media Club.",
+        "en": "I found nothing on that in the Social Media Club archive.",
+    },
+    "nothing_named": {
+        "fr": "Je n'ai rien trouvé sur {names} dans l'archive du Social Media Club.",
+        "en": "I found nothing on {names} in the Social Media Club archive.",
+    },
+    "covers": {"fr": "L'archive couvre ces cycles : {series}.", "en": "The archive covers these series: {series}."},
+    "recent_sessions": {"fr": "Sessions les plus récentes :", "en": "Most recent sessions:"},
+    # --- checks made by the conversation core, for every channel -----------------
+    "usage": {
+        "fr": "Posez votre question après la commande, par exemple :\n/ask " + EXAMPLE["fr"],
+        "en": "Put your question after the command, for example:\n/ask " + EXAMPLE["en"],
+    },
+    "no_words": {
+        "fr": "Je n'ai rien trouvé à chercher dans ce message. Essayez par exemple :\n/ask " + EXAMPLE["fr"],
+        "en": "I found nothing to search for in that message. Try for example:\n/ask " + EXAMPLE["en"],
+    },
+    "too_long": {
+        "fr": "Votre question est trop longue ({length} caractères). Posez-la en moins de {limit} caractères.",
+        "en": "Your question is too long ({length} characters). Please ask it in fewer than {limit} characters.",
+    },
+    "not_text": {
+        "fr": "Ce message contient des caractères illisibles (ce n'est pas du texte UTF-8). Réécrivez votre question.",
+        "en": "That message holds characters that cannot be read (it is not UTF-8 text). Please type it again.",
+    },
+    "rate_limited": {
+        "fr": "Doucement 🙂 Vous avez posé beaucoup de questions en peu de temps. Réessayez dans {seconds} secondes.",
+        "en": "Easy there 🙂 You have asked a lot of questions in a short time. Try again in {seconds} seconds.",
+    },
+    "error": {
+        "fr": "Désolé, quelque chose s'est mal passé de mon côté. Réessayez dans un instant.",
+        "en": "Sorry, something went wrong on my side. Please try again in a moment.",
+    },
+    "follow_up": {
+        "fr": "Suite à votre question sur {topic} :",
+        "en": "Following on from your question about {topic}:",
+    },
+    "forgotten": {
+        "fr": "C'est noté : on repart de zéro. Posez votre question.",
+        "en": "Done: a fresh start. Ask your question.",
+    },
+    "sources": {"fr": "Sources :", "en": "Sources:"},
+    "thanks": {"fr": "Merci pour votre retour !", "en": "Thanks for your feedback!"},
+    "feedback_gone": {
+        "fr": "Cette question n'est plus enregistrée.",
+        "en": "This question is no longer on record.",
+    },
+    # --- Telegram ----------------------------------------------------------------
+    "help": {
+        "fr": (
+            "Je réponds aux questions sur l'archive du **Social Media Club France** : "
+            "les comptes rendus de ses tables rondes ({sessions} sessions{span}). "
+            "Je cite ce que les intervenants ont dit, avec le lien vers chaque session.\n"
+            "Cycles : {series}.\n\n"
+            "**Exemples** (en français ou en anglais) :\n"
+            "• /ask Qu'est-ce qui a été dit sur le brand safety ?\n"
+            "• /ask Comment utiliser les influenceurs en communication de crise ?\n"
+            "• /ask What was said about employee advocacy?\n\n"
+            "En message privé, écrivez simplement votre question. Dans un groupe, "
+            "mentionnez-moi ({mention} …), répondez à l'un de mes messages ou utilisez /ask.\n\n"
+            "/ask <question> — poser une question\n"
+            "/recent — les dernières sessions\n"
+            "/series — les cycles et leur nombre de sessions\n"
+            "/help — ce message"
+        ),
+        "en": (
+            "I answer questions about the **Social Media Club France** archive: "
+            "the write-ups of its round tables ({sessions} sessions{span}, written in French). "
+            "I quote what the speakers said, with a link to each session.\n"
+            "Series: {series}.\n\n"
+            "**Examples** (in English or French):\n"
+            "• /ask What was said about brand safety?\n"
+            "• /ask How can influencers help in a crisis?\n"
+            "• /ask Qu'est-ce qui a été dit sur l'employee advocacy ?\n\n"
+            "In a private chat, just write your question. In a group, mention me "
+            "({mention} …), reply to one of my messages or use /ask.\n\n"
+            "/ask <question> — ask a question\n"
+            "/recent — the latest sessions\n"
+            "/series — the series and how many sessions each\n"
+            "/help — this message"
+        ),
+    },
+    "text_only": {
+        "fr": "Je ne lis que les questions écrites. Envoyez-moi votre question en texte, ou /help.",
+        "en": "I only read written questions. Send me your question as text, or see /help.",
+    },
+    "unknown_command": {
+        "fr": "Je ne connais pas cette commande. Voir /help.",
+        "en": "I don't know that command. See /help.",
+    },
+    "not_allowed": {
+        "fr": "Désolé, ce bot est réservé aux membres du Social Media Club.",
+        "en": "Sorry, this bot is reserved for Social Media Club members.",
+    },
+    "recent": {"fr": "**Dernières sessions**", "en": "**Latest sessions**"},
+    "series": {"fr": "**Cycles de l'archive**", "en": "**Series in the archive**"},
+    "session_count": {"fr": "{count} session(s)", "en": "{count} session(s)"},
+    "empty_archive": {"fr": "L'archive est vide pour l'instant.", "en": "The archive is empty for now."},
+    "reload_denied": {
+        "fr": "Seuls les administrateurs du bot peuvent recharger l'index.",
+        "en": "Only the bot's administrators can reload the index.",
+    },
+    "reloaded": {
+        "fr": "Index rechargé : {sessions} sessions (build {build}).",
+        "en": "Index reloaded: {sessions} sessions (build {build}).",
+    },
+    "reload_failed": {
+        "fr": "Le nouvel index est refusé, l'ancien reste en service : {error}",
+        "en": "The new index was refused; the old one stays in use: {error}",
+    },
+    # --- Slack -------------------------------------------------------------------
+    "slack_usage": {
+        "fr": "Posez-moi une question sur les sessions passées du Social Media Club : "
+        "mentionnez-moi avec votre question, écrivez-moi directement, "
+        "ou tapez `/smc` suivi de la question. Par exemple : `/smc " + EXAMPLE["fr"] + "`",
+        "en": "Ask me about the Social Media Club's past sessions: mention me with your question, "
+        "send it to me directly, or type `/smc` followed by it. For example: `/smc " + EXAMPLE["en"] + "`",
+    },
+    "useful": {"fr": "👍 Utile", "en": "👍 Useful"},
+    "not_useful": {"fr": "👎 Pas utile", "en": "👎 Not useful"},
+    "share": {"fr": "Partager dans le canal", "en": "Share in channel"},
+    "unknown_answer": {
+        "fr": "Cette réponse est trop ancienne pour être notée.",
+        "en": "That answer is too old to rate.",
+    },
+    "question": {"fr": "Question : {q}", "en": "Question: {q}"},
+    "asked": {"fr": "{who} a demandé : {q}", "en": "{who} asked: {q}"},
+    "not_in_channel": {
+        "fr": "Je ne peux pas écrire dans ce canal : invitez-moi d'abord (/invite @moi), puis partagez à nouveau.",
+        "en": "I can't post in this channel: invite me first (/invite @me), then share again.",
+    },
+}
+
+COMMANDS: dict[str, list[tuple[str, str]]] = {
+    "en": [
+        ("ask", "Ask a question about the archive"),
+        ("recent", "The latest sessions"),
+        ("series", "The series and their sessions"),
+        ("help", "What I know, with examples"),
+    ],
+    "fr": [
+        ("ask", "Poser une question sur l'archive"),
+        ("recent", "Les dernières sessions"),
+        ("series", "Les cycles et leurs sessions"),
+        ("help", "Ce que je sais, avec des exemples"),
+    ],
+}
+
+
+def say(key: str, language: str | None, **values: object) -> str:
+    """A sentence of the table in French or English (English for anything else), filled in.
+
+    Values are inserted as given: the renderer escapes the whole result for its markup.
+    """
+    template = WORDING[key]["fr" if language == "fr" else "en"]
+    return template.format(**values)
+
+
+def say_both(key: str, **values: object) -> str:
+    """A sentence in English then French, for when the asker's language is unknown."""
+    return say(key, "en", **values) + "\n" + say(key, "fr", **values)
