@@ -109,6 +109,10 @@ TEXTS = {
         "fr": "Sont intervenus sur ce sujet, d'après {n} de l'archive du Social Media Club :",
         "en": "Who spoke on this, from {n} in the Social Media Club archive:",
     },
+    "who_spoke_in": {
+        "fr": "Sont intervenus{what}, d'après {n} de l'archive du Social Media Club :",
+        "en": "Who spoke{what}, from {n} in the Social Media Club archive:",
+    },
     "listing": {
         "fr": "{n}{what}, de la plus récente à la plus ancienne :",
         "en": "{n}{what}, newest first:",
@@ -240,13 +244,23 @@ class QuestionRouter:
         folded = _fold_keep(question.strip())
         if WHO_SPOKE.search(folded):
             return self._who_spoke(question, folded, language, filters)
+        period = parse_period(question)
+        if period is not None:  # "Qu'a dit Nadia Cherif en 2020 ?"
+            filters = replace(filters, since=period.since or filters.since, until=period.until or filters.until)
         for pattern in PERSON:
             match = pattern.search(folded)
             if match:
                 routed = self._person(question, match, language, filters)
                 if routed is not None:
                     return routed
+        named = self._named_speakers(question)
+        if named:  # "Nadia Cherif et le nudge": a speaker's full name, without "qu'a dit"
+            return self._people_answer(question, named, language, filters, "")
         return self._listing(question, language, filters)
+
+    def _named_speakers(self, question: str) -> list[Person]:
+        """The speakers whose full name the question writes out."""
+        return [p for p in self.directory.people.values() if mentions(question, p.name)]
 
     # --- people ---------------------------------------------------------------------------
 
@@ -381,16 +395,20 @@ class QuestionRouter:
         period = parse_period(question)
         if period is not None:  # "Who were the speakers at the April 2023 round table?"
             filters = replace(filters, since=period.since or filters.since, until=period.until or filters.until)
-        topic = _topic_text(question, _period_words(question))
-        try:
-            result = self.retriever.search(topic or question, filters)
-        except QuestionError:
-            result = None
+        series_words = set(
+            re.findall(r"[a-z0-9]+", fold(" ".join([series, *self.directory.series.aliases.get(series, [])])))
+        )
+        topic = _topic_text(question, _period_words(question) | (series_words if series else set()))
+        result = None
+        if topic or not (series or period):  # "Who spoke in 2020?" needs no search
+            try:
+                result = self.retriever.search(topic or question, filters)
+            except QuestionError:
+                result = None
         if result is None or not result.answered:
             articles = [a for a in self.directory.articles if filters.admits(a)] if not topic else []
             if not articles or not (series or period):
                 return self._refusal(question, language, self._nothing_on(question, language))
-            articles = articles[:1] if not period else articles
         else:  # the sessions about the topic, not every one that touched it
             best = result.answering[0].strength
             articles = [hit.article for hit in result.answering if hit.strength >= WHO_SPOKE_RATIO * best]
@@ -402,7 +420,12 @@ class QuestionRouter:
             quotes = [q for p in speakers for q in self._person_quotes(p, article, wanted, language)[:1]]
             quotes = [q for q in quotes if q.kind == "speech"]  # their own words, one each
             sessions.append(SessionQuotes(article, [], 1.0, shown=quotes))
-        heading = text_of("who_spoke", language, n=_n(len(sessions), language))
+        at = {"fr": " dans", "en": " at"}[language] if series else ""
+        what = (f"{at} « {series} »" if series else "") + (f" {period.label[language]}" if period else "")
+        if topic:
+            heading = text_of("who_spoke", language, n=_n(len(sessions), language))
+        else:
+            heading = text_of("who_spoke_in", language, what=what, n=_n(len(sessions), language))
         lead = "\n".join([heading] + [f"• {p.label()}" for p in people])
         return self._answered(question, language, lead, sessions)
 
@@ -595,7 +618,7 @@ def _description_words(text: str) -> set[str]:
 def _topic_text(question: str, dropped: set[str] = frozenset()) -> str:
     """The question without its who-spoke words (and `dropped` ones): what the sessions are about."""
     skip = NOISE | set(dropped)
-    kept = [w for w in re.findall(r"[\w'’\-]+", question) if fold(w).split("'")[-1] not in skip]
+    kept = [w for w in re.findall(r"[\w'’\-]+", question) if fold(w).split("'")[-1] not in skip and content_words(w)]
     return " ".join(kept)
 
 
