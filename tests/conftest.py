@@ -134,7 +134,7 @@ def people_answerer(people_index_dir, real_embedder):
 def postgres_server():
     """A throwaway PostgreSQL server for the whole run (skipped, in one line, where
     PostgreSQL is not installed)."""
-    from tests.postgres_server import PostgresServer, PostgresUnavailable
+    from tests.helpers.postgres_server import PostgresServer, PostgresUnavailable
 
     try:
         server = PostgresServer().start()

@@ -124,6 +124,25 @@ class RateLimiter:
             return 0.0
 
 
+class SharedRateLimiter:
+    """`RateLimiter` counted in the question store, so every replica sharing it counts a
+    member's questions together. A store that fails lets the question through (logged):
+    a limit must never silence the bot."""
+
+    def __init__(self, store: QuestionStore, per_minute: int) -> None:
+        self.store = store
+        self.per_minute = per_minute
+
+    def wait_time(self, member: tuple[str, object]) -> float:
+        """Seconds before `member` (channel, user id) may ask again; 0: allowed and counted."""
+        channel, user_id = member
+        try:
+            return self.store.rate_wait(channel, user_id, window=60, limit=self.per_minute)
+        except Exception as error:
+            log.warning("could not count a %s question against its rate limit (%s)", channel, error)
+            return 0.0
+
+
 class Recorder:
     """Writes the answer log line and the store record; a store failure never costs the reply.
 
@@ -206,9 +225,12 @@ class ConversationCore:
         self.synthesizer = synthesizer
         self.recorder = Recorder(store, settings)
         self.pool = ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1, thread_name_prefix="smcbot-answer")
-        # One limiter per channel whose settings section has `rate_limit_per_minute`.
+        # One limiter per channel whose settings section has `rate_limit_per_minute`,
+        # counted in the store when there is one (replicas then share the count).
         self._limiters = {
-            name: RateLimiter(section.rate_limit_per_minute)
+            name: SharedRateLimiter(store, section.rate_limit_per_minute)
+            if store is not None
+            else RateLimiter(section.rate_limit_per_minute)
             for name in type(settings).model_fields
             if hasattr(section := getattr(settings, name), "rate_limit_per_minute")
         }
@@ -245,10 +267,10 @@ class ConversationCore:
         Args:
             show: called with the checked text of a written answer as it is written.
         """
-        reply = self.check(question, asker)
+        loop = asyncio.get_running_loop()
+        reply = await loop.run_in_executor(None, self.check, question, asker)  # the rate count is a store call
         if reply is not None:
             return reply
-        loop = asyncio.get_running_loop()
         reply = await loop.run_in_executor(self.pool, self._compose, question, asker, None)
         if self._writes(reply):
             reply.synthesis = await self.synthesizer.astream(reply.quoted, show or _ignore_async)

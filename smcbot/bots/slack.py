@@ -56,6 +56,7 @@ log = logging.getLogger(__name__)
 CHANNEL = "slack"  # the channel name in the question store
 EVENTS_PATH = "/slack/events"
 REACTION = "eyes"
+THREAD_TTL = 7 * 24 * 3600  # seconds a thread the bot answered in is followed without a mention
 SEND_RETRIES = 4  # tries again after a 5xx, a 429 (honouring Retry-After) or a dropped connection
 
 
@@ -160,13 +161,44 @@ class SlackBot:
 
     def __init__(self, core: ConversationCore) -> None:
         self.core = core
-        self.deliveries = RecentKeys(ttl=3600)  # event ids: Slack retries for about an hour
-        self.messages = RecentKeys(ttl=3600)
-        self.threads = RecentKeys(ttl=7 * 24 * 3600)  # (channel, thread_ts) the bot answered in
+        # Without a store, this process's memory stands in for the store's shared tables.
+        self.deliveries = RecentKeys(ttl=3600)  # event ids and messages: Slack retries for about an hour
+        self.threads = RecentKeys(ttl=THREAD_TTL)  # (channel, thread_ts) the bot answered in
+
+    def claim(self, key: str) -> bool:
+        """True for the one delivery of an event or message that is handled, in whichever
+        replica shares the store (its unique key decides); False for any other."""
+        store = self.core.store
+        if store is not None:
+            try:
+                return store.claim_delivery(f"slack:{key}")
+            except Exception as error:  # the store is down: at least not twice in this process
+                log.warning("could not claim a Slack delivery in the store (%s)", error)
+        return self.deliveries.claim(key)
+
+    def mark_thread(self, channel: str, thread_ts: str, user: str) -> None:
+        """Remember a thread the bot answered in, for every replica."""
+        self.threads.claim((channel, thread_ts))
+        if self.core.store is not None:
+            try:
+                self.core.store.mark_thread(CHANNEL, f"{channel}:{thread_ts}", user_id=user)
+            except Exception as error:
+                log.warning("could not remember an answered thread in the store (%s)", error)
+
+    def thread_answered(self, channel: str, thread_ts: str) -> bool:
+        """Whether the bot answered in the thread (here, or on any replica sharing the store)."""
+        if (channel, thread_ts) in self.threads:
+            return True
+        store = self.core.store
+        try:
+            return store is not None and store.is_thread_answered(CHANNEL, f"{channel}:{thread_ts}", max_age=THREAD_TTL)
+        except Exception as error:
+            log.warning("could not read answered threads from the store (%s)", error)
+            return False
 
     def answer_message(self, client: WebClient, event: dict, *, question: str, thread_ts: str | None) -> None:
         """Answer a message where it was asked, with 👀 on it meanwhile; never silent."""
-        if not self.messages.claim(message_key(event)):
+        if not self.claim("message:" + message_key(event)):
             return
         channel, ts = event["channel"], event["ts"]
         asker = Asker(CHANNEL, event["user"], channel)
@@ -176,7 +208,7 @@ class SlackBot:
             reply = self.core.ask_blocking(question, asker, show=live.show if self.core.synthesizer else None)
             self._deliver(reply, asker, lambda: live.finish(render_reply(reply)))
             if not reply.notice:
-                self.threads.claim((channel, thread_ts or ts))
+                self.mark_thread(channel, thread_ts or ts, event["user"])
         except Exception:
             log.exception("could not answer a Slack message in %s", channel)
             self._post_or_log(live, {"text": text("error", answer_language(question))})
@@ -195,7 +227,9 @@ class SlackBot:
     def is_follow_up(self, event: dict) -> bool:
         """A reply in a thread the bot has answered in."""
         thread_ts = event.get("thread_ts")
-        return bool(thread_ts) and thread_ts != event.get("ts") and (event.get("channel"), thread_ts) in self.threads
+        return (
+            bool(thread_ts) and thread_ts != event.get("ts") and self.thread_answered(event.get("channel"), thread_ts)
+        )
 
     def answer_command(self, respond: Callable[..., Any], question: str, *, user: str, chat: str) -> None:
         """Answer `/smc` privately through its response_url, with a share button."""
@@ -317,7 +351,7 @@ def register_listeners(app: App, bot: SlackBot) -> None:
     def skip_redeliveries(body: dict, request, ack, next: Callable[[], Any]) -> Any:
         """Slack redelivers an event it thinks was missed: handle each event id once."""
         event_id = body.get("event_id")
-        if event_id and not bot.deliveries.claim(event_id):
+        if event_id and not bot.claim(f"event:{event_id}"):
             retry = request.headers.get("x-slack-retry-num", ["?"])[0]
             log.info("ignoring redelivered event %s (retry %s)", event_id, retry)
             return ack()
@@ -374,6 +408,7 @@ class ThreadingWSGIServer(socketserver.ThreadingMixIn, WSGIServer):
     """A WSGI server that handles each request on its own thread."""
 
     daemon_threads = True
+    request_queue_size = 128  # a burst of events waits in the backlog, not in SYN retries (socketserver's 5)
 
     def server_bind(self) -> None:
         """Bind without the reverse DNS lookup `HTTPServer` does to name itself."""

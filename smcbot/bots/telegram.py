@@ -322,6 +322,22 @@ def command_argument(message: Message) -> str:
     return parts[1].strip() if len(parts) > 1 else ""
 
 
+async def once_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Handle each update once, whichever replica Telegram delivers it to (again): the
+    store's unique key on the update id decides. Without a store, nothing to share."""
+    store = core_of(context).store
+    if store is None:
+        return
+    try:
+        first = await asyncio.to_thread(store.claim_delivery, f"telegram:update:{update.update_id}")
+    except Exception as error:  # the store is down: answer rather than stay silent
+        logger.warning("could not claim Telegram update %s in the store (%s)", update.update_id, error)
+        return
+    if not first:
+        logger.info("ignoring update %s, already handled", update.update_id)
+        raise ApplicationHandlerStop
+
+
 async def gatekeeper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stop updates from chats and users outside the allow-lists, politely when addressed."""
     if is_allowed(update, settings_of(context)):
@@ -510,6 +526,7 @@ def add_handlers(application: Application) -> None:
     """Wire the handlers. Only new messages are handled: edits and channel posts are ignored."""
     new = filters.UpdateType.MESSAGE
     private, groups = filters.ChatType.PRIVATE, filters.ChatType.GROUPS
+    application.add_handler(TypeHandler(Update, once_only), group=-2)
     application.add_handler(TypeHandler(Update, gatekeeper), group=-1)
     application.add_handler(CommandHandler(["start", "help"], help_command, filters=new))
     application.add_handler(CommandHandler("ask", ask_command, filters=new))

@@ -16,6 +16,7 @@ class _Server(ThreadingHTTPServer):
     """A threading HTTP server whose request threads never keep the tests from ending."""
 
     daemon_threads = True
+    request_queue_size = 128  # a burst of calls waits in the backlog, not in SYN retries (socketserver's 5)
     quiet = False
 
     def handle_error(self, request, client_address) -> None:

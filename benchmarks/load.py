@@ -1,0 +1,285 @@
+"""Load: many members asking at once, through stand-in Telegram and Slack APIs,
+answered by real `smcbot telegram` (webhook mode) and `smcbot slack` (HTTP mode)
+processes sharing one question store.
+
+    python benchmarks/load.py                                   # 50 members, 1 replica of each bot, SQLite
+    python benchmarks/load.py --members 50 --replicas 2 --store postgresql --json
+
+Half the members write to the Telegram bot (an update POSTed to a replica's
+webhook, as Telegram does), half mention the Slack app (a signed event POSTed to
+a replica's /slack/events). Members are spread over the replicas, and every
+fifth question is delivered a second time to another replica (Telegram and
+Slack redeliver when unsure), which must not be answered twice. Each replica
+first answers one question unmeasured (a running bot is warm). Each round, all
+members ask at the same instant; the next round starts when every member has
+had a reply (or after `--timeout`).
+
+A question's reply time runs from its delivery to the first message that
+answers it at the stand-in API. `first_reply_s` is, in the worst round, the
+reply time of the round's first answer; `duplicates` counts questions answered
+more than once; `lost_records` counts questions answered but missing from the
+store. `--json` ends with one line: {"members", "asked", "answered",
+"duplicates", "lost_records", "first_reply_s", "p50_s", "p95_s", "p99_s"}.
+
+PostgreSQL (`--store postgresql`) is a throwaway server started here (Debian's
+`postgresql` package), unless `--store-url` names one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the stand-in APIs live with the tests
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from tests.helpers.replicas import Cluster, running_cluster  # noqa: E402
+from tests.helpers.slack import mention  # noqa: E402
+from tests.helpers.telegram_api import message  # noqa: E402
+
+KEYS = ["members", "asked", "answered", "duplicates", "lost_records", "first_reply_s", "p50_s", "p95_s", "p99_s"]
+REDELIVER_EVERY = 5
+QUESTIONS = [
+    "What was said about brand safety?",
+    "Qu'est-ce qui a été dit sur l'employee advocacy ?",
+    "How should internal communication be handled in a crisis?",
+    "Que retenir sur les influenceurs ?",
+    "What did the speakers say about fake news?",
+    "Comment mesurer l'engagement sur les réseaux sociaux ?",
+    "What was said about artificial intelligence?",
+    "Quels conseils pour la communication de crise ?",
+    "What is the role of the dircom?",
+    "Que dit-on de LinkedIn ?",
+    "Who spoke about ambassadors?",
+    "What time is the next train to Lyon?",
+]
+# The benchmark measures speed, not limits: members may ask as often as they like.
+UNLIMITED = {"SMCBOT_TELEGRAM__RATE_LIMIT_PER_MINUTE": "1000", "SMCBOT_SLACK__RATE_LIMIT_PER_MINUTE": "1000"}
+
+
+# --- the members ---------------------------------------------------------------------
+
+
+@dataclass
+class Asked:
+    """One question delivered, and what came back."""
+
+    member: int
+    channel: str
+    sent_at: float
+    key: str  # the Telegram chat id, or the Slack thread ts
+    replied_at: float | None = None
+    replies: int = 0
+
+
+def ask_telegram(cluster: Cluster, member: int, question: str, round_no: int) -> Asked:
+    """POST an update to the member's replica, as Telegram does (and again to another, sometimes)."""
+    chat = 100_000 + member
+    update = {"update_id": round_no * 10_000 + member, "message": message(question, chat_id=chat, user_id=chat)}
+    replicas = len(cluster.of("telegram"))
+    sent_at = time.monotonic()
+    cluster.post_update(member % replicas, update)
+    if member % REDELIVER_EVERY == 0:
+        cluster.post_update((member + 1) % replicas, update)
+    return Asked(member, "telegram", sent_at, str(chat))
+
+
+def ask_slack(cluster: Cluster, member: int, question: str, round_no: int) -> Asked:
+    """Deliver a signed app_mention to the member's replica (and the retry to another, sometimes)."""
+    ts = f"{1_700_000_000 + round_no}.{member:06d}"
+    event = mention(question, ts=ts, channel=f"C{member}", user=f"U{member}")
+    replicas = len(cluster.of("slack"))
+    sent_at = time.monotonic()
+    cluster.slack_side(member % replicas).event(event, event_id=f"Ev{round_no}x{member}")
+    if member % REDELIVER_EVERY == 1:
+        retry = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
+        cluster.slack_side((member + 1) % replicas).event(event, event_id=f"Ev{round_no}x{member}", headers=retry)
+    return Asked(member, "slack", sent_at, ts)
+
+
+def warm_up(cluster: Cluster) -> None:
+    """One question to each replica, answered before the clock starts (a running bot is warm:
+    the first answer of a process loads what it loads lazily)."""
+    for replica in range(len(cluster.of("telegram"))):
+        chat = 90_000 + replica
+        cluster.post_update(replica, {"update_id": 900_000 + replica, "message": message(QUESTIONS[0], chat_id=chat)})
+    for replica in range(len(cluster.of("slack"))):
+        event = mention(QUESTIONS[0], ts=f"1600000000.{replica:06d}", channel="CWARM", user="UWARM")
+        cluster.slack_side(replica).event(event, event_id=f"EvWarm{replica}")
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        telegram = all(cluster.telegram.sent(90_000 + r) for r in range(len(cluster.of("telegram"))))
+        slack = len([c for c in cluster.slack.calls("chat.postMessage") if c.params.get("channel") == "CWARM"])
+        if telegram and slack >= len(cluster.of("slack")):
+            return
+        time.sleep(0.05)
+    raise RuntimeError("the replicas did not answer the warm-up questions in 120 s")
+
+
+def burst(cluster: Cluster, members: int, round_no: int) -> list[Asked]:
+    """Every member asks at the same instant; returns the questions as delivered."""
+    start = threading.Barrier(members)
+
+    def one(member: int) -> Asked:
+        question = QUESTIONS[(member + 5 * round_no) % len(QUESTIONS)]
+        start.wait()
+        if member % 2:
+            return ask_slack(cluster, member, question, round_no)
+        return ask_telegram(cluster, member, question, round_no)
+
+    with ThreadPoolExecutor(members) as pool:
+        return list(pool.map(one, range(members)))
+
+
+def answers_to(cluster: Cluster, asked: Asked) -> list[float]:
+    """When the answers to one question reached the stand-in API (one per answer, not per part)."""
+    if asked.channel == "telegram":
+        sent = [c for c in cluster.telegram.sent(int(asked.key)) if c.at >= asked.sent_at]
+        # an answer ends with its 👍/👎 buttons; a notice has none but is one message
+        ends = [c.at for c in sent if c.params.get("reply_markup")]
+        return ends or [c.at for c in sent[:1]]
+    posts = cluster.slack.calls("chat.postMessage")
+    return [c.at for c in posts if c.params.get("thread_ts") == asked.key]
+
+
+def collect(cluster: Cluster, asked: list[Asked], timeout: float) -> None:
+    """Wait until every question has a reply (or the timeout), then read reply times."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if all(answers_to(cluster, a) for a in asked):
+            break
+        time.sleep(0.05)
+    settle = time.monotonic() + 1.0  # a duplicate would come within a second of the answer
+    while time.monotonic() < settle:
+        time.sleep(0.1)
+    for question in asked:
+        times = answers_to(cluster, question)
+        question.replies = len(times)
+        question.replied_at = min(times) if times else None
+
+
+def first_answer_times(cluster: Cluster, asked: list[Asked]) -> None:
+    """Telegram replies start with the first part: use the first message for the reply time."""
+    for question in asked:
+        if question.channel == "telegram" and question.replied_at is not None:
+            sent = [c.at for c in cluster.telegram.sent(int(question.key)) if c.at >= question.sent_at]
+            question.replied_at = min(sent)
+
+
+def stored_questions(cluster: Cluster) -> int:
+    """How many questions the replicas recorded."""
+    store = cluster.open_store()
+    try:
+        return len(store.questions())
+    finally:
+        store.close()
+
+
+# --- the figures ---------------------------------------------------------------------
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The value below which `share` of the values fall (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))] if ordered else 0.0
+
+
+def figures(members: int, rounds: list[list[Asked]], recorded: int) -> dict:
+    """The JSON line's figures from every round's questions."""
+    everything = [a for r in rounds for a in r]
+    answered = [a for a in everything if a.replied_at is not None]
+    latencies = [a.replied_at - a.sent_at for a in answered]
+    firsts = [min(r, key=lambda a: a.replied_at) for r in rounds if any(a.replied_at for a in r)]
+    firsts = [a for a in firsts if a.replied_at is not None]
+    return {
+        "members": members,
+        "asked": len(everything),
+        "answered": len(answered),
+        "duplicates": sum(max(0, a.replies - 1) for a in everything),
+        "lost_records": max(0, len(answered) - recorded),
+        "first_reply_s": round(max((a.replied_at - a.sent_at for a in firsts), default=0.0), 3),
+        "p50_s": round(percentile(latencies, 0.50), 3),
+        "p95_s": round(percentile(latencies, 0.95), 3),
+        "p99_s": round(percentile(latencies, 0.99), 3),
+    }
+
+
+def print_round(round_no: int, asked: list[Asked]) -> None:
+    """One line per channel: the round's first, median and last reply times."""
+    for channel in ("telegram", "slack"):
+        times = sorted(a.replied_at - a.sent_at for a in asked if a.channel == channel and a.replied_at is not None)
+        if times:
+            print(
+                f"round {round_no + 1} {channel:>8}: first {times[0]:.3f} s, median {times[len(times) // 2]:.3f} s,"
+                f" last {times[-1]:.3f} s",
+                file=sys.stderr,
+            )
+
+
+def ensure_index(index_dir: Path) -> None:
+    """Build the bundled archive's index once, if the folder has none."""
+    if (index_dir / "manifest.json").exists():
+        return
+    print(f"building the bundled archive's index in {index_dir}", file=sys.stderr)
+    build = [sys.executable, "-m", "smcbot", "index", "build", "--sources", str(ROOT / "config" / "sources.toml")]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    subprocess.run([*build, "--index-dir", str(index_dir)], check=True, env=env, stdout=subprocess.DEVNULL)
+
+
+def main() -> None:
+    """Run the benchmark and print its figures."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--members", type=int, default=50, help="members asking at once (default 50)")
+    parser.add_argument("--replicas", type=int, default=1, help="processes of each bot (default 1)")
+    parser.add_argument("--store", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--store-url", help="an existing PostgreSQL database instead of a throwaway server")
+    parser.add_argument("--rounds", type=int, default=3, help="bursts, one after the other (default 3)")
+    parser.add_argument("--timeout", type=float, default=60.0, help="seconds a round may take at most")
+    parser.add_argument("--index-dir", type=Path, default=ROOT / "benchmarks" / ".work" / "load-index")
+    parser.add_argument("--log-dir", type=Path, help="keep the replicas' logs in this folder")
+    parser.add_argument("--json", action="store_true", help="end with one JSON line of figures")
+    args = parser.parse_args()
+    ensure_index(args.index_dir)
+    rounds: list[list[Asked]] = []
+    with tempfile.TemporaryDirectory(prefix="smcbot-load-") as work:
+        logs = args.log_dir or Path(work)
+        logs.mkdir(parents=True, exist_ok=True)
+        with running_cluster(
+            index_dir=args.index_dir,
+            logs=logs,
+            store=args.store,
+            telegram=args.replicas,
+            slack=args.replicas,
+            settings=UNLIMITED,
+            store_url=args.store_url,
+        ) as cluster:
+            warm_up(cluster)
+            for round_no in range(args.rounds):
+                asked = burst(cluster, args.members, round_no)
+                collect(cluster, asked, args.timeout)
+                first_answer_times(cluster, asked)
+                rounds.append(asked)
+                if not args.json:
+                    print_round(round_no, asked)
+            recorded = stored_questions(cluster)
+    result = figures(args.members, rounds, recorded)
+    if args.json:
+        print(json.dumps(result))
+    else:
+        for key in KEYS:
+            print(f"{key:>14}  {result[key]}")
+        print(f"{'p50 / p95':>14}  {result['p50_s'] / (result['p95_s'] or 1):.2f}  (target ≤ 0.6)")
+
+
+if __name__ == "__main__":
+    main()
