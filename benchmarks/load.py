@@ -35,6 +35,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -126,14 +127,14 @@ def warm_up(cluster: Cluster) -> None:
     raise RuntimeError("the replicas did not answer the warm-up questions in 120 s")
 
 
-def burst(cluster: Cluster, members: int, round_no: int) -> list[Asked]:
+def burst(cluster: Cluster, members: int, round_no: int, channels: str = "both") -> list[Asked]:
     """Every member asks at the same instant; returns the questions as delivered."""
     start = threading.Barrier(members)
 
     def one(member: int) -> Asked:
         question = QUESTIONS[(member + 5 * round_no) % len(QUESTIONS)]
         start.wait()
-        if member % 2:
+        if channels == "slack" or (channels == "both" and member % 2):
             return ask_slack(cluster, member, question, round_no)
         return ask_telegram(cluster, member, question, round_no)
 
@@ -141,39 +142,40 @@ def burst(cluster: Cluster, members: int, round_no: int) -> list[Asked]:
         return list(pool.map(one, range(members)))
 
 
-def answers_to(cluster: Cluster, asked: Asked) -> list[float]:
-    """When the answers to one question reached the stand-in API (one per answer, not per part)."""
-    if asked.channel == "telegram":
-        sent = [c for c in cluster.telegram.sent(int(asked.key)) if c.at >= asked.sent_at]
-        # an answer ends with its 👍/👎 buttons; a notice has none but is one message
-        ends = [c.at for c in sent if c.params.get("reply_markup")]
-        return ends or [c.at for c in sent[:1]]
-    posts = cluster.slack.calls("chat.postMessage")
-    return [c.at for c in posts if c.params.get("thread_ts") == asked.key]
+def replies(cluster: Cluster) -> dict[tuple[str, str], list]:
+    """What the bots sent so far, by (channel, chat or thread): read once per look."""
+    sent: dict[tuple[str, str], list] = defaultdict(list)
+    for call in cluster.telegram.sent():
+        sent["telegram", str(call.params.get("chat_id"))].append(call)
+    for call in cluster.slack.calls("chat.postMessage"):
+        sent["slack", str(call.params.get("thread_ts"))].append(call)
+    return sent
+
+
+def read_reply(asked: Asked, sent: dict[tuple[str, str], list]) -> None:
+    """Set when a question's reply came (its first message) and how many answers it got."""
+    calls = [c for c in sent.get((asked.channel, asked.key), []) if c.at >= asked.sent_at]
+    asked.replied_at = min((c.at for c in calls), default=None)
+    if asked.channel == "telegram":  # an answer ends with its 👍/👎 buttons; a notice is one message
+        asked.replies = len([c for c in calls if c.params.get("reply_markup")]) or min(len(calls), 1)
+    else:
+        asked.replies = len(calls)
 
 
 def collect(cluster: Cluster, asked: list[Asked], timeout: float) -> None:
     """Wait until every question has a reply (or the timeout), then read reply times."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if all(answers_to(cluster, a) for a in asked):
+        sent = replies(cluster)
+        if all(sent.get((a.channel, a.key)) for a in asked):
             break
-        time.sleep(0.05)
+        time.sleep(0.2)  # looking is cheap, but this process also plays both APIs
     settle = time.monotonic() + 1.0  # a duplicate would come within a second of the answer
     while time.monotonic() < settle:
         time.sleep(0.1)
+    sent = replies(cluster)
     for question in asked:
-        times = answers_to(cluster, question)
-        question.replies = len(times)
-        question.replied_at = min(times) if times else None
-
-
-def first_answer_times(cluster: Cluster, asked: list[Asked]) -> None:
-    """Telegram replies start with the first part: use the first message for the reply time."""
-    for question in asked:
-        if question.channel == "telegram" and question.replied_at is not None:
-            sent = [c.at for c in cluster.telegram.sent(int(question.key)) if c.at >= question.sent_at]
-            question.replied_at = min(sent)
+        read_reply(question, sent)
 
 
 def stored_questions(cluster: Cluster) -> int:
@@ -243,6 +245,9 @@ def main() -> None:
     parser.add_argument("--replicas", type=int, default=1, help="processes of each bot (default 1)")
     parser.add_argument("--store", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--store-url", help="an existing PostgreSQL database instead of a throwaway server")
+    parser.add_argument(
+        "--channels", choices=["both", "telegram", "slack"], default="both", help="where members ask (default both)"
+    )
     parser.add_argument("--rounds", type=int, default=3, help="bursts, one after the other (default 3)")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds a round may take at most")
     parser.add_argument("--index-dir", type=Path, default=ROOT / "benchmarks" / ".work" / "load-index")
@@ -258,16 +263,15 @@ def main() -> None:
             index_dir=args.index_dir,
             logs=logs,
             store=args.store,
-            telegram=args.replicas,
-            slack=args.replicas,
+            telegram=args.replicas if args.channels != "slack" else 0,
+            slack=args.replicas if args.channels != "telegram" else 0,
             settings=UNLIMITED,
             store_url=args.store_url,
         ) as cluster:
             warm_up(cluster)
             for round_no in range(args.rounds):
-                asked = burst(cluster, args.members, round_no)
+                asked = burst(cluster, args.members, round_no, args.channels)
                 collect(cluster, asked, args.timeout)
-                first_answer_times(cluster, asked)
                 rounds.append(asked)
                 if not args.json:
                     print_round(round_no, asked)

@@ -493,6 +493,18 @@ async def register_commands(application: Application) -> None:
 # --- wiring -----------------------------------------------------------------------
 
 
+class MessageRateLimiter(AIORateLimiter):
+    """Telegram's flood limits (about 30 messages a second) applied to messages only: a
+    "typing…" action goes out at once instead of taking an answer's place in the queue
+    (under a burst, every pending question shows "typing…" at the same moment)."""
+
+    async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):
+        """Send chat actions straight away; everything else through the limiter."""
+        if endpoint == "sendChatAction":
+            return await callback(*args, **kwargs)
+        return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+
+
 def require_token(settings: TelegramSettings) -> str:
     """The bot token, or a clear error telling how to set it."""
     token = settings.token.get_secret_value() if settings.token else ""
@@ -512,7 +524,7 @@ def build_application(core: ConversationCore) -> Application:
         .token(require_token(telegram))
         .base_url(telegram.base_url)
         .concurrent_updates(True)
-        .rate_limiter(AIORateLimiter(max_retries=FLOOD_RETRIES))
+        .rate_limiter(MessageRateLimiter(max_retries=FLOOD_RETRIES))
         .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .post_init(register_commands)
         .build()

@@ -8,6 +8,7 @@ server runs as the `postgres` user (or `nobody`) through `runuser`.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import glob
 import os
@@ -67,10 +68,13 @@ class PostgresServer:
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
         )
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "log"), "-o", options, "-w", "start")
+        atexit.register(self.stop)  # pg_ctl leaves the server running on its own: never leave it behind
         return self
 
     def stop(self) -> None:
-        """Stop the server at once and delete its files."""
+        """Stop the server at once and delete its files (again: nothing happens)."""
+        if not self.folder.exists():
+            return
         with contextlib.suppress(PostgresUnavailable):
             self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
         shutil.rmtree(self.folder, ignore_errors=True)

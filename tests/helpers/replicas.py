@@ -75,7 +75,10 @@ class Cluster:
     store: dict[str, str]  # the replicas' store settings, as environment variables
     index_dir: Path
     replicas: list[Replica] = field(default_factory=list)
-    client: httpx.Client = field(default_factory=lambda: httpx.Client(timeout=30))
+    # one client for every delivery: a burst measures the bots, not TLS contexts made per request
+    client: httpx.Client = field(
+        default_factory=lambda: httpx.Client(timeout=30, limits=httpx.Limits(max_connections=200))
+    )
 
     def of(self, command: str) -> list[Replica]:
         """The replicas running `smcbot <command>`."""
@@ -96,7 +99,8 @@ class Cluster:
 
     def slack_side(self, replica: int) -> SlackSide:
         """Plays Slack towards one Slack replica."""
-        return SlackSide(f"http://127.0.0.1:{self.of('slack')[replica].port}/slack/events", self.slack, None)
+        url = f"http://127.0.0.1:{self.of('slack')[replica].port}/slack/events"
+        return SlackSide(url, self.slack, None, client=self.client)
 
     def open_store(self) -> QuestionStore:
         """The replicas' store, opened here to read what they recorded."""

@@ -37,6 +37,7 @@ class SlackSide:
     url: str
     api: SlackApiStandIn
     store: QuestionStore
+    client: httpx.Client | None = None  # a shared client (keeps connections); else one per request
 
     def post(
         self,
@@ -56,7 +57,7 @@ class SlackSide:
             "X-Slack-Signature": signature,
             **(headers or {}),
         }
-        return httpx.post(self.url, content=body.encode(), headers=sent, timeout=10)
+        return (self.client or httpx).post(self.url, content=body.encode(), headers=sent, timeout=10)
 
     def event(self, event: dict, *, event_id: str, headers: dict | None = None, **kwargs) -> httpx.Response:
         """Deliver an Events API event."""
