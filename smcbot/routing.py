@@ -80,6 +80,10 @@ LIST_WORDS = set(
     seance seances edition editions numero number n° evenement evenements event events tables
     """.split()
 )
+SERIES_QUESTION = re.compile(
+    r"\b(?:quels?\s+(?:sont\s+)?(?:les\s+)?cycles|les\s+cycles\s+d[ue]|(?:which|what)\s+series"
+    r"|list(?:e|er)?\s+(?:of\s+|des\s+|les\s+)?(?:the\s+|all\s+)?(?:cycles|series)\b)"
+)
 NEWEST = {"derniere", "dernier", "dernieres", "derniers", "latest", "last", "recent", "recente", "recentes", "recents"}
 OLDEST = {"premiere", "premier", "first", "earliest"}
 NOISE = set(
@@ -112,6 +116,10 @@ TEXTS = {
     "who_spoke_in": {
         "fr": "Sont intervenus{what}, d'après {n} de l'archive du Social Media Club :",
         "en": "Who spoke{what}, from {n} in the Social Media Club archive:",
+    },
+    "overview": {
+        "fr": "L'archive compte {n} cycles (avec, pour chacun, sa dernière session ci-dessous) :",
+        "en": "The archive holds {n} series (each one's latest session is below):",
     },
     "listing": {
         "fr": "{n}{what}, de la plus récente à la plus ancienne :",
@@ -444,6 +452,8 @@ class QuestionRouter:
 
     def _listing(self, question: str, language: str, filters: SearchFilters) -> Answer | None:
         """ "Quelles sessions en 2020 ?", "the latest Cercle Dircoms", "List the SMC Focus sessions"."""
+        if SERIES_QUESTION.search(fold(question)) and not self._series_in(question):
+            return self._series_overview(question, language)  # "Quels sont les cycles du club ?"
         tokens = set(re.findall(r"[a-z0-9]+", fold(question)))
         newest, oldest = bool(tokens & NEWEST), bool(tokens & OLDEST)
         episode = _episode_in(question)
@@ -474,6 +484,19 @@ class QuestionRouter:
         elif oldest:
             articles = articles[-1:]
         return self._list_answer(question, language, articles, series, period)
+
+    def _series_overview(self, question: str, language: str) -> Answer:
+        """Each series with its number of sessions and dates; its latest session linked."""
+        lines, sessions = [], []
+        for name, count in self.directory.series_counts():
+            articles = self.directory.in_series(name)
+            dated = [a.date for a in articles if a.date]
+            first, last = (format_date(min(dated), language), format_date(max(dated), language)) if dated else ("", "")
+            span = "" if not dated else f", {first}" if first == last else f", {first} – {last}"
+            lines.append(f"• {name} — {_n(count, language)}{span}")
+            sessions.append(SessionQuotes(articles[0], [], 1.0, shown=[]))
+        lead = "\n".join([text_of("overview", language, n=len(lines)), *lines])
+        return self._answered(question, language, lead, sessions)
 
     def _on_topic(
         self, question: str, series: str, articles: list[Article], filters: SearchFilters, period: Period | None
@@ -535,7 +558,8 @@ class QuestionRouter:
         for session in sessions:
             article = session.article
             when = format_date(article.date, language)
-            lines += ["", f"■ {article.title}" + (f" — {when}" if when else ""), f"  {article.url}"]
+            lines += ["", f"■ {article.title}" + (f" — {when}" if when else "")]
+            lines += [f"  {article.url}"] if article.url else []  # a local file's article may have none
             for quote in session.shown or []:
                 who = f" — {quote.speaker}" if quote.speaker else ""
                 lines.append(f"  « {quote.text} »{who}")
@@ -555,7 +579,9 @@ class QuestionRouter:
         lines = [lead, *notes]
         for article in suggestions:
             when = format_date(article.date, language)
-            lines.append(f"■ {article.title}" + (f" — {when}" if when else "") + f"\n  {article.url}")
+            lines.append(
+                f"■ {article.title}" + (f" — {when}" if when else "") + (f"\n  {article.url}" if article.url else "")
+            )
         return Answer(question, False, "\n".join(lines), language, lead=lead, notes=notes, suggestions=suggestions)
 
 
