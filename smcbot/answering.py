@@ -163,6 +163,14 @@ class Answerer:
             return self._nothing_found(question, query.language, result)
         return self._compose(question, query.language, result)
 
+    def resolve_series(self, filters: SearchFilters | None) -> SearchFilters | None:
+        """The filters with their series under its canonical name (any spelling is accepted).
+
+        Raises:
+            QuestionError: no series has that name; the one-line message lists the known ones.
+        """
+        return self.live.served.router.resolve_series(filters)
+
     def _compose(self, question: str, language: str, result: SearchResult) -> Answer:
         """The lead sentence, then each answering session with its quotes."""
         sessions = [SessionQuotes(h.article, h.passages, h.score) for h in result.answering]
