@@ -206,7 +206,7 @@ class Answerer:
     def session_lines(self, session: SessionQuotes, language: str, terms: list[list[str]]) -> list[str]:
         """Plain-text lines for one session: title, date, link, then the quotes."""
         article = session.article
-        lines = [f"■ {session_label(article, language)}", f"  {article.url}"]
+        lines = [f"■ {session_label(article, language)}"] + ([f"  {article.url}"] if article.url else [])
         for quote in self.quotes(session, terms):
             who = f" — {quote.speaker}" if quote.speaker else ""
             lines.append(f"  « {display_quote(quote.text)} »{who}")
@@ -232,7 +232,8 @@ class Answerer:
         lines += notes
         suggestions = self.recent(3)
         for article in suggestions:
-            lines.append(f"■ {session_label(article, language)}\n  {article.url}")
+            link = f"\n  {article.url}" if article.url else ""  # a local file's article may have none
+            lines.append(f"■ {session_label(article, language)}{link}")
         return Answer(
             question=question,
             answered=False,

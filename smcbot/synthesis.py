@@ -223,7 +223,8 @@ def sources_lines(cited: list[CitedSession], language: str) -> list[str]:
         article = entry.session.article
         numbers = ", ".join(map(str, entry.numbers))
         lines.append(f"[{numbers}] {session_label(article, language)}")
-        lines.append(f"    {article.url}")
+        if article.url:  # an article from a local file may have no link
+            lines.append(f"    {article.url}")
     return lines
 
 

@@ -303,6 +303,7 @@ class WordPressSite(LocalServer):
     failures: dict[str, list[int]] = field(default_factory=dict)
     extra_pages: dict[str, tuple[int, dict[str, str], bytes]] = field(default_factory=dict)
     page_sitemap: list[str] = field(default_factory=list)
+    endless: list[str] = field(default_factory=list)  # paths whose body never ends
     log: list[Logged] = field(default_factory=list)
     in_flight: int = 0
     most_in_flight: int = 0
@@ -477,6 +478,11 @@ class WordPressSite(LocalServer):
             parts = urlsplit(handler.path)
             query = {k: v[0] for k, v in parse_qs(parts.query).items()}
             headers = {k.lower(): v for k, v in handler.headers.items()}
+            if parts.path in self.endless:
+                with self._lock:
+                    self.log.append(Logged(parts.path, query, headers, 200, arrived))
+                _drip_forever(handler)
+                return
             status, response_headers, body = self.respond(parts.path, query, headers)
             with self._lock:
                 self.log.append(Logged(parts.path, query, headers, status, arrived))
@@ -489,6 +495,23 @@ class WordPressSite(LocalServer):
         finally:
             with self._lock:
                 self.in_flight -= 1
+
+
+def _drip_forever(handler: BaseHTTPRequestHandler) -> None:
+    """A 200 whose body never ends: a few bytes every tenth of a second until the client hangs up."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/html; charset=UTF-8")
+    handler.send_header("Connection", "close")
+    handler.end_headers()
+    handler.close_connection = True
+    try:
+        handler.wfile.write(b"<html><body><h1>Sans fin</h1>")
+        while True:
+            handler.wfile.write(b"<p>encore</p>")
+            handler.wfile.flush()
+            time.sleep(0.1)  # the pace of the drip, not a wait for anything
+    except OSError:
+        return  # the client gave up, as it should
 
 
 def _handler_for(site: WordPressSite) -> type[BaseHTTPRequestHandler]:

@@ -34,7 +34,9 @@ def escape(text: str) -> str:
 
 
 def link(url: str, title: str) -> str:
-    """A mrkdwn link `<url|title>` with both parts made safe."""
+    """A mrkdwn link `<url|title>` with both parts made safe (the title alone without a URL)."""
+    if not url:
+        return escape(title)
     return f"<{escape(url).replace('|', '%7C')}|{escape(title)}>"
 
 

@@ -61,7 +61,9 @@ def escape_clipped(raw: str, limit: int = PIECE_LIMIT) -> str:
 
 
 def link(title: str, url: str) -> str:
-    """A link to a session, its title as the text."""
+    """A link to a session, its title as the text (the title alone when it has no URL)."""
+    if not url:
+        return escape_clipped(title, 500)
     return f'<a href="{html.escape(url, quote=True)}">{escape_clipped(title, 500)}</a>'
 
 

@@ -212,14 +212,30 @@ def _flush(lines: list[str], current: list[str]) -> None:
 # --- files, dates, links ------------------------------------------------------------
 
 
-def read_utf8(path: Path) -> str:
-    """Read a text file that must be UTF-8, with a clear error when it is not."""
+def read_utf8(path: Path, *, max_bytes: int | None = None) -> str:
+    """Read a text file that must be UTF-8, with a clear error when it is not.
+
+    Args:
+        max_bytes: refuse a larger file (one article file of 50 MB would take the
+            build minutes and gigabytes to embed).
+    """
     try:
+        if max_bytes is not None and (size := path.stat().st_size) > max_bytes:
+            raise SourceError(
+                f"{path}: {size:,} bytes, more than the {max_bytes:,} allowed for one source file "
+                "(SMCBOT_INGEST__MAX_FILE_BYTES); split it, or raise the limit"
+            )
         return path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise SourceError(f"{path}: not UTF-8 text (byte {error.start}); save it as UTF-8") from None
     except OSError as error:
         raise SourceError(f"{path}: cannot be read ({error.strerror})") from None
+
+
+def web_link(url: object) -> str:
+    """`url` when it is an http(s) address, else "" (never a `file://` path of this machine)."""
+    text = str(url or "").strip()
+    return text if text.lower().startswith(("http://", "https://")) else ""
 
 
 def iso_day(value: str) -> date | None:

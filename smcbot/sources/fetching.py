@@ -7,13 +7,16 @@ before (ETag / Last-Modified) from a small on-disk cache: one JSON file of
 headers and one file of bytes per URL, never pickle.
 
 Outcomes are counted in a `FetchSummary` for the caller to print. A page that
-cannot be had raises `FetchError`, whose `kind` tells a transient failure
-("failed": network, 5xx, 429) from a page that is not worth having ("skipped":
-robots.txt, 4xx, redirect loop, too large); one bad page never stops the others.
+cannot be had raises `FetchError`, whose `kind` tells a page the site failed to
+give ("failed": network, an HTTP error status; the build that needed it cannot
+tell a deleted article from a missing one) from a page that is not worth having
+("skipped": robots.txt, redirect loop, too large); one bad page never stops the
+others.
 """
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import hashlib
 import json
@@ -37,15 +40,15 @@ from smcbot.settings import FetchSettings
 log = logging.getLogger(__name__)
 
 RETRY_STATUSES = {429, 500, 502, 503, 504}
-SLOW_BODY_FACTOR = 4  # a whole response may take this many timeouts at most
 
 
 class FetchError(SourceError):
-    """A URL that could not be fetched; `kind` is "failed" (transient) or "skipped"."""
+    """A URL that could not be fetched; `kind` is "failed" or "skipped", `status`
+    the HTTP status when the server answered with an error (else None)."""
 
-    def __init__(self, url: str, reason: str, *, kind: str = "failed") -> None:
+    def __init__(self, url: str, reason: str, *, kind: str = "failed", status: int | None = None) -> None:
         super().__init__(f"{url}: {reason}")
-        self.url, self.reason, self.kind = url, reason, kind
+        self.url, self.reason, self.kind, self.status = url, reason, kind, status
 
 
 @dataclass
@@ -124,10 +127,16 @@ class FetchSummary:
 
 
 class HttpCache:
-    """Bodies and validators of earlier responses: `<key>.json` + `<key>.body` per URL."""
+    """Bodies and validators of earlier responses: `<key>.json` + `<key>.body` per URL.
+
+    It is a cache: a damaged entry is dropped (and fetched again) with a warning,
+    a cache folder that cannot be used is set aside and started again, and if
+    even that fails the build goes on without a cache.
+    """
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
+        self._lock = threading.Lock()
 
     def _paths(self, url: str) -> tuple[Path, Path]:
         assert self.folder is not None
@@ -135,23 +144,39 @@ class HttpCache:
         return self.folder / f"{key}.json", self.folder / f"{key}.body"
 
     def load(self, url: str) -> tuple[dict, bytes] | None:
-        """The stored headers and body of `url`, or None (also for a damaged entry)."""
+        """The stored headers and body of `url`, or None (a damaged entry is dropped)."""
         if self.folder is None:
             return None
         meta_path, body_path = self._paths(url)
+        if not meta_path.exists():
+            return None
         try:
-            meta = json.loads(meta_path.read_text())
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
             body = body_path.read_bytes()
-        except (OSError, ValueError):
-            return None
-        if meta.get("url") != url or meta.get("size") != len(body):
-            return None
+        except (OSError, ValueError) as error:
+            return self._drop(url, f"unreadable ({error})")
+        if not _sound_meta(meta) or meta["url"] != url or meta["size"] != len(body):
+            return self._drop(url, "it does not match its body or its URL")
         return meta, body
+
+    def _drop(self, url: str, why: str) -> None:
+        """Forget a damaged entry, so the page is fetched again."""
+        log.warning("HTTP cache entry of %s is damaged (%s); fetching it again", url, why)
+        for path in self._paths(url):
+            with contextlib.suppress(OSError):  # the next store() replaces it, or finds the folder unusable
+                path.unlink(missing_ok=True)
+        return None
 
     def store(self, url: str, meta: dict, body: bytes | None = None) -> None:
         """Save an entry (the body first, so a half-written entry is never read back)."""
         if self.folder is None:
             return
+        try:
+            self._store(url, meta, body)
+        except OSError as error:
+            self._start_again(error)
+
+    def _store(self, url: str, meta: dict, body: bytes | None) -> None:
         meta_path, body_path = self._paths(url)
         meta_path.parent.mkdir(parents=True, exist_ok=True)
         if body is not None:
@@ -159,11 +184,38 @@ class HttpCache:
             meta = {**meta, "size": len(body)}
         _write_atomic(meta_path, json.dumps({**meta, "url": url}, ensure_ascii=False).encode())
 
+    def _start_again(self, error: OSError) -> None:
+        """The folder cannot take an entry: set it aside and start a new one, else go without."""
+        with self._lock:
+            folder = self.folder
+            if folder is None:
+                return
+            try:
+                aside = folder.with_name(f"{folder.name}.damaged-{time.strftime('%Y%m%dT%H%M%S')}")
+                if folder.exists() or folder.is_symlink():
+                    os.replace(folder, aside)
+                folder.mkdir(parents=True)
+                log.warning("the HTTP cache %s could not be written (%s): set aside as %s", folder, error, aside)
+            except OSError as second:
+                log.warning("the HTTP cache %s cannot be used (%s); fetching without it", folder, second)
+                self.folder = None
+
     def update(self, url: str, **changes: object) -> None:
         """Change some fields of an existing entry (e.g. the sitemap's lastmod)."""
         entry = self.load(url)
         if entry is not None:
             self.store(url, {**entry[0], **changes})
+
+
+def _sound_meta(meta: object) -> bool:
+    """Whether a cache entry's JSON has the fields, of the types, the fetcher reads."""
+    if not isinstance(meta, dict) or not isinstance(meta.get("url"), str) or not isinstance(meta.get("size"), int):
+        return False
+    text_fields = ("final_url", "content_type", "encoding", "etag", "last_modified", "lastmod")
+    if not all(isinstance(meta.get(name, ""), str) for name in text_fields):
+        return False
+    headers = meta.get("headers", {})
+    return isinstance(headers, dict) and all(isinstance(v, str) for v in headers.values())
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
@@ -237,8 +289,12 @@ class Fetcher:
 
     # --- public ----------------------------------------------------------------------
 
-    def get(self, url: str, *, params: dict | None = None) -> Page:
+    def get(self, url: str, *, params: dict | None = None, record: bool = True) -> Page:
         """Fetch one URL (revalidating a cached copy), counting the outcome.
+
+        Args:
+            record: record a failure in the summary (False when the caller decides
+                what the failure means, e.g. WordPress's 400 past its last page).
 
         Raises:
             FetchError: the URL is disallowed, unreachable, too large or answered
@@ -248,7 +304,8 @@ class Fetcher:
         try:
             return self._get(full)
         except FetchError as error:
-            (self.summary.skip if error.kind == "skipped" else self.summary.fail)(full, error.reason)
+            if record:
+                (self.summary.skip if error.kind == "skipped" else self.summary.fail)(full, error.reason)
             raise
 
     def get_many(self, urls: Iterable[str]) -> Iterator[tuple[str, Page | FetchError]]:
@@ -298,43 +355,44 @@ class Fetcher:
             self.summary.count("revalidated")
             return _page_from_cache(url, *cached)
         if status >= 400:
-            kind = "failed" if status in RETRY_STATUSES else "skipped"
-            raise FetchError(url, f"HTTP {status}", kind=kind)
+            raise FetchError(url, f"HTTP {status}", status=status)
         page = _page(url, final_url, headers, body)
         self.cache.store(url, _cache_meta(page), body)
         self.summary.count("fetched")
         return page
 
     def _request(self, url: str, headers: dict[str, str]) -> tuple[int, httpx.Headers, bytes, str]:
-        """Send a GET, retrying 429/5xx and connection errors with backoff."""
+        """Send a GET, retrying 429/5xx and connection errors with backoff, all within
+        `max_page_seconds`."""
         attempts = self.settings.retries + 1
+        deadline = time.monotonic() + self.settings.max_page_seconds
         for attempt in range(attempts):
             last = attempt == attempts - 1
             try:
-                status, response_headers, body, final_url = self._send_once(url, headers)
+                status, response_headers, body, final_url = self._send_once(url, headers, deadline)
             except httpx.TooManyRedirects:
                 raise FetchError(url, "too many redirects (a redirect loop?)", kind="skipped") from None
             except httpx.TransportError as error:
-                if last:
-                    raise FetchError(url, f"{_describe(error)} after {attempts} tries") from None
-                self._pause(url, attempt, None)
+                if last or time.monotonic() >= deadline:
+                    raise FetchError(url, f"{_describe(error)} after {attempt + 1} tries") from None
+                self._pause(url, attempt, None, deadline)
                 continue
-            if status in RETRY_STATUSES and not last:
-                self._pause(url, attempt, response_headers.get("Retry-After"))
+            if status in RETRY_STATUSES and not last and time.monotonic() < deadline:
+                self._pause(url, attempt, response_headers.get("Retry-After"), deadline)
                 continue
             if status in RETRY_STATUSES:
-                raise FetchError(url, f"HTTP {status} after {attempts} tries")
+                raise FetchError(url, f"HTTP {status} after {attempt + 1} tries", status=status)
             return status, response_headers, body, final_url
         raise AssertionError("unreachable")
 
-    def _send_once(self, url: str, headers: dict[str, str]) -> tuple[int, httpx.Headers, bytes, str]:
-        """One GET through the concurrency limit and the host's delay, size-capped."""
+    def _send_once(self, url: str, headers: dict[str, str], deadline: float) -> tuple[int, httpx.Headers, bytes, str]:
+        """One GET through the concurrency limit and the host's delay, capped in size and time."""
         cap = self.settings.max_page_bytes
         with self._slots:
             self._gate.wait(_host(url), self._crawl_delay(url))
-            # The timeout bounds each wait for bytes; this bounds a server that drips them.
-            deadline = time.monotonic() + SLOW_BODY_FACTOR * self.settings.timeout
-            with self._client.stream("GET", url, headers=headers) as response:
+            # The timeout bounds each wait for bytes; the deadline bounds a server that drips them.
+            timeout = max(0.1, min(self.settings.timeout, deadline - time.monotonic()))
+            with self._client.stream("GET", url, headers=headers, timeout=timeout) as response:
                 declared = response.headers.get("Content-Length", "")
                 if declared.isdigit() and int(declared) > cap:
                     raise FetchError(url, f"larger than {cap} bytes", kind="skipped")
@@ -344,15 +402,20 @@ class Fetcher:
                     if len(body) > cap:
                         raise FetchError(url, f"larger than {cap} bytes", kind="skipped")
                     if time.monotonic() > deadline:
-                        raise httpx.ReadTimeout("the body took too long", request=response.request)
+                        raise FetchError(url, self._too_slow())
                 return response.status_code, response.headers, bytes(body), str(response.url)
 
-    def _pause(self, url: str, attempt: int, retry_after: str | None) -> None:
-        """Wait before a retry: the server's Retry-After if it gave one, else backoff."""
+    def _too_slow(self) -> str:
+        seconds = self.settings.max_page_seconds
+        return f"took longer than {seconds:g} s to download (SMCBOT_FETCH__MAX_PAGE_SECONDS)"
+
+    def _pause(self, url: str, attempt: int, retry_after: str | None, deadline: float) -> None:
+        """Wait before a retry: the server's Retry-After if it gave one, else backoff
+        (never past the page's deadline)."""
         wait = _retry_after_seconds(retry_after)
         if wait is None:
             wait = self.settings.backoff * (2**attempt)
-        wait = min(wait, self.settings.max_retry_after)
+        wait = max(0.0, min(wait, self.settings.max_retry_after, deadline - time.monotonic()))
         log.info("retrying %s in %.1fs", url, wait)
         time.sleep(wait)
 

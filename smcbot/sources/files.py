@@ -19,25 +19,40 @@ from bs4 import BeautifulSoup
 
 from smcbot.errors import SourceError
 from smcbot.models import Article
-from smcbot.sources.articles import fragment_link, html_to_lines, iso_day, new_article, read_utf8, split_takeaways
+from smcbot.sources.articles import (
+    fragment_link,
+    html_to_lines,
+    iso_day,
+    new_article,
+    read_utf8,
+    split_takeaways,
+    web_link,
+)
 
 FOLDER_SUFFIXES = {".md", ".markdown", ".txt", ".html", ".htm", ".json"}
 
 
-def read_folder(path: Path, *, base_url: str = "") -> Iterator[Article]:
-    """Read one article per file (Markdown, text, HTML, JSON) from a folder or file."""
+def read_folder(path: Path, *, base_url: str = "", max_bytes: int | None = None) -> Iterator[Article]:
+    """Read one article per file (Markdown, text, HTML, JSON) from a folder or file.
+
+    Args:
+        path: the folder (read recursively) or one file.
+        base_url: where readers find these articles, if anywhere: an article
+            without its own `url` links to it with a text fragment, else to nothing.
+        max_bytes: the largest file accepted (a larger one is a `SourceError`).
+    """
     files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
     for file in files:
         if file.suffix.lower() not in FOLDER_SUFFIXES:
             continue
-        article = read_article_file(file, base_url=base_url)
+        article = read_article_file(file, base_url=base_url, max_bytes=max_bytes)
         if article is not None:
             yield article
 
 
-def read_article_file(path: Path, *, base_url: str = "") -> Article | None:
+def read_article_file(path: Path, *, base_url: str = "", max_bytes: int | None = None) -> Article | None:
     """Read one article file; returns None for a file with neither title nor text."""
-    text = read_utf8(path)
+    text = read_utf8(path, max_bytes=max_bytes)
     suffix = path.suffix.lower()
     if suffix == ".json":
         fields = _json_fields(path, text)
@@ -115,7 +130,8 @@ def _html_fields(html: str) -> dict:
 def _article_from_fields(fields: dict, path: Path, base_url: str) -> Article:
     """Build an `Article` from the fields read off one file."""
     title = str(fields["title"]).strip()
-    url = str(fields.get("url") or "") or (fragment_link(base_url, title) if base_url else path.resolve().as_uri())
+    # A folder may sit anywhere on the disk: its files are never offered as file:// links.
+    url = web_link(fields.get("url")) or (fragment_link(base_url, title) if web_link(base_url) else "")
     return new_article(
         title=title,
         when=parse_date(str(fields.get("date") or ""), path),

@@ -31,6 +31,7 @@ def read_sources(
     fetcher: Fetcher | None = None,
     since: date | None = None,
     limit: int | None = None,
+    max_file_bytes: int | None = None,
 ) -> list[Article]:
     """Read every source; articles found twice (same id) are kept once.
 
@@ -40,22 +41,29 @@ def read_sources(
             made when needed and none is given).
         since: keep only articles published on or after this day.
         limit: read at most this many articles from each source.
+        max_file_bytes: refuse a local file larger than this (`SMCBOT_INGEST__MAX_FILE_BYTES`).
     """
     if fetcher is None and any(spec.is_web for spec in specs):
         from smcbot.settings import FetchSettings
         from smcbot.sources.fetching import Fetcher
 
         with Fetcher(FetchSettings()) as default_fetcher:
-            return read_sources(specs, fetcher=default_fetcher, since=since, limit=limit)
+            return read_sources(specs, fetcher=default_fetcher, since=since, limit=limit, max_file_bytes=max_file_bytes)
     articles: dict[str, Article] = {}
     for spec in specs:
-        for article in read_source(spec, fetcher=fetcher, since=since, limit=limit):
+        found = read_source(spec, fetcher=fetcher, since=since, limit=limit, max_file_bytes=max_file_bytes)
+        for article in found:
             articles.setdefault(article.id, article)
     return list(articles.values())
 
 
 def read_source(
-    spec: SourceSpec, *, fetcher: Fetcher | None = None, since: date | None = None, limit: int | None = None
+    spec: SourceSpec,
+    *,
+    fetcher: Fetcher | None = None,
+    since: date | None = None,
+    limit: int | None = None,
+    max_file_bytes: int | None = None,
 ) -> list[Article]:
     """Read one source into articles; a source that yields none is an error
     (unless `since` left nothing new in it)."""
@@ -66,15 +74,17 @@ def read_source(
         articles = read_web_source(spec, fetcher=fetcher, since=since, limit=limit)
     elif spec.type == "listing":
         assert spec.path is not None
-        articles = read_listing(spec.path, url=spec.url, year=spec.year or 0, links=spec.links)
+        articles = read_listing(
+            spec.path, url=spec.url, year=spec.year or 0, links=spec.links, max_bytes=max_file_bytes
+        )
     elif spec.type == "html":
         from smcbot.sources.web import read_saved_pages
 
         assert spec.path is not None
-        articles = read_saved_pages(spec.path, base_url=spec.url)
+        articles = read_saved_pages(spec.path, base_url=spec.url, max_bytes=max_file_bytes)
     else:
         assert spec.path is not None
-        articles = list(read_folder(spec.path, base_url=spec.url))
+        articles = list(read_folder(spec.path, base_url=spec.url, max_bytes=max_file_bytes))
     articles = within(articles, since=since, limit=limit)
     if not articles and since is None:
         raise SourceError(f"{spec.label}: no articles found in {spec.path or spec.url}")

@@ -162,7 +162,9 @@ def listing_date(items: list[ListingItem], newest_year: int) -> list[date | None
     return dates
 
 
-def read_listing(path: Path, *, url: str, year: int, links: dict[str, str]) -> list[Article]:
+def read_listing(
+    path: Path, *, url: str, year: int, links: dict[str, str], max_bytes: int | None = None
+) -> list[Article]:
     """Parse a listing page saved as text or HTML.
 
     Args:
@@ -170,8 +172,9 @@ def read_listing(path: Path, *, url: str, year: int, links: dict[str, str]) -> l
         url: where readers find the page; articles without their own URL link to it.
         year: the year of the newest item on the page.
         links: known article URLs by title.
+        max_bytes: the largest file accepted (a larger one is a `SourceError`).
     """
-    text = read_utf8(path)
+    text = read_utf8(path, max_bytes=max_bytes)
     if path.suffix.lower() in {".html", ".htm"} or text.lstrip()[:1] == "<":
         text = html_to_lines(text)
     items = parse_listing_text(text)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from smcbot.errors import SourceError
@@ -19,6 +20,7 @@ from smcbot.sources.articles import read_utf8
 
 WEB_TYPES = ("wordpress", "feed", "sitemap")
 SUPPORTED_TYPES = ("listing", "folder", "html", *WEB_TYPES)
+FIRST_YEAR = 1900  # a listing's items step back a year at each January: leave room below
 
 
 @dataclass
@@ -76,17 +78,49 @@ def _source_spec(manifest: Path, number: int, entry: object) -> SourceSpec:
         return _web_spec(where, kind, entry)
     if "path" not in entry:
         raise SourceError(f'{where} ({kind}) has no path; add path = "..."')
-    path = (manifest.parent / str(entry["path"])).resolve()
+    if not isinstance(entry["path"], str) or not isinstance(entry.get("url", ""), str):
+        raise SourceError(f'{where} ({kind}): path and url must be strings in quotes, e.g. path = "../articles"')
     spec = SourceSpec(
         type=kind,
-        path=path,
-        url=str(entry.get("url", "")),
-        year=entry.get("year"),
-        links={str(k): str(v) for k, v in dict(entry.get("links", {})).items()},
+        path=_local_path(where, manifest, entry["path"]),
+        url=entry.get("url", ""),
+        year=_year(where, kind, entry),
+        links=_links(where, kind, entry),
         label=f"{where} ({kind} {entry['path']})",
     )
     _check_spec(spec)
     return spec
+
+
+def _local_path(where: str, manifest: Path, path: str) -> Path:
+    """The source's path made absolute against the manifest's folder."""
+    try:
+        return (manifest.parent / path).resolve()
+    except (OSError, ValueError) as error:  # a NUL byte, a loop of symbolic links
+        raise SourceError(f"{where}: path {path!r} cannot be used ({error})") from None
+
+
+def _year(where: str, kind: str, entry: dict) -> int | None:
+    """`year`, when given: a whole number a date can have, not later than next year."""
+    year = entry.get("year")
+    if year is None:
+        return None
+    latest = date.today().year + 1
+    if isinstance(year, bool) or not isinstance(year, int) or not FIRST_YEAR <= year <= latest:
+        raise SourceError(
+            f"{where} ({kind}): year must be the year of the newest item, from {FIRST_YEAR} to {latest} (got {year!r})"
+        )
+    return year
+
+
+def _links(where: str, kind: str, entry: dict) -> dict[str, str]:
+    """`[sources.links]`, when given: article titles mapped to their own URLs."""
+    links = entry.get("links", {})
+    if not isinstance(links, dict) or not all(isinstance(v, str) for v in links.values()):
+        raise SourceError(
+            f'{where} ({kind}): links must be a table of "title" = "https://..." lines under [sources.links]'
+        )
+    return {str(title): url for title, url in links.items()}
 
 
 def _web_spec(where: str, kind: str, entry: dict) -> SourceSpec:

@@ -37,6 +37,7 @@ from smcbot.sources.articles import (
     iso_day,
     new_article,
     read_utf8,
+    web_link,
 )
 from smcbot.sources.fetching import Fetcher, FetchError, Page
 from smcbot.sources.manifest import SourceSpec
@@ -114,7 +115,11 @@ def read_wordpress(
 def _wordpress_pages(
     endpoint: str, fetcher: Fetcher, *, per_page: int, since: date | None, label: str
 ) -> Iterator[list[dict]]:
-    """Yield each page of posts; a page that fails is recorded and the next one read."""
+    """Yield each page of posts; a page that fails is recorded as failed and the next one read.
+
+    A failed page makes the build partial (its posts are kept, not removed),
+    except WordPress's 400 past the last page of a site that sends no totals.
+    """
     query: dict[str, str | int] = {"per_page": per_page}
     if since is not None:
         # `after` is strict: ask from the last second of the day before.
@@ -122,11 +127,9 @@ def _wordpress_pages(
     page, total = 1, None
     while page <= (total or MAX_API_PAGES):
         try:
-            response = fetcher.get(endpoint, params={**query, "page": page})
+            response = fetcher.get(endpoint, params={**query, "page": page}, record=False)
         except FetchError as error:
-            if page == 1:
-                raise SourceError(f"{label}: cannot read the WordPress API ({error})") from None
-            if total is None:  # past the last page (400), or the site is down: stop
+            if not _after_failed_page(fetcher, error, page=page, total=total, label=label):
                 return
             page += 1
             continue
@@ -136,6 +139,21 @@ def _wordpress_pages(
         if total is None and len(posts) < per_page:
             return
         page += 1
+
+
+def _after_failed_page(fetcher: Fetcher, error: FetchError, *, page: int, total: int | None, label: str) -> bool:
+    """Record a page of the API that failed; whether to read the next one.
+
+    Raises:
+        SourceError: the first page failed: the API cannot be read at all.
+    """
+    if page > 1 and total is None and error.status == 400:
+        fetcher.summary.skip(error.url, f"{error.reason}: past the last page")
+        return False
+    fetcher.summary.fail(error.url, error.reason)  # even a "skipped" page held posts that must not be lost
+    if page == 1:
+        raise SourceError(f"{label}: cannot read the WordPress API ({error})") from None
+    return total is not None  # without totals, no way to know whether more pages follow
 
 
 def _posts_json(response: Page, fetcher: Fetcher, *, label: str, first: bool) -> list[dict]:
@@ -218,7 +236,7 @@ def article_from_page(html: str, url: str, *, title: str = "", when: date | None
         raise NotAnArticle("the page asks not to be indexed (noindex): an error or private page?")
     document = trafilatura.bare_extraction(
         html,
-        url=url,
+        url=url or None,
         with_metadata=True,
         include_comments=False,
         output_format="python",
@@ -313,16 +331,17 @@ def _fetch_batch(fetcher: Fetcher, batch: list[tuple[str, str]]) -> Iterator[tup
             yield url, page
 
 
-def read_saved_pages(path: Path, *, base_url: str = "") -> list[Article]:
+def read_saved_pages(path: Path, *, base_url: str = "", max_bytes: int | None = None) -> list[Article]:
     """Read saved article pages (one file or a folder of .html/.htm files).
 
-    A file that is not an article is skipped with a warning naming it.
+    A page links to its canonical URL, else to `base_url`, else to nothing (never
+    to the file). A file that is not an article is skipped with a warning naming it.
     """
     files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.suffix.lower() in {".html", ".htm"})
     articles = []
     for file in files:
         try:
-            articles.append(article_from_page(read_utf8(file), base_url or file.resolve().as_uri()))
+            articles.append(article_from_page(read_utf8(file, max_bytes=max_bytes), web_link(base_url)))
         except NotAnArticle as reason:
             log.warning("skipped %s: not an article: %s", file, reason)
     return articles
