@@ -34,7 +34,7 @@ from smcbot.errors import QuestionError
 from smcbot.models import Answer, Passage, SessionQuotes
 from smcbot.retrieval import SearchFilters
 from smcbot.routing import MONTH_NAMES, parse_period
-from smcbot.text import content_words, fold, query_terms, stems, words
+from smcbot.text import content_words, fold, stems, words
 from smcbot.wording import say
 
 # Words that open or pad a follow-up without saying anything about its subject.
@@ -321,7 +321,7 @@ class FollowUps:
     def _further_passages(self, context: Context) -> list[SessionQuotes]:
         """Passages of the sessions just cited that were not shown yet, best first."""
         index, shown = self.answerer.index, set(context.shown)
-        wanted = {stem for group in query_terms(context.question) for stem in group}
+        wanted = {stem for group in self.answerer.retriever.analyse(context.question).term_groups for stem in group}
         sessions = []
         for key in context.sessions:
             if key not in index.articles:
