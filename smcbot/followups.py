@@ -62,7 +62,7 @@ FILLER = set(
     cycle series serie from de du des of stp svp please plait s'il vous te tu peux pouvez me le la redire dire
     again encore that ca cela this ones autour table panel qui who else d'autre said dit etait was were avait
     plus more details detail tell developpe give donne about sur dans la le what about how english anglais
-    french francais peux pourrais could can you repeat say""".split()
+    french francais peux pourrais could can you repeat say autre autres other others else club smc""".split()
 )
 SHORT = 3  # content words: a follow-up this short leans on the conversation first
 MORE_PER_SESSION = 3
