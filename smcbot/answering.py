@@ -160,7 +160,7 @@ class Answerer:
             raise QuestionError("the question is empty; ask something such as: What was said about brand safety?")
         self.refresh_if_rebuilt()
         language = answer_language(question)
-        filters = self.router.resolve_series(filters)
+        filters = self.resolve_series(filters)
         routed = self.router.answer(question, language, filters)
         if routed is not None:  # a question about people, periods or series
             return routed
@@ -168,6 +168,14 @@ class Answerer:
         if not result.answered:
             return self._nothing_found(question, language, result)
         return self._compose(question, language, result)
+
+    def resolve_series(self, filters: SearchFilters | None) -> SearchFilters | None:
+        """The filters with their series under its canonical name (any spelling is accepted).
+
+        Raises:
+            QuestionError: no series has that name; the one-line message lists the known ones.
+        """
+        return self.router.resolve_series(filters)
 
     def _compose(self, question: str, language: str, result: SearchResult) -> Answer:
         """The lead sentence, then each answering session with its quotes."""

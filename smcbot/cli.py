@@ -239,7 +239,9 @@ def ask(
     if not is_text(question):  # before the slow model load
         raise QuestionError("the question holds bytes that are not UTF-8 text; type it again")
     synthesizer = make_synthesizer(settings)  # before the slow model load: a missing package fails fast
-    core = ConversationCore(settings, answerer=make_answerer(settings), synthesizer=synthesizer)
+    answerer = make_answerer(settings)
+    filters = answerer.resolve_series(filters)  # any spelling; an unknown one fails naming the known ones
+    core = ConversationCore(settings, answerer=answerer, synthesizer=synthesizer)
     try:
         reply = core.ask_blocking(question, Asker("cli", "cli", "cli"), filters=filters)
     finally:

@@ -67,10 +67,11 @@ ORG_KINDS = set(
     agence agences cabinet studio groupe enseigne association laboratoire labo societe entreprise
     start-up startup institut ecole universite fondation collectif reseau magazine journal
     media chaine banque mutuelle federation syndicat ministere collectivite ville region
-    maison editions
+    maison editions fintech plateforme compagnie firme cabinets marque site application quotidien
+    hebdomadaire operateur fonciere lettre chaine
     """.split()
 )
-ORG_PREP = re.compile(r"\s(?:chez|pour|au|à|de la|de l['’]|d['’]|du|des|de)\s*(?=[\w])")
+ORG_PREP = re.compile(r"\s(?:chez|pour|à la|à l['’]|aux|au|à|de la|de l['’]|d['’]|du|des|de)\s*(?=[\w])")
 PROPER = re.compile(rf"(?:[{UPPER}0-9][\w'’&.\-]*)(?:\s+(?:&|et|de|du|des|d['’])?\s*[{UPPER}0-9][\w'’&.\-]*)*")
 
 SPEECH_VERBS = set(
@@ -123,7 +124,10 @@ def speakers_in(text: str) -> list[Speaker]:
 
 
 def _is_role(text: str) -> bool:
-    """False for what follows a name without being a role ("avec Thomas…", "l'équipe a…")."""
+    """False for what follows a name without being a role ("avec Thomas…", "l'équipe a…",
+    "qui a lancé…": a relative clause that names no post)."""
+    if RELATIVE.match(text.strip()) and not POST_OF.search(text):
+        return False
     first = fold(text.split()[0]) if text.split() else ""
     return not (first in NOT_ROLE_START or first.startswith(("l'", "d'", "qu'")))
 
@@ -152,18 +156,24 @@ def split_role(text: str, org: str | None = None) -> tuple[str, str]:
 def _org_from_role(role: str) -> tuple[str, str]:
     """Split an organisation off the end of a role, at the preposition before its proper
     name, or before the kind of body it is ("fondateur de l'agence d'influence Pépites"
-    → "fondateur", "agence d'influence Pépites")."""
+    → "fondateur", "agence d'influence Pépites"). Of several readings, the longest name
+    wins ("Fleur d'Ambre" over "Ambre"), then the last ("du groupe Hexane" over "de la
+    marque du groupe Hexane")."""
+    readings = []
     for prep in ORG_PREP.finditer(role):
         rest = role[prep.end() :].strip()
         proper = PROPER.search(rest)
         if not proper or proper.end() != len(rest.rstrip()):
             continue
         head = rest[: proper.start()].strip()
-        if not head:
-            return role[: prep.start()].strip(), proper.group(0)
-        if fold(head.split()[0]) in ORG_KINDS:
-            return role[: prep.start()].strip(), f"{head} {proper.group(0)}"
-    return role, ""
+        kind = re.sub(r"^[ld]['’]", "", fold(head.split()[0])) if head else ""
+        if not head or kind in ORG_KINDS:
+            org = re.sub(r"^[ldLD]['’]", "", f"{head} {proper.group(0)}".strip())
+            readings.append((len(proper.group(0)), prep.start(), role[: prep.start()].strip(), org))
+    if not readings:
+        return role, ""
+    _, _, kept_role, org = max(readings)
+    return kept_role, org
 
 
 def _add(found: dict[str, Speaker], raw_name: str, role: str, org: str) -> bool:

@@ -80,6 +80,10 @@ LIST_WORDS = set(
     seance seances edition editions numero number n° evenement evenements event events tables
     """.split()
 )
+SERIES_QUESTION = re.compile(
+    r"\b(?:quels?\s+(?:sont\s+)?(?:les\s+)?cycles|les\s+cycles\s+d[ue]|(?:which|what)\s+series"
+    r"|list(?:e|er)?\s+(?:of\s+|des\s+|les\s+)?(?:the\s+|all\s+)?(?:cycles|series)\b)"
+)
 NEWEST = {"derniere", "dernier", "dernieres", "derniers", "latest", "last", "recent", "recente", "recentes", "recents"}
 OLDEST = {"premiere", "premier", "first", "earliest"}
 NOISE = set(
@@ -108,6 +112,14 @@ TEXTS = {
     "who_spoke": {
         "fr": "Sont intervenus sur ce sujet, d'après {n} de l'archive du Social Media Club :",
         "en": "Who spoke on this, from {n} in the Social Media Club archive:",
+    },
+    "who_spoke_in": {
+        "fr": "Sont intervenus{what}, d'après {n} de l'archive du Social Media Club :",
+        "en": "Who spoke{what}, from {n} in the Social Media Club archive:",
+    },
+    "overview": {
+        "fr": "L'archive compte {n} cycles (avec, pour chacun, sa dernière session ci-dessous) :",
+        "en": "The archive holds {n} series (each one's latest session is below):",
     },
     "listing": {
         "fr": "{n}{what}, de la plus récente à la plus ancienne :",
@@ -240,13 +252,23 @@ class QuestionRouter:
         folded = _fold_keep(question.strip())
         if WHO_SPOKE.search(folded):
             return self._who_spoke(question, folded, language, filters)
+        period = parse_period(question)
+        if period is not None:  # "Qu'a dit Nadia Cherif en 2020 ?"
+            filters = replace(filters, since=period.since or filters.since, until=period.until or filters.until)
         for pattern in PERSON:
             match = pattern.search(folded)
             if match:
                 routed = self._person(question, match, language, filters)
                 if routed is not None:
                     return routed
+        named = self._named_speakers(question)
+        if named:  # "Nadia Cherif et le nudge": a speaker's full name, without "qu'a dit"
+            return self._people_answer(question, named, language, filters, "")
         return self._listing(question, language, filters)
+
+    def _named_speakers(self, question: str) -> list[Person]:
+        """The speakers whose full name the question writes out."""
+        return [p for p in self.directory.people.values() if mentions(question, p.name)]
 
     # --- people ---------------------------------------------------------------------------
 
@@ -381,16 +403,20 @@ class QuestionRouter:
         period = parse_period(question)
         if period is not None:  # "Who were the speakers at the April 2023 round table?"
             filters = replace(filters, since=period.since or filters.since, until=period.until or filters.until)
-        topic = _topic_text(question, _period_words(question))
-        try:
-            result = self.retriever.search(topic or question, filters)
-        except QuestionError:
-            result = None
+        series_words = set(
+            re.findall(r"[a-z0-9]+", fold(" ".join([series, *self.directory.series.aliases.get(series, [])])))
+        )
+        topic = _topic_text(question, _period_words(question) | (series_words if series else set()))
+        result = None
+        if topic or not (series or period):  # "Who spoke in 2020?" needs no search
+            try:
+                result = self.retriever.search(topic or question, filters)
+            except QuestionError:
+                result = None
         if result is None or not result.answered:
             articles = [a for a in self.directory.articles if filters.admits(a)] if not topic else []
             if not articles or not (series or period):
                 return self._refusal(question, language, self._nothing_on(question, language))
-            articles = articles[:1] if not period else articles
         else:  # the sessions about the topic, not every one that touched it
             best = result.answering[0].strength
             articles = [hit.article for hit in result.answering if hit.strength >= WHO_SPOKE_RATIO * best]
@@ -402,7 +428,12 @@ class QuestionRouter:
             quotes = [q for p in speakers for q in self._person_quotes(p, article, wanted, language)[:1]]
             quotes = [q for q in quotes if q.kind == "speech"]  # their own words, one each
             sessions.append(SessionQuotes(article, [], 1.0, shown=quotes))
-        heading = text_of("who_spoke", language, n=_n(len(sessions), language))
+        at = {"fr": " dans", "en": " at"}[language] if series else ""
+        what = (f"{at} « {series} »" if series else "") + (f" {period.label[language]}" if period else "")
+        if topic:
+            heading = text_of("who_spoke", language, n=_n(len(sessions), language))
+        else:
+            heading = text_of("who_spoke_in", language, what=what, n=_n(len(sessions), language))
         lead = "\n".join([heading] + [f"• {p.label()}" for p in people])
         return self._answered(question, language, lead, sessions)
 
@@ -421,6 +452,8 @@ class QuestionRouter:
 
     def _listing(self, question: str, language: str, filters: SearchFilters) -> Answer | None:
         """ "Quelles sessions en 2020 ?", "the latest Cercle Dircoms", "List the SMC Focus sessions"."""
+        if SERIES_QUESTION.search(fold(question)) and not self._series_in(question):
+            return self._series_overview(question, language)  # "Quels sont les cycles du club ?"
         tokens = set(re.findall(r"[a-z0-9]+", fold(question)))
         newest, oldest = bool(tokens & NEWEST), bool(tokens & OLDEST)
         episode = _episode_in(question)
@@ -442,13 +475,28 @@ class QuestionRouter:
         articles = self._on_topic(question, series, articles, filters, period)
         if episode is not None:
             articles = [a for a in articles if a.episode == episode]
-        if not articles:
-            return self._no_sessions(question, language, series, period)
+        if not articles:  # without words asking for a list or an episode, it may be a topic question
+            if not listing and episode is None:
+                return None
+            return self._no_sessions(question, language, series + (f" #{episode}" if episode else ""), period)
         if newest:
             articles = articles[:1]
         elif oldest:
             articles = articles[-1:]
         return self._list_answer(question, language, articles, series, period)
+
+    def _series_overview(self, question: str, language: str) -> Answer:
+        """Each series with its number of sessions and dates; its latest session linked."""
+        lines, sessions = [], []
+        for name, count in self.directory.series_counts():
+            articles = self.directory.in_series(name)
+            dated = [a.date for a in articles if a.date]
+            first, last = (format_date(min(dated), language), format_date(max(dated), language)) if dated else ("", "")
+            span = "" if not dated else f", {first}" if first == last else f", {first} – {last}"
+            lines.append(f"• {name} — {_n(count, language)}{span}")
+            sessions.append(SessionQuotes(articles[0], [], 1.0, shown=[]))
+        lead = "\n".join([text_of("overview", language, n=len(lines)), *lines])
+        return self._answered(question, language, lead, sessions)
 
     def _on_topic(
         self, question: str, series: str, articles: list[Article], filters: SearchFilters, period: Period | None
@@ -510,7 +558,8 @@ class QuestionRouter:
         for session in sessions:
             article = session.article
             when = format_date(article.date, language)
-            lines += ["", f"■ {article.title}" + (f" — {when}" if when else ""), f"  {article.url}"]
+            lines += ["", f"■ {article.title}" + (f" — {when}" if when else "")]
+            lines += [f"  {article.url}"] if article.url else []  # a local file's article may have none
             for quote in session.shown or []:
                 who = f" — {quote.speaker}" if quote.speaker else ""
                 lines.append(f"  « {quote.text} »{who}")
@@ -530,7 +579,9 @@ class QuestionRouter:
         lines = [lead, *notes]
         for article in suggestions:
             when = format_date(article.date, language)
-            lines.append(f"■ {article.title}" + (f" — {when}" if when else "") + f"\n  {article.url}")
+            lines.append(
+                f"■ {article.title}" + (f" — {when}" if when else "") + (f"\n  {article.url}" if article.url else "")
+            )
         return Answer(question, False, "\n".join(lines), language, lead=lead, notes=notes, suggestions=suggestions)
 
 
@@ -593,7 +644,7 @@ def _description_words(text: str) -> set[str]:
 def _topic_text(question: str, dropped: set[str] = frozenset()) -> str:
     """The question without its who-spoke words (and `dropped` ones): what the sessions are about."""
     skip = NOISE | set(dropped)
-    kept = [w for w in re.findall(r"[\w'’\-]+", question) if fold(w).split("'")[-1] not in skip]
+    kept = [w for w in re.findall(r"[\w'’\-]+", question) if fold(w).split("'")[-1] not in skip and content_words(w)]
     return " ".join(kept)
 
 

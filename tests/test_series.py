@@ -2,6 +2,9 @@
 organisers' declarations win, and `--series` takes any alias."""
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -126,3 +129,18 @@ def test_stats_list_canonical_series_and_speakers(people_index_dir, real_embedde
     for title, expected in BLIND.items():
         assert by_title[title] == expected["series"]
     assert {"name", "organisation", "role", "sessions"} <= set(stats["speakers"][0])
+
+
+def test_the_command_line_takes_an_alias_and_refuses_an_unknown_series_in_one_line(people_index_dir):
+    def ask(series: str) -> subprocess.CompletedProcess:
+        command = [sys.executable, "-m", "smcbot", "ask", "Comment gérer une crise ?", "--series", series]
+        command += ["--index-dir", str(people_index_dir), "--json"]
+        environment = {**os.environ, "HF_HUB_OFFLINE": "1", "NO_COLOR": "1", "COLUMNS": "300"}
+        return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=environment, timeout=300)
+
+    found = ask("#CercleDircom")
+    assert found.returncode == 0, found.stderr
+    assert all("Cercle Dircoms" in s["title"] for s in json.loads(found.stdout)["sources"])
+    refused = ask("Hackathon")
+    assert refused.returncode == 1 and refused.stdout == ""
+    assert len(refused.stderr.strip().splitlines()) == 1 and "Cercle Dircoms" in refused.stderr
