@@ -10,7 +10,11 @@ question being answered, never by waiting.
 
 from __future__ import annotations
 
+import os
 import shutil
+import sqlite3
+import subprocess
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
@@ -22,6 +26,7 @@ from smcbot.index import BuildOptions, build_index, load_index
 from smcbot.models import Article
 from smcbot.sources.ingest import read_sources
 from smcbot.sources.manifest import load_manifest
+from smcbot.store import QuestionStore, migrations
 from tests.conftest import SOURCES
 from tests.helpers.replicas import Cluster, running_cluster
 from tests.helpers.slack import mention
@@ -233,3 +238,28 @@ def message_of(call) -> dict:
         "chat": {"id": chat, "type": "private", "first_name": "Member"},
         "text": call.params["text"],
     }
+
+
+def test_a_bot_refuses_a_store_written_by_a_newer_smcbot_in_one_line(bundled_index_dir, tmp_path):
+    path = tmp_path / "store.sqlite3"
+    store = QuestionStore(path, hash_key="k")
+    store.close()
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE alembic_version SET version_num = '9999'")
+    db.close()
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(Path(__file__).resolve().parent.parent),
+        "HF_HUB_OFFLINE": "1",
+        "SMCBOT_INDEX_DIR": str(bundled_index_dir),
+        "SMCBOT_STORE__PATH": str(path),
+        "SMCBOT_TELEGRAM__TOKEN": "123:abc",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "smcbot", "telegram"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        "error: the question store is at schema revision 9999, newer than this smcbot knows "
+        f"({migrations.head()}); upgrade smcbot"
+    ]

@@ -369,8 +369,15 @@ def serving(settings: Settings, *, answerer: Answerer | None = None) -> Iterator
     from smcbot.services import make_answerer, make_synthesizer, open_store
 
     synthesizer = make_synthesizer(settings)  # fails fast on a missing package, before the model load
-    answerer = answerer or make_answerer(settings)
-    store = open_store(settings)  # applies the retention once at start
+    # The store before the model load: one it cannot use (unreachable, written by a newer
+    # smcbot) is refused at once. It is upgraded to this version's schema, and the
+    # retention applied once; then daily.
+    store = open_store(settings)
+    try:
+        answerer = answerer or make_answerer(settings)
+    except BaseException:
+        store.close()
+        raise
     core = ConversationCore(settings, answerer=answerer, store=store, synthesizer=synthesizer)
     retention = RetentionSchedule(store, settings).start()  # then daily
     try:
