@@ -21,7 +21,7 @@ from smcbot.cli import app
 from smcbot.errors import StoreError, StoreVersionError
 from smcbot.models import Answer
 from smcbot.store import QuestionStore, migrations
-from smcbot.store.engine import sqlite_engine, url_engine
+from smcbot.store.engine import describe, sqlite_engine, url_engine
 
 KEY = "test-hash-key"
 
@@ -377,3 +377,9 @@ def test_doctor_reaches_a_postgresql_store_or_says_why_not(postgres_url, postgre
     missing = check_store(load_settings(store={"url": postgres_url.rsplit("/", 1)[0] + "/no_such_db"}))
     assert reached.ok and "0 questions kept" in reached.detail and "postgresql://postgres@127.0.0.1" in reached.detail
     assert not missing.ok and "cannot reach" in missing.detail and "SMCBOT_STORE__URL" in missing.fix
+
+
+def test_a_database_password_never_shows_where_the_store_is_named():
+    engine = url_engine("postgresql://smcbot:s3cret-pass@db.example.org:5432/smcbot")
+    assert describe(engine) == "postgresql://smcbot:***@db.example.org:5432/smcbot"
+    engine.dispose()
