@@ -18,6 +18,20 @@ extras=""
 stamp=".venv/.smcbot-installed"
 want="$(sha256sum pyproject.toml | cut -d' ' -f1)$extras"
 
+# FreeDict's English-French and French-English dictionaries (GPL, Debian packages): read
+# by `smcbot index build` to bridge English questions to the French archive. Without
+# them (not root, no apt) answers still work, with fewer English words bridged.
+if [[ ! -f /usr/share/dictd/freedict-eng-fra.index || ! -f /usr/share/dictd/freedict-fra-eng.index ]]; then
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing the FreeDict English-French dictionaries (dict-freedict-eng-fra, dict-freedict-fra-eng)" >&2
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+        dict-freedict-eng-fra dict-freedict-fra-eng >/dev/null; } ||
+      echo "note: could not install the FreeDict dictionaries; English questions will be bridged less" >&2
+  else
+    echo "note: FreeDict dictionaries missing and not root: run 'sudo apt-get install dict-freedict-eng-fra dict-freedict-fra-eng' for better English answers" >&2
+  fi
+fi
+
 if [[ ! -x .venv/bin/python ]]; then
   echo "Creating .venv with $python" >&2
   "$python" -m venv .venv

@@ -7,21 +7,21 @@ relevant the answer says so plainly and offers what the archive does cover.
 
 from __future__ import annotations
 
-import os
 import re
-import threading
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from smcbot.dates import MONTHS, format_date  # noqa: F401  (front ends import them from here)
 from smcbot.embedding import Embedder
-from smcbot.errors import QuestionError, SmcbotError
-from smcbot.index import ArchiveIndex, load_index
+from smcbot.errors import QuestionError
+from smcbot.index import ArchiveIndex
 from smcbot.models import Answer, Article, Passage, Quote, SessionQuotes, Source
 from smcbot.quoting import body_quote, clip, signed
 from smcbot.retrieval import HybridRetriever, SearchFilters, SearchResult
+from smcbot.serving import LiveIndex, Served
 from smcbot.settings import RetrievalSettings
-from smcbot.text import detect_language, fold, stems, words
+from smcbot.text import detect_language, stems, words
 from smcbot.wording import say
 
 SENTENCE_END = re.compile(r"(?<=[.!?…»”\"])\s+(?=[«“\"A-ZÀ-ÖØ-Ý])")
@@ -90,65 +90,53 @@ class Answerer:
         settings: RetrievalSettings,
         *,
         index_dir: Path | None = None,
+        translator: Callable[[str], str | None] | None = None,
     ) -> None:
         self.embedder = embedder
         self.settings = settings
-        self.index_dir = index_dir
-        self._lock = threading.Lock()
-        self._use(index)
+        # With written answers on: English questions are also searched in French.
+        self.translator = translator
+        self.live = LiveIndex(
+            index,
+            serve=self._serve,
+            model=embedder.name,
+            index_dir=index_dir,
+        )
 
-    def _use(self, index: ArchiveIndex, target: str | None = None) -> None:
-        """Make `index` the one questions are answered from; `target` is the build the
-        folder's `current` link pointed at when it was loaded."""
+    def _serve(self, index: ArchiveIndex) -> Served:
+        """The retriever and the question router over a loaded build."""
         from smcbot.routing import QuestionRouter  # it composes answers with this module's helpers
 
-        self.index = index
-        self.retriever = HybridRetriever(index, self.embedder, self.settings)
-        self.router = QuestionRouter(index, self.retriever)
-        self._loaded_target = self._current_target() if target is None else target
+        retriever = HybridRetriever(index, self.embedder, self.settings)
+        return Served(index, retriever, QuestionRouter(index, retriever))
 
-    def _current_target(self) -> str:
-        """Where the index folder's `current` link points (changes on every rebuild)."""
-        if self.index_dir is None:
-            return ""
-        try:
-            return os.readlink(self.index_dir / "current")
-        except OSError:
-            return ""
+    @property
+    def index(self) -> ArchiveIndex:
+        """The build in use."""
+        return self.live.served.index
+
+    @property
+    def retriever(self) -> HybridRetriever:
+        """The retriever over the build in use."""
+        return self.live.served.retriever
+
+    @property
+    def router(self):
+        """The router of questions about people, periods and series, over the build in use."""
+        return self.live.served.router
+
+    @property
+    def index_dir(self) -> Path | None:
+        """The index folder watched for rebuilds."""
+        return self.live.index_dir
 
     def reload(self) -> ArchiveIndex:
-        """Load the index folder again; a broken new index is refused and the old one kept.
-
-        Raises:
-            SmcbotError: the new index cannot be used (the old one stays in use).
-        """
-        if self.index_dir is None:
-            raise SmcbotError("this answerer was not given an index folder to reload from")
-        with self._lock:
-            target = self._current_target()
-            fresh = load_index(self.index_dir, model=self.embedder.name)
-            self._use(fresh, target)
-        return fresh
+        """Load the index folder again (see `LiveIndex.reload`)."""
+        return self.live.reload()
 
     def refresh_if_rebuilt(self) -> bool:
-        """Swap to a rebuilt index if the folder now points at a new build.
-
-        Threads asking at once load the new build once: the check is repeated under
-        the lock. A broken build is remembered, so it is not retried on every question.
-        """
-        if self.index_dir is None or self._current_target() in ("", self._loaded_target):
-            return False
-        with self._lock:
-            target = self._current_target()
-            if target in ("", self._loaded_target):
-                return False
-            try:
-                fresh = load_index(self.index_dir, model=self.embedder.name)
-            except SmcbotError:
-                self._loaded_target = target  # keep the last good index
-                return False
-            self._use(fresh, target)
-        return True
+        """Swap to a rebuilt index if there is one (see `LiveIndex.refresh_if_rebuilt`)."""
+        return self.live.refresh_if_rebuilt()
 
     def answer(self, question: str, filters: SearchFilters | None = None) -> Answer:
         """Answer one question in the asker's language.
@@ -159,15 +147,21 @@ class Answerer:
         if not question or not question.strip():
             raise QuestionError("the question is empty; ask something such as: What was said about brand safety?")
         self.refresh_if_rebuilt()
-        language = answer_language(question)
-        filters = self.resolve_series(filters)
-        routed = self.router.answer(question, language, filters)
+        served = self.live.served
+        query = served.retriever.analyse(question)
+        filters = served.router.resolve_series(filters)
+        routed = served.router.answer(question, query.language, filters)
         if routed is not None:  # a question about people, periods or series
             return routed
-        result = self.retriever.search(question, filters)
+        result = served.retriever.search(query, filters)
+        if self.translator is not None and query.language == "en":
+            french = self.translator(query.text)
+            if french:
+                translated = served.retriever.search(served.retriever.analyse(french), filters)
+                result = served.retriever.merge(result, translated)
         if not result.answered:
-            return self._nothing_found(question, language, result)
-        return self._compose(question, language, result)
+            return self._nothing_found(question, query.language, result)
+        return self._compose(question, query.language, result)
 
     def resolve_series(self, filters: SearchFilters | None) -> SearchFilters | None:
         """The filters with their series under its canonical name (any spelling is accepted).
@@ -175,7 +169,7 @@ class Answerer:
         Raises:
             QuestionError: no series has that name; the one-line message lists the known ones.
         """
-        return self.router.resolve_series(filters)
+        return self.live.served.router.resolve_series(filters)
 
     def _compose(self, question: str, language: str, result: SearchResult) -> Answer:
         """The lead sentence, then each answering session with its quotes."""
@@ -229,7 +223,7 @@ class Answerer:
     def _nothing_found(self, question: str, language: str, result: SearchResult) -> Answer:
         """Say plainly that nothing answers, and offer what the archive covers."""
         if result.missing_subject:
-            names = ", ".join(_original_case(question, n) for n in result.missing_subject)
+            names = ", ".join(result.query.original(n) for n in result.missing_subject)
             lines = [say("nothing_named", language, names=names)]
         else:
             lines = [say("nothing", language)]
@@ -261,11 +255,3 @@ class Answerer:
         """Each series and how many sessions it has, largest first."""
         counts = Counter(a.series for a in self.index.articles.values() if a.series)
         return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-
-
-def _original_case(question: str, folded: str) -> str:
-    """The word as the asker wrote it ("TikTok" rather than "tiktok")."""
-    for token in re.findall(r"[\w'-]+", question):
-        if fold(token) == folded:
-            return token
-    return folded

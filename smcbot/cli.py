@@ -263,8 +263,10 @@ def evaluate(
     """Score the bot on questions whose answering sessions are known.
 
     An empty "expect" means nothing in the archive answers the question: the
-    bot should refuse it. Prints hit@1, hit@3, MRR, no-answer accuracy and false
-    refusals, and each question's result with its timing.
+    bot should refuse it; "also" lists other sessions that answer it (right
+    citations, not counted for hit@1). Prints hit@1, hit@3, MRR, no-answer
+    accuracy, false refusals and citation precision, in total and per language
+    ("lang"), and each question's result with its timing.
 
     Example: smcbot eval ../shared/eval/dev.jsonl
     """
@@ -291,8 +293,55 @@ def _print_eval(report: dict) -> None:
         first = result["sources"][0] if result["sources"] else "(no answer)"
         table.add_row(mark, result["q"], first, f"{result['seconds']:.2f}")
     out.print(table)
-    for name, value in report["metrics"].items():
-        out.print(f"{name}: {value:.3f}" if isinstance(value, float) else f"{name}: {value}")
+    metrics = dict(report["metrics"])
+    by_language = metrics.pop("by_language", {})
+    _print_metrics(metrics)
+    for language, figures in by_language.items():
+        out.print(f"\n{language}:")
+        _print_metrics(figures, indent="  ")
+
+
+def _print_metrics(metrics: dict, indent: str = "") -> None:
+    """One `name: value` line per metric."""
+    for name, value in metrics.items():
+        out.print(f"{indent}{name}: {value:.3f}" if isinstance(value, float) else f"{indent}{name}: {value}")
+
+
+@app.command("calibrate")
+def calibrate_command(
+    file: Annotated[Path, typer.Argument(help="Eval questions (answerable and not) in the `eval` format.")],
+    index_dir: IndexDirOption = None,
+    as_json: JsonOption = False,
+    folds: Annotated[int, typer.Option(help="Cross-validation folds.", min=2, max=20)] = 5,
+) -> None:
+    """Fit the relevance gate's thresholds to the configured embedding model.
+
+    Searches every question once, fits the thresholds that decide whether the
+    archive answers, reports the accuracy expected from cross-validation (each
+    question scored with thresholds fitted without it) and stores the thresholds
+    in the index manifest for this model. SMCBOT_RETRIEVAL__* settings still win.
+
+    Example: smcbot calibrate ../shared/eval/dev.jsonl
+    """
+    from smcbot.calibration import calibrate, store_thresholds
+    from smcbot.services import make_answerer
+
+    settings = _settings(index_dir=index_dir)
+    report = calibrate(file, make_answerer(settings), folds=folds)
+    store_thresholds(Path(settings.index_dir), report)
+    if as_json:
+        _print_json(report)
+        return
+    out.print(f"model: {report['model']} — {report['questions']} questions")
+    for name, figures in (("shipped", report["shipped"]), ("fitted", report["fitted"])):
+        out.print(
+            f"{name} thresholds on these questions: accuracy {figures['accuracy']:.3f}, "
+            f"{figures['wrong_answers']} wrong answers (wrong session or off-topic), "
+            f"{figures['false_refusals']} false refusals"
+        )
+    cv = report["cross_validated"]
+    out.print(f"expected accuracy ({cv['folds']}-fold cross-validation): {cv['accuracy']:.3f}")
+    out.print("stored: " + ", ".join(f"{k}={v}" for k, v in report["thresholds"].items()))
 
 
 @app.command()

@@ -83,6 +83,7 @@ def run_checks(settings: Settings, *, embedder=None, client: httpx.Client | None
         checks += index_checks
         checks += _guarded("model export", lambda: [check_model_export(settings)])
         checks += _guarded("embedding model", lambda: [check_model(settings, embedder=embedder, manifest=manifest)])
+        checks += _guarded("relevance gate", lambda: [check_gate(settings, manifest)])
         checks += _guarded("question store", lambda: [check_store(settings)])
         checks += _guarded("telegram", lambda: [check_telegram(settings, client)])
         checks += _guarded("slack", lambda: [check_slack(settings, client)])
@@ -246,6 +247,29 @@ def check_model(settings: Settings, *, embedder=None, manifest: dict | None = No
 
 
 # --- question store -------------------------------------------------------------------
+
+
+def check_gate(settings: Settings, manifest: dict | None) -> Check:
+    """Whether the gate's thresholds were fitted (`smcbot calibrate`) for the configured model."""
+    model = settings.embedding.model
+    gate = (manifest or {}).get("gate")
+    fix = "fit them with: smcbot calibrate QUESTIONS.jsonl"
+    if not manifest:
+        return skipped("relevance gate", "no index to read the thresholds from")
+    if not gate:
+        return skipped("relevance gate", f"no thresholds fitted for '{model}': the shipped defaults apply; {fix}")
+    if gate.get("model") != model:
+        return failed(
+            "relevance gate",
+            f"thresholds were fitted for '{gate.get('model')}', not the configured '{model}'; the defaults apply",
+            fix,
+        )
+    accuracy = gate.get("cross_validated_accuracy")
+    return passed(
+        "relevance gate",
+        f"thresholds fitted for '{model}' on {gate.get('questions', '?')} questions"
+        + (f" (cross-validated accuracy {accuracy:.2f})" if isinstance(accuracy, int | float) else ""),
+    )
 
 
 def check_store(settings: Settings) -> Check:

@@ -1,10 +1,11 @@
 """Score answers against questions whose answering sessions are known.
 
 Each line of the file is `{"q": str, "expect": [title fragments]}`; an empty
-`expect` means nothing in the archive answers the question. A line may also
-carry `expect_speakers` (names the answer must show) and `expect_titles_all`
-(sessions that must all be cited). Titles match when
-a fragment is found in them ignoring case, typographic quotes and apostrophes.
+`expect` means nothing in the archive answers the question. A line may add
+`"also"` (other sessions that answer it: right citations, not counted for
+hit@1), `"lang"` (`fr` or `en`), `expect_speakers` (names the answer must show)
+and `expect_titles_all` (sessions that must all be cited). Titles match when a
+fragment is found in them ignoring case, typographic quotes and apostrophes.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ def read_questions(path: Path) -> list[dict]:
             not isinstance(entry, dict)
             or not isinstance(entry.get("q"), str)
             or not isinstance(entry.get("expect", []), list)
+            or not isinstance(entry.get("also", []), list)
         ):
             raise SourceError(f'{path}, line {number}: expected {{"q": "...", "expect": [...]}}')
         questions.append(entry)
@@ -77,11 +79,15 @@ def _evaluate_one(entry: dict, answerer: Answerer) -> dict:
         answered, titles, language, text = False, [], "", ""
     seconds = time.perf_counter() - started
     expect = [str(e) for e in entry.get("expect", [])]
+    right = expect + [str(e) for e in entry.get("also", [])]
     rank = next((n for n, t in enumerate(titles, 1) if any(title_matches(t, e) for e in expect)), None)
     ok = (rank == 1) if expect else not answered
     result = {"q": entry["q"], "answered": answered, "sources": titles, "seconds": round(seconds, 4)}
     result.update({"expect": expect, "rank": rank, "ok": ok, "language": language})
+    # Every cited session is right or wrong; an off-topic question's citations are all wrong.
+    result["right_citations"] = sum(1 for t in titles if any(title_matches(t, e) for e in right))
     if "lang" in entry:
+        result["lang"] = entry["lang"]
         result["language_ok"] = language == entry["lang"]
     result.update(_extra_checks(entry, text, titles))
     result["ok"] = ok and result.get("speakers_ok", True) and result.get("titles_all_ok", True)
@@ -102,7 +108,19 @@ def _extra_checks(entry: dict, text: str, titles: list[str]) -> dict:
 
 
 def _metrics(results: list[dict]) -> dict:
-    """hit@1, hit@3, MRR, no-answer accuracy, false refusals and timings."""
+    """The totals, and the same figures for each language the file marks (`lang`)."""
+    metrics = _figures(results)
+    by_language = {
+        lang: _figures([r for r in results if r.get("lang") == lang])
+        for lang in ("fr", "en")
+        if any(r.get("lang") == lang for r in results)
+    }
+    metrics["by_language"] = by_language
+    return metrics
+
+
+def _figures(results: list[dict]) -> dict:
+    """hit@1, hit@3, MRR, no-answer accuracy, false refusals, citation precision, timings."""
     answerable = [r for r in results if r["expect"]]
     off_topic = [r for r in results if not r["expect"]]
     ranks = [r["rank"] for r in answerable]
@@ -115,6 +133,7 @@ def _metrics(results: list[dict]) -> dict:
         "no_answer_accuracy": _share([not r["answered"] for r in off_topic]),
         "false_refusals": sum(1 for r in answerable if not r["answered"]),
         "false_answers": sum(1 for r in off_topic if r["answered"]),
+        "citation_precision": _citation_precision(results),
         "median_seconds": seconds[len(seconds) // 2] if seconds else 0.0,
     }
     languages = [r["language_ok"] for r in results if "language_ok" in r]
@@ -126,6 +145,12 @@ def _metrics(results: list[dict]) -> dict:
             metrics[check.replace("_ok", "_accuracy")] = _share(flags)
     metrics["all_checks"] = _share([r["ok"] for r in results])
     return metrics
+
+
+def _citation_precision(results: list[dict]) -> float:
+    """Cited sessions named by `expect` or `also`, over all sessions cited (1.0 if none)."""
+    cited = sum(len(r["sources"]) for r in results)
+    return sum(r["right_citations"] for r in results) / cited if cited else 1.0
 
 
 def _share(flags: list[bool]) -> float:

@@ -7,6 +7,7 @@ Layout of the index folder (default `index/`):
     index/builds/<build id>/manifest.json  format, model, dimension, counts, hashes, checksums
     index/builds/<build id>/dense.faiss    FAISS inner-product index of unit vectors
     index/builds/<build id>/bm25/          bm25s arrays (.npy, no pickle) and vocabulary (.json)
+    index/builds/<build id>/lexicon.json   English→French translations of the archive's words
     index/builds/<build id>/metadata.sqlite3   articles and chunks
     index/cache/embeddings.sqlite3         vectors by (model, text hash), kept across builds
     index/.lock                            held while a build writes
@@ -42,12 +43,14 @@ from smcbot.errors import (
     IndexNotFoundError,
     SmcbotError,
 )
+from smcbot.language import LEXICON_FILE, Lexicon, archive_words, build_lexicon, lexicon_key, write_lexicon
+from smcbot.lexical import LexicalIndex
 from smcbot.models import Article, Chunk
-from smcbot.text import index_tokens
+from smcbot.text import ANALYSIS_VERSION, content_words, index_tokens, stems
 
 FORMAT_VERSION = 1
 KEEP_BUILDS = 2
-DATA_FILES = ("dense.faiss", "metadata.sqlite3", "bm25")
+DATA_FILES = ("dense.faiss", "metadata.sqlite3", "bm25", LEXICON_FILE)
 Progress = Callable[[str, int, int], None]
 
 
@@ -146,7 +149,8 @@ def build_lock(index_dir: Path) -> Iterator[None]:
 
 def _settings_key(embedder_name: str, options: BuildOptions) -> str:
     """What, besides the articles, decides the chunks and vectors of a build."""
-    return f"{FORMAT_VERSION}|{embedder_name}|{options.body_size}|{options.body_overlap}"
+    sizes = f"{options.body_size}|{options.body_overlap}"
+    return f"{FORMAT_VERSION}|{embedder_name}|{sizes}|{lexicon_key()}|text-{ANALYSIS_VERSION}"
 
 
 def _previous_manifest(index_dir: Path, model: str) -> dict | None:
@@ -220,6 +224,7 @@ def _write_build(
         _write_faiss(temporary / "dense.faiss", vectors)
         written.result()
         manifest = _manifest(build_id, articles, chunks, vectors, embedder, options, temporary)
+        manifest.update(_kept_calibration(index_dir))
         (temporary / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
         if progress:
             progress("write", 2, 2)
@@ -235,8 +240,12 @@ def _write_build(
 
 
 def _write_text_parts(folder: Path, articles: list[Article], chunks: list[Chunk]) -> None:
-    """The parts of a build that need no vectors: BM25 and the metadata."""
-    _write_bm25(folder / "bm25", chunks)
+    """The parts of a build that need no vectors: BM25, the lexicon and the metadata."""
+    lexical = _write_bm25(folder / "bm25", chunks)
+    known = lambda word: any(lexical.knows(stem) for stem in stems(word))  # noqa: E731
+    lexicon = build_lexicon(known, content_words)
+    lexicon["words"] = archive_words([f"{c.context}\n{c.text}" for c in chunks], content_words)
+    write_lexicon(folder / LEXICON_FILE, lexicon)
     _write_metadata(folder / "metadata.sqlite3", articles, chunks)
 
 
@@ -250,14 +259,11 @@ def _write_faiss(path: Path, vectors: np.ndarray) -> None:
     faiss.write_index(index, str(path))
 
 
-def _write_bm25(folder: Path, chunks: list[Chunk]) -> None:
+def _write_bm25(folder: Path, chunks: list[Chunk]) -> LexicalIndex:
     """BM25 over both French and English stems of each chunk's words and its title."""
-    import bm25s
-
-    corpus = [index_tokens(f"{c.context}\n{c.text}") or [""] for c in chunks]
-    retriever = bm25s.BM25()
-    retriever.index(corpus, show_progress=False)
-    retriever.save(str(folder), allow_pickle=False)
+    lexical = LexicalIndex.build([index_tokens(f"{c.context}\n{c.text}") for c in chunks])
+    lexical.save(folder)
+    return lexical
 
 
 def _write_metadata(path: Path, articles: list[Article], chunks: list[Chunk]) -> None:
@@ -301,6 +307,15 @@ def _manifest(
         "content_hashes": {a.id: a.content_hash() for a in articles},
         "checksums": {name: _checksum(folder / name) for name in DATA_FILES},
     }
+
+
+def _kept_calibration(index_dir: Path) -> dict:
+    """The gate thresholds `smcbot calibrate` stored in the last build, carried to the next."""
+    try:
+        gate = read_manifest(current_build(index_dir)).get("gate")
+    except SmcbotError:
+        return {}
+    return {"gate": gate} if gate else {}
 
 
 def _checksum(path: Path) -> str:
@@ -385,15 +400,17 @@ def verify_checksums(build: Path, manifest: dict) -> None:
 
 @dataclass
 class ArchiveIndex:
-    """A loaded build: articles, chunks, the FAISS and BM25 indexes, and the manifest."""
+    """A loaded build: articles, chunks, the FAISS and lexical indexes, the lexicon and
+    the manifest."""
 
     manifest: dict
     articles: dict[str, Article]
     chunks: list[Chunk]
     dense: object
-    bm25: object
+    lexical: LexicalIndex
     path: Path
     chunk_rows_by_article: dict[str, list[int]] = field(default_factory=dict)
+    lexicon: Lexicon = field(default_factory=Lexicon)
 
     @property
     def build_id(self) -> str:
@@ -417,7 +434,8 @@ def load_index(index_dir: Path, *, model: str) -> ArchiveIndex:
     verify_checksums(build, manifest)
     try:
         articles, chunks = _read_metadata(build / "metadata.sqlite3")
-        dense, bm25 = _read_faiss(build / "dense.faiss"), _read_bm25(build / "bm25")
+        dense, lexical = _read_faiss(build / "dense.faiss"), LexicalIndex.load(build / "bm25")
+        lexicon = Lexicon.load(build / LEXICON_FILE)
     except (sqlite3.Error, RuntimeError, ValueError, OSError, KeyError) as error:
         raise IndexCorruptError(
             f"{build} cannot be read ({type(error).__name__}); rebuild the index with: smcbot index build"
@@ -425,7 +443,7 @@ def load_index(index_dir: Path, *, model: str) -> ArchiveIndex:
     rows: dict[str, list[int]] = {}
     for row, chunk in enumerate(chunks):
         rows.setdefault(chunk.article_id, []).append(row)
-    return ArchiveIndex(manifest, articles, chunks, dense, bm25, build, rows)
+    return ArchiveIndex(manifest, articles, chunks, dense, lexical, build, rows, lexicon)
 
 
 def _read_metadata(path: Path) -> tuple[dict[str, Article], list[Chunk]]:
@@ -452,13 +470,6 @@ def _read_faiss(path: Path):
     import faiss
 
     return faiss.read_index(str(path))
-
-
-def _read_bm25(folder: Path):
-    """Load the BM25 arrays (no pickle)."""
-    import bm25s
-
-    return bm25s.BM25.load(str(folder), allow_pickle=False)
 
 
 def index_stats(index: ArchiveIndex) -> dict:

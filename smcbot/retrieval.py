@@ -4,13 +4,18 @@ into one ranking, grouped by session, diversified, and gated for relevance.
 The relevance gate decides whether anything in the archive answers a question.
 It looks at two independent signals for the best session:
 
-- coverage: the share of the question's content words (IDF-weighted, counting a
-  word as present when any of its French or English stems or domain
-  translations is) that the session's text holds;
+- coverage: the share of the question's content words that the session's text
+  holds, counting a word as present when any of its forms is (its French and
+  English stems, its lemma's, its translations and cognates), each word weighted
+  by how much it says about a topic: rare in the archive (IDF) and rare in
+  general language (wordfreq), so "Mastodon" weighs more than "biggest";
 - dense: the best cosine similarity between the question and the session's chunks.
 
 A session answers when most of the question's meaning is in it (coverage), or
-when the embedding model finds it close and at least some words are shared.
+when the embedding model finds it close and at least some words are shared. One
+shared word is enough only when it is specific (rare in general language: a
+name, a term such as "podcast"); otherwise two are needed. The club's own words
+("session", "membre") carry no weight at all.
 """
 
 from __future__ import annotations
@@ -24,11 +29,10 @@ import numpy as np
 from smcbot.embedding import Embedder
 from smcbot.errors import QuestionError
 from smcbot.index import ArchiveIndex
+from smcbot.language import warm_up
 from smcbot.models import Article, Passage
 from smcbot.settings import RetrievalSettings
-from smcbot.text import content_words, expansions, named_terms, query_terms, stems
-
-MAX_QUESTION_CHARS = 1000
+from smcbot.text import Query, QueryWord, analyse, expansions, stems
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,8 @@ class SessionHit:
     coverage: float
     dense: float
     matched_words: int = 0
+    specific_match: bool = False
+    dense_lift: float = 0.0
     answers: bool = False
 
     @property
@@ -75,18 +81,32 @@ class SessionHit:
 class SearchResult:
     """Sessions ranked best first; `answered` is the gate's verdict on the best one."""
 
-    question: str
+    query: Query
     sessions: list[SessionHit] = field(default_factory=list)
-    term_groups: list[list[str]] = field(default_factory=list)
     unknown_names: list[str] = field(default_factory=list)
     absent_words: list[str] = field(default_factory=list)
+    specific_names: list[str] = field(default_factory=list)
+    translation: Query | None = None
+
+    @property
+    def question(self) -> str:
+        """The question searched (cut to its searchable length)."""
+        return self.query.text
+
+    @property
+    def term_groups(self) -> list[list[str]]:
+        """For each question word (and each word of its translation), the stems that count as it."""
+        extra = self.translation.term_groups if self.translation else []
+        return self.query.term_groups + extra
 
     @property
     def missing_subject(self) -> list[str]:
         """The names to mention in a refusal: set only when every question word the
-        archive lacks is one of them ("TikTok"), not for "the weather in Paris"."""
-        if self.unknown_names and set(self.absent_words) <= set(self.unknown_names):
-            return self.unknown_names
+        archive lacks is one of them and each is a specific name ("TikTok"), not for
+        "the weather in Paris"."""
+        named = [n for n in self.unknown_names if n in self.specific_names]
+        if named and set(self.absent_words) <= set(named):
+            return named
         return []
 
     @property
@@ -98,6 +118,26 @@ class SearchResult:
     def answering(self) -> list[SessionHit]:
         """The sessions that answer the question."""
         return [s for s in self.sessions if s.answers]
+
+
+def _set_dense_lift(hits: list[SessionHit]) -> None:
+    """How much closer the model finds each session than the other candidates.
+
+    Cosine levels depend on the model and on the question's language (a French
+    question looks close to every French passage for an English model); the lift
+    over the other candidates does not.
+    """
+    found = [h for h in hits if h.dense > -1.0]  # -1: no chunk among the dense candidates
+    total = sum(h.dense for h in found)
+    for hit in hits:
+        others = len(found) - 1
+        hit.dense_lift = hit.dense - (total - hit.dense) / others if hit.dense > -1.0 and others > 0 else 0.0
+
+
+def gate_fitted_for(manifest: dict, model: str) -> dict | None:
+    """The gate thresholds `smcbot calibrate` stored in the manifest, if fitted for `model`."""
+    gate = manifest.get("gate") or {}
+    return gate.get("thresholds") if gate.get("model") == model else None
 
 
 def reciprocal_rank_fusion(rankings: list[tuple[float, dict[int, float]]], *, k: int) -> dict[int, float]:
@@ -128,7 +168,9 @@ class HybridRetriever:
         self.index = index
         self.embedder = embedder
         self.settings = settings
-        self._bm25 = index.bm25
+        self._lexical = index.lexical
+        warm_up()  # frequency lists and lemma tables load now, not on the first question
+        self.thresholds = GateThresholds.resolve(settings, gate_fitted_for(index.manifest, embedder.name))
         self._num_chunks = len(index.chunks)
         self._article_position = {article_id: n for n, article_id in enumerate(index.articles)}
         # Which article each chunk row belongs to, for set operations on BM25 postings.
@@ -136,48 +178,71 @@ class HybridRetriever:
             (self._article_position[c.article_id] for c in index.chunks), dtype=np.int64, count=self._num_chunks
         )
 
-    def search(self, question: str, filters: SearchFilters | None = None) -> SearchResult:
-        """Find the sessions that answer `question`, best first.
+    def analyse(self, question: str) -> Query:
+        """The question analysed with this index's lexicon."""
+        return analyse(question, self.index.lexicon)
+
+    def search(self, question: str | Query, filters: SearchFilters | None = None) -> SearchResult:
+        """Find the sessions that answer `question` (text, or a `Query` already analysed), best first.
 
         Raises:
             QuestionError: the question has no words to search for.
         """
         filters = filters or SearchFilters()
-        question = question.strip()[:MAX_QUESTION_CHARS]
-        groups = query_terms(question)
-        if not groups:
+        query = question if isinstance(question, Query) else self.analyse(question)
+        if not query.words:
             raise QuestionError(
                 "the question has no words to search for; ask with words, e.g. What was said about brand safety?"
             )
         allowed = self._allowed_rows(filters)
-        query_vector = self.embedder.encode([question])[0]
+        query_vector = self.embedder.encode([query.text])[0]
         dense = self._dense_scores(query_vector, allowed)
-        lexical = self._lexical_scores(groups, allowed)
+        lexical = self._lexical_scores(query, allowed)
         fused = self._fuse(dense, lexical)
-        sessions = self._group_by_session(fused, dense, lexical, self._term_presence(groups), query_vector)
-        unknown = self._unknown_names(question)
-        self._apply_gate(sessions, unknown, len(groups))
+        presence = self._term_presence(query)
+        sessions = self._group_by_session(fused, dense, lexical, presence, query_vector)
+        absent = [w for w in query.words if not self.in_archive(w)]
+        unknown = [w.word for w in absent if w.name]
+        apply_gate(sessions, self.thresholds, unknown_names=bool(unknown), words=query.size)
         return SearchResult(
-            question=question,
-            sessions=sessions,
-            term_groups=groups,
+            query,
+            sessions,
             unknown_names=unknown,
-            absent_words=self._absent_words(question),
+            absent_words=[w.word for w in absent],
+            specific_names=[w.word for w in query.words if w.name and self._specific(w)],
         )
 
-    def _in_archive(self, word: str) -> bool:
-        """True if any form of the word (a stem, or a stem of a translation) is indexed."""
-        vocab = self._bm25.vocab_dict
-        return any(stem in vocab for variant in expansions(word) for stem in stems(variant))
+    def merge(self, asked: SearchResult, translated: SearchResult) -> SearchResult:
+        """One result from a question searched as asked and in translation: each session
+        keeps its better hit, and the sessions cited are chosen again among both."""
+        best: dict[str, SessionHit] = {}
+        for hit in asked.sessions + translated.sessions:
+            kept = best.get(hit.article.id)
+            if kept is None or (hit.answers, hit.strength) > (kept.answers, kept.strength):
+                best[hit.article.id] = hit
+        sessions = sorted(best.values(), key=lambda h: (h.answers, h.strength), reverse=True)
+        top = sessions[0].strength if sessions and sessions[0].answers else 0.0
+        cited = 0
+        for hit in sessions:
+            hit.answers = hit.answers and cited < self.thresholds.max_sessions
+            hit.answers = hit.answers and hit.strength >= self.thresholds.session_ratio * top
+            cited += hit.answers
+        return SearchResult(
+            asked.query,
+            sessions,
+            unknown_names=[n for n in asked.unknown_names if n in translated.unknown_names],
+            absent_words=asked.absent_words,
+            specific_names=asked.specific_names,
+            translation=translated.query,
+        )
 
-    def _absent_words(self, question: str) -> list[str]:
-        """The question's content words of which no form occurs anywhere in the archive."""
-        return [word for word in dict.fromkeys(content_words(question)) if not self._in_archive(word)]
+    def in_archive(self, word: QueryWord | str) -> bool:
+        """True if any form of the word (a stem, or a stem of a translation) is indexed;
+        a folded word given as text takes its stems and the glossary's translations."""
+        forms = word.forms if isinstance(word, QueryWord) else [s for v in expansions(word) for s in stems(v)]
+        return any(self._lexical.knows(form) for form in forms)
 
-    def _unknown_names(self, question: str) -> list[str]:
-        """Names in the question (TikTok, Instagram) that no chunk of the archive holds:
-        the question is about something the archive does not cover."""
-        return [name for name in named_terms(question) if not self._in_archive(name)]
+    _in_archive = in_archive  # the name the question router uses
 
     # --- the two searches ----------------------------------------------------------
 
@@ -206,12 +271,12 @@ class HybridRetriever:
         scores, rows = self.index.dense.search(vector.reshape(1, -1), k, params=params)
         return {int(r): float(s) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0}
 
-    def _lexical_scores(self, groups: list[list[str]], allowed: np.ndarray | None) -> dict[int, float]:
+    def _lexical_scores(self, query: Query, allowed: np.ndarray | None) -> dict[int, float]:
         """BM25 scores of the best chunks, by row; every stem of every word is searched."""
-        tokens = [stem for group in groups for stem in group if stem in self._bm25.vocab_dict]
+        tokens = [form for word in query.words for form in word.forms if self._lexical.knows(form)]
         if not tokens or self._num_chunks == 0:
             return {}
-        scores = self._bm25.get_scores(tokens)
+        scores = self._lexical.scores(tokens)
         if allowed is not None:
             mask = np.zeros(self._num_chunks, dtype=bool)
             mask[allowed] = True
@@ -232,7 +297,7 @@ class HybridRetriever:
         fused: dict[int, float],
         dense: dict[int, float],
         lexical: dict[int, float],
-        presence: list[tuple[float, np.ndarray]],
+        presence: list[tuple[float, bool, np.ndarray]],
         query_vector: np.ndarray,
     ) -> list[SessionHit]:
         """One hit per article, scored by its best chunks, so no article fills every slot."""
@@ -253,6 +318,7 @@ class HybridRetriever:
         ]
         hits.sort(key=lambda h: h.strength, reverse=True)
         hits = hits[: self.settings.max_sessions * 3]
+        _set_dense_lift(hits)
         for hit in hits:  # passages only for the sessions that may be cited
             rows = rows_by_article[hit.article.id]
             hit.passages = self._diverse_passages(rows, fused, dense, lexical, query_vector)
@@ -288,61 +354,117 @@ class HybridRetriever:
             Passage(self.index.chunks[r], article, fused[r], dense.get(r, 0.0), lexical.get(r, 0.0)) for r in chosen
         ]
 
-    def _term_presence(self, groups: list[list[str]]) -> list[tuple[float, np.ndarray]]:
-        """For each question word: its weight (IDF of its rarest form; a word the archive
-        never uses weighs the most) and a mask of the articles (by position) holding any form."""
-        scores = self._bm25.scores
-        indptr, indices = scores["indptr"], scores["indices"]
+    def _term_presence(self, query: Query) -> list[tuple[float, bool, np.ndarray]]:
+        """For each question word: its weight, whether it is specific, and a mask of the
+        articles (by position) holding any of its forms.
+
+        The weight is the IDF of the word's rarest form (a word the archive never uses
+        weighs the most), times how rare the word is in general language.
+        """
         n = max(self._num_chunks, 1)
         presence = []
-        for group in groups:
-            ids = [self._bm25.vocab_dict[s] for s in group if s in self._bm25.vocab_dict]
-            postings = [indices[indptr[t] : indptr[t + 1]] for t in ids]
-            postings = [p for p in postings if len(p)]
+        for word in query.words:
             mask = np.zeros(len(self._article_position), dtype=bool)
-            if not postings:
-                presence.append((math.log(1 + n), mask))
-                continue
-            rarest = min(len(p) for p in postings)
-            for rows in postings:
-                mask[self._article_of_row[rows]] = True
-            presence.append((math.log(1 + n / rarest), mask))
+            for form in word.forms:
+                rows = self._lexical.postings(form)
+                if len(rows):
+                    mask[self._article_of_row[rows]] = True
+            idf = self._lexical.idf(list(word.forms)) or math.log(1 + n)
+            presence.append((idf * self._generality(word), self._specific(word), mask))
         return presence
 
-    def _coverage(self, article_id: str, presence: list[tuple[float, np.ndarray]]) -> dict:
-        """IDF-weighted share of the question's words found in the article's chunks,
-        and how many of those words were found."""
-        position = self._article_position[article_id]
-        total = sum(weight for weight, _ in presence)
-        found = [weight for weight, articles in presence if articles[position]]
-        return {"coverage": sum(found) / total if total else 0.0, "matched_words": len(found)}
-
-    # --- the gate --------------------------------------------------------------------
-
-    def _passes(self, hit: SessionHit, unknown_names: list[str], words: int) -> bool:
-        """The relevance gate for one session."""
+    def _generality(self, word: QueryWord) -> float:
+        """1.0 for a word rare in general language, down to a floor for the commonest."""
         s = self.settings
-        # One shared word is chance ("Lyon", "meilleur"); two independent ones are a topic.
-        if hit.matched_words < min(s.min_matched_words, words):
+        if not word.zipf:  # unseen in general language: a name or a term of art
+            return 1.0
+        span = max(s.common_zipf - s.rare_zipf, 1e-6)
+        return min(1.0, max(s.common_word_weight, (s.common_zipf - word.zipf) / span))
+
+    def _specific(self, word: QueryWord) -> bool:
+        """A word that alone names a topic: rare in general language ("Kering", "podcast";
+        not "Lyon" or "meilleur")."""
+        return word.zipf <= self.settings.specific_zipf
+
+    def _coverage(self, article_id: str, presence: list[tuple[float, bool, np.ndarray]]) -> dict:
+        """Weighted share of the question's words found in the article's chunks, how many
+        were found, and whether one of them is specific."""
+        position = self._article_position[article_id]
+        total = sum(weight for weight, _, _ in presence)
+        found = [(weight, specific) for weight, specific, articles in presence if articles[position]]
+        return {
+            "coverage": sum(w for w, _ in found) / total if total else 0.0,
+            "matched_words": len(found),
+            "specific_match": any(specific for _, specific in found),
+        }
+
+
+# --- the gate ------------------------------------------------------------------------
+
+# The gate's thresholds that `smcbot calibrate` fits to an embedding model.
+FITTED = (
+    "min_coverage",
+    "min_evidence",
+    "min_coverage_floor",
+    "min_coverage_unknown_name",
+    "dense_lift_weight",
+    "session_ratio",
+)
+
+
+@dataclass(frozen=True)
+class GateThresholds:
+    """The relevance gate's thresholds (see RetrievalSettings for each one's meaning)."""
+
+    min_coverage: float
+    min_evidence: float
+    min_coverage_floor: float
+    min_coverage_unknown_name: float
+    dense_lift_weight: float
+    session_ratio: float
+    min_matched_words: int = 2
+    max_sessions: int = 3
+
+    @classmethod
+    def resolve(cls, settings: RetrievalSettings, stored: dict | None = None) -> GateThresholds:
+        """The thresholds in force: a setting given explicitly, else the value fitted for
+        this index's model (`stored`, from the manifest), else the setting's default."""
+        stored = stored or {}
+        chosen = {
+            name: getattr(settings, name)
+            if name in settings.model_fields_set or name not in stored
+            else float(stored[name])
+            for name in FITTED
+        }
+        return cls(**chosen, min_matched_words=settings.min_matched_words, max_sessions=settings.max_sessions)
+
+    def passes(self, hit: SessionHit, unknown_names: bool, words: int) -> bool:
+        """The relevance gate for one session; `words` is how many content words the question has."""
+        # One shared common word is chance ("Lyon", "meilleur"); two independent ones, or
+        # one specific word ("Kering", "podcast"), are a topic.
+        if hit.matched_words < min(self.min_matched_words, words) and not hit.specific_match:
             return False
-        if hit.coverage < s.min_coverage_floor:
+        if hit.coverage < self.min_coverage_floor:
             return False
         if unknown_names:  # "TikTok": the question's subject may be absent from the archive
-            return hit.coverage >= s.min_coverage_unknown_name
-        return hit.coverage >= s.min_coverage or hit.coverage + hit.dense >= s.min_evidence
+            return hit.coverage >= self.min_coverage_unknown_name
+        evidence = hit.coverage + hit.dense + self.dense_lift_weight * hit.dense_lift
+        return hit.coverage >= self.min_coverage or evidence >= self.min_evidence
 
-    def _apply_gate(self, sessions: list[SessionHit], unknown_names: list[str], words: int) -> None:
-        """Mark the best session if it passes, then further ones close enough to it.
-        `words` is how many content words the question has."""
-        if not sessions or not self._passes(sessions[0], unknown_names, words):
-            return
-        best = sessions[0].strength
-        cited = 0
-        for hit in sessions:
-            if (
-                cited < self.settings.max_sessions
-                and self._passes(hit, unknown_names, words)
-                and hit.strength >= self.settings.session_ratio * best
-            ):
-                hit.answers = True
-                cited += 1
+
+def apply_gate(sessions: list[SessionHit], thresholds: GateThresholds, *, unknown_names: bool, words: int) -> None:
+    """Mark the best session if it passes, then further ones close enough to it."""
+    for hit in sessions:
+        hit.answers = False
+    if not sessions or not thresholds.passes(sessions[0], unknown_names, words):
+        return
+    best = sessions[0].strength
+    cited = 0
+    for hit in sessions:
+        if (
+            cited < thresholds.max_sessions
+            and thresholds.passes(hit, unknown_names, words)
+            and hit.strength >= thresholds.session_ratio * best
+        ):
+            hit.answers = True
+            cited += 1

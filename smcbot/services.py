@@ -226,7 +226,12 @@ def make_answerer(settings: Settings, *, embedder=None):
 
     embedder = embedder or make_embedder(settings)
     index = load_index(settings.index_dir, model=embedder.name)
-    return Answerer(index, embedder, settings.retrieval, index_dir=settings.index_dir)
+    translator = None
+    if settings.llm.enabled:  # English questions are also searched in French
+        from smcbot.translation import QuestionTranslator
+
+        translator = QuestionTranslator(settings.llm)
+    return Answerer(index, embedder, settings.retrieval, index_dir=settings.index_dir, translator=translator)
 
 
 def open_store(settings: Settings):

@@ -63,13 +63,19 @@ class RetrievalSettings(BaseModel):
     quotes_per_session: int = Field(2, ge=1, le=10)
     mmr_lambda: float = Field(0.7, ge=0, le=1)
     min_coverage: float = Field(
-        0.5,
+        0.45,
         ge=0,
         le=1,
         description="Share of the question's content words (IDF-weighted) that alone makes a session answer.",
     )
     min_evidence: float = Field(
         0.85, ge=0, le=2, description="Coverage plus dense cosine similarity that makes a session answer."
+    )
+    dense_lift_weight: float = Field(
+        0.5,
+        ge=0,
+        le=5,
+        description="Weight, in the evidence, of how much closer the best session looks than the other candidates.",
     )
     min_coverage_floor: float = Field(0.25, ge=0, le=1, description="Coverage below which nothing answers.")
     min_coverage_unknown_name: float = Field(
@@ -81,8 +87,19 @@ class RetrievalSettings(BaseModel):
         le=10,
         description="Distinct question words the best session must share (fewer if the question has fewer).",
     )
+    specific_zipf: float = Field(
+        4.0,
+        ge=0,
+        le=8,
+        description="A word at most this common in general language (wordfreq Zipf) names a topic on its own.",
+    )
+    rare_zipf: float = Field(3.5, ge=0, le=8, description="Words rarer than this (Zipf) keep their full weight.")
+    common_zipf: float = Field(
+        6.5, ge=0, le=8, description="Words this common (Zipf) weigh the least (`common_word_weight`)."
+    )
+    common_word_weight: float = Field(0.2, ge=0, le=1, description="Weight of the commonest words, against 1.")
     session_ratio: float = Field(
-        0.55, ge=0, le=1, description="A further session is cited if its score is this share of the best."
+        0.9, ge=0, le=1, description="A further session is cited if its score is this share of the best."
     )
 
 

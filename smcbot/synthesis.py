@@ -334,8 +334,9 @@ def fall_back(extractive: Answer, reason: str) -> Synthesis:
 # --- the model --------------------------------------------------------------------
 
 
-def make_chain(settings: LLMSettings) -> Any:
-    """The LangChain chain: prompt template, OpenAI-compatible chat model, text out.
+def chat_model(settings: LLMSettings) -> Any:
+    """The OpenAI-compatible chat model the settings name (no retries: the quoted answer
+    is ready instead).
 
     Raises:
         SettingsError: langchain-openai is not installed.
@@ -347,13 +348,11 @@ def make_chain(settings: LLMSettings) -> Any:
             "SMCBOT_LLM__ENABLED is on but langchain-openai is not installed: "
             "pip install 'smcbot[llm]' (or turn SMCBOT_LLM__ENABLED off)"
         ) from None
-    from langchain_core.output_parsers import StrOutputParser
-    from langchain_core.prompts import ChatPromptTemplate
 
     # The API key travels in a header: keep the HTTP clients' request logs out.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("openai").setLevel(logging.WARNING)
-    model = ChatOpenAI(
+    return ChatOpenAI(
         model=settings.model,
         base_url=settings.base_url,
         api_key=settings.api_key or SecretStr(NO_KEY),
@@ -362,6 +361,18 @@ def make_chain(settings: LLMSettings) -> Any:
         temperature=settings.temperature,
         use_responses_api=False,  # compatible servers speak only /chat/completions
     )
+
+
+def make_chain(settings: LLMSettings) -> Any:
+    """The LangChain chain: prompt template, OpenAI-compatible chat model, text out.
+
+    Raises:
+        SettingsError: langchain-openai is not installed.
+    """
+    model = chat_model(settings)
+    from langchain_core.output_parsers import StrOutputParser
+    from langchain_core.prompts import ChatPromptTemplate
+
     prompt = ChatPromptTemplate.from_messages([("system", SYSTEM_PROMPT), ("human", HUMAN_PROMPT)])
     return prompt | model | StrOutputParser()
 

@@ -1,4 +1,5 @@
-"""Words: folding, stop words, stemming, language detection and EN→FR expansion.
+"""Words: folding, stop words, stemming, language detection, and the analysis of a
+question into one `Query` value (its words, their forms, names and weights).
 
 Shared by the index (BM25 tokens), retrieval (query terms, the relevance gate)
 and answering (the asker's language). French and English stemmers are both
@@ -10,9 +11,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 
 import Stemmer
+
+from smcbot.language import CLUB_PHRASES, CLUB_WORDS, lemma, more_english, zipf
 
 WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 ELISION = re.compile(r"\b(?:l|d|j|qu|n|s|c|m|t|lorsqu|jusqu|puisqu)'")
@@ -26,9 +30,10 @@ STOP_FR = set(
     tout toute toutes tres tu un une vos votre vous y ete avoir ai as avons avez sera seront
     dit dits dite parle parler parlent dire sujet propos ceci cela etc lors afin ainsi alors aussi
     donc encore entre fois ici la-bas tant trop vers voici voila quoi dont d l s n j m t qu-est-ce
-    est-ce qu'est-ce a-t-il a-t-elle a-t-on y-a-t-il faut-il peut-on doit-on doivent doit avait
+    est-ce y-a qu-est qu-est-ce a-t-il a-t-elle a-t-on y-a-t-il faut-il peut-on doit-on doivent doit avait
     sont-ils sont-elles lequel laquelle lesquels quelqu chose choses
     dites expliquer explique mentionne evoque evoquer savoir sait demain aujourd hui hier
+    aujourd'hui vraiment ca fera ferait font faisait va vont allait pourrait pourraient devrait
     """.split()
 )
 STOP_EN = set(
@@ -43,74 +48,83 @@ STOP_EN = set(
     whats what's who's how's anything something someone people much many also within across
     speak speaks spoke spoken discuss discussed mention mentioned explain explained know
     tomorrow today yesterday good best
+    ok okay else wo ca actually really quite rather whether anyone anybody everyone someone somebody
+    ever even still yet let lets
     """.split()
 )
 STOPWORDS = STOP_FR | STOP_EN
 
-# A bilingual lexicon for the club's domain, so an English question reaches French
-# write-ups. Keys are folded English words; values are folded French words.
+# A glossary of the club's field — social media, marketing, corporate communication,
+# data and the roles around them — in English and French, written for the field as a
+# whole (general vocabulary comes from the FreeDict dictionaries, smcbot.language).
+# Keys are folded English words; values are folded French words.
 EN_TO_FR = {
-    "crisis": "crise crises", "crises": "crise crises", "internal": "interne internes",
-    "external": "externe externes", "employee": "employe salarie collaborateur",
-    "employees": "employes salaries collaborateurs", "staff": "salaries collaborateurs",
-    "ambassador": "ambassadeur", "ambassadors": "ambassadeurs", "brand": "marque",
-    "brands": "marques", "company": "entreprise", "companies": "entreprises",
-    "business": "entreprise affaires", "money": "argent monetisation financement revenus",
-    "funding": "financement financements", "revenue": "revenus monetisation",
-    "monetize": "monetisation", "monetise": "monetisation", "earn": "gagner revenus monetisation",
-    "income": "revenus", "state": "etat", "government": "etat gouvernement",
-    "chinese": "chinois chinoise chine", "china": "chine", "foreign": "etrangere etranger etrangeres",
-    "abroad": "etranger", "law": "loi juridique reglementation", "legal": "juridique",
-    "regulation": "reglementation reglementations", "regulations": "reglementations",
-    "privacy": "vie privee donnees personnelles rgpd", "gdpr": "rgpd", "data": "donnees data",
-    "research": "recherche recherches", "researchers": "chercheurs chercheuses",
-    "researcher": "chercheur chercheuse", "scientists": "scientifiques chercheurs",
-    "scientific": "scientifique scientifiques", "study": "etude etudier", "health": "sante",
-    "patients": "patients", "disease": "maladie", "diabetes": "diabete",
-    "ethics": "ethique", "consent": "consentement", "trust": "confiance", "press": "presse",
-    "journalists": "journalistes", "journalist": "journaliste", "media": "medias",
-    "news": "actualite informations", "real-time": "temps reel", "realtime": "temps reel",
-    "real": "reel", "time": "temps", "fast": "rapide rapidement", "speed": "vitesse rapidite",
-    "tools": "outils", "tool": "outil", "manage": "gerer gestion", "management": "gestion",
-    "handle": "gerer gestion", "handled": "gerer gestion", "handling": "gestion",
-    "measure": "mesure mesurer", "measurement": "mesure", "metrics": "indicateurs mesure",
-    "indicators": "indicateurs", "reporting": "reporting", "board": "comex direction",
-    "executive": "comex direction dirigeants", "executives": "comex dirigeants",
-    "leadership": "direction dirigeants", "value": "valeur valoriser", "convince": "convaincre",
-    "advertising": "publicite", "ads": "publicite publicites", "advertiser": "annonceur",
-    "advertisers": "annonceurs", "campaign": "campagne", "campaigns": "campagnes",
-    "safety": "securite securisation", "security": "securite", "artificial": "artificielle",
-    "intelligence": "intelligence", "ai": "ia", "algorithm": "algorithme",
-    "algorithms": "algorithmes", "autonomous": "autonome autonomes", "human": "humain humaine",
-    "humans": "humains", "moderation": "moderation", "moderate": "moderation moderer",
-    "moderates": "moderation", "reliability": "fiabilite", "reliable": "fiable",
-    "language": "langage langue", "video": "video videos", "videos": "videos",
-    "youtubers": "youtubeurs videastes", "youtuber": "youtubeur videaste",
-    "creators": "createurs videastes", "science": "science sciences", "popularization": "vulgarisation",
-    "popularisation": "vulgarisation", "fake": "fausses fake", "misinformation": "desinformation fake",
-    "conspiracy": "complotisme", "influencers": "influenceurs", "influencer": "influenceur",
-    "influence": "influence", "activists": "militants", "activist": "militant",
-    "reputation": "reputation", "anticipate": "anticiper", "prevent": "prevenir prevention",
-    "food": "agro-alimentaire alimentaire", "pharmaceutical": "pharmaceutique laboratoires",
-    "obstacles": "freins limites", "obstacle": "frein limite", "barriers": "freins limites",
-    "limits": "limites", "fear": "peur", "self-censorship": "auto-censure", "censorship": "censure",
-    "strategy": "strategie", "strategies": "strategies", "content": "contenu contenus",
-    "contents": "contenus", "formats": "formats", "format": "format", "new": "nouveau nouveaux nouvelles",
-    "programme": "programme", "program": "programme", "schedule": "programme date",
-    "session": "session", "sessions": "sessions", "event": "evenement", "events": "evenements",
-    "networks": "reseaux", "network": "reseau", "social": "sociaux sociales social",
-    "platforms": "plateformes", "platform": "plateforme", "audience": "audience",
-    "customers": "clients consommateurs", "consumers": "consommateurs", "buy": "acheter",
-    "pay": "payer", "shopping": "acheter achat", "app": "application app", "market": "marche",
-    "experience": "experience", "future": "avenir futur", "challenge": "defi enjeu",
-    "challenges": "defis enjeux", "risk": "risque risques", "risks": "risques",
-    "communication": "communication com", "communications": "communication",
-    "learn": "apprendre", "lessons": "lecons", "teach": "apprendre", "innovation": "innovation",
-    "innovative": "innovants innovant", "recommendation": "recommandation",
-    "visibility": "visibilite", "defend": "defendre", "public": "public publique",
-    "opinion": "opinion", "director": "directeur directrice", "head": "directeur responsable",
-    "chatbots": "chatbots", "targeted": "ciblees ciblee", "watch": "veille",
-    "monitoring": "veille", "listening": "ecoute veille", "employer": "employeur",
+    # platforms, content and audiences
+    "social": "sociaux sociales social", "network": "reseau", "networks": "reseaux",
+    "platform": "plateforme", "platforms": "plateformes", "app": "application appli",
+    "apps": "applications applis", "online": "ligne internet web numerique", "digital": "numerique digital",
+    "internet": "internet web", "website": "site", "content": "contenu contenus", "contents": "contenus",
+    "post": "publication post publier", "posts": "publications posts publier", "posting": "publier publication",
+    "publish": "publier", "share": "partage partager", "shares": "partages partager", "sharing": "partage partager",
+    "follower": "abonne", "followers": "abonnes communaute", "subscribers": "abonnes", "audience": "audience public",
+    "community": "communaute", "communities": "communautes", "fans": "fans communaute", "reach": "portee toucher",
+    "views": "vues", "likes": "likes", "comments": "commentaires", "engagement": "engagement",
+    "engaged": "engages engagement", "viral": "viral virale viralite", "trend": "tendance", "trends": "tendances",
+    "video": "video videos", "videos": "videos", "live": "live direct", "stream": "live stream",
+    "streaming": "streaming live", "streamer": "streamer", "podcast": "podcast", "audio": "audio sonore",
+    "episode": "episode", "episodes": "episodes", "listeners": "auditeurs ecoute", "newsletter": "newsletter",
+    "message": "message", "messages": "messages messagerie", "messaging": "messagerie", "feed": "fil",
+    "hashtag": "hashtag", "meme": "meme", "creator": "createur", "creators": "createurs videastes",
+    "youtuber": "youtubeur videaste", "youtubers": "youtubeurs videastes", "influencer": "influenceur",
+    "influencers": "influenceurs", "ambassador": "ambassadeur", "ambassadors": "ambassadeurs",
+    "young": "jeunes", "youth": "jeunes jeunesse", "teens": "ados adolescents jeunes",
+    "teenagers": "ados adolescents jeunes", "gamers": "joueurs gamers", "gaming": "jeu jeux gaming",
+    # marketing and advertising
+    "brand": "marque", "brands": "marques", "branding": "marque", "marketing": "marketing",
+    "advertising": "publicite", "advert": "publicite", "ads": "publicite publicites", "ad": "publicite",
+    "advertiser": "annonceur", "advertisers": "annonceurs", "campaign": "campagne", "campaigns": "campagnes",
+    "targeting": "ciblage", "targeted": "ciblees ciblage", "target": "cible cibler", "budget": "budget",
+    "customer": "client", "customers": "clients consommateurs", "consumers": "consommateurs",
+    "loyalty": "fidelite fidelisation", "retail": "distribution enseigne", "store": "magasin boutique enseigne",
+    "agency": "agence", "agencies": "agences", "sponsored": "sponsorise sponsorises", "partnership": "partenariat",
+    "partnerships": "partenariats", "product": "produit", "products": "produits", "recall": "rappel",
+    "reputation": "reputation", "safety": "securite", "gamification": "gamification ludification",
+    # corporate communication
+    "company": "entreprise societe", "companies": "entreprises", "business": "entreprise affaires",
+    "firm": "entreprise", "corporate": "entreprise institutionnelle", "employee": "employe salarie collaborateur",
+    "employees": "employes salaries collaborateurs", "staff": "salaries collaborateurs equipes",
+    "employer": "employeur", "boss": "patron dirigeant", "bosses": "patrons dirigeants", "ceo": "pdg dirigeant",
+    "ceos": "pdg dirigeants", "executive": "comex direction dirigeants", "executives": "comex dirigeants",
+    "leaders": "dirigeants", "leadership": "direction dirigeants", "board": "comex direction",
+    "manager": "responsable manager", "head": "directeur responsable", "director": "directeur directrice",
+    "spokesperson": "porte-parole", "communication": "communication", "communications": "communication",
+    "comms": "communication", "pr": "relations presse", "press": "presse", "journalist": "journaliste",
+    "journalists": "journalistes", "media": "medias", "crisis": "crise", "crises": "crises",
+    "internal": "interne", "external": "externe", "ghostwriter": "plume", "ghostwriting": "plume",
+    # measurement and data
+    "data": "donnees data", "analytics": "mesure analyse statistiques", "metrics": "indicateurs mesure",
+    "kpi": "indicateurs", "kpis": "indicateurs", "measure": "mesurer mesure", "measuring": "mesurer mesure",
+    "measurement": "mesure", "reporting": "reporting", "tracking": "suivi tracage", "privacy": "vie privee rgpd",
+    "gdpr": "rgpd", "cookies": "cookies", "algorithm": "algorithme", "algorithms": "algorithmes",
+    "ai": "ia", "monitoring": "veille", "listening": "ecoute veille", "watch": "veille",
+    "research": "recherche", "researchers": "chercheurs", "study": "etude",
+    # the words of business French
+    "obstacle": "frein limite", "obstacles": "freins limites", "barrier": "frein", "barriers": "freins",
+    "hurdles": "freins", "drawbacks": "limites inconvenients", "challenge": "defi enjeu",
+    "challenges": "defis enjeux", "stakes": "enjeux", "issues": "enjeux", "goal": "objectif",
+    "goals": "objectifs", "benefits": "avantages benefices", "risk": "risque", "risks": "risques",
+    "tool": "outil", "tools": "outils", "strategy": "strategie", "strategies": "strategies",
+    "value": "valeur valoriser", "worth": "valeur valoriser", "prove": "prouver demontrer justifier",
+    "convince": "convaincre", "skills": "competences", "jobs": "metiers emplois", "trust": "confiance",
+    # public life
+    "election": "election elections electorale", "elections": "elections electorales",
+    "politics": "politique", "political": "politique politiques", "voters": "electeurs",
+    "parties": "partis", "government": "etat gouvernement", "state": "etat", "law": "loi juridique",
+    "legal": "juridique", "regulation": "reglementation", "misinformation": "desinformation",
+    "disinformation": "desinformation", "fake": "fausses fake", "conspiracy": "complotisme",
+    "moderation": "moderation", "moderate": "moderer moderation", "censorship": "censure",
+    "self-censorship": "auto-censure", "real-time": "temps reel", "realtime": "temps reel",
+    "popularization": "vulgarisation", "popularisation": "vulgarisation",
 }  # fmt: skip
 
 
@@ -122,9 +136,18 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+# Bumped when the tokens of a text change, so a rebuild re-tokenises every article.
+ANALYSIS_VERSION = 3
+# French inverted subjects: "fera-t-il" is "fera", "peut-on" is "peut".
+INVERTED_SUBJECT = re.compile(r"-(?:t-)?(?:il|elle|on|ils|elles|je|tu|nous|vous|ce)\b")
+# English possessives and contractions: "boss's" is "boss", "don't" is "do".
+ENGLISH_CLITIC = re.compile(r"(?<=[a-z])'(?:s|re|ve|ll|d|m)\b|n't\b")
+
+
 def words(text: str) -> list[str]:
-    """Folded words of a text, French elisions ("l'IA", "qu'on") removed."""
-    return WORD.findall(ELISION.sub(" ", fold(text)))
+    """Folded words of a text, French elisions ("l'IA", "qu'on"), inverted subjects
+    ("fera-t-il") and English possessives and contractions ("boss's", "don't") removed."""
+    return WORD.findall(ENGLISH_CLITIC.sub("", INVERTED_SUBJECT.sub(" ", ELISION.sub(" ", fold(text)))))
 
 
 def content_words(text: str) -> list[str]:
@@ -151,23 +174,120 @@ def index_tokens(text: str) -> list[str]:
     return [stem for word in content_words(text) for stem in stems(word)]
 
 
+MAX_QUESTION_CHARS = 1000
+# Which general resources a question's words are bridged with (smcbot.language).
+RESOURCES = frozenset({"freedict", "lemmas", "cognates", "wordfreq", "club_words"})
+
+
 def expansions(word: str) -> list[str]:
-    """The folded word and its French equivalents from the domain lexicon."""
+    """The folded word and its French equivalents from the club's jargon lexicon."""
     translated = EN_TO_FR.get(word, "").split()
     return [word, *[t for t in translated if t != word]]
 
 
-def query_terms(text: str) -> list[list[str]]:
-    """For each content word of a question, the stems any of its forms may take.
+@dataclass(frozen=True)
+class QueryWord:
+    """One content word of a question and everything the search needs to know of it.
 
-    The relevance gate counts a question word as present in a session when any
-    of these stems is; BM25 searches all of them.
+    `forms` are the index tokens (stems) that count as this word in the archive: its
+    own French and English stems, its lemma's, and those of its French translations
+    and cognates. `zipf` is how common the word is in general English or French
+    (wordfreq, 0-7): a common word tells less about the topic than a rare one.
     """
-    groups = []
-    for word in dict.fromkeys(content_words(text)):
-        forms = {stem for variant in expansions(word) for stem in stems(variant)}
-        groups.append(sorted(forms))
-    return groups
+
+    word: str
+    forms: tuple[str, ...]
+    name: bool = False
+    zipf: float = 0.0
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question analysed once: read by retrieval, the relevance gate and answering."""
+
+    text: str
+    language: str
+    words: tuple[QueryWord, ...]
+    club_words: tuple[str, ...] = ()
+
+    @property
+    def term_groups(self) -> list[list[str]]:
+        """For each word, the stems any of its forms may take (BM25 searches them all)."""
+        return [list(w.forms) for w in self.words]
+
+    @property
+    def size(self) -> int:
+        """How many content words the question has, the club's own words included: they
+        never match, so "Comment devenir membre du club ?" needs more than "devenir"."""
+        return len(self.words) + len(self.club_words)
+
+    @property
+    def names(self) -> list[str]:
+        """The words written like names ("TikTok", "RGPD")."""
+        return [w.word for w in self.words if w.name]
+
+    def original(self, folded: str) -> str:
+        """A word as the asker wrote it ("TikTok" rather than "tiktok")."""
+        for token in re.findall(r"[\w'-]+", self.text):
+            if fold(token) == folded:
+                return token
+        return folded
+
+
+def analyse(question: str, lexicon=None) -> Query:
+    """Analyse a question once: its language, content words, their forms and names.
+
+    Args:
+        question: the question as asked (cut to MAX_QUESTION_CHARS).
+        lexicon: the index's `smcbot.language.Lexicon` (English→French), if any.
+    """
+    text = question.strip()[:MAX_QUESTION_CHARS]
+    language = detect_language(text)
+    topical = _without_club_phrases(text)
+    names = set(named_terms(topical))
+    originals = _original_forms(topical)
+    found, club = [], []
+    for word in dict.fromkeys(content_words(topical)):
+        if "club_words" in RESOURCES and word in CLUB_WORDS:
+            club.append(word)
+            continue
+        original = originals.get(word, word)
+        forms = _forms(word, language, lexicon)
+        frequency = max(zipf(original, "en"), zipf(original, "fr")) if "wordfreq" in RESOURCES else 0.0
+        found.append(QueryWord(word, tuple(sorted(forms)), word in names, frequency))
+    return Query(text, language, tuple(found), tuple(club))
+
+
+def _without_club_phrases(text: str) -> str:
+    """The question without the club's name and format phrases ("table ronde")."""
+    if "club_words" not in RESOURCES:
+        return text
+    for phrase in CLUB_PHRASES:
+        text = re.sub(rf"(?i)\b{phrase}\b", " ", text)
+    return text
+
+
+def _original_forms(text: str) -> dict[str, str]:
+    """Folded word → the word as written, lowercased, accents kept (for wordfreq)."""
+    text = text.replace("’", "'").lower()
+    raw = re.findall(r"[^\W_]+(?:[-'][^\W_]+)*", re.sub(r"\b(?:l|d|j|qu|n|s|c|m|t)'", " ", text))
+    return {fold(token): token for token in raw}
+
+
+def _forms(word: str, language: str, lexicon) -> set[str]:
+    """Every stem that counts as `word` in the archive."""
+    variants = set(expansions(word))
+    english = language == "en" or ("wordfreq" in RESOURCES and more_english(word))
+    if "lemmas" in RESOURCES:
+        variants.add(fold(lemma(word, "en" if english else "fr")))
+    if english:
+        for variant in list(variants):
+            variants.update(EN_TO_FR.get(variant, "").split())
+            if "freedict" in RESOURCES and lexicon is not None:
+                variants.update(lexicon.translate(variant))
+            if "cognates" in RESOURCES and lexicon is not None:
+                variants.update(lexicon.cognates(variant))
+    return {stem for variant in variants for stem in stems(variant)}
 
 
 NAME_LIKE = re.compile(r"^(?:[A-Z][a-z]+[A-Z]\w*|[A-Z]{2,}\w*|[A-Z][\w-]+)$")

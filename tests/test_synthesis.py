@@ -266,7 +266,8 @@ def test_smcbot_ask_json_returns_the_written_answer(llm, bundled_index_dir, tmp_
     assert answer["answered"] is True and answer["answer"].startswith(WRITTEN + "\n\nSources:")
     assert len(answer["sources"]) == 1 and AI_SESSION in answer["sources"][0]["title"]
     assert answer["sources"][0]["url"] in answer["answer"]
-    [request] = llm.received()
+    translation, request = llm.received()  # an English question is also searched in French
+    assert "Translate" in translation.content("system") and BRAND_SAFETY in translation.content("user")
     assert request.headers["authorization"] == f"Bearer {KEY}" and KEY not in result.stderr
 
 

@@ -1,0 +1,39 @@
+"""`smcbot eval`: citation precision with `also`, figures per language."""
+
+import json
+
+from smcbot.evaluation import evaluate_file
+
+
+def write(path, lines):
+    path.write_text("\n".join(json.dumps(line, ensure_ascii=False) for line in lines), encoding="utf-8")
+    return path
+
+
+def test_citation_precision_counts_expect_and_also_as_right(answerer, tmp_path):
+    question = "How should internal communication be handled in a crisis?"
+    cited = [s.title for s in answerer.answer(question).sources]
+    assert cited
+    first_only = evaluate_file(write(tmp_path / "a.jsonl", [{"q": question, "expect": [cited[0]]}]), answerer)
+    assert first_only["metrics"]["citation_precision"] == 1 / len(cited)
+    everyone = [{"q": question, "expect": [cited[0]], "also": cited[1:]}]
+    assert evaluate_file(write(tmp_path / "b.jsonl", everyone), answerer)["metrics"]["citation_precision"] == 1.0
+
+
+def test_an_off_topic_answer_is_a_wrong_citation(answerer, tmp_path):
+    lines = [{"q": "What can brands learn from WeChat?", "expect": []}]
+    metrics = evaluate_file(write(tmp_path / "c.jsonl", lines), answerer)["metrics"]
+    assert metrics["false_answers"] == 1 and metrics["citation_precision"] == 0.0
+
+
+def test_figures_per_language(answerer, tmp_path):
+    lines = [
+        {"q": "What can brands learn from WeChat?", "lang": "en", "expect": ["réseaux sociaux chinois"]},
+        {"q": "Que faut-il savoir sur WeChat ?", "lang": "fr", "expect": ["réseaux sociaux chinois"]},
+        {"q": "Comment réparer un vélo ?", "lang": "fr", "expect": []},
+    ]
+    metrics = evaluate_file(write(tmp_path / "d.jsonl", lines), answerer)["metrics"]
+    assert set(metrics["by_language"]) == {"fr", "en"}
+    assert metrics["by_language"]["fr"]["questions"] == 2 and metrics["by_language"]["en"]["questions"] == 1
+    assert metrics["by_language"]["fr"]["no_answer_accuracy"] == 1.0
+    assert metrics["by_language"]["en"]["hit@1"] == 1.0

@@ -1,0 +1,93 @@
+"""Words and the analysis of a question: language, names, forms and weights."""
+
+import pytest
+
+from smcbot.language import Lexicon
+from smcbot.text import analyse, content_words, detect_language, named_terms, words
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("What was said about brand safety?", "en"),
+        ("Qu'est-ce qui a été dit sur le brand safety ?", "fr"),
+        ("Comment gérer une crise ?", "fr"),
+        ("podcasts ?", "en"),
+        ("IA non supervisée, c’est courant ?", "fr"),
+        ("Is it ok to have someone else write the boss's posts?", "en"),
+        ("Mon PDG doit-il publier sur LinkedIn ?", "fr"),
+        ("How do I sign up to become a member of the club?", "en"),
+        ("Les IA sont-elles fiables pour modérer les réseaux sociaux ?", "fr"),
+    ],
+)
+def test_language_of_a_question(question, language):
+    assert detect_language(question) == language
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("What can brands learn from WeChat?", ["wechat"]),
+        ("Quelle stratégie pour TikTok ?", ["tiktok"]),
+        ("Comment le RGPD a-t-il changé la social data ?", ["rgpd"]),
+        ("Who is Guy Fagherazzi?", ["guy", "fagherazzi"]),
+        ("Qu'a dit la directrice de l'ANSSI ?", ["anssi"]),
+        ("Comment gérer une crise ?", []),  # a capital at the start is not a name
+    ],
+)
+def test_names_in_a_question(text, names):
+    assert named_terms(text) == names
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Quel temps fera-t-il demain ?", ["temps"]),  # inverted subject and future of faire dropped
+        ("Is it ok to write the boss's posts?", ["write", "boss", "posts"]),  # possessive dropped
+        ("We're sure they don't know", ["sure"]),  # contractions dropped
+        ("L'IA qu'on utilise", ["ia", "utilise"]),  # elisions dropped
+    ],
+)
+def test_content_words(text, expected):
+    assert content_words(text) == expected
+
+
+def test_words_fold_accents_and_quotes():
+    assert words("Éthique « créas » l’avocate") == ["ethique", "creas", "avocate"]
+
+
+def test_the_club_s_own_words_carry_no_weight():
+    query = analyse("How do I become a member of the Social Media Club?")
+    assert [w.word for w in query.words] == ["become"]
+    assert "member" in query.club_words
+    assert analyse("Combien coûte l'adhésion au SMC ?").club_words == ("adhesion", "smc")
+
+
+def test_an_english_word_takes_its_lemma_translation_and_glossary_forms():
+    lexicon = Lexicon(en_fr={"big": ["grand"], "calendar": ["calendrier"]}, words=["analytique", "calendrier"])
+    query = analyse("The biggest calendar analytics for brands", lexicon)
+    forms = {w.word: set(w.forms) for w in query.words}
+    assert "grand" in forms["biggest"]  # lemma "big", then FreeDict
+    assert "calendri" in forms["calendar"]  # FreeDict, stemmed
+    assert "analyt" in forms["analytics"] or "analytiqu" in forms["analytics"]  # a cognate in the archive
+    assert "marqu" in forms["brands"]  # the club's glossary
+
+
+def test_a_french_question_is_not_translated():
+    lexicon = Lexicon(en_fr={"chat": ["conversation"]})
+    query = analyse("Que faire du chat sur Twitch ?", lexicon)
+    assert all("conversation" not in w.forms for w in query.words)
+
+
+def test_general_frequency_tells_common_words_from_rare_ones():
+    query = analyse("biggest Mastodon online")
+    zipf = {w.word: w.zipf for w in query.words}
+    assert zipf["online"] > 4.5 and zipf["biggest"] > 4.5
+    assert zipf["mastodon"] < 3.5
+
+
+def test_query_keeps_the_text_it_searched_and_original_spelling():
+    query = analyse("  Que pensez-vous de TikTok ?  " + "x" * 2000)
+    assert len(query.text) == 1000 and not query.text.startswith(" ")
+    assert query.original("tiktok") == "TikTok"
+    assert "tiktok" in query.names
