@@ -16,10 +16,10 @@ from smcbot.dates import MONTHS, format_date  # noqa: F401  (front ends import t
 from smcbot.embedding import Embedder
 from smcbot.errors import QuestionError
 from smcbot.index import ArchiveIndex
+from smcbot.live_index import LiveIndex, Served
 from smcbot.models import Answer, Article, Passage, Quote, SessionQuotes, Source
 from smcbot.quoting import body_quote, clip, signed
 from smcbot.retrieval import HybridRetriever, SearchFilters, SearchResult
-from smcbot.serving import LiveIndex, Served
 from smcbot.settings import RetrievalSettings
 from smcbot.text import detect_language, stems, words
 from smcbot.wording import say

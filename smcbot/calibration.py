@@ -59,11 +59,12 @@ class Sample:
 
 
 def collect(path: Path, answerer: Answerer) -> list[Sample]:
-    """Search every question of an eval file once."""
+    """Search every question of an eval file once (those the question router answers,
+    about people, periods and series, never reach the gate and are left out)."""
     samples = []
     retriever = answerer.retriever
     for entry in read_questions(path):
-        if "turns" in entry:
+        if "turns" in entry or _routed(answerer, entry["q"]):
             continue
         try:
             result = retriever.search(entry["q"])
@@ -80,6 +81,22 @@ def collect(path: Path, answerer: Answerer) -> list[Sample]:
             )
         )
     return samples
+
+
+def _routed(answerer: Answerer, question: str) -> bool:
+    """A question about people, periods or series: the router answers it, not the gate."""
+    router = answerer.router
+    if router is None:
+        return False
+    try:
+        return router.answer(question, _language(answerer, question), None) is not None
+    except SmcbotError:
+        return False
+
+
+def _language(answerer: Answerer, question: str) -> str:
+    """The language the answerer hears in a question."""
+    return answerer.retriever.analyse(question).language
 
 
 def score(samples: Sequence[Sample], thresholds: GateThresholds) -> dict:

@@ -280,6 +280,8 @@ LISTING = {"type": "listing", "path": "listing.txt", "url": "https://socialmedia
         ("[[sources]]\n{listing}year = 99999999999\n", "year must be the year of the newest item"),
         ("[[sources]]\n{listing}year = 0\n", "year must be the year of the newest item"),
         ("# nothing yet\n", "no [[sources]] entries"),
+        ('[[sources]]\n{listing}year = 2019\n[sources.links]\n"Un titre" = "file:///etc/passwd"\n', "links must be"),
+        ('[[sources]]\ntype = "listing"\npath = "listing.txt"\nurl = "file:///tmp/x"\nyear = 2019\n', "needs url"),
     ],
 )
 def test_a_wrong_manifest_is_one_line(tmp_path, manifest, expected):

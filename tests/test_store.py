@@ -21,7 +21,7 @@ from smcbot.cli import app
 from smcbot.errors import StoreError, StoreVersionError
 from smcbot.models import Answer
 from smcbot.store import QuestionStore, migrations
-from smcbot.store.engine import sqlite_engine, url_engine
+from smcbot.store.engine import describe, sqlite_engine, url_engine
 
 KEY = "test-hash-key"
 
@@ -347,3 +347,39 @@ def test_the_migrations_ship_with_the_package():
         "0001_questions_and_feedback.py",
         "0002_shared_state.py",
     }
+
+
+def test_the_command_line_works_on_a_postgresql_store(postgres_url, clock):
+    store = QuestionStore(url=postgres_url, hash_key=KEY, clock=clock)
+    asked = ask(store, "brand safety?", user="77")
+    store.record_feedback(question_id=asked, channel="telegram", user_id="88", rating=-1)
+    store.close()
+    env = {"SMCBOT_STORE__URL": postgres_url, "SMCBOT_STORE__HASH_KEY": KEY, "SMCBOT_STORE__RETENTION_DAYS": "36500"}
+    runner = CliRunner()
+
+    upgrade = runner.invoke(app, ["store", "upgrade"], env=env)
+    report = runner.invoke(app, ["report"], env=env)
+    forget = runner.invoke(app, ["privacy", "forget", "--telegram-user", "77"], env=env)
+
+    assert upgrade.exit_code == 0 and "already at revision" in upgrade.output
+    assert "question store postgresql://postgres@127.0.0.1:" in upgrade.output
+    assert report.exit_code == 0 and "brand safety?" in report.output
+    assert forget.exit_code == 0 and "forgot telegram user 77: 1 questions" in forget.output
+    assert QuestionStore(url=postgres_url, hash_key=KEY).questions() == []
+
+
+def test_doctor_reaches_a_postgresql_store_or_says_why_not(postgres_url, postgres_server):
+    from smcbot.doctor import check_store
+    from smcbot.settings import load_settings
+
+    QuestionStore(url=postgres_url, hash_key=KEY).close()
+    reached = check_store(load_settings(store={"url": postgres_url}))
+    missing = check_store(load_settings(store={"url": postgres_url.rsplit("/", 1)[0] + "/no_such_db"}))
+    assert reached.ok and "0 questions kept" in reached.detail and "postgresql://postgres@127.0.0.1" in reached.detail
+    assert not missing.ok and "cannot reach" in missing.detail and "SMCBOT_STORE__URL" in missing.fix
+
+
+def test_a_database_password_never_shows_where_the_store_is_named():
+    engine = url_engine("postgresql://smcbot:s3cret-pass@db.example.org:5432/smcbot")
+    assert describe(engine) == "postgresql://smcbot:***@db.example.org:5432/smcbot"
+    engine.dispose()

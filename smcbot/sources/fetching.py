@@ -174,7 +174,7 @@ class HttpCache:
         try:
             self._store(url, meta, body)
         except OSError as error:
-            self._start_again(error)
+            self._store_after_repair(url, meta, body, error)
 
     def _store(self, url: str, meta: dict, body: bytes | None) -> None:
         meta_path, body_path = self._paths(url)
@@ -184,18 +184,21 @@ class HttpCache:
             meta = {**meta, "size": len(body)}
         _write_atomic(meta_path, json.dumps({**meta, "url": url}, ensure_ascii=False).encode())
 
-    def _start_again(self, error: OSError) -> None:
-        """The folder cannot take an entry: set it aside and start a new one, else go without."""
-        with self._lock:
+    def _store_after_repair(self, url: str, meta: dict, body: bytes | None, error: OSError) -> None:
+        """The folder refused an entry: set it aside and start a new one, else go on without a cache."""
+        with self._lock:  # one thread repairs; the others find it repaired
             folder = self.folder
             if folder is None:
                 return
+            with contextlib.suppress(OSError):
+                self._store(url, meta, body)
+                return  # another thread has repaired it meanwhile
             try:
                 aside = folder.with_name(f"{folder.name}.damaged-{time.strftime('%Y%m%dT%H%M%S')}")
                 if folder.exists() or folder.is_symlink():
                     os.replace(folder, aside)
-                folder.mkdir(parents=True)
                 log.warning("the HTTP cache %s could not be written (%s): set aside as %s", folder, error, aside)
+                self._store(url, meta, body)
             except OSError as second:
                 log.warning("the HTTP cache %s cannot be used (%s); fetching without it", folder, second)
                 self.folder = None

@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from smcbot.errors import SourceError
-from smcbot.sources.articles import read_utf8
+from smcbot.sources.articles import read_utf8, web_link
 
 WEB_TYPES = ("wordpress", "feed", "sitemap")
 SUPPORTED_TYPES = ("listing", "folder", "html", *WEB_TYPES)
@@ -116,7 +116,7 @@ def _year(where: str, kind: str, entry: dict) -> int | None:
 def _links(where: str, kind: str, entry: dict) -> dict[str, str]:
     """`[sources.links]`, when given: article titles mapped to their own URLs."""
     links = entry.get("links", {})
-    if not isinstance(links, dict) or not all(isinstance(v, str) for v in links.values()):
+    if not isinstance(links, dict) or not all(web_link(v) for v in links.values()):
         raise SourceError(
             f'{where} ({kind}): links must be a table of "title" = "https://..." lines under [sources.links]'
         )
@@ -152,7 +152,7 @@ def _check_spec(spec: SourceSpec) -> None:
     if not spec.path.exists():
         raise SourceError(f"{spec.label}: {spec.path} not found; fix the path (relative to the manifest)")
     if spec.type == "listing":
-        if not spec.url:
-            raise SourceError(f'{spec.label}: a listing needs url = "..." (the page readers find it at)')
+        if not web_link(spec.url):
+            raise SourceError(f'{spec.label}: a listing needs url = "https://..." (the page readers find it at)')
         if not isinstance(spec.year, int):
             raise SourceError(f"{spec.label}: a listing needs year = YYYY (the year of its newest item)")
