@@ -289,14 +289,18 @@ def check_store(settings: Settings) -> Check:
         return passed("question store", f"{path} will be created on the first question")
     if not path.is_file():
         return failed("question store", f"{path} is not a file", "set SMCBOT_STORE__PATH to a file path")
+    from smcbot.store.engine import NOT_SQLITE_FIX, not_sqlite
+
+    if reason := not_sqlite(path):  # someone else's file: the bots refuse it too, and never move it
+        return failed("question store", reason, NOT_SQLITE_FIX)
     try:
         questions = _store_questions(path)
     except sqlite3.DatabaseError as error:
         return failed(
             "question store",
             f"{path} is damaged or cannot be opened ({error})",
-            "the bots set it aside and start a new one on their next start; or move it away yourself, or set "
-            "SMCBOT_STORE__PATH to a writable file",
+            "the bots set it aside (a damaged SQLite database) and start a new one on their next start; or move "
+            "it away yourself, or set SMCBOT_STORE__PATH to a writable file",
         )
     return passed(
         "question store", f"{path}: {questions} questions kept (retention {settings.store.retention_days} days)"

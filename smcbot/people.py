@@ -223,16 +223,25 @@ def _paragraph_units(paragraph: str, base: int, speakers: list[Speaker]) -> list
     """Speech spans with their attribution, and the narration between them."""
     units: list[Unit] = []
     cursor = 0
+    previous: Unit | None = None  # the paragraph's last speech: a pronoun may point back at its speaker
     for open_at, close_at in _speech_spans(paragraph):
         inner = paragraph[open_at + 1 : close_at]
         lead_in = paragraph[cursor:open_at]
         tail, tail_end = _attribution_after(paragraph, close_at + 1)
         words, incise = _split_incise(inner)
-        speaker = _resolve(incise or tail or _lead_in_clause(lead_in), paragraph, open_at, speakers)
-        if not speaker and not (incise or tail) and lead_in.rstrip().endswith(":"):
+        clause = incise or tail
+        framed, frame_at = _framing_lead_in(lead_in, speakers)
+        since = paragraph[previous.end - base : open_at] if previous else ""
+        said_by = clause or _lead_in_clause(lead_in)
+        speaker = _resolve(said_by, paragraph, open_at, speakers, previous, since) if clause else ""
+        speaker = speaker or framed or _resolve(said_by, paragraph, open_at, speakers, previous, since)
+        if not speaker and not clause and lead_in.rstrip().endswith(":"):
             speaker = _resolve_lead_in(_last_sentence(lead_in), paragraph, open_at, speakers)
-        units += _narration(lead_in, base + cursor)
-        units.append(Unit(_speech_text(words), base + open_at, base + close_at + 1, True, speaker))
+        # "Pour Thomas Legrand, data analyst chez Mesurix, « … »": the frame says who speaks,
+        # it is no sentence of narration of its own.
+        units += _narration(lead_in[:frame_at], base + cursor)
+        previous = Unit(_speech_text(words), base + open_at, base + max(tail_end, close_at + 1), True, speaker)
+        units.append(Unit(previous.text, base + open_at, base + close_at + 1, True, speaker))
         cursor = tail_end
     units += _narration(paragraph[cursor:], base + cursor)
     return units
@@ -360,7 +369,14 @@ def _narration(text: str, base: int) -> list[Unit]:
     return units
 
 
-def _resolve(clause: str, paragraph: str, quote_at: int, speakers: list[Speaker]) -> str:
+def _resolve(
+    clause: str,
+    paragraph: str,
+    quote_at: int,
+    speakers: list[Speaker],
+    previous: Unit | None = None,
+    since: str = "",
+) -> str:
     """The name of who spoke, from the clause that attributes the words; "" when unsure."""
     if not clause or ANONYMOUS.search(clause):
         return ""
@@ -368,9 +384,34 @@ def _resolve(clause: str, paragraph: str, quote_at: int, speakers: list[Speaker]
     if named:
         return named[0]
     if PRONOUN.search(clause.split()[0] if clause.split() else ""):
+        if previous is not None:
+            return _pronoun_after_speech(previous, since, speakers)
         before = _named_in(paragraph[:quote_at], speakers)
         return before[-1] if before else ""
     return _described(clause, paragraph[:quote_at], speakers)
+
+
+def _pronoun_after_speech(previous: Unit, since: str, speakers: list[Speaker]) -> str:
+    """ "« … », affirme-t-il" after an earlier speech of the paragraph: that speech's speaker
+    when nobody else is named in between; the one person named in between when the earlier
+    speech was unsigned; "" when two people could be meant."""
+    candidates = set(_named_in(since, speakers)) | ({previous.speaker} if previous.speaker else set())
+    return candidates.pop() if len(candidates) == 1 else ""
+
+
+FRAME = re.compile(
+    rf"(?:^\s*|(?<=[.!?])\s+)(?:Pour|Selon|D['’]apr[èe]s)\s+(?P<name>{NAME})(?:,[^,.!?«»“”]{{2,160}})?,\s*$"
+)
+
+
+def _framing_lead_in(lead_in: str, speakers: list[Speaker]) -> tuple[str, int]:
+    """ "Selon Karim Benali, directeur de X, « … »": the speaker the frame names and where
+    the frame starts; ("", len(lead_in)) when the words are not framed that way."""
+    match = FRAME.search(lead_in.rstrip() + " ")
+    if not match:
+        return "", len(lead_in)
+    named = _named_in(match.group("name"), speakers)
+    return (named[0], match.start()) if named else ("", len(lead_in))
 
 
 def _named_in(text: str, speakers: list[Speaker]) -> list[str]:

@@ -84,6 +84,12 @@ SERIES_QUESTION = re.compile(
     r"\b(?:quels?\s+(?:sont\s+)?(?:les\s+)?cycles|les\s+cycles\s+d[ue]|(?:which|what)\s+series"
     r"|list(?:e|er)?\s+(?:of\s+|des\s+|les\s+)?(?:the\s+|all\s+)?(?:cycles|series)\b)"
 )
+CAPITALISED_RUN = r"[A-ZÀ-Þ][\w'’\-]*(?:\s+[A-ZÀ-Þ][\w'’\-]*)*"
+LISTED_NAME = re.compile(
+    rf"(?P<before>{CAPITALISED_RUN})\s+(?:sessions?|séances?|rencontres?|épisodes?|episodes?)\b"
+    rf"|\b(?:sessions?|séances?|rencontres?)\s+(?:du\s+|de\s+|d['’]\s*)?(?:cycle\s+)?(?P<after>{CAPITALISED_RUN})"
+)
+LIST_VERB = re.compile(r"\b(?:list|liste|lister|listez|listing|enumere|enumerer)\b")
 NEWEST = {"derniere", "dernier", "dernieres", "derniers", "latest", "last", "recent", "recente", "recentes", "recents"}
 OLDEST = {"premiere", "premier", "first", "earliest"}
 NOISE = set(
@@ -141,6 +147,16 @@ TEXTS = {
     "no_sessions": {
         "fr": "Je n'ai trouvé aucune session{what} dans l'archive du Social Media Club.",
         "en": "I found no session{what} in the Social Media Club archive.",
+    },
+    "no_speakers": {
+        "fr": (
+            "Le compte rendu de cette session ne nomme aucun intervenant.",
+            "Les comptes rendus de ces {n} sessions ne nomment aucun intervenant.",
+        ),
+        "en": (
+            "The write-up of this session names no speakers.",
+            "The write-ups of these {n} sessions name no speakers.",
+        ),
     },
     "covers": {"fr": "L'archive couvre ces cycles : {series}.", "en": "The archive covers these series: {series}."},
     "span": {"fr": "Elle va du {first} au {last}.", "en": "It runs from {first} to {last}."},
@@ -434,6 +450,10 @@ class QuestionRouter:
             heading = text_of("who_spoke", language, n=_n(len(sessions), language))
         else:
             heading = text_of("who_spoke_in", language, what=what, n=_n(len(sessions), language))
+        if not people:  # the write-ups name nobody: say so rather than show an empty list
+            one, many = TEXTS["no_speakers"][language]
+            lead = one if len(sessions) == 1 else many.format(n=len(sessions))
+            return self._answered(question, language, lead, sessions)
         lead = "\n".join([heading] + [f"• {p.label()}" for p in people])
         return self._answered(question, language, lead, sessions)
 
@@ -462,6 +482,9 @@ class QuestionRouter:
         listing = bool(tokens & LIST_WORDS) or newest or oldest
         named = bool(series) and (episode is not None or period is not None)  # "le Cercle Dircoms de juin 2019"
         if not (listing and (period or series or newest or episode)) and not named:
+            unknown = "" if series else self._unheard_series(question)
+            if unknown:  # "List the Hackathon sessions": refused as "the latest Hackathon session" is
+                return self._refusal(question, language, text_of("no_series", language, name=unknown))
             return None
         if not series:
             unknown = _unknown_series(question, tokens)
@@ -484,6 +507,24 @@ class QuestionRouter:
         elif oldest:
             articles = articles[-1:]
         return self._list_answer(question, language, articles, series, period)
+
+    def _unheard_series(self, question: str) -> str:
+        """The name a listing gives its sessions ("List the Hackathon sessions", "les sessions
+        Hackathon") when no series has it and no session even mentions it, "" otherwise."""
+        match = LISTED_NAME.search(question)
+        if not match or not LIST_VERB.search(fold(question)):
+            return ""
+        name = match.group("before") or match.group("after")
+        skipped = (
+            QUESTION_WORDS | LIST_WORDS | NEWEST | OLDEST | set(MONTH_NAMES) | {"list", "liste", "lister", "listez"}
+        )
+        words = [w for w in name.split() if fold(w) not in skipped]
+        if not words:
+            return ""
+        name = " ".join(words)
+        if any(mentions(_article_text(a), name) for a in self.directory.articles):
+            return ""  # a topic the archive covers ("List the TikTok sessions"), not a series
+        return name
 
     def _series_overview(self, question: str, language: str) -> Answer:
         """Each series with its number of sessions and dates; its latest session linked."""

@@ -242,14 +242,14 @@ def test_report_without_a_store_says_so_and_creates_none(store_path):
 
 def test_report_on_a_damaged_store_sets_it_aside_and_says_so(store_path):
     store_path.parent.mkdir(parents=True)
-    store_path.write_bytes(b"this is not a database" * 100)
+    store_path.write_bytes(b"SQLite format 3\x00" + b"this is a damaged database" * 100)
 
     result = invoke("report", env=env_for(store_path))
 
     assert result.exit_code == 0
     assert "damaged: set aside as" in result.output and "No questions recorded yet" in result.output
     [aside] = store_path.parent.glob("questions.sqlite3.corrupt-*")
-    assert aside.read_bytes().startswith(b"this is not a database")
+    assert aside.read_bytes().startswith(b"SQLite format 3\x00this is a damaged database")
 
 
 def test_report_to_an_unwritable_file_is_one_line(filled_store, store_path, tmp_path):
@@ -631,6 +631,10 @@ def test_doctor_settings_and_store_checks(tmp_path):
     damaged = check_store(load_settings(store={"path": path}))
     assert not damaged.ok and "is damaged" in damaged.detail and "set it aside" in damaged.fix
     assert path.read_bytes().startswith(b"SQLite format 3")  # the doctor only looked
+    path.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    foreign = check_store(load_settings(store={"path": path}))
+    assert not foreign.ok and foreign.detail == f"{path} is not an SQLite database (left untouched)"
+    assert "SMCBOT_STORE__PATH" in foreign.fix and "set it aside" not in foreign.fix
 
 
 # --- privacy --------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from smcbot.directory import Directory, describe_archive
-from smcbot.people import speakers_in, statements_in
+from smcbot.people import speakers_in, statements_in, units_of
 from smcbot.sources.files import read_folder
 from smcbot.sources.listing import read_listing
 from smcbot.text import fold
@@ -123,3 +123,115 @@ def test_organisers_correct_names_and_organisations(tmp_path):
     assert person is not None and person.organisation == "Institut des usages numériques"
     assert len(person.sessions) == 2 and person.statements
     assert directory.find("Sophie Marchetti") is None or directory.find("Sophie Marchetti") is person
+
+
+# --- speakers framed by "Pour …," / "Selon …,", a write-up naming nobody, an unknown series ---
+
+FRAMED = """---
+title: "Mesurer sans se noyer dans les chiffres"
+date: 2024-05-20
+url: https://socialmediaclub.fr/2024/05/20/mesurer-sans-se-noyer-dans-les-chiffres/
+---
+
+Le Social Media Club a consacré sa table ronde de mai aux tableaux de bord des équipes social media.
+
+Pour Thomas Legrand, data analyst chez Mesurix, « un tableau de bord ne sert à rien sans une question posée au départ ». Il insiste sur la méthode plus que sur les outils. « On mesure beaucoup trop et on décide beaucoup trop peu », affirme-t-il.
+
+Selon Karim Benali, directeur de la communication de Vélonia, « la donnée sociale doit remonter jusqu'au comité de direction ». Il rejoint sur ce point Claire Dumas, responsable social media chez Ormeo. « Il faut former les équipes avant de leur donner des chiffres », affirme-t-il.
+"""  # noqa: E501
+
+NAMELESS = """---
+title: "Social data : écouter avant de publier"
+date: 2024-03-12
+url: https://socialmediaclub.fr/2024/03/12/social-data-ecouter-avant-de-publier/
+---
+
+Cette session consacrée à la social data a réuni des responsables de veille et des analystes autour de l'écoute des conversations en ligne.
+
+Les échanges ont porté sur les outils d'écoute sociale, le tri des mentions et la manière de transformer la veille en décisions. « On passe plus de temps à nettoyer les mentions qu'à les lire », a lancé une participante dans la salle.
+
+La conclusion de la soirée : la social data ne vaut que par les questions qu'on lui pose.
+"""  # noqa: E501
+
+
+def body_of(markdown: str) -> str:
+    """The body of a write-up, without its front matter."""
+    return markdown.split("---", 2)[2].strip()
+
+
+def test_pour_and_selon_frames_sign_the_words_with_the_clean_name():
+    body = body_of(FRAMED)
+    speakers = speakers_in(body)
+    found = {(s.name, s.role, s.organisation) for s in speakers}
+    assert ("Thomas Legrand", "data analyst", "Mesurix") in found
+    assert ("Karim Benali", "directeur de la communication", "Vélonia") in found
+    said = {s.text: s.speaker for s in statements_in(body, speakers)}
+    assert said["un tableau de bord ne sert à rien sans une question posée au départ"] == "Thomas Legrand"
+    assert said["la donnée sociale doit remonter jusqu'au comité de direction"] == "Karim Benali"
+
+
+def test_the_frame_is_never_left_as_a_broken_sentence_of_narration():
+    body = body_of(FRAMED)
+    narration = [u.text for u in units_of(body, speakers_in(body)) if not u.speech]
+    assert not [t for t in narration if t.startswith(("Pour Thomas", "Selon Karim")) or t.endswith(",")]
+
+
+def test_a_later_pronoun_is_signed_only_when_nobody_else_was_named_in_between():
+    body = body_of(FRAMED)
+    said = {s.text: s.speaker for s in statements_in(body, speakers_in(body))}
+    # Only narration without a name between Thomas Legrand's words and "affirme-t-il".
+    assert said["On mesure beaucoup trop et on décide beaucoup trop peu"] == "Thomas Legrand"
+    # Claire Dumas is named in between: "il" could be either, so the words stay unsigned.
+    assert said["Il faut former les équipes avant de leur donner des chiffres"] == ""
+
+
+@pytest.fixture(scope="module")
+def framed_answerer(tmp_path_factory, real_embedder):
+    """An `Answerer` over the two write-ups above alone, indexed with the real model."""
+    from smcbot.answering import Answerer
+    from smcbot.index import load_index
+    from smcbot.services import build_from_sources
+    from smcbot.settings import RetrievalSettings, load_settings
+
+    folder = tmp_path_factory.mktemp("framed")
+    corpus = folder / "corpus"
+    corpus.mkdir()
+    (corpus / "2024-05-20-mesurer-sans-se-noyer-dans-les-chiffres.md").write_text(FRAMED, encoding="utf-8")
+    (corpus / "2024-03-12-social-data-ecouter-avant-de-publier.md").write_text(NAMELESS, encoding="utf-8")
+    manifest = folder / "sources.toml"
+    manifest.write_text(f'[[sources]]\ntype = "folder"\npath = "{corpus}"\n', encoding="utf-8")
+    index_dir = folder / "index"
+    build_from_sources(load_settings(index_dir=index_dir, sources=manifest), embedder=real_embedder)
+    index = load_index(index_dir, model=real_embedder.name)
+    return Answerer(index, real_embedder, RetrievalSettings(), index_dir=index_dir)
+
+
+def test_a_framed_quote_is_shown_signed_and_whole(framed_answerer):
+    answer = framed_answerer.answer("Qu'a dit Thomas Legrand sur les tableaux de bord ?")
+    assert answer.answered
+    assert "— Thomas Legrand" in answer.text
+    assert "« Pour" not in answer.text and "« Selon" not in answer.text
+    assert "Mesurix, »" not in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("Who spoke at the social data session?", "names no speakers"),
+        ("Qui est intervenu à la session social data ?", "ne nomme aucun intervenant"),
+    ],
+)
+def test_a_write_up_naming_nobody_is_said_so_with_its_link(framed_answerer, question, said):
+    answer = framed_answerer.answer(question)
+    assert said in answer.lead, answer.text
+    assert "•" not in answer.lead
+    assert "https://socialmediaclub.fr/2024/03/12/social-data-ecouter-avant-de-publier/" in answer.text
+
+
+@pytest.mark.parametrize(
+    "question", ["List the Hackathon sessions", "the latest Hackathon session", "List Hackathon sessions"]
+)
+def test_an_unknown_series_is_refused_by_name_however_it_is_asked(framed_answerer, question):
+    answer = framed_answerer.answer(question)
+    assert not answer.answered and not answer.sources
+    assert answer.lead == "I found no series named Hackathon in the Social Media Club archive."

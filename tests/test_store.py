@@ -7,10 +7,14 @@ has its own connections, as replicas do.
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import subprocess
+import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from alembic import command
@@ -24,6 +28,7 @@ from smcbot.store import QuestionStore, migrations
 from smcbot.store.engine import describe, sqlite_engine, url_engine
 
 KEY = "test-hash-key"
+ROOT = Path(__file__).resolve().parent.parent
 
 # The schema of the question store as smcbot wrote it before migrations existed
 # (smcbot/store.py at commit a84562e), created by the code on every opening.
@@ -383,3 +388,59 @@ def test_a_database_password_never_shows_where_the_store_is_named():
     engine = url_engine("postgresql://smcbot:s3cret-pass@db.example.org:5432/smcbot")
     assert describe(engine) == "postgresql://smcbot:***@db.example.org:5432/smcbot"
     engine.dispose()
+
+
+# --- a file that is not a question store -----------------------------------------------
+
+
+def run_smcbot(*args: str, cwd, **env: str) -> subprocess.CompletedProcess:
+    """The real command in its own process, on this checkout's code."""
+    environment = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1", "NO_COLOR": "1", **env}
+    return subprocess.run(
+        [sys.executable, "-m", "smcbot", *args], cwd=cwd, env=environment, capture_output=True, text=True, timeout=300
+    )
+
+
+def test_a_file_that_is_not_sqlite_is_refused_and_left_untouched(tmp_path):
+    """A typo in SMCBOT_STORE__PATH naming someone's file: refused in one line, never moved."""
+    path = tmp_path / "my.env"
+    content = b"SMCBOT_TELEGRAM__TOKEN=123:abc\nSMCBOT_STORE__HASH_KEY=secret\n"
+    path.write_bytes(content)
+    env = {"SMCBOT_STORE__PATH": str(path), "SMCBOT_INDEX_DIR": str(tmp_path / "no-index")}
+    refusal = f"question store {path} is not an SQLite database (left untouched)"
+
+    upgrade = run_smcbot("store", "upgrade", cwd=tmp_path, **env)
+    bot = run_smcbot("telegram", cwd=tmp_path, SMCBOT_TELEGRAM__TOKEN="123:abc", **env)
+    doctor = run_smcbot("doctor", cwd=tmp_path, **env)
+
+    for started in (upgrade, bot):
+        assert started.returncode == 1
+        [line] = started.stderr.strip().splitlines()
+        assert line.startswith(f"error: {refusal}") and "SMCBOT_STORE__PATH" in line
+    assert doctor.returncode == 1
+    [check] = [line for line in doctor.stdout.splitlines() if "question store" in line]
+    assert check.startswith(f"✘ {refusal.replace('store ', 'store: ', 1)} — ") and "SMCBOT_STORE__PATH" in check
+    assert path.read_bytes() == content
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["my.env"]
+
+
+def test_a_damaged_sqlite_database_is_still_set_aside_by_store_upgrade(tmp_path):
+    path = tmp_path / "store.sqlite3"
+    damaged = b"SQLite format 3\x00" + b"\x13" * 4000
+    path.write_bytes(damaged)
+
+    upgrade = run_smcbot("store", "upgrade", cwd=tmp_path, SMCBOT_STORE__PATH=str(path))
+
+    assert upgrade.returncode == 0, upgrade.stderr
+    assert "upgraded from an unversioned or new store" in upgrade.stdout
+    [aside] = tmp_path.glob("store.sqlite3.corrupt-*")
+    assert aside.read_bytes() == damaged
+    assert path.read_bytes().startswith(b"SQLite format 3\x00") and path.read_bytes() != damaged
+
+
+def test_an_empty_file_is_a_new_store(tmp_path):
+    path = tmp_path / "store.sqlite3"
+    path.touch()
+    store = QuestionStore(path, hash_key=KEY)
+    assert store.set_aside is None and ask(store, "first") == 1
+    store.close()

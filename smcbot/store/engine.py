@@ -16,9 +16,38 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
-from smcbot.errors import SettingsError
+from smcbot.errors import SettingsError, StoreError
 
 BUSY_TIMEOUT_S = 30.0  # how long a write waits for another process's transaction
+SQLITE_HEADER = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite database file
+NOT_SQLITE_FIX = "set SMCBOT_STORE__PATH to the question store's file or to a new path"
+
+
+def not_sqlite(path: Path) -> str | None:
+    """Why an existing file cannot be the question store, or None when it may be.
+
+    A non-empty file without the SQLite header is someone else's file (a typo in
+    SMCBOT_STORE__PATH): it must be refused, never set aside or overwritten. An empty
+    file is a new database to SQLite; a damaged database keeps its header.
+    """
+    try:
+        with path.open("rb") as handle:
+            start = handle.read(len(SQLITE_HEADER))
+    except OSError as error:
+        return f"{path} cannot be read ({error.strerror or error})"
+    if start and start != SQLITE_HEADER:
+        return f"{path} is not an SQLite database (left untouched)"
+    return None
+
+
+def refuse_foreign_file(path: Path) -> None:
+    """Refuse, in one line, an existing file that is not an SQLite database.
+
+    Raises:
+        StoreError: the file exists and is not an SQLite database (or cannot be read).
+    """
+    if path.is_file() and (reason := not_sqlite(path)):
+        raise StoreError(f"question store {reason}; {NOT_SQLITE_FIX}")
 
 
 def postgres_url(url: str) -> str:

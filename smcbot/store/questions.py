@@ -61,8 +61,9 @@ class QuestionStore:
     """Records questions, answers and feedback, and holds what replicas share; thread-safe.
 
     Args:
-        path: the SQLite file, created if missing; a damaged one is set aside
-            (renamed `<name>.corrupt-<time>`, see `set_aside`) and a new one started.
+        path: the SQLite file, created if missing; a damaged database is set aside
+            (renamed `<name>.corrupt-<time>`, see `set_aside`) and a new one started;
+            a file that is not an SQLite database is refused and left untouched.
             Ignored when `url` is given.
         hash_key: the key of the hashes that stand for member identifiers.
         clock: gives the current time (UTC); tests pass their own.
@@ -72,7 +73,8 @@ class QuestionStore:
     what was done).
 
     Raises:
-        StoreError: the store cannot be opened at all (a folder, no permission, no server).
+        StoreError: the store cannot be opened at all (a folder, a file that is not an
+            SQLite database, no permission, no server).
         StoreVersionError: the store was written by a newer smcbot.
     """
 
@@ -111,6 +113,7 @@ class QuestionStore:
         """Open (creating if needed) an SQLite file; a corrupt one is set aside and recreated."""
         if path.exists() and not path.is_file():
             raise StoreError(f"question store {path} is not a file; set SMCBOT_STORE__PATH to a file path")
+        engines.refuse_foreign_file(path)  # a typo in the setting must never move someone's file
         path.parent.mkdir(parents=True, exist_ok=True)
         engine = engines.sqlite_engine(path)
         try:
