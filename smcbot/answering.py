@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from smcbot.dates import MONTHS, format_date  # noqa: F401  (front ends import them from here)
+from smcbot.dates import MONTHS, format_date, session_label  # noqa: F401  (front ends import them from here)
 from smcbot.embedding import Embedder
 from smcbot.errors import QuestionError
 from smcbot.index import ArchiveIndex
@@ -26,14 +26,6 @@ from smcbot.wording import say
 
 SENTENCE_END = re.compile(r"(?<=[.!?…»”\"])\s+(?=[«“\"A-ZÀ-ÖØ-Ý])")
 QUOTE_LIMIT = 420
-
-
-def session_label(article: Article, language: str, *, title: str | None = None) -> str:
-    """ "title — 5 July 2019": how every reply names a session (`title` replaces the plain
-    title, e.g. with a link to it; the date is left out for an undated article)."""
-    shown = article.title if title is None else title
-    when = format_date(article.date, language)
-    return f"{shown} — {when}" if when else shown
 
 
 def answer_language(question: str) -> str:

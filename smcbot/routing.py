@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 
-from smcbot.dates import format_date
+from smcbot.dates import format_date, session_label
 from smcbot.directory import Directory, Person, mentions
 from smcbot.errors import QuestionError
 from smcbot.index import ArchiveIndex
@@ -29,6 +29,7 @@ from smcbot.quoting import UNSIGNED, clip
 from smcbot.retrieval import HybridRetriever, SearchFilters
 from smcbot.series import series_key
 from smcbot.text import content_words, expansions, fold, stems
+from smcbot.wording import say
 
 MONTH_NAMES = {
     "janvier": 1, "january": 1, "jan": 1, "janv": 1, "fevrier": 2, "february": 2, "feb": 2, "fevr": 2,
@@ -106,63 +107,6 @@ NOISE = set(
     qui who invites people personnes gens round roundtable soiree soirees evening meeting meetup talks
     """.split()
 )
-TEXTS = {
-    "person": {
-        "fr": "{who} : {n} dans l'archive du Social Media Club.",
-        "en": "{who}: {n} in the Social Media Club archive.",
-    },
-    "people": {
-        "fr": "Intervenants de {org} dans l'archive du Social Media Club :",
-        "en": "Speakers from {org} in the Social Media Club archive:",
-    },
-    "who_spoke": {
-        "fr": "Sont intervenus sur ce sujet, d'après {n} de l'archive du Social Media Club :",
-        "en": "Who spoke on this, from {n} in the Social Media Club archive:",
-    },
-    "who_spoke_in": {
-        "fr": "Sont intervenus{what}, d'après {n} de l'archive du Social Media Club :",
-        "en": "Who spoke{what}, from {n} in the Social Media Club archive:",
-    },
-    "overview": {
-        "fr": "L'archive compte {n} cycles (avec, pour chacun, sa dernière session ci-dessous) :",
-        "en": "The archive holds {n} series (each one's latest session is below):",
-    },
-    "listing": {
-        "fr": "{n}{what}, de la plus récente à la plus ancienne :",
-        "en": "{n}{what}, newest first:",
-    },
-    "single": {"fr": "Session{what} :", "en": "Session{what}:"},
-    "no_person": {
-        "fr": "Je n'ai trouvé aucun intervenant nommé {name} dans l'archive du Social Media Club.",
-        "en": "I found no speaker named {name} in the Social Media Club archive.",
-    },
-    "no_org": {
-        "fr": "Je n'ai trouvé aucun intervenant de {name} dans l'archive du Social Media Club.",
-        "en": "I found no speaker from {name} in the Social Media Club archive.",
-    },
-    "no_series": {
-        "fr": "Je n'ai trouvé aucun cycle nommé {name} dans l'archive du Social Media Club.",
-        "en": "I found no series named {name} in the Social Media Club archive.",
-    },
-    "no_sessions": {
-        "fr": "Je n'ai trouvé aucune session{what} dans l'archive du Social Media Club.",
-        "en": "I found no session{what} in the Social Media Club archive.",
-    },
-    "no_speakers": {
-        "fr": (
-            "Le compte rendu de cette session ne nomme aucun intervenant.",
-            "Les comptes rendus de ces {n} sessions ne nomment aucun intervenant.",
-        ),
-        "en": (
-            "The write-up of this session names no speakers.",
-            "The write-ups of these {n} sessions name no speakers.",
-        ),
-    },
-    "covers": {"fr": "L'archive couvre ces cycles : {series}.", "en": "The archive covers these series: {series}."},
-    "span": {"fr": "Elle va du {first} au {last}.", "en": "It runs from {first} to {last}."},
-    "recent": {"fr": "Sessions les plus récentes :", "en": "Most recent sessions:"},
-    "sessions": {"fr": ("session", "sessions"), "en": ("session", "sessions")},
-}
 
 
 @dataclass(frozen=True)
@@ -184,13 +128,17 @@ def _fold_keep(text: str) -> str:
 
 
 def _n(count: int, language: str) -> str:
-    """ "3 sessions", "1 session"."""
-    return f"{count} {TEXTS['sessions'][language][0 if count == 1 else 1]}"
+    """ "3 sessions", "1 session" (the same word in French and English)."""
+    return f"{count} session{'' if count == 1 else 's'}"
+
+
+# Names in the wording table of the sentences this module says, where they differ.
+WORDING_KEYS = {"recent": "recent_sessions"}
 
 
 def text_of(key: str, language: str, **values: object) -> str:
-    """An answer sentence in French or English."""
-    return TEXTS[key]["fr" if language == "fr" else "en"].format(**values)
+    """An answer sentence in French or English, from the one wording table."""
+    return say(WORDING_KEYS.get(key, key), language, **values)
 
 
 # --- periods ------------------------------------------------------------------------------
@@ -451,8 +399,8 @@ class QuestionRouter:
         else:
             heading = text_of("who_spoke_in", language, what=what, n=_n(len(sessions), language))
         if not people:  # the write-ups name nobody: say so rather than show an empty list
-            one, many = TEXTS["no_speakers"][language]
-            lead = one if len(sessions) == 1 else many.format(n=len(sessions))
+            many = len(sessions) > 1
+            lead = text_of("no_speakers_many" if many else "no_speakers", language, n=len(sessions))
             return self._answered(question, language, lead, sessions)
         lead = "\n".join([heading] + [f"• {p.label()}" for p in people])
         return self._answered(question, language, lead, sessions)
@@ -598,8 +546,7 @@ class QuestionRouter:
         lines = [lead]
         for session in sessions:
             article = session.article
-            when = format_date(article.date, language)
-            lines += ["", f"■ {article.title}" + (f" — {when}" if when else "")]
+            lines += ["", f"■ {session_label(article, language)}"]
             lines += [f"  {article.url}"] if article.url else []  # a local file's article may have none
             for quote in session.shown or []:
                 who = f" — {quote.speaker}" if quote.speaker else ""
@@ -619,10 +566,7 @@ class QuestionRouter:
         suggestions = self.directory.articles[:3]
         lines = [lead, *notes]
         for article in suggestions:
-            when = format_date(article.date, language)
-            lines.append(
-                f"■ {article.title}" + (f" — {when}" if when else "") + (f"\n  {article.url}" if article.url else "")
-            )
+            lines.append(f"■ {session_label(article, language)}" + (f"\n  {article.url}" if article.url else ""))
         return Answer(question, False, "\n".join(lines), language, lead=lead, notes=notes, suggestions=suggestions)
 
 

@@ -33,6 +33,57 @@ WORDING: dict[str, dict[str, str]] = {
     },
     "covers": {"fr": "L'archive couvre ces cycles : {series}.", "en": "The archive covers these series: {series}."},
     "recent_sessions": {"fr": "Sessions les plus récentes :", "en": "Most recent sessions:"},
+    # --- questions about people, periods and series (smcbot.routing) ---------------
+    "person": {
+        "fr": "{who} : {n} dans l'archive du Social Media Club.",
+        "en": "{who}: {n} in the Social Media Club archive.",
+    },
+    "people": {
+        "fr": "Intervenants de {org} dans l'archive du Social Media Club :",
+        "en": "Speakers from {org} in the Social Media Club archive:",
+    },
+    "who_spoke": {
+        "fr": "Sont intervenus sur ce sujet, d'après {n} de l'archive du Social Media Club :",
+        "en": "Who spoke on this, from {n} in the Social Media Club archive:",
+    },
+    "who_spoke_in": {
+        "fr": "Sont intervenus{what}, d'après {n} de l'archive du Social Media Club :",
+        "en": "Who spoke{what}, from {n} in the Social Media Club archive:",
+    },
+    "overview": {
+        "fr": "L'archive compte {n} cycles (avec, pour chacun, sa dernière session ci-dessous) :",
+        "en": "The archive holds {n} series (each one's latest session is below):",
+    },
+    "listing": {
+        "fr": "{n}{what}, de la plus récente à la plus ancienne :",
+        "en": "{n}{what}, newest first:",
+    },
+    "single": {"fr": "Session{what} :", "en": "Session{what}:"},
+    "no_person": {
+        "fr": "Je n'ai trouvé aucun intervenant nommé {name} dans l'archive du Social Media Club.",
+        "en": "I found no speaker named {name} in the Social Media Club archive.",
+    },
+    "no_org": {
+        "fr": "Je n'ai trouvé aucun intervenant de {name} dans l'archive du Social Media Club.",
+        "en": "I found no speaker from {name} in the Social Media Club archive.",
+    },
+    "no_series": {
+        "fr": "Je n'ai trouvé aucun cycle nommé {name} dans l'archive du Social Media Club.",
+        "en": "I found no series named {name} in the Social Media Club archive.",
+    },
+    "no_sessions": {
+        "fr": "Je n'ai trouvé aucune session{what} dans l'archive du Social Media Club.",
+        "en": "I found no session{what} in the Social Media Club archive.",
+    },
+    "no_speakers": {
+        "fr": "Le compte rendu de cette session ne nomme aucun intervenant.",
+        "en": "The write-up of this session names no speakers.",
+    },
+    "no_speakers_many": {
+        "fr": "Les comptes rendus de ces {n} sessions ne nomment aucun intervenant.",
+        "en": "The write-ups of these {n} sessions name no speakers.",
+    },
+    "span": {"fr": "Elle va du {first} au {last}.", "en": "It runs from {first} to {last}."},
     "more": {"fr": "D'autres passages des mêmes sessions :", "en": "More from the same sessions:"},
     # --- checks made by the conversation core, for every channel -----------------
     "usage": {
