@@ -96,6 +96,18 @@ def blind_index_dir(tmp_path_factory, real_embedder) -> Path:
     return index_dir
 
 
+@pytest.fixture(scope="session")
+def blind_b_index_dir(tmp_path_factory, real_embedder) -> Path:
+    """The bundled listing and blind set B's write-ups, indexed with the real model."""
+    from smcbot.services import build_from_sources
+    from smcbot.settings import load_settings
+
+    index_dir = tmp_path_factory.mktemp("blind-b") / "index"
+    settings = load_settings(index_dir=index_dir, sources=ROOT / "tests" / "data" / "setB" / "sources.toml")
+    build_from_sources(settings, embedder=real_embedder)
+    return index_dir
+
+
 @pytest.fixture
 def index_copy(bundled_index_dir, tmp_path) -> Path:
     """A private copy of the bundled index that a test may rebuild or damage."""
