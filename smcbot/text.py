@@ -150,9 +150,24 @@ def words(text: str) -> list[str]:
     return WORD.findall(ENGLISH_CLITIC.sub("", INVERTED_SUBJECT.sub(" ", ELISION.sub(" ", fold(text)))))
 
 
-def content_words(text: str) -> list[str]:
-    """Folded words that carry meaning: stop words and one-letter words removed."""
-    return [w for w in words(text) if w not in STOPWORDS and len(w) > 1 and not w.isdigit()]
+def content_words(text: str, *, keep: frozenset[str] = frozenset()) -> list[str]:
+    """Folded words that carry meaning: stop words (but those in `keep`) and one-letter
+    words removed."""
+    return [w for w in words(text) if (w not in STOPWORDS or w in keep) and len(w) > 1 and not w.isdigit()]
+
+
+ACRONYM = re.compile(r"\b[A-Z]{2,5}\b")
+
+
+def acronyms(text: str) -> frozenset[str]:
+    """Folded words written in capitals ("AI", "IT", "UX"), unless the whole text is.
+
+    An acronym is a subject even when its letters spell a stop word of the other
+    language ("AI" is French "ai", "IT" English "it")."""
+    found = ACRONYM.findall(text)
+    if len(found) * 2 > len(re.findall(r"[^\W\d_]+", text)):
+        return frozenset()  # written in capitals throughout: nothing stands out
+    return frozenset(fold(token) for token in found)
 
 
 @lru_cache(maxsize=2)
@@ -247,7 +262,7 @@ def analyse(question: str, lexicon=None) -> Query:
     names = set(named_terms(topical))
     originals = _original_forms(topical)
     found, club = [], []
-    for word in dict.fromkeys(content_words(topical)):
+    for word in dict.fromkeys(content_words(topical, keep=acronyms(topical))):
         if "club_words" in RESOURCES and word in CLUB_WORDS:
             club.append(word)
             continue

@@ -91,3 +91,19 @@ def test_query_keeps_the_text_it_searched_and_original_spelling():
     assert len(query.text) == 1000 and not query.text.startswith(" ")
     assert query.original("tiktok") == "TikTok"
     assert "tiktok" in query.names
+
+
+@pytest.mark.parametrize(
+    ("question", "kept"),
+    [
+        ("What was said about AI and brand safety?", "ai"),  # French "ai" is a stop word
+        ("Is IT involved in social listening?", "it"),
+        ("Quid de l'UX ?", "ux"),
+    ],
+)
+def test_an_acronym_is_a_subject_even_when_it_spells_a_stop_word(question, kept):
+    assert kept in [word.word for word in analyse(question).words]
+
+
+def test_a_question_written_in_capitals_keeps_its_stop_words_out():
+    assert [word.word for word in analyse("WHAT WAS SAID ABOUT BRAND SAFETY").words] == ["brand", "safety"]
