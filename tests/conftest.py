@@ -84,28 +84,28 @@ def bundled_index_dir(tmp_path_factory, real_embedder) -> Path:
     return index_dir
 
 
-@pytest.fixture(scope="session")
-def blind_index_dir(tmp_path_factory, real_embedder) -> Path:
-    """The bundled listing and blind set A's write-ups, indexed with the real model."""
+def _blind_index(tmp_path_factory, real_embedder, name: str) -> Path:
+    """A blind set's write-ups and the bundled listing (`tests/data/<name>/sources.toml`),
+    indexed with the real model."""
     from smcbot.services import build_from_sources
     from smcbot.settings import load_settings
 
-    index_dir = tmp_path_factory.mktemp("blind-a") / "index"
-    settings = load_settings(index_dir=index_dir, sources=ROOT / "tests" / "data" / "setA" / "sources.toml")
+    index_dir = tmp_path_factory.mktemp(f"blind-{name}") / "index"
+    settings = load_settings(index_dir=index_dir, sources=ROOT / "tests" / "data" / name / "sources.toml")
     build_from_sources(settings, embedder=real_embedder)
     return index_dir
+
+
+@pytest.fixture(scope="session")
+def blind_index_dir(tmp_path_factory, real_embedder) -> Path:
+    """The bundled listing and blind set A's write-ups, indexed with the real model."""
+    return _blind_index(tmp_path_factory, real_embedder, "setA")
 
 
 @pytest.fixture(scope="session")
 def blind_b_index_dir(tmp_path_factory, real_embedder) -> Path:
     """The bundled listing and blind set B's write-ups, indexed with the real model."""
-    from smcbot.services import build_from_sources
-    from smcbot.settings import load_settings
-
-    index_dir = tmp_path_factory.mktemp("blind-b") / "index"
-    settings = load_settings(index_dir=index_dir, sources=ROOT / "tests" / "data" / "setB" / "sources.toml")
-    build_from_sources(settings, embedder=real_embedder)
-    return index_dir
+    return _blind_index(tmp_path_factory, real_embedder, "setB")
 
 
 @pytest.fixture

@@ -240,17 +240,3 @@ def render_reply(reply: Reply, *, share: bool = False, heading: str = "") -> dic
     if reply.written:
         return render_written(reply.synthesis, **how)
     return render_answer(reply.quoted, reply.quotes, **how)
-
-
-def message_key(event: dict) -> str:
-    """What identifies one message across the events that carry it.
-
-    A mention in a thread arrives twice (app_mention and message.channels, with
-    different event ids) but with the same channel and timestamp.
-    """
-    return f"{event.get('channel')}:{event.get('ts')}"
-
-
-def from_a_person(event: dict) -> bool:
-    """A plain message written by a person (not a bot, an edit, a join notice...)."""
-    return bool(event.get("user")) and not event.get("bot_id") and not event.get("subtype")
