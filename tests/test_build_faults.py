@@ -25,6 +25,7 @@ import pytest
 
 from smcbot.services import make_answerer
 from smcbot.settings import load_settings
+from tests.helpers.manifest import write_manifest
 from tests.wordpress_site import SESSIONS, WordPressSite, article_page
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,17 +82,6 @@ class Smcbot:
         result = self("index", "build", "--json", **env)
         assert result.returncode == 0, result.stderr
         return json.loads(result.stdout.splitlines()[-1]), result.stderr
-
-
-def write_manifest(folder: Path, *sources: dict) -> Path:
-    """`sources.toml` listing `sources` (tables of strings and numbers)."""
-    lines = []
-    for source in sources:
-        lines.append("[[sources]]")
-        lines += [f"{key} = {json.dumps(value)}" for key, value in source.items()]
-    path = folder / "sources.toml"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
 
 
 def write_article(folder: Path, name: str, title: str, *, url: str = "", words: str = "") -> Path:

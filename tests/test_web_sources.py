@@ -31,6 +31,7 @@ from smcbot.settings import FetchSettings, RetrievalSettings, load_settings
 from smcbot.sources.fetching import Fetcher, FetchError
 from smcbot.sources.manifest import load_manifest
 from tests.conftest import HashingEmbedder
+from tests.helpers.manifest import write_manifest
 from tests.wordpress_site import LOGIN_PAGE, NOT_FOUND_PAGE, PODCAST_POST, SESSIONS, WordPressSite, article_page
 
 TESTS = Path(__file__).resolve().parent
@@ -54,17 +55,6 @@ def site():
     """The stand-in WordPress site, fresh for each test."""
     with WordPressSite() as running:
         yield running
-
-
-def write_manifest(folder: Path, *sources: dict) -> Path:
-    """A sources manifest listing `sources` (tables of strings and numbers)."""
-    lines = []
-    for source in sources:
-        lines.append("[[sources]]")
-        lines += [f"{key} = {json.dumps(value)}" for key, value in source.items()]
-    path = folder / "sources.toml"
-    path.write_text("\n".join(lines) + "\n")
-    return path
 
 
 def settings_for(tmp_path: Path, manifest: Path, **fetch):
