@@ -8,6 +8,7 @@ Layout of the index folder (default `index/`):
     index/builds/<build id>/dense.faiss    FAISS inner-product index of unit vectors
     index/builds/<build id>/bm25/          bm25s arrays (.npy, no pickle) and vocabulary (.json)
     index/builds/<build id>/lexicon.json   English→French translations of the archive's words
+    index/builds/<build id>/words/         how common words are and their lemmas (.npy), for questions
     index/builds/<build id>/metadata.sqlite3   articles and chunks
     index/cache/embeddings.sqlite3         vectors by (model, text hash), kept across builds
     index/.lock                            held while a build writes
@@ -43,14 +44,22 @@ from smcbot.errors import (
     IndexNotFoundError,
     SmcbotError,
 )
-from smcbot.language import LEXICON_FILE, Lexicon, archive_words, build_lexicon, lexicon_key, write_lexicon
+from smcbot.language import (
+    LEXICON_FILE,
+    WORDS_DIR,
+    Lexicon,
+    build_lexicon,
+    build_word_tables,
+    lexicon_key,
+    write_lexicon,
+)
 from smcbot.lexical import LexicalIndex
 from smcbot.models import Article, Chunk
-from smcbot.text import ANALYSIS_VERSION, content_words, index_tokens, stems
+from smcbot.text import ANALYSIS_VERSION, EN_TO_FR, content_words, fold, index_tokens, stems, written_words
 
 FORMAT_VERSION = 1
 KEEP_BUILDS = 2
-DATA_FILES = ("dense.faiss", "metadata.sqlite3", "bm25", LEXICON_FILE)
+DATA_FILES = ("dense.faiss", "metadata.sqlite3", "bm25", LEXICON_FILE, WORDS_DIR)
 Progress = Callable[[str, int, int], None]
 
 
@@ -240,12 +249,19 @@ def _write_build(
 
 
 def _write_text_parts(folder: Path, articles: list[Article], chunks: list[Chunk]) -> None:
-    """The parts of a build that need no vectors: BM25, the lexicon and the metadata."""
+    """The parts of a build that need no vectors: BM25, the lexicon, the word tables
+    and the metadata."""
     lexical = _write_bm25(folder / "bm25", chunks)
     known = lambda word: any(lexical.knows(stem) for stem in stems(word))  # noqa: E731
     lexicon = build_lexicon(known, content_words)
-    lexicon["words"] = archive_words([f"{c.context}\n{c.text}" for c in chunks], content_words)
+    texts = [f"{c.context}\n{c.text}" for c in chunks]
+    folded = {word for text in texts for word in content_words(text)}
+    lexicon["words"] = sorted(word for word in folded if word.isalpha())  # for cognates
     write_lexicon(folder / LEXICON_FILE, lexicon)
+    # Questions read these instead of importing wordfreq and simplemma (seconds, 100 MB).
+    written = {word for text in texts for word in written_words(text)}
+    bridged = set(lexicon["en_fr"]) | set(EN_TO_FR)
+    build_word_tables(folded | written | bridged, fold).save(folder / WORDS_DIR)
     _write_metadata(folder / "metadata.sqlite3", articles, chunks)
 
 

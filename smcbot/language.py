@@ -21,12 +21,15 @@ from __future__ import annotations
 import gzip
 import json
 import logging
+import math
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+
+import numpy as np
 
 log = logging.getLogger(__name__)
 
@@ -116,15 +119,10 @@ def build_lexicon(
     return {"source": "FreeDict eng-fra + fra-eng (GPL)", "en_fr": lexicon}
 
 
-def archive_words(texts: list[str], tokenize: Callable[[str], list[str]]) -> list[str]:
-    """The distinct folded content words of the archive, for spotting cognates."""
-    return sorted({word for text in texts for word in tokenize(text) if word.isalpha()})
-
-
 def lexicon_key(folder: Path = FREEDICT_DIR) -> str:
     """What the lexicon of a build is made from (a rebuild redoes it when this changes)."""
     present = [n for n in ("freedict-eng-fra", "freedict-fra-eng") if (folder / f"{n}.index").exists()]
-    return "lexicon-3:" + "+".join(present)
+    return "lexicon-3:" + "+".join(present) + "|" + word_tables_key()
 
 
 def write_lexicon(path: Path, lexicon: dict) -> None:
@@ -139,6 +137,7 @@ class Lexicon:
 
     en_fr: dict[str, list[str]] = field(default_factory=dict)
     words: list[str] = field(default_factory=list)
+    general: WordTables | LibraryWords = field(default_factory=lambda: LibraryWords())
 
     def __post_init__(self) -> None:
         self._known = set(self.words)
@@ -148,11 +147,18 @@ class Lexicon:
 
     @classmethod
     def load(cls, path: Path) -> Lexicon:
-        """Read `lexicon.json`; an index built before it existed has none."""
+        """Read `lexicon.json` and the word tables beside it; an index built before
+        they existed has none (its questions then import wordfreq and simplemma)."""
+        tables = path.parent / WORDS_DIR
+        if tables.is_dir():
+            general: WordTables | LibraryWords = WordTables.load(tables)
+        else:
+            log.warning("this index has no word tables: rebuild the index for a faster start (smcbot index build)")
+            general = LibraryWords()
         if not path.exists():
-            return cls()
+            return cls(general=general)
         data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(data.get("en_fr", {}), data.get("words", []))
+        return cls(data.get("en_fr", {}), data.get("words", []), general)
 
     def translate(self, word: str) -> list[str]:
         """French words for a folded English word."""
@@ -172,12 +178,13 @@ class Lexicon:
         return found
 
 
-# --- frequencies, lemmas, cognates --------------------------------------------------
+# --- frequencies and lemmas --------------------------------------------------------
 
 
 @lru_cache(maxsize=100_000)
 def zipf(word: str, language: str) -> float:
-    """How common a word is in general `language` text (Zipf scale, 0 if unseen)."""
+    """How common a word is in general `language` text (Zipf scale, 0 if unseen), from
+    wordfreq itself: builds use it; questions read the build's `WordTables`."""
     from wordfreq import zipf_frequency
 
     return zipf_frequency(word, language)
@@ -198,6 +205,221 @@ def lemma(word: str, language: str) -> str:
 
 def warm_up() -> None:
     """Load the frequency lists and lemma tables now, not on the first question."""
-    for language in ("en", "fr"):
+    for language in LANGUAGES:
         zipf("the", language)
         lemma("posts", language)
+
+
+class LibraryWords:
+    """Frequencies and lemmas from wordfreq and simplemma themselves, imported on first
+    use (about 2 s and 100 MB): for an index built before word tables existed."""
+
+    zipf = staticmethod(zipf)
+    lemma = staticmethod(lemma)
+    more_english = staticmethod(more_english)
+    warm_up = staticmethod(warm_up)
+
+
+# --- word tables: the same answers, precomputed at index build ----------------------
+
+LANGUAGES = ("en", "fr")
+WORDS_DIR = "words"
+WORDS_FORMAT = 1
+# wordfreq words at least this common (Zipf) are kept whatever the archive holds.
+# A rarer word the archive lacks counts as unseen, which the relevance gate already
+# treats like any word rarer than `rare_zipf`: full weight, specific.
+COMMON_ZIPF = 2.0
+MAX_WORD_BYTES = 48  # longer "words" are not words; they count as unseen
+
+
+def word_tables_key() -> str:
+    """What the word tables of a build are made from (a rebuild redoes them when this changes)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    def installed(name: str) -> str:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return "absent"
+
+    return f"words-{WORDS_FORMAT}:{COMMON_ZIPF}:wordfreq-{installed('wordfreq')}:simplemma-{installed('simplemma')}"
+
+
+def build_word_tables(words: Iterable[str], fold: Callable[[str], str]) -> WordTables:
+    """The Zipf frequencies (English and French) and lemmas of the words that can matter.
+
+    Args:
+        words: the archive's words, folded and as written (lowercase, accents kept),
+            and the dictionary words a question may be bridged with.
+        fold: how the index folds a word (lemmas are asked of folded words).
+
+    wordfreq's words at least `COMMON_ZIPF` common in either language are added. A
+    question word outside the tables answers as wordfreq and simplemma answer for a
+    word they do not know: Zipf 0, its own lemma.
+    """
+    common = _common_tables(fold, COMMON_ZIPF)
+    entries: dict[str, Entry] = {}
+    _add_entries(entries, {word for word in words if common._row(word) is None}, fold, common)
+    return _merge(common, entries)
+
+
+# One word's Zipf × 100 in English and French, and its English and French lemmas (None: itself).
+Entry = tuple[int, int, str | None, str | None]
+
+
+@lru_cache(maxsize=2)
+def _common_tables(fold: Callable[[str], str], floor: float) -> WordTables:
+    """The tables of wordfreq's words at least `floor` common in either language (the
+    same for every archive: made once per process, in about two seconds)."""
+    from wordfreq import get_frequency_dict
+
+    keys: set[str] = set()
+    for language in LANGUAGES:
+        for word, frequency in get_frequency_dict(language).items():
+            if frequency >= 10 ** (floor - 9):
+                keys.add(word)
+                if not word.isascii():  # wordfreq's words are lowercase: ASCII ones are folded
+                    keys.add(fold(word))
+    entries: dict[str, Entry] = {}
+    _add_entries(entries, keys, fold)
+    return _merge(WordTables(np.zeros(0, dtype="S1"), np.zeros((0, 2), np.uint16), np.zeros((0, 2), np.int32)), entries)
+
+
+def _add_entries(
+    entries: dict[str, Entry], words: set[str], fold: Callable[[str], str], known: WordTables | None = None
+) -> None:
+    """Add the entries of `words`, then of the lemmas they point to that neither
+    `entries` nor `known` holds."""
+    while words:
+        added = _entries(words, fold)
+        entries.update(added)
+        words = {
+            found
+            for entry in added.values()
+            for found in entry[2:]
+            if found and found not in entries and (known is None or known._row(found) is None)
+        }
+
+
+def _merge(tables: WordTables, entries: dict[str, Entry]) -> WordTables:
+    """`tables` with the words of `entries` added, in one sorted array."""
+    if not entries:
+        return tables
+    added = sorted(entries)
+    encoded = [key.encode() for key in added]
+    width = max(tables.keys.dtype.itemsize, *map(len, encoded))
+    keys = np.concatenate([tables.keys.astype(f"S{width}"), np.array(encoded, dtype=f"S{width}")])
+    order = np.argsort(keys, kind="stable")
+    moved = np.empty(len(keys), dtype=np.int64)
+    moved[order] = np.arange(len(keys))  # old row → new row
+    keys = keys[order]
+    zipfs = np.array([entries[key][:2] for key in added], dtype=np.uint16).reshape(-1, len(LANGUAGES))
+    old = np.asarray(tables.lemmas, dtype=np.int64)
+    kept = np.where(old >= 0, moved[np.maximum(old, 0)], -1)
+    targets = np.array([(found or "").encode() for key in added for found in entries[key][2:]], dtype=f"S{width}")
+    found = np.where(targets != b"", np.searchsorted(keys, targets), -1).reshape(-1, len(LANGUAGES))
+    lemmas = np.concatenate([kept, found])[order].astype(np.int32)
+    return WordTables(keys, np.concatenate([tables.zipfs, zipfs])[order], lemmas)
+
+
+def _entries(keys: Iterable[str], fold: Callable[[str], str]) -> dict[str, Entry]:
+    """What `zipf` and `lemma` answer for each word (lemmas only for folded words: only
+    those are asked); empty and over-long words are left out."""
+    import simplemma
+    from wordfreq import get_frequency_dict
+
+    lists = [get_frequency_dict(language) for language in LANGUAGES]
+    entries: dict[str, Entry] = {}
+    for key in keys:
+        if not key or len(key.encode()) > MAX_WORD_BYTES:
+            continue
+        english, french = (round(_exact_zipf(key, language, lists[n]) * 100) for n, language in enumerate(LANGUAGES))
+        lemmas: list[str | None] = [None, None]
+        if (key.isascii() and key.islower()) or fold(key) == key:
+            for n, language in enumerate(LANGUAGES):
+                found = simplemma.lemmatize(key, lang=language).lower()
+                if found != key and len(found.encode()) <= MAX_WORD_BYTES:
+                    lemmas[n] = found
+        entries[key] = (english, french, lemmas[0], lemmas[1])
+    return entries
+
+
+def _exact_zipf(word: str, language: str, frequencies: dict[str, float]) -> float:
+    """`zipf(word, language)`, without wordfreq's tokenizer for the words where it can
+    only find the word itself (a listed word, or plain lowercase ASCII letters)."""
+    if word in frequencies:
+        return round(math.log10(frequencies[word]) + 9, 2)
+    if word.isascii() and word.isalpha() and word.islower():
+        return 0.0
+    return zipf(word, language)
+
+
+class WordTables:
+    """What `zipf`, `lemma` and `more_english` answer, for the words that can matter,
+    read from a build's `words/` folder (numpy arrays, memory-mapped: a question reads
+    a few rows, never the whole tables, and never imports wordfreq or simplemma).
+
+    `keys` are the words (UTF-8, sorted); `zipf` their Zipf frequency × 100 in
+    English and French; `lemmas` the row of each word's lemma (-1: the word itself).
+    """
+
+    def __init__(self, keys: np.ndarray, zipf: np.ndarray, lemmas: np.ndarray) -> None:
+        self.keys, self.zipfs, self.lemmas = keys, zipf, lemmas
+        self._width = keys.dtype.itemsize
+
+    def save(self, folder: Path) -> None:
+        """Write the three arrays as .npy files (no pickle)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, array in (("keys", self.keys), ("zipf", self.zipfs), ("lemmas", self.lemmas)):
+            np.save(folder / f"{name}.npy", array, allow_pickle=False)
+
+    @classmethod
+    def load(cls, folder: Path) -> WordTables:
+        """Map the arrays written by `save`."""
+        arrays = [np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False) for name in WORD_ARRAYS]
+        return cls(*arrays)
+
+    def _row(self, word: str) -> int | None:
+        """The row of a word, None when the tables do not hold it."""
+        key = word.encode()
+        if not key or len(key) > self._width:
+            return None
+        row = int(np.searchsorted(self.keys, key))
+        return row if row < len(self.keys) and self.keys[row] == key else None
+
+    def zipf(self, word: str, language: str) -> float:
+        """How common a word is in general `language` text (Zipf scale, 0 if unseen)."""
+        row = self._row(word)
+        if row is not None:
+            return int(self.zipfs[row, LANGUAGES.index(language)]) / 100
+        if "-" in word:
+            return self._compound_zipf(word, language)
+        return 0.0
+
+    def _compound_zipf(self, word: str, language: str) -> float:
+        """A hyphenated word the tables lack, as wordfreq rates it: its parts' frequencies
+        combined (1/f = 1/f1 + 1/f2 …, three significant digits); 0 if a part is unseen."""
+        parts = [self.zipf(part, language) for part in word.split("-")]
+        if not parts or not all(parts):
+            return 0.0
+        frequency = 1 / sum(1 / 10 ** (part - 9) for part in parts)
+        frequency = round(frequency, math.floor(-math.log10(frequency)) + 3)
+        return round(math.log10(frequency) + 9, 2)
+
+    def lemma(self, word: str, language: str) -> str:
+        """The dictionary form of a folded word; the word itself when unknown."""
+        row = self._row(word)
+        if row is None:
+            return word
+        found = int(self.lemmas[row, LANGUAGES.index(language)])
+        return word if found < 0 else self.keys[found].decode()
+
+    def more_english(self, word: str) -> bool:
+        """True if the word is more common in English than in French."""
+        return self.zipf(word, "en") > self.zipf(word, "fr")
+
+    def warm_up(self) -> None:
+        """Nothing to load: the arrays are mapped and read on demand."""
+
+
+WORD_ARRAYS = ("keys", "zipf", "lemmas")

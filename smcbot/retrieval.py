@@ -29,7 +29,6 @@ import numpy as np
 from smcbot.embedding import Embedder
 from smcbot.errors import QuestionError
 from smcbot.index import ArchiveIndex
-from smcbot.language import warm_up
 from smcbot.models import Article, Passage
 from smcbot.settings import RetrievalSettings
 from smcbot.text import Query, QueryWord, analyse, expansions, stems
@@ -172,7 +171,7 @@ class HybridRetriever:
         self.embedder = embedder
         self.settings = settings
         self._lexical = index.lexical
-        warm_up()  # frequency lists and lemma tables load now, not on the first question
+        index.lexicon.general.warm_up()  # an old index's frequency lists load now, not on the first question
         self.thresholds = GateThresholds.resolve(settings, gate_fitted_for(index.manifest, embedder.name))
         self._num_chunks = len(index.chunks)
         self._article_position = {article_id: n for n, article_id in enumerate(index.articles)}

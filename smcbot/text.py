@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import Stemmer
 
-from smcbot.language import CLUB_PHRASES, CLUB_WORDS, lemma, more_english, zipf
+from smcbot.language import CLUB_PHRASES, CLUB_WORDS, LibraryWords, WordTables
 
 WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 ELISION = re.compile(r"\b(?:l|d|j|qu|n|s|c|m|t|lorsqu|jusqu|puisqu)'")
@@ -261,6 +261,7 @@ def analyse(question: str, lexicon=None) -> Query:
     topical = _without_club_phrases(text)
     names = set(named_terms(topical))
     originals = _original_forms(topical)
+    general = _general(lexicon)
     found, club = [], []
     for word in dict.fromkeys(content_words(topical, keep=acronyms(topical))):
         if "club_words" in RESOURCES and word in CLUB_WORDS:
@@ -268,7 +269,7 @@ def analyse(question: str, lexicon=None) -> Query:
             continue
         original = originals.get(word, word)
         forms = _forms(word, language, lexicon)
-        frequency = max(zipf(original, "en"), zipf(original, "fr")) if "wordfreq" in RESOURCES else 0.0
+        frequency = max(general.zipf(original, "en"), general.zipf(original, "fr")) if "wordfreq" in RESOURCES else 0.0
         found.append(QueryWord(word, tuple(sorted(forms)), word in names, frequency))
     return Query(text, language, tuple(found), tuple(club))
 
@@ -284,17 +285,30 @@ def _without_club_phrases(text: str) -> str:
 
 def _original_forms(text: str) -> dict[str, str]:
     """Folded word → the word as written, lowercased, accents kept (for wordfreq)."""
+    return {fold(token): token for token in written_words(text)}
+
+
+def written_words(text: str) -> list[str]:
+    """The words of a text as written, lowercased, accents kept, elisions removed."""
     text = text.replace("’", "'").lower()
-    raw = re.findall(r"[^\W_]+(?:[-'][^\W_]+)*", re.sub(r"\b(?:l|d|j|qu|n|s|c|m|t)'", " ", text))
-    return {fold(token): token for token in raw}
+    return re.findall(r"[^\W_]+(?:[-'][^\W_]+)*", re.sub(r"\b(?:l|d|j|qu|n|s|c|m|t)'", " ", text))
+
+
+def _general(lexicon) -> LibraryWords | WordTables:
+    """Where word frequencies and lemmas come from: the index's tables, else the libraries."""
+    return lexicon.general if lexicon is not None else LIBRARY_WORDS
+
+
+LIBRARY_WORDS = LibraryWords()
 
 
 def _forms(word: str, language: str, lexicon) -> set[str]:
     """Every stem that counts as `word` in the archive."""
+    general = _general(lexicon)
     variants = set(expansions(word))
-    english = language == "en" or ("wordfreq" in RESOURCES and more_english(word))
+    english = language == "en" or ("wordfreq" in RESOURCES and general.more_english(word))
     if "lemmas" in RESOURCES:
-        variants.add(fold(lemma(word, "en" if english else "fr")))
+        variants.add(fold(general.lemma(word, "en" if english else "fr")))
     if english:
         for variant in list(variants):
             variants.update(EN_TO_FR.get(variant, "").split())

@@ -1,0 +1,81 @@
+"""Word frequencies and lemmas precomputed at index build: questions read them from the
+index folder and never import wordfreq or simplemma, with the same answers."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+
+import pytest
+
+from smcbot.answering import Answerer
+from smcbot.index import load_index
+from smcbot.language import WORDS_DIR, WordTables, build_word_tables, lemma, zipf
+from smcbot.settings import RetrievalSettings
+from smcbot.text import fold
+from tests.helpers.cli import run_cli
+
+ARCHIVE_WORDS = {"télétravail", "teletravail", "mastodon", "brand", "safety", "subcontractor", "co-construire"}
+ASKED = [
+    "the", "biggest", "posts", "online", "ligne", "télétravail", "teletravail", "mastodon", "subcontractor",
+    "moderates", "freine", "apprentices", "e-commerce", "e-réputation", "real-time", "co-construire",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def tables() -> WordTables:
+    return build_word_tables(ARCHIVE_WORDS, fold)
+
+
+@pytest.mark.parametrize("word", ASKED)
+def test_the_tables_answer_as_wordfreq_and_simplemma(tables, word):
+    for language in ("en", "fr"):
+        assert tables.zipf(word, language) == zipf(word, language)
+        folded = fold(word)
+        assert tables.lemma(folded, language) == lemma(folded, language)
+    assert tables.more_english(fold(word)) == (zipf(fold(word), "en") > zipf(fold(word), "fr"))
+
+
+def test_a_word_outside_the_tables_is_unseen_and_its_own_lemma(tables):
+    # As wordfreq and simplemma answer for a word they do not know; a word rarer than
+    # the tables' floor weighs the same as an unseen one in the relevance gate.
+    assert tables.zipf("zorglubesque", "en") == zipf("zorglubesque", "en") == 0.0
+    assert tables.lemma("zorglubesque", "fr") == "zorglubesque"
+    assert tables.zipf("x" * 200, "fr") == 0.0
+
+
+def test_the_tables_are_saved_as_numpy_arrays_and_read_back(tables, tmp_path):
+    tables.save(tmp_path / WORDS_DIR)
+    assert sorted(p.suffix for p in (tmp_path / WORDS_DIR).iterdir()) == [".npy"] * 3
+    loaded = WordTables.load(tmp_path / WORDS_DIR)
+    for word in ASKED:
+        assert loaded.zipf(word, "fr") == tables.zipf(word, "fr")
+        assert loaded.lemma(fold(word), "en") == tables.lemma(fold(word), "en")
+
+
+def test_a_question_imports_neither_wordfreq_nor_simplemma(bundled_index_dir):
+    result = run_cli(
+        "ask", "What was said about the biggest brand safety posts?", "--index-dir", str(bundled_index_dir),
+        env={"PYTHONPROFILEIMPORTTIME": "1"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}
+    assert "smcbot.language" in imported  # the import log is there
+    assert not {name for name in imported if name.split(".")[0] in {"wordfreq", "simplemma"}}
+
+
+def test_an_index_built_before_the_tables_still_answers_the_same(bundled_index_dir, answerer, tmp_path, caplog):
+    old = tmp_path / "index"
+    shutil.copytree(bundled_index_dir, old, symlinks=True)
+    build = old / "current"
+    shutil.rmtree(build / WORDS_DIR)
+    manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+    del manifest["checksums"][WORDS_DIR]
+    (build / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="smcbot.language"):
+        index = load_index(old, model=answerer.embedder.name)
+    assert caplog.text.count("rebuild the index for a faster start") == 1
+    question = "What was said about the biggest brand safety posts?"
+    answer = Answerer(index, answerer.embedder, RetrievalSettings()).answer(question)
+    assert answer.text == answerer.answer(question).text
