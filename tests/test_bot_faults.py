@@ -298,6 +298,28 @@ async def test_telegram_never_shows_an_unchecked_sentence_while_streaming(bot_ap
     assert shown and not any("closed forever" in text for text in shown)
 
 
+def test_slack_streams_checked_sentences_then_turns_that_message_into_the_reply(answerer, tmp_path, llm):
+    llm.script(
+        "Brand safety was presented as a new challenge for AI in online communication [1]. "
+        "The club is closed forever [7]. "
+        "It means securing digital campaigns against unsafe placements [1].",
+        piece_delay=0.05,
+    )
+    config = {"enabled": True, "base_url": llm.base_url, "model": "m", "api_key": KEY}
+    store = QuestionStore(tmp_path / "store.sqlite3", hash_key="test-key")
+    with SlackApiStandIn(token=TOKEN) as api, serving(answerer, api, store, llm=config) as side:
+        side.event(mention(BRAND_SAFETY, ts="300.000100"), event_id="EvS1")
+        final = api.wait_until(lambda calls: [c for c in calls if c.method == "chat.update" and c.params.get("blocks")])
+        api.wait_for("reactions.remove")
+    store.close()
+
+    (streamed,) = api.calls("chat.postMessage")  # one message, then edited in place
+    assert streamed.params["text"].startswith("Brand safety was presented")
+    assert {c.params["ts"] for c in api.calls("chat.update")} == {final[0].params["ts"]}
+    shown = [c.params.get("text", "") for c in api.calls() if c.method in ("chat.postMessage", "chat.update")]
+    assert not any("closed forever" in text for text in shown)
+
+
 def test_a_slack_post_that_meets_a_server_error_is_sent_again(slack):
     slack.api.fail_next("chat.postMessage", status=500)
     slack.event(mention(BRAND_SAFETY, ts="200.000100"), event_id="EvF2")

@@ -43,9 +43,9 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from smcbot.answering import answer_language
 from smcbot.bots.conversation import Asker, ConversationCore, Reply, serving
+from smcbot.bots.live import LiveMessage
 from smcbot.bots.slack_render import escape, plain_question, render_reply, streaming_text, text
 from smcbot.errors import SettingsError, SmcbotError
-from smcbot.synthesis import Pacer
 from smcbot.text import words
 
 if TYPE_CHECKING:
@@ -104,44 +104,13 @@ class RecentKeys:
             self._expiry.popitem(last=False)
 
 
-class LiveMessage:
-    """One reply in a conversation, posted at the written answer's first checked sentence
-    and updated as more come (`chat.update`, at most about once a second)."""
+class Thread:
+    """Where a question was asked: replies are posted there, a written answer streams there."""
 
     def __init__(self, client: WebClient, *, channel: str, thread_ts: str | None) -> None:
         self.client = client
         self.channel = channel
         self.thread_ts = thread_ts
-        self.ts: str | None = None
-        self.shown = ""
-        self.pacer = Pacer()
-
-    def show(self, checked: str) -> None:
-        """Show the checked text so far; a failed update is skipped (the final one carries everything)."""
-        shown = streaming_text(checked)
-        if not self.pacer.due() or shown == self.shown:
-            return
-        self.pacer.mark()
-        try:
-            if self.ts is None:
-                self.ts = self.post({"text": shown})
-            else:
-                self.client.chat_update(channel=self.channel, ts=self.ts, text=shown)
-            self.shown = shown
-        except Exception as error:
-            log.warning("could not update a streamed answer in %s: %s", self.channel, reason_of(error))
-
-    def finish(self, message: dict) -> None:
-        """Turn the live message into the final reply, or post it if nothing was shown yet."""
-        if self.ts is None:
-            self.post(message)
-            return
-        time.sleep(self.pacer.delay())
-        try:
-            self.client.chat_update(channel=self.channel, ts=self.ts, **message)
-        except SlackApiError as error:  # deleted meanwhile, or refused: post it anew
-            log.warning("could not update a streamed answer (%s); posting it again", reason_of(error))
-            self.post(message)
 
     def post(self, message: dict) -> str:
         """Post a message where the question was asked; returns its ts."""
@@ -149,6 +118,22 @@ class LiveMessage:
             channel=self.channel, thread_ts=self.thread_ts, unfurl_links=False, unfurl_media=False, **message
         )
         return response["ts"]
+
+    def live(self) -> LiveMessage[str]:
+        """A streamed written answer here (`chat.update` on the message's ts)."""
+        return LiveMessage(
+            streaming_text,
+            lambda shown: self.post({"text": shown}),
+            lambda ts, shown: self.client.chat_update(channel=self.channel, ts=ts, text=shown),
+            errors=(SlackApiError,),
+            describe=reason_of,
+        )
+
+    def finish(self, live: LiveMessage[str], message: dict) -> None:
+        """Turn the live message into the final reply, or post it if nothing was shown yet."""
+        update = lambda ts: self.client.chat_update(channel=self.channel, ts=ts, **message)  # noqa: E731
+        if live.finish_blocking(update) is None:
+            self.post(message)
 
 
 def reason_of(error: Exception) -> str:
@@ -202,17 +187,18 @@ class SlackBot:
             return
         channel, ts = event["channel"], event["ts"]
         asker = self.asker_for(event, thread_ts)
-        live = LiveMessage(client, channel=channel, thread_ts=thread_ts)
+        where = Thread(client, channel=channel, thread_ts=thread_ts)
+        live = where.live()
         self._react(client.reactions_add, channel, ts)
         try:
-            reply = self.core.ask_blocking(question, asker, show=live.show if self.core.synthesizer else None)
-            self._deliver(reply, asker, lambda: live.finish(render_reply(reply)))
+            reply = self.core.ask_blocking(question, asker, show=live.show_blocking if self.core.synthesizer else None)
+            self._deliver(reply, asker, lambda: where.finish(live, render_reply(reply)))
             self.core.remember_blocking(reply, asker)
             if not reply.notice:
                 self.mark_thread(channel, thread_ts or ts, event["user"])
         except Exception:
             log.exception("could not answer a Slack message in %s", channel)
-            self._post_or_log(live, {"text": text("error", answer_language(question))})
+            self._post_or_log(where, {"text": text("error", answer_language(question))})
         finally:
             self._react(client.reactions_remove, channel, ts)
 
@@ -299,12 +285,12 @@ class SlackBot:
             log.warning("could not change the %s reaction in %s: %s", REACTION, channel, reason_of(error))
 
     @staticmethod
-    def _post_or_log(live: LiveMessage, message: dict) -> None:
+    def _post_or_log(where: Thread, message: dict) -> None:
         """Post a short reply; if even that fails, the log is all that is left."""
         try:
-            live.post(message)
+            where.post(message)
         except Exception:
-            log.exception("could not post a reply in %s", live.channel)
+            log.exception("could not post a reply in %s", where.channel)
 
     @staticmethod
     def _respond(respond: Callable[..., Any], **message: Any) -> None:

@@ -53,6 +53,7 @@ from telegram.ext import (
 )
 
 from smcbot.bots.conversation import Asker, ConversationCore, serving
+from smcbot.bots.live import LiveMessage
 from smcbot.bots.telegram_render import (
     help_text,
     html_to_text,
@@ -65,7 +66,6 @@ from smcbot.bots.telegram_render import (
     text,
 )
 from smcbot.errors import SettingsError, SmcbotError
-from smcbot.synthesis import Pacer
 from smcbot.wording import COMMANDS
 
 if TYPE_CHECKING:
@@ -255,44 +255,26 @@ def parse_feedback(data: str | None) -> tuple[int, int] | None:
     return (int(match[1]), int(match[2])) if match else None
 
 
-class LiveMessage:
-    """One reply, sent at the written answer's first checked sentence and edited as more come."""
+def live_message(sender: Sender) -> LiveMessage[Message]:
+    """A streamed written answer in the chat of `sender`, as HTML."""
+    return LiveMessage(
+        streaming_html,
+        lambda html_text: sender.message.reply_text(html_text, parse_mode=ParseMode.HTML),
+        lambda sent, html_text: sent.edit_text(html_text, parse_mode=ParseMode.HTML),
+        errors=(TelegramError,),
+    )
 
-    def __init__(self, sender: Sender) -> None:
-        self.sender = sender
-        self.sent: Message | None = None
-        self.shown = ""
-        self.pacer = Pacer()  # Telegram allows about one message or edit a second per chat
 
-    async def show(self, checked: str) -> None:
-        """Show the checked text so far, at most about once a second; a failed update is skipped."""
-        html_text = streaming_html(checked)
-        if not self.pacer.due() or html_text == self.shown:
-            return
-        self.pacer.mark()
-        message = self.sender.message
-        try:
-            if self.sent is None:
-                self.sent = await message.reply_text(html_text, parse_mode=ParseMode.HTML)
-            else:
-                await self.sent.edit_text(html_text, parse_mode=ParseMode.HTML)
-            self.shown = html_text
-        except TelegramError as error:  # the final edit carries everything anyway
-            logger.warning("Could not update a streamed answer: %s", error)
-
-    async def finish(self, parts: list[str], markup: InlineKeyboardMarkup | None) -> list[Message]:
-        """Turn the live message into the reply's first part and send the rest, buttons last;
-        returns the messages the reply is made of."""
-        if self.sent is None:  # nothing was shown: the model failed, or no sentence held
-            return await self.sender.parts(parts, markup)
-        await asyncio.sleep(self.pacer.delay())
-        first, rest, kept = parts[0], parts[1:], [self.sent]
-        try:
-            await self.sender.edit(self.sent, first, None if rest else markup)
-        except TelegramError as error:  # deleted meanwhile, or refused: send it anew
-            logger.warning("Could not edit a streamed answer (%s); sending it again", error)
-            rest, kept = parts, []
-        return kept + (await self.sender.parts(rest, markup) if rest else [])
+async def finish(
+    live: LiveMessage[Message], sender: Sender, parts: list[str], markup: InlineKeyboardMarkup | None
+) -> list[Message]:
+    """Turn the live message into the reply's first part and send the rest, buttons last
+    (all of it when nothing was shown); returns the messages the reply is made of."""
+    first, rest = parts[0], parts[1:]
+    sent = await live.finish(lambda message: sender.edit(message, first, None if rest else markup))
+    if sent is None:
+        return await sender.parts(parts, markup)
+    return [sent] + (await sender.parts(rest, markup) if rest else [])
 
 
 # --- who may talk to the bot ------------------------------------------------------
@@ -381,12 +363,12 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
     """Ask the core, record the answer, send it with its buttons; a reply that cannot be
     delivered is not counted as answered."""
     core, asker, sender = core_of(context), asker_of(update, context), sender_for(update, context)
-    live = LiveMessage(sender)
+    live = live_message(sender)
     async with typing_action(sender.message):
         answered = await core.ask(question, asker, show=live.show)
     await core.record(answered, asker)
     try:
-        sent = await live.finish(reply_messages(answered), feedback_keyboard(answered.question_id))
+        sent = await finish(live, sender, reply_messages(answered), feedback_keyboard(answered.question_id))
     except TelegramError:
         await core.undelivered(answered)
         raise
