@@ -144,7 +144,7 @@ class Answerer:
         query = served.retriever.analyse(question)
         language = language or query.language
         filters = served.router.resolve_series(filters)
-        routed = served.router.answer(question, language, filters)
+        routed = served.router.answer(query, language, filters)
         if routed is not None:  # a question about people, periods or series
             return routed
         result = served.retriever.search(query, filters)

@@ -89,14 +89,10 @@ def _routed(answerer: Answerer, question: str) -> bool:
     if router is None:
         return False
     try:
-        return router.answer(question, _language(answerer, question), None) is not None
+        query = answerer.retriever.analyse(question)
+        return router.answer(query, query.language, None) is not None
     except SmcbotError:
         return False
-
-
-def _language(answerer: Answerer, question: str) -> str:
-    """The language the answerer hears in a question."""
-    return answerer.retriever.analyse(question).language
 
 
 def score(samples: Sequence[Sample], thresholds: GateThresholds) -> dict:

@@ -244,8 +244,6 @@ class HybridRetriever:
         forms = word.forms if isinstance(word, QueryWord) else [s for v in expansions(word) for s in stems(v)]
         return any(self._lexical.knows(form) for form in forms)
 
-    _in_archive = in_archive  # the name the question router uses
-
     # --- the two searches ----------------------------------------------------------
 
     def _allowed_rows(self, filters: SearchFilters) -> np.ndarray | None:

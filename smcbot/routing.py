@@ -10,7 +10,9 @@ answered from the archive's directory and dates.
 - a person, organisation, series or period the archive does not hold → a refusal naming it.
 
 Anything else is a topic question: `QuestionRouter.answer` returns None and the
-answerer searches as before.
+answerer searches as before. The router reads the question as the answerer analysed
+it (`smcbot.text.Query`: its words and their forms), and asks the retriever whether
+the archive holds a word.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from smcbot.people import Unit, units_of
 from smcbot.quoting import UNSIGNED, clip
 from smcbot.retrieval import HybridRetriever, SearchFilters
 from smcbot.series import series_key
-from smcbot.text import content_words, expansions, fold, stems
+from smcbot.text import Query, content_words, expansions, fold, stems
 from smcbot.wording import say
 
 MONTH_NAMES = {
@@ -210,10 +212,12 @@ class QuestionRouter:
             raise QuestionError(f"no series named '{filters.series}'; the archive's series are: {known}")
         return replace(filters, series=canonical)
 
-    def answer(self, question: str, language: str, filters: SearchFilters | None) -> Answer | None:
-        """The answer to a question about people, periods or series; None for a topic question."""
+    def answer(self, query: Query, language: str, filters: SearchFilters | None) -> Answer | None:
+        """The answer to a question about people, periods or series (`query`, analysed by
+        the retriever); None for a topic question."""
         filters = filters or SearchFilters()
-        folded = _fold_keep(question.strip())
+        question = query.text
+        folded = _fold_keep(question)
         if WHO_SPOKE.search(folded):
             return self._who_spoke(question, folded, language, filters)
         period = parse_period(question)
@@ -222,13 +226,13 @@ class QuestionRouter:
         for pattern in PERSON:
             match = pattern.search(folded)
             if match:
-                routed = self._person(question, match, language, filters)
+                routed = self._person(query, match, language, filters)
                 if routed is not None:
                     return routed
         named = self._named_speakers(question)
         if named:  # "Nadia Cherif et le nudge": a speaker's full name, without "qu'a dit"
-            return self._people_answer(question, named, language, filters, "")
-        return self._listing(question, language, filters)
+            return self._people_answer(query, named, language, filters, "")
+        return self._listing(query, language, filters)
 
     def _named_speakers(self, question: str) -> list[Person]:
         """The speakers whose full name the question writes out."""
@@ -236,8 +240,9 @@ class QuestionRouter:
 
     # --- people ---------------------------------------------------------------------------
 
-    def _person(self, question: str, match: re.Match, language: str, filters: SearchFilters) -> Answer | None:
+    def _person(self, query: Query, match: re.Match, language: str, filters: SearchFilters) -> Answer | None:
         """ "Qu'a dit X ?", "What did the Transilys speaker say about nudges?"."""
+        question = query.text
         who_text = question[match.start("who") : match.end("who")]
         who_text = who_text[: len(TOPIC_SPLIT.split(_fold_keep(who_text), maxsplit=1)[0])]
         people: list[Person] = []
@@ -251,18 +256,18 @@ class QuestionRouter:
             for part in _sub_groups(group) or [group]:  # "Marc Dupont de L'Oréal": a name, a company
                 if len(part.split()) >= 2:
                     unknown_names.append(part)
-                elif not self.retriever._in_archive(fold(part)):
+                elif not self.retriever.in_archive(fold(part)):
                     unknown_orgs.append(part)
         if people:
             people = self._by_role(people, who_text) if org_label else people
-            return self._people_answer(question, _unique_people(people), language, filters, org_label)
+            return self._people_answer(query, _unique_people(people), language, filters, org_label)
         if unknown_names:
             return self._refusal(question, language, text_of("no_person", language, name=", ".join(unknown_names)))
         if unknown_orgs:
             return self._refusal(question, language, text_of("no_org", language, name=", ".join(unknown_orgs)))
         described = self._described(who_text)
         if described is not None:
-            return self._people_answer(question, [described], language, filters, "")
+            return self._people_answer(query, [described], language, filters, "")
         return None
 
     def _who_is(self, group: str) -> tuple[list[Person], str]:
@@ -310,10 +315,11 @@ class QuestionRouter:
         return scored[0][1]
 
     def _people_answer(
-        self, question: str, people: list[Person], language: str, filters: SearchFilters, org: str
+        self, query: Query, people: list[Person], language: str, filters: SearchFilters, org: str
     ) -> Answer:
         """Each person's sessions (those about the question's topic first) and their words."""
-        wanted = _topic_stems(question, people)
+        question = query.text
+        wanted = _topic_stems(query, people)
         sessions: list[SessionQuotes] = []
         for person in people:
             for article in self._ranked_sessions(person, wanted, filters):
@@ -418,8 +424,9 @@ class QuestionRouter:
                     found.append((len(alias_key), canonical))
         return max(found)[1] if found else ""
 
-    def _listing(self, question: str, language: str, filters: SearchFilters) -> Answer | None:
+    def _listing(self, query: Query, language: str, filters: SearchFilters) -> Answer | None:
         """ "Quelles sessions en 2020 ?", "the latest Cercle Dircoms", "List the SMC Focus sessions"."""
+        question = query.text
         if SERIES_QUESTION.search(fold(question)) and not self._series_in(question):
             return self._series_overview(question, language)  # "Quels sont les cycles du club ?"
         tokens = set(re.findall(r"[a-z0-9]+", fold(question)))
@@ -443,7 +450,7 @@ class QuestionRouter:
             articles = [a for a in articles if a.series == series]
         if period:
             articles = [a for a in articles if _within(a, period)]
-        articles = self._on_topic(question, series, articles, filters, period)
+        articles = self._on_topic(query, series, articles, filters, period)
         if episode is not None:
             articles = [a for a in articles if a.episode == episode]
         if not articles:  # without words asking for a list or an episode, it may be a topic question
@@ -488,10 +495,11 @@ class QuestionRouter:
         return self._answered(question, language, lead, sessions)
 
     def _on_topic(
-        self, question: str, series: str, articles: list[Article], filters: SearchFilters, period: Period | None
+        self, query: Query, series: str, articles: list[Article], filters: SearchFilters, period: Period | None
     ) -> list[Article]:
         """Narrow a listing to the sessions about the topic the question also names, if any."""
-        words = [w for w in content_words(question) if w not in NOISE and w not in _period_words(question)]
+        when = _period_words(query.text)
+        words = [w.word for w in query.words if w.word not in NOISE and w.word not in when]
         series_words = set(re.findall(r"[a-z0-9]+", fold(series)))
         topic = [w for w in words if w not in series_words and series_key(w) not in series_key(series).split()]
         if not topic:
@@ -633,13 +641,13 @@ def _topic_text(question: str, dropped: set[str] = frozenset()) -> str:
     return " ".join(kept)
 
 
-def _topic_stems(question: str, people: list[Person]) -> set[str]:
-    """Stems of the question's topic words (its names, organisations and roles left out)."""
-    known = set()
+def _topic_stems(query: Query, people: list[Person]) -> set[str]:
+    """Stems of the question's topic words, all their forms (its names, organisations and
+    roles left out)."""
+    skipped = set(NOISE)
     for person in people:
-        known |= set(re.findall(r"[a-z0-9]+", fold(f"{person.name} {person.organisation} {person.role}")))
-    topic = [w for w in content_words(question) if w not in known and w not in NOISE]
-    return {stem for word in topic for variant in expansions(word) for stem in stems(variant)}
+        skipped |= set(re.findall(r"[a-z0-9]+", fold(f"{person.name} {person.organisation} {person.role}")))
+    return {form for word in query.words if word.word not in skipped for form in word.forms}
 
 
 def _overlap(text: str, wanted: set[str]) -> int:
