@@ -36,7 +36,7 @@ def test_build_writes_a_complete_index(tmp_path, fake_embedder):
     assert manifest["model"] == fake_embedder.name
     assert manifest["dimension"] == fake_embedder.dimension
     assert manifest["counts"] == {"articles": 10, "chunks": report.chunks}
-    assert set(manifest["checksums"]) == {"dense.faiss", "metadata.sqlite3", "bm25", "lexicon.json"}
+    assert set(manifest["checksums"]) == {"dense.faiss", "metadata.sqlite3", "bm25", "lexicon.json", "words"}
     index = load_index(index_dir, model=fake_embedder.name)
     assert len(index.articles) == 10 and len(index.chunks) == report.chunks == index.dense.ntotal
     assert not list((index_dir / "builds").rglob("*.pkl")) and not list((index_dir / "builds").rglob("*.pickle"))
