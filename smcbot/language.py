@@ -423,3 +423,4 @@ class WordTables:
 
 
 WORD_ARRAYS = ("keys", "zipf", "lemmas")
+GeneralWords = WordTables | LibraryWords  # where word frequencies and lemmas come from

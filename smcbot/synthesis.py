@@ -32,6 +32,7 @@ from pydantic import SecretStr
 
 from smcbot.answering import session_label
 from smcbot.errors import SettingsError
+from smcbot.language import GeneralWords, Lexicon
 from smcbot.models import Answer, Passage, SessionQuotes, Source
 from smcbot.settings import LLMSettings
 from smcbot.text import analyse, detect_language, index_tokens
@@ -285,14 +286,17 @@ class Grounding:
     words differ from the passages' by nature); its citations still are.
     """
 
-    def __init__(self, numbered: list[NumberedPassage], language: str) -> None:
+    def __init__(self, numbered: list[NumberedPassage], language: str, words: GeneralWords | None = None) -> None:
         self.forms = {item.number: set(index_tokens(quoted_data(item.passage.chunk.text))) for item in numbered}
         texts = " ".join(item.passage.chunk.text for item in numbered)
         self.applies = bool(numbered) and detect_language(texts) == language
+        # Only the index's word frequencies and lemmas, not its translations: a sentence's
+        # forms are its own words'.
+        self.lexicon = Lexicon(general=words) if words is not None else None
 
     def holds(self, sentence: str, numbers: list[int]) -> bool:
         """True when the sentence's words are found enough in the passages it cites."""
-        groups = analyse(CITATION.sub(" ", sentence)).term_groups
+        groups = analyse(CITATION.sub(" ", sentence), self.lexicon).term_groups
         if not self.applies or not groups:
             return True
         cited = set().union(*(self.forms.get(number, set()) for number in numbers))
@@ -319,11 +323,20 @@ def complete_part(text: str) -> str:
     return text[: parts[-1].start()] if parts else ""
 
 
-def finish(extractive: Answer, reply: str, numbered: list[NumberedPassage], *, min_share: float = 0.5) -> Synthesis:
-    """Check a finished reply sentence by sentence; fall back when too little of it holds."""
+def finish(
+    extractive: Answer,
+    reply: str,
+    numbered: list[NumberedPassage],
+    *,
+    min_share: float = 0.5,
+    words: GeneralWords | None = None,
+) -> Synthesis:
+    """Check a finished reply sentence by sentence; fall back when too little of it holds.
+
+    `words`: the index's word frequencies and lemmas (None: wordfreq and simplemma)."""
     if len(reply) >= MAX_CHARS:
         reply = reply[:MAX_CHARS].rsplit(" ", 1)[0] + " …"
-    checked = check_sentences(reply, len(numbered), Grounding(numbered, extractive.language))
+    checked = check_sentences(reply, len(numbered), Grounding(numbered, extractive.language, words))
     if not checked.kept:
         return fall_back(extractive, "the reply cites no passage")
     if checked.share < min_share:
@@ -341,9 +354,9 @@ class StreamGate:
     front end never shows a sentence that the final check would drop.
     """
 
-    def __init__(self, numbered: list[NumberedPassage], language: str) -> None:
+    def __init__(self, numbered: list[NumberedPassage], language: str, words: GeneralWords | None = None) -> None:
         self.count = len(numbered)
-        self.grounding = Grounding(numbered, language)
+        self.grounding = Grounding(numbered, language, words)
         self.shown = ""
 
     def update(self, text: str) -> str | None:
@@ -425,8 +438,11 @@ class Synthesizer:
         self.settings = settings
         self.chain = chain if chain is not None else make_chain(settings)
 
-    def write(self, answer: Answer) -> Synthesis:
-        """The whole written answer at once (the command line's way)."""
+    def write(self, answer: Answer, *, words: GeneralWords | None = None) -> Synthesis:
+        """The whole written answer at once (the command line's way).
+
+        `words` (here and below): the index's word frequencies and lemmas, for the
+        grounding check (None: wordfreq and simplemma, imported on first use)."""
         numbered = number_passages(answer) if answer.answered else []
         if not numbered:
             return fall_back(answer, "the archive does not answer the question")
@@ -434,9 +450,9 @@ class Synthesizer:
             reply = self.chain.invoke(prompt_inputs(answer, numbered))
         except Exception as error:  # any failure of the model costs the synthesis, not the answer
             return self._failed(answer, error)
-        return self._finish(answer, reply, numbered)
+        return self._finish(answer, reply, numbered, words)
 
-    def stream(self, answer: Answer, show: Callable[[str], None]) -> Synthesis:
+    def stream(self, answer: Answer, show: Callable[[str], None], *, words: GeneralWords | None = None) -> Synthesis:
         """Stream the written answer, calling `show(text so far)` as pieces arrive.
 
         `show` receives only finished sentences that cite a passage (see
@@ -446,7 +462,7 @@ class Synthesizer:
         numbered = number_passages(answer) if answer.answered else []
         if not numbered:
             return fall_back(answer, "the archive does not answer the question")
-        text, gate = "", StreamGate(numbered, answer.language)
+        text, gate = "", StreamGate(numbered, answer.language, words)
         try:
             with contextlib.closing(self.chain.stream(prompt_inputs(answer, numbered))) as pieces:
                 for piece in pieces:
@@ -460,14 +476,16 @@ class Synthesizer:
                         break
         except Exception as error:
             return self._failed(answer, error)
-        return self._finish(answer, text, numbered)
+        return self._finish(answer, text, numbered, words)
 
-    async def astream(self, answer: Answer, show: Callable[[str], Awaitable[None]]) -> Synthesis:
+    async def astream(
+        self, answer: Answer, show: Callable[[str], Awaitable[None]], *, words: GeneralWords | None = None
+    ) -> Synthesis:
         """`stream` for async front ends: `await show(text so far)` as pieces arrive."""
         numbered = number_passages(answer) if answer.answered else []
         if not numbered:
             return fall_back(answer, "the archive does not answer the question")
-        text, gate = "", StreamGate(numbered, answer.language)
+        text, gate = "", StreamGate(numbered, answer.language, words)
         try:
             async with contextlib.aclosing(self.chain.astream(prompt_inputs(answer, numbered))) as pieces:
                 async for piece in pieces:
@@ -481,11 +499,13 @@ class Synthesizer:
                         break
         except Exception as error:
             return self._failed(answer, error)
-        return self._finish(answer, text, numbered)
+        return self._finish(answer, text, numbered, words)
 
-    def _finish(self, answer: Answer, reply: str, numbered: list[NumberedPassage]) -> Synthesis:
+    def _finish(
+        self, answer: Answer, reply: str, numbered: list[NumberedPassage], words: GeneralWords | None
+    ) -> Synthesis:
         """Check the whole reply with the configured share of sentences that must hold."""
-        return finish(answer, reply, numbered, min_share=self.settings.min_valid_share)
+        return finish(answer, reply, numbered, min_share=self.settings.min_valid_share, words=words)
 
     @staticmethod
     def _failed(answer: Answer, error: Exception) -> Synthesis:

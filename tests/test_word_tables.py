@@ -15,6 +15,7 @@ from smcbot.language import WORDS_DIR, WordTables, build_word_tables, lemma, zip
 from smcbot.settings import RetrievalSettings
 from smcbot.text import fold
 from tests.helpers.cli import run_cli
+from tests.helpers.openai_api import ChatCompletionsStandIn
 
 ARCHIVE_WORDS = {"télétravail", "teletravail", "mastodon", "brand", "safety", "subcontractor", "co-construire"}
 ASKED = [
@@ -54,15 +55,34 @@ def test_the_tables_are_saved_as_numpy_arrays_and_read_back(tables, tmp_path):
         assert loaded.lemma(fold(word), "en") == tables.lemma(fold(word), "en")
 
 
+def imported_by(result) -> set[str]:
+    """The modules a process imported, from its `PYTHONPROFILEIMPORTTIME` log."""
+    return {line.split("|")[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}
+
+
 def test_a_question_imports_neither_wordfreq_nor_simplemma(bundled_index_dir):
     result = run_cli(
         "ask", "What was said about the biggest brand safety posts?", "--index-dir", str(bundled_index_dir),
         env={"PYTHONPROFILEIMPORTTIME": "1"},
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-2000:]
-    imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}
+    imported = imported_by(result)
     assert "smcbot.language" in imported  # the import log is there
     assert not {name for name in imported if name.split(".")[0] in {"wordfreq", "simplemma"}}
+
+
+def test_a_written_answer_checks_its_sentences_with_the_index_tables_too(bundled_index_dir, tmp_path):
+    with ChatCompletionsStandIn(api_key="sk-test") as llm:
+        llm.script("Brand safety was presented as a new challenge for AI in online communication [1].")
+        environment = {
+            "SMCBOT_LLM__ENABLED": "true", "SMCBOT_LLM__BASE_URL": llm.base_url, "SMCBOT_LLM__MODEL": "m",
+            "SMCBOT_LLM__API_KEY": "sk-test", "SMCBOT_LLM__TIMEOUT": "10", "PYTHONPROFILEIMPORTTIME": "1",
+        }  # fmt: skip
+        question = "What was said about brand safety?"
+        result = run_cli("ask", question, "--index-dir", str(bundled_index_dir), env=environment)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.startswith("Brand safety was presented")  # written, and its sentence held
+    assert not {name for name in imported_by(result) if name.split(".")[0] in {"wordfreq", "simplemma"}}
 
 
 def test_an_index_built_before_the_tables_still_answers_the_same(bundled_index_dir, answerer, tmp_path, caplog):

@@ -335,7 +335,8 @@ class ConversationCore:
             return reply
         reply = await loop.run_in_executor(self.pool, self._compose, question, asker, None)
         if self._writes(reply):
-            reply.synthesis = await self.synthesizer.astream(reply.quoted, show or _ignore_async)
+            words = self.answerer.retriever.index.lexicon.general
+            reply.synthesis = await self.synthesizer.astream(reply.quoted, show or _ignore_async, words=words)
             reply.answer = reply.synthesis.answer
         return reply
 
@@ -363,7 +364,11 @@ class ConversationCore:
         reply = self.pool.submit(self._compose, question, asker, filters).result()
         if self._writes(reply):
             synthesizer = self.synthesizer
-            reply.synthesis = synthesizer.stream(reply.quoted, show) if show else synthesizer.write(reply.quoted)
+            words = self.answerer.retriever.index.lexicon.general  # the index's, not wordfreq's
+            if show:
+                reply.synthesis = synthesizer.stream(reply.quoted, show, words=words)
+            else:
+                reply.synthesis = synthesizer.write(reply.quoted, words=words)
             reply.answer = reply.synthesis.answer
         return reply
 
