@@ -350,6 +350,7 @@ def export_onnx(name: str, folder: Path, *, quantized: bool = False) -> Path:
         if quantized:
             _quantize(temporary / ONNX_FILE)
         meta.update({"model": name, "quantized": quantized, "checksums": _checksums(temporary)})
+        meta["stamps"] = {file: _stamp(temporary / file) for file in meta["checksums"]}  # a rename keeps them
         (temporary / ONNX_META).write_text(json.dumps(meta, indent=2))
         shutil.rmtree(folder, ignore_errors=True)
         temporary.rename(folder)
@@ -359,12 +360,15 @@ def export_onnx(name: str, folder: Path, *, quantized: bool = False) -> Path:
     return folder
 
 
-def onnx_export_problem(folder: Path, *, require_checksums: bool = False) -> str | None:
+def onnx_export_problem(folder: Path, *, require_checksums: bool = False, trust_stamps: bool = False) -> str | None:
     """What is wrong with the ONNX export in `folder`, or None when it is whole.
 
     Every file is compared with the SHA-256 its `smcbot-onnx.json` recorded at
     export. An export made before checksums were recorded passes unless
-    `require_checksums` (a build exports it again, once).
+    `require_checksums` (a build exports it again, once). With `trust_stamps` (a
+    question's start), a file whose size and modification time are still those
+    recorded when a build last hashed it is not hashed again: hashing the model
+    took a tenth of a cold start.
     """
     try:
         meta = json.loads((folder / ONNX_META).read_text(encoding="utf-8"))
@@ -375,8 +379,11 @@ def onnx_export_problem(folder: Path, *, require_checksums: bool = False) -> str
     checksums = meta.get("checksums") if isinstance(meta, dict) else None
     if not isinstance(checksums, dict) or not checksums:
         return "it records no checksums" if require_checksums or not isinstance(meta, dict) else None
+    stamps = meta.get("stamps", {}) if trust_stamps else {}
     for name, digest in checksums.items():
         try:
+            if stamps.get(name) == _stamp(folder / name):
+                continue
             actual = _sha256(folder / name)
         except OSError:
             return f"{name} is missing"
@@ -388,6 +395,26 @@ def onnx_export_problem(folder: Path, *, require_checksums: bool = False) -> str
 def _checksums(folder: Path) -> dict[str, str]:
     """SHA-256 of every file of an export but its own description."""
     return {path.name: _sha256(path) for path in sorted(folder.iterdir()) if path.is_file() and path.name != ONNX_META}
+
+
+def _stamp(path: Path) -> list[int]:
+    """A file's size and modification time (ns): they change when the file is written."""
+    stat = path.stat()
+    return [stat.st_size, stat.st_mtime_ns]
+
+
+def record_stamps(folder: Path) -> None:
+    """Note the size and time of an export's files, just found whole, when they changed
+    (an export made before stamps were recorded, or copied elsewhere)."""
+    meta_path = folder / ONNX_META
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    stamps = {name: _stamp(folder / name) for name in meta["checksums"]}
+    if meta.get("stamps") == stamps:
+        return
+    meta["stamps"] = stamps
+    temporary = meta_path.with_name(f"{ONNX_META}.{os.getpid()}")
+    temporary.write_text(json.dumps(meta, indent=2))
+    os.replace(temporary, meta_path)
 
 
 def _sha256(path: Path) -> str:

@@ -22,6 +22,7 @@ from smcbot.embedding import (
     export_onnx,
     onnx_export_problem,
     onnx_folder,
+    record_stamps,
 )
 from smcbot.errors import IndexCorruptError, IndexWriteError, SmcbotError, SourceError
 from smcbot.index import (
@@ -66,7 +67,9 @@ def make_embedder(settings: Settings, *, export: bool = False, progress: Progres
     models_dir = settings.embedding.onnx_dir or settings.index_dir / "models"
     folder = onnx_folder(models_dir, name, quantized=backend == "onnx-int8")
     exported = (folder / ONNX_META).is_file()
-    problem = onnx_export_problem(folder, require_checksums=export) if exported else None
+    problem = onnx_export_problem(folder, require_checksums=export, trust_stamps=not export) if exported else None
+    if export and exported and not problem:
+        record_stamps(folder)  # a question then trusts the files this build found whole
     if (export or backend != "auto") and (not exported or (export and problem)):
         if problem:
             log.warning("%s: the ONNX export of the model is damaged (%s); exporting it again", folder, problem)
