@@ -386,8 +386,8 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
     core, asker, sender = core_of(context), asker_of(update, context), sender_for(update, context)
     live = LiveMessage(sender)
     async with typing_action(sender.message):
-        answered = await core.ask(question, asker, show=live.show)
-    await core.record(answered, asker)
+        answered = await core.ask(question, asker, show=live.show, record=True)
+    await core.record(answered, asker)  # a written answer is recorded once written
     try:
         sent = await live.finish(reply_messages(answered), feedback_keyboard(answered.question_id))
     except TelegramError:
