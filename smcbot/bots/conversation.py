@@ -25,7 +25,6 @@ and sends it. Everything else happens here, the same way for every channel:
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import os
@@ -37,7 +36,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from smcbot.answering import answer_language
-from smcbot.bots.ordering import OrderedPool
+from smcbot.bots.ordering import OrderedPool, run_on
 from smcbot.errors import QuestionError
 from smcbot.followups import Context, FollowUps, Turn
 from smcbot.logs import log_answer
@@ -379,7 +378,7 @@ class ConversationCore:
         """Run one step of the question being handled on the answering threads (store calls
         included: they are what a step of an older question waits for), without blocking
         the event loop; steps of older questions go first."""
-        return await asyncio.wrap_future(self.pool.submit(fn, *args))
+        return await run_on(self.pool, fn, *args)
 
     def _answer(self, question: str, asker: Asker, filters: SearchFilters | None, counted: bool, record: bool) -> Reply:
         """The checks, then the answer, and its record when asked and final: one step on the

@@ -53,7 +53,7 @@ from telegram.ext import (
 )
 
 from smcbot.bots.conversation import Asker, ConversationCore, serving
-from smcbot.bots.ordering import mark_arrival
+from smcbot.bots.ordering import AnswersFirstLoop, mark_arrival
 from smcbot.bots.telegram_render import (
     help_text,
     html_to_text,
@@ -649,6 +649,8 @@ def run(settings: Settings) -> None:
     with serving(settings) as core:
         asyncio.run(check_bot_api(settings.telegram))
         application = build_application(core)
+        # The loop the application runs on: a ready answer is sent before more questions are taken in.
+        asyncio.set_event_loop(AnswersFirstLoop())
         if settings.telegram.webhook_url:
             print(f"Serving the Telegram webhook on port {settings.telegram.webhook_port}", file=sys.stderr)
             application.run_webhook(**webhook_options(settings.telegram))
