@@ -124,6 +124,8 @@ class _RichProgress:
         "export": "Exporting the model to ONNX (first build only)",
         "read": "Reading sources",
         "embed": "Embedding",
+        "translate": "Translating passages into English",
+        "embed-glosses": "Embedding English glosses",
         "write": "Writing index",
     }
 
