@@ -163,11 +163,12 @@ def read_reply(asked: Asked, sent: dict[tuple[str, str], list]) -> None:
 
 
 def collect(cluster: Cluster, asked: list[Asked], timeout: float) -> None:
-    """Wait until every question has a reply (or the timeout), then read reply times."""
+    """Wait until every question has a reply sent after it was asked (or the timeout), then
+    read reply times."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         sent = replies(cluster)
-        if all(sent.get((a.channel, a.key)) for a in asked):
+        if all(any(c.at >= a.sent_at for c in sent.get((a.channel, a.key), [])) for a in asked):
             break
         time.sleep(0.2)  # looking is cheap, but this process also plays both APIs
     settle = time.monotonic() + 1.0  # a duplicate would come within a second of the answer

@@ -275,11 +275,19 @@ class OnnxEmbedder:
     Gives the same vectors as the sentence-transformers model (mean pooling and
     normalisation are part of the exported graph) while importing in a fraction of
     the time, since neither torch nor transformers is loaded.
+
+    Args:
+        name: the model's name, as configured.
+        folder: the export's folder.
+        threads: threads one run of the model uses (None: onnxruntime's default, every
+            core, for building; 1 to answer questions, which the bots already answer
+            several at a time on threads of their own).
     """
 
-    def __init__(self, name: str, folder: Path) -> None:
+    def __init__(self, name: str, folder: Path, *, threads: int | None = None) -> None:
         self.name = name
         self.folder = folder
+        self.threads = threads
         self._session = None
         self._tokenizer = None
         self._meta = json.loads((folder / ONNX_META).read_text())
@@ -299,6 +307,12 @@ class OnnxEmbedder:
 
             options = onnxruntime.SessionOptions()
             options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+            if self.threads:
+                # Threads of onnxruntime's own beside the caller's, spinning between runs, cost a
+                # third more CPU per question and take the cores the bots answer on.
+                options.intra_op_num_threads = self.threads
+                options.inter_op_num_threads = 1
+                options.add_session_config_entry("session.intra_op.allow_spinning", "0")
             self._session = onnxruntime.InferenceSession(
                 str(self.folder / ONNX_FILE), options, providers=["CPUExecutionProvider"]
             )

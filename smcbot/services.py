@@ -61,6 +61,7 @@ def make_embedder(settings: Settings, *, export: bool = False, progress: Progres
         IndexCorruptError: the "onnx" backend and a damaged export.
     """
     backend, name = settings.embedding.backend, settings.embedding.model
+    threads = None if export else 1  # a build embeds batches on every core; a question is one short text
     if backend == "torch":
         return SentenceTransformerEmbedder(name, device=settings.embedding.device)
     models_dir = settings.embedding.onnx_dir or settings.index_dir / "models"
@@ -71,7 +72,7 @@ def make_embedder(settings: Settings, *, export: bool = False, progress: Progres
         if problem:
             log.warning("%s: the ONNX export of the model is damaged (%s); exporting it again", folder, problem)
         _export(name, folder, quantized=backend == "onnx-int8", progress=progress)
-        return OnnxEmbedder(name, folder)
+        return OnnxEmbedder(name, folder, threads=threads)
     if problem:
         message = (
             f"{folder}: the ONNX export of the model is damaged ({problem}); "
@@ -82,7 +83,7 @@ def make_embedder(settings: Settings, *, export: bool = False, progress: Progres
         log.warning("%s; answering with the PyTorch model meanwhile (slower)", message)
         return SentenceTransformerEmbedder(name, device=settings.embedding.device)
     if exported:
-        return OnnxEmbedder(name, folder)
+        return OnnxEmbedder(name, folder, threads=threads)
     return SentenceTransformerEmbedder(name, device=settings.embedding.device)
 
 

@@ -5,6 +5,7 @@ on 127.0.0.1 (tests/telegram_api.py) that records what the bot sends."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import signal
@@ -173,6 +174,33 @@ async def test_slow_question_does_not_hold_up_another_chat(api, answerer, tmp_pa
         assert api.sent(2001) == []
         gate.set()
         await api.wait_sent(2001)
+
+
+async def test_under_a_burst_the_first_reply_leaves_before_the_last_question_is_answered(answerer, tmp_path):
+    """Replies go out as their answers are ready, not together once the burst is done:
+    when the first reply reaches Telegram, questions of the burst are still unanswered
+    (the bot records each question when it is answered, before sending its reply)."""
+    members = 30
+    answered_at_each_reply: list[int] = []
+
+    class CountingBotApi(FakeBotApi):
+        """The stand-in Bot API, noting how many questions were answered when each reply came."""
+
+        answered = None  # counts the bot's recorded questions
+
+        def _api_sendMessage(self, params):
+            if self.answered is not None:
+                answered_at_each_reply.append(self.answered())
+            return super()._api_sendMessage(params)
+
+    with CountingBotApi(TOKEN) as api, contextlib.closing(open_store(bot_settings(api, tmp_path))) as store:
+        api.answered = lambda: len(store.questions())
+        # Queued before the bot polls: its first getUpdates brings the whole burst at once.
+        api.push_burst([{"message": message(BRAND_SAFETY, chat_id=5000 + n, user_id=5000 + n)} for n in range(members)])
+        async with running_bot(api, answerer, tmp_path, store=store):
+            await api.wait_for(lambda: len(api.sent()) >= members, timeout=120, what="a reply to every member")
+    assert len(answered_at_each_reply) == members
+    assert answered_at_each_reply[0] < members
 
 
 # --- long answers and formatting failures ---------------------------------------------

@@ -7,9 +7,10 @@ and sends it. Everything else happens here, the same way for every channel:
 - **checks**: an empty question, one too long, one with no words, one that is
   not text, a member asking too often (`SMCBOT_<CHANNEL>__RATE_LIMIT_PER_MINUTE`)
   each get a `Reply` holding a notice from the wording table instead of an answer;
-- **the answer**, computed on a pool of threads sized to the machine's cores, so
-  the event loop of an async front end is never blocked and, under a burst, each
-  answer is ready (and sent) as soon as its own work is done;
+- **the answer**, computed on a pool of threads sized to the machine's cores
+  (`smcbot.bots.ordering`), with every store call of a question, so the event loop
+  of an async front end is never blocked and, under a burst, the oldest question's
+  steps go first: each answer is ready (and sent) as soon as its own work is done;
 - **the written answer** (`SMCBOT_LLM__ENABLED`), streamed through the checked
   sentences of `smcbot.synthesis`, the quoted answer standing in when it fails;
 - **recording** with one failure policy: the answer log line is always written,
@@ -32,11 +33,11 @@ import threading
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from smcbot.answering import answer_language
+from smcbot.bots.ordering import OrderedPool
 from smcbot.errors import QuestionError
 from smcbot.followups import Context, FollowUps, Turn
 from smcbot.logs import log_answer
@@ -56,6 +57,7 @@ log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 1_000  # longer messages are pastes, not questions
 RECORD_RETRIES = 3
 RECORD_BACKOFF = 1.0  # seconds before the first retry of a failed record, doubled each time
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -286,7 +288,7 @@ class ConversationCore:
         self.recorder = Recorder(store, settings, backoff=record_backoff)
         self.followups = FollowUps(answerer)
         self.contexts = ContextKeeper(store)
-        self.pool = ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1, thread_name_prefix="smcbot-answer")
+        self.pool = OrderedPool(workers or os.cpu_count() or 1)
         # One limiter per channel whose settings section has `rate_limit_per_minute`,
         # counted in the store when there is one (replicas then share the count).
         self._limiters = {
@@ -329,11 +331,7 @@ class ConversationCore:
         Args:
             show: called with the checked text of a written answer as it is written.
         """
-        loop = asyncio.get_running_loop()
-        reply = await loop.run_in_executor(None, self.check, question, asker)  # the rate count is a store call
-        if reply is not None:
-            return reply
-        reply = await loop.run_in_executor(self.pool, self._compose, question, asker, None)
+        reply = await self.run(self._answer, question, asker, None, True)
         if self._writes(reply):
             reply.synthesis = await self.synthesizer.astream(reply.quoted, show or _ignore_async)
             reply.answer = reply.synthesis.answer
@@ -357,15 +355,22 @@ class ConversationCore:
             counted: count the question against the member's rate limit.
             filters: dates and series the answer is restricted to.
         """
-        reply = self.check(question, asker, counted=counted)
-        if reply is not None:
-            return reply
-        reply = self.pool.submit(self._compose, question, asker, filters).result()
+        reply = self.pool.submit(self._answer, question, asker, filters, counted).result()
         if self._writes(reply):
             synthesizer = self.synthesizer
             reply.synthesis = synthesizer.stream(reply.quoted, show) if show else synthesizer.write(reply.quoted)
             reply.answer = reply.synthesis.answer
         return reply
+
+    async def run(self, fn: Callable[..., T], /, *args: Any) -> T:
+        """Run one step of the question being handled on the answering threads (store calls
+        included: they are what a step of an older question waits for), without blocking
+        the event loop; steps of older questions go first."""
+        return await asyncio.wrap_future(self.pool.submit(fn, *args))
+
+    def _answer(self, question: str, asker: Asker, filters: SearchFilters | None, counted: bool) -> Reply:
+        """The checks, then the answer: one step on the pool (the rate count is a store call)."""
+        return self.check(question, asker, counted=counted) or self._compose(question, asker, filters)
 
     def _writes(self, reply: Reply) -> bool:
         """Whether a language model should write this reply."""
@@ -400,20 +405,20 @@ class ConversationCore:
     async def record(self, reply: Reply, asker: Asker) -> None:
         """Log and store an answered question (off the event loop); sets `reply.question_id`."""
         if reply.answer is not None:
-            reply.question_id = await asyncio.to_thread(self.recorder.record, reply, asker)
+            reply.question_id = await self.run(self.recorder.record, reply, asker)
 
     def record_blocking(self, reply: Reply, asker: Asker) -> None:
         """`record` for front ends that work on threads."""
         if reply.answer is not None:
-            reply.question_id = self.recorder.record(reply, asker)
+            reply.question_id = self.pool.submit(self.recorder.record, reply, asker).result()
 
     async def undelivered(self, reply: Reply) -> None:
         """The reply could not be sent: the question is not counted as answered."""
-        await asyncio.to_thread(self.recorder.undelivered, reply.question_id)
+        await self.run(self.recorder.undelivered, reply.question_id)
 
     def undelivered_blocking(self, reply: Reply) -> None:
         """`undelivered` for front ends that work on threads."""
-        self.recorder.undelivered(reply.question_id)
+        self.pool.submit(self.recorder.undelivered, reply.question_id).result()
 
     # --- conversations ------------------------------------------------------------
 
@@ -424,10 +429,14 @@ class ConversationCore:
             keys: the conversations to keep it for (default: the asker's); a group chat
                 keys it by the bot's reply, which is known only once it is sent.
         """
-        await asyncio.to_thread(self.remember_blocking, reply, asker, keys)
+        await self.run(self._remember, reply, asker, keys)
 
     def remember_blocking(self, reply: Reply, asker: Asker, keys: list[str] | None = None) -> None:
         """`remember` for front ends that work on threads."""
+        self.pool.submit(self._remember, reply, asker, keys).result()
+
+    def _remember(self, reply: Reply, asker: Asker, keys: list[str] | None) -> None:
+        """Keep the reply's context for each of its conversations (a store call: on the pool)."""
         if reply.answer is None:
             return
         for key in keys if keys is not None else [asker.conversation]:

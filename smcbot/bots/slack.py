@@ -43,6 +43,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from smcbot.answering import answer_language
 from smcbot.bots.conversation import Asker, ConversationCore, Reply, serving
+from smcbot.bots.ordering import mark_arrival
 from smcbot.bots.slack_render import escape, plain_question, render_reply, streaming_text, text
 from smcbot.errors import SettingsError, SmcbotError
 from smcbot.synthesis import Pacer
@@ -198,6 +199,7 @@ class SlackBot:
 
     def answer_message(self, client: WebClient, event: dict, *, question: str, thread_ts: str | None) -> None:
         """Answer a message where it was asked, with 👀 on it meanwhile; never silent."""
+        mark_arrival()  # this question's steps go before those of questions that came later
         if not self.claim("message:" + message_key(event)):
             return
         channel, ts = event["channel"], event["ts"]

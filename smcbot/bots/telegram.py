@@ -53,6 +53,7 @@ from telegram.ext import (
 )
 
 from smcbot.bots.conversation import Asker, ConversationCore, serving
+from smcbot.bots.ordering import mark_arrival
 from smcbot.bots.telegram_render import (
     help_text,
     html_to_text,
@@ -349,11 +350,13 @@ def command_argument(message: Message) -> str:
 async def once_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Handle each update once, whichever replica Telegram delivers it to (again): the
     store's unique key on the update id decides. Without a store, nothing to share."""
-    store = core_of(context).store
+    core = core_of(context)
+    store = core.store
+    mark_arrival()  # the steps of this update go before those of updates that came later
     if store is None:
         return
     try:
-        first = await asyncio.to_thread(store.claim_delivery, f"telegram:update:{update.update_id}")
+        first = await core.run(store.claim_delivery, f"telegram:update:{update.update_id}")
     except Exception as error:  # the store is down: answer rather than stay silent
         logger.warning("could not claim Telegram update %s in the store (%s)", update.update_id, error)
         return

@@ -7,6 +7,7 @@ a daemon thread, and runs while the stand-in is used as a context manager.
 
 from __future__ import annotations
 
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Self
@@ -20,7 +21,10 @@ class _Server(ThreadingHTTPServer):
     quiet = False
 
     def handle_error(self, request, client_address) -> None:
-        if not self.quiet:
+        """Print a request's error, unless it is a client hanging up (a bot closing its
+        keep-alive connections, a member giving up): that is how HTTP clients end, not a fault."""
+        error = sys.exc_info()[1]
+        if not self.quiet and not isinstance(error, (ConnectionResetError, BrokenPipeError, ConnectionAbortedError)):
             super().handle_error(request, client_address)
 
 

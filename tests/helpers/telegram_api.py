@@ -220,15 +220,23 @@ class FakeBotApi(LocalServer):
 
     def push(self, **update) -> int:
         """Queue an update (e.g. `push(message=message("hi"))`); returns its update_id."""
-        with self._cond:
-            update_id = self._next_update_id
-            self._next_update_id += 1
-            self._updates.append({"update_id": update_id, **update})
-            for key in ("message", "edited_message", "channel_post"):
-                if key in update:
-                    self.chat_types[update[key]["chat"]["id"]] = update[key]["chat"]["type"]
-            self._cond.notify_all()
+        [update_id] = self.push_burst([update])
         return update_id
+
+    def push_burst(self, updates: list[dict]) -> list[int]:
+        """Queue several updates at once (each like `{"message": ...}`), so that one
+        getUpdates hands them all to the bot, as Telegram does after a burst; returns their ids."""
+        ids = []
+        with self._cond:
+            for update in updates:
+                ids.append(self._next_update_id)
+                self._next_update_id += 1
+                self._updates.append({"update_id": ids[-1], **update})
+                for key in ("message", "edited_message", "channel_post"):
+                    if key in update:
+                        self.chat_types[update[key]["chat"]["id"]] = update[key]["chat"]["type"]
+            self._cond.notify_all()
+        return ids
 
     def fail_next(self, method: str, status: int, description: str, *, retry_after: int | None = None) -> None:
         """Make the next call to `method` fail with this status (and retry_after, for 429)."""
