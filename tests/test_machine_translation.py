@@ -94,3 +94,15 @@ def test_glosses_can_be_turned_off(tmp_path, fake_embedder):
 def test_an_english_paraphrase_finds_its_french_session_through_the_glosses(answerer):
     answer = answerer.answer("Which talk was about employees acting as ambassadors for their company?")
     assert answer.sources and "Employee advocacy" in answer.sources[0].title
+
+
+def test_doctor_says_whether_the_index_has_english_glosses(bundled_index_dir):
+    from smcbot.doctor import check_language_resources
+    from smcbot.index import current_build, read_manifest
+    from smcbot.settings import load_settings
+
+    settings = load_settings(index_dir=bundled_index_dir)
+    manifest = read_manifest(current_build(bundled_index_dir))
+    assert check_language_resources(settings, manifest).line().startswith("✔")
+    without = {**manifest, "checksums": {k: v for k, v in manifest["checksums"].items() if k != GLOSS_FILE}}
+    assert "rebuild it with: smcbot index build" in check_language_resources(settings, without).line()
