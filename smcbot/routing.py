@@ -185,7 +185,7 @@ def parse_period(question: str) -> Period | None:
 DATING = re.compile(
     rf"\b(?:in|en|during|pendant|durant|since|depuis|before|avant|after|apres)\s+"
     rf"(?:(?:l'|le\s+|the\s+)?(?:{MONTH}|{SEASON})\s+(?:de\s+|of\s+|d')?)?{YEAR}\b"
-    rf"|\b(?:{MONTH})\s+{YEAR}\b"
+    rf"|\b(?:{MONTH})\s+{YEAR}\b|\b{SEASON}\s+(?:de\s+|of\s+|d')?{YEAR}\b"
 )
 
 
