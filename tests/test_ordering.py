@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import contextvars
 import threading
 
 import pytest
 
-from smcbot.bots.ordering import OrderedPool, arrival, mark_arrival
+from smcbot.bots.ordering import AnswersFirstLoop, OrderedPool, arrival, mark_arrival, run_on
 
 
 def submit_as(pool: OrderedPool, arrived: float, fn, *args):
@@ -51,3 +53,56 @@ def test_a_step_outside_any_question_counts_as_arriving_now():
     before = arrival()
     assert contextvars.copy_context().run(lambda: mark_arrival(5.0) and arrival()) == 5.0
     assert arrival() >= before  # the mark stayed in its own context
+
+
+def test_the_event_loop_resumes_a_task_whose_answer_is_ready_before_the_queued_callbacks():
+    loop = AnswersFirstLoop()
+    order: list = []
+
+    async def burst() -> None:
+        waiter = loop.create_future()
+
+        async def answering() -> None:
+            order.append(await waiter)
+
+        task = loop.create_task(answering())
+        await asyncio.sleep(0)  # the task now waits for its answer
+        for n in range(3):  # meanwhile the loop queued other work (taking in more questions)
+            loop.call_soon(order.append, n)
+        done = concurrent.futures.Future()
+        done.set_result("answer")
+        handing_back = threading.Thread(target=loop.resolve_first, args=(waiter, done))  # as the pool does
+        handing_back.start()
+        handing_back.join()
+        await task
+
+    try:
+        loop.run_until_complete(burst())
+    finally:
+        loop.close()
+    assert order == ["answer", 0, 1, 2]
+
+
+async def test_run_on_hands_back_results_and_errors_on_any_loop():
+    pool = OrderedPool(1)
+    try:
+        assert await run_on(pool, sum, [1, 2]) == 3
+        with pytest.raises(ZeroDivisionError):
+            await run_on(pool, lambda: 1 / 0)
+    finally:
+        pool.shutdown()
+
+
+def test_run_on_an_answers_first_loop_hands_back_results_and_errors():
+    loop, pool = AnswersFirstLoop(), OrderedPool(1)
+
+    async def both() -> None:
+        assert await run_on(pool, sum, [1, 2]) == 3
+        with pytest.raises(ZeroDivisionError):
+            await run_on(pool, lambda: 1 / 0)
+
+    try:
+        loop.run_until_complete(both())
+    finally:
+        loop.close()
+        pool.shutdown()

@@ -25,7 +25,6 @@ and sends it. Everything else happens here, the same way for every channel:
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import os
@@ -37,7 +36,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from smcbot.answering import answer_language
-from smcbot.bots.ordering import OrderedPool
+from smcbot.bots.ordering import OrderedPool, run_on
 from smcbot.errors import QuestionError
 from smcbot.followups import Context, FollowUps, Turn
 from smcbot.logs import log_answer
@@ -101,6 +100,7 @@ class Reply:
     quotes: list[list[Quote]] = field(default_factory=list)
     synthesis: Synthesis | None = None
     question_id: int | None = None
+    recorded: bool = False  # logged and stored (or handed to the background retries) already
     started: float = field(default_factory=time.perf_counter)
     context: Context | None = None  # what the next question of the conversation is read against
     follow_up: str = ""  # the kind of follow-up it was, "" for a question of its own
@@ -325,13 +325,23 @@ class ConversationCore:
 
     # --- answering ----------------------------------------------------------------
 
-    async def ask(self, question: str, asker: Asker, *, show: Callable[[str], Awaitable[None]] | None = None) -> Reply:
+    async def ask(
+        self,
+        question: str,
+        asker: Asker,
+        *,
+        show: Callable[[str], Awaitable[None]] | None = None,
+        record: bool = False,
+    ) -> Reply:
         """Check and answer a question without blocking the event loop.
 
         Args:
             show: called with the checked text of a written answer as it is written.
+            record: record the answer in the same step as it is made, when no model is
+                to write it (`record` then has nothing left to do): under a burst, a trip
+                through the busy event loop fewer before the reply can be sent.
         """
-        reply = await self.run(self._answer, question, asker, None, True)
+        reply = await self.run(self._answer, question, asker, None, True, record)
         if self._writes(reply):
             reply.synthesis = await self.synthesizer.astream(reply.quoted, show or _ignore_async)
             reply.answer = reply.synthesis.answer
@@ -345,6 +355,7 @@ class ConversationCore:
         show: Callable[[str], None] | None = None,
         counted: bool = True,
         filters: SearchFilters | None = None,
+        record: bool = False,
     ) -> Reply:
         """`ask` for front ends that work on threads (Slack, the CLI); the answering is
         still done on the shared pool, so it stays bounded.
@@ -354,8 +365,9 @@ class ConversationCore:
                 (None: the written answer is made in one go).
             counted: count the question against the member's rate limit.
             filters: dates and series the answer is restricted to.
+            record: record the answer in the same step, as for `ask`.
         """
-        reply = self.pool.submit(self._answer, question, asker, filters, counted).result()
+        reply = self.pool.submit(self._answer, question, asker, filters, counted, record).result()
         if self._writes(reply):
             synthesizer = self.synthesizer
             reply.synthesis = synthesizer.stream(reply.quoted, show) if show else synthesizer.write(reply.quoted)
@@ -366,11 +378,15 @@ class ConversationCore:
         """Run one step of the question being handled on the answering threads (store calls
         included: they are what a step of an older question waits for), without blocking
         the event loop; steps of older questions go first."""
-        return await asyncio.wrap_future(self.pool.submit(fn, *args))
+        return await run_on(self.pool, fn, *args)
 
-    def _answer(self, question: str, asker: Asker, filters: SearchFilters | None, counted: bool) -> Reply:
-        """The checks, then the answer: one step on the pool (the rate count is a store call)."""
-        return self.check(question, asker, counted=counted) or self._compose(question, asker, filters)
+    def _answer(self, question: str, asker: Asker, filters: SearchFilters | None, counted: bool, record: bool) -> Reply:
+        """The checks, then the answer, and its record when asked and final: one step on the
+        pool (the rate count and the record are store calls)."""
+        reply = self.check(question, asker, counted=counted) or self._compose(question, asker, filters)
+        if record and not self._writes(reply):
+            self._record(reply, asker)
+        return reply
 
     def _writes(self, reply: Reply) -> bool:
         """Whether a language model should write this reply."""
@@ -403,14 +419,21 @@ class ConversationCore:
     # --- recording ----------------------------------------------------------------
 
     async def record(self, reply: Reply, asker: Asker) -> None:
-        """Log and store an answered question (off the event loop); sets `reply.question_id`."""
-        if reply.answer is not None:
-            reply.question_id = await self.run(self.recorder.record, reply, asker)
+        """Log and store an answered question (off the event loop), unless it was already;
+        sets `reply.question_id`."""
+        if reply.answer is not None and not reply.recorded:
+            await self.run(self._record, reply, asker)
 
     def record_blocking(self, reply: Reply, asker: Asker) -> None:
         """`record` for front ends that work on threads."""
-        if reply.answer is not None:
-            reply.question_id = self.pool.submit(self.recorder.record, reply, asker).result()
+        if reply.answer is not None and not reply.recorded:
+            self.pool.submit(self._record, reply, asker).result()
+
+    def _record(self, reply: Reply, asker: Asker) -> None:
+        """Log and store an answered question, once (a store call: on the pool)."""
+        if reply.answer is not None and not reply.recorded:
+            reply.question_id = self.recorder.record(reply, asker)
+            reply.recorded = True
 
     async def undelivered(self, reply: Reply) -> None:
         """The reply could not be sent: the question is not counted as answered."""

@@ -11,10 +11,15 @@ done and the replies are spread over the burst.
 
 A front end notes when a question arrived with `mark_arrival` (in the task or
 thread handling it); every step submitted from there carries that time.
+
+An async front end's event loop has the same choice to make: a step handed back by
+the pool (an answer to send) waits behind whatever the loop queued meanwhile, such as
+taking in the rest of a burst. `AnswersFirstLoop` runs it first.
 """
 
 from __future__ import annotations
 
+import asyncio
 import heapq
 import itertools
 import threading
@@ -99,3 +104,41 @@ class OrderedPool(Executor):
                 future.set_exception(error)
             else:
                 future.set_result(result)
+
+
+class AnswersFirstLoop(asyncio.SelectorEventLoop):
+    """An event loop that resumes a task waiting on the answering pool before the callbacks
+    already queued: under a burst, a ready answer is sent (and a claimed question moves on)
+    before the loop takes in more of the burst's questions. Other callbacks keep their order.
+    """
+
+    def resolve_first(self, waiter: asyncio.Future, done: Future) -> None:
+        """From any thread: give `waiter` the outcome of `done`, ahead of the queued callbacks."""
+        self._ready.appendleft(asyncio.Handle(self._resolve_now, (waiter, done), self, None))
+        self._write_to_self()  # wake the loop if it is waiting for I/O
+
+    def _resolve_now(self, waiter: asyncio.Future, done: Future) -> None:
+        """On the loop: settle `waiter`, and move what that woke (its task) to the front."""
+        if waiter.done():  # the waiting task was cancelled meanwhile
+            return
+        queued = len(self._ready)
+        if done.cancelled():
+            waiter.cancel()
+        elif (error := done.exception()) is not None:
+            waiter.set_exception(error)
+        else:
+            waiter.set_result(done.result())
+        woken = [self._ready.pop() for _ in range(len(self._ready) - queued)]
+        self._ready.extendleft(woken)  # popped last-first, put back first-first
+
+
+async def run_on(pool: Executor, fn: Callable[..., Any], /, *args: Any) -> Any:
+    """Run `fn(*args)` on `pool` and wait for it without blocking the event loop; on an
+    `AnswersFirstLoop` the waiting task goes on before the callbacks queued meanwhile."""
+    loop = asyncio.get_running_loop()
+    future = pool.submit(fn, *args)
+    if not isinstance(loop, AnswersFirstLoop):
+        return await asyncio.wrap_future(future)
+    waiter = loop.create_future()
+    future.add_done_callback(lambda done: loop.resolve_first(waiter, done))
+    return await waiter

@@ -26,6 +26,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
 from wsgiref.simple_server import make_server as make_wsgi_server
@@ -59,6 +60,10 @@ EVENTS_PATH = "/slack/events"
 REACTION = "eyes"
 THREAD_TTL = 7 * 24 * 3600  # seconds a thread the bot answered in is followed without a mention
 SEND_RETRIES = 4  # tries again after a 5xx, a 429 (honouring Retry-After) or a dropped connection
+# Listeners run at once (bolt's default is 5). A listener mostly waits: on Slack's API (the
+# reaction, the post: a round trip each) and on the answering pool, which bounds the work and
+# serves the oldest question first. With 5, a burst was answered five questions at a time.
+LISTENERS = 32
 
 
 def message_key(event: dict) -> str:
@@ -207,7 +212,8 @@ class SlackBot:
         live = LiveMessage(client, channel=channel, thread_ts=thread_ts)
         self._react(client.reactions_add, channel, ts)
         try:
-            reply = self.core.ask_blocking(question, asker, show=live.show if self.core.synthesizer else None)
+            show = live.show if self.core.synthesizer else None
+            reply = self.core.ask_blocking(question, asker, show=show, record=True)
             self._deliver(reply, asker, lambda: live.finish(render_reply(reply)))
             self.core.remember_blocking(reply, asker)
             if not reply.notice:
@@ -250,7 +256,7 @@ class SlackBot:
         asker = Asker(CHANNEL, user, chat)
         heading = text("question", answer_language(question), q=question)
         try:
-            reply = self.core.ask_blocking(question, asker)
+            reply = self.core.ask_blocking(question, asker, record=True)
 
             def send() -> None:
                 self._respond(respond, response_type="ephemeral", **render_reply(reply, share=True, heading=heading))
@@ -346,7 +352,8 @@ def build_app(core: ConversationCore) -> App:
     check_settings(settings)
     check_web_api(settings)
     secret = settings.slack.signing_secret.get_secret_value() if settings.slack.signing_secret else ""
-    app = App(client=make_client(settings), signing_secret=secret)
+    listeners = ThreadPoolExecutor(max_workers=LISTENERS, thread_name_prefix="smcbot-slack")
+    app = App(client=make_client(settings), signing_secret=secret, listener_executor=listeners)
     register_listeners(app, SlackBot(core))
     return app
 

@@ -53,7 +53,7 @@ from telegram.ext import (
 )
 
 from smcbot.bots.conversation import Asker, ConversationCore, serving
-from smcbot.bots.ordering import mark_arrival
+from smcbot.bots.ordering import AnswersFirstLoop, mark_arrival
 from smcbot.bots.telegram_render import (
     help_text,
     html_to_text,
@@ -386,8 +386,8 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
     core, asker, sender = core_of(context), asker_of(update, context), sender_for(update, context)
     live = LiveMessage(sender)
     async with typing_action(sender.message):
-        answered = await core.ask(question, asker, show=live.show)
-    await core.record(answered, asker)
+        answered = await core.ask(question, asker, show=live.show, record=True)
+    await core.record(answered, asker)  # a written answer is recorded once written
     try:
         sent = await live.finish(reply_messages(answered), feedback_keyboard(answered.question_id))
     except TelegramError:
@@ -649,6 +649,8 @@ def run(settings: Settings) -> None:
     with serving(settings) as core:
         asyncio.run(check_bot_api(settings.telegram))
         application = build_application(core)
+        # The loop the application runs on: a ready answer is sent before more questions are taken in.
+        asyncio.set_event_loop(AnswersFirstLoop())
         if settings.telegram.webhook_url:
             print(f"Serving the Telegram webhook on port {settings.telegram.webhook_port}", file=sys.stderr)
             application.run_webhook(**webhook_options(settings.telegram))
