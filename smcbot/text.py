@@ -49,7 +49,7 @@ STOP_EN = set(
     speak speaks spoke spoken discuss discussed mention mentioned explain explained know
     tomorrow today yesterday good best
     ok okay else wo ca actually really quite rather whether anyone anybody everyone someone somebody
-    ever even still yet let lets
+    ever even still yet let lets like
     """.split()
 )
 STOPWORDS = STOP_FR | STOP_EN
@@ -150,7 +150,7 @@ ABBREVIATIONS = {
     "cm": "community manager managers", "cms": "community managers", "insta": "instagram",
     "ig": "instagram", "fb": "facebook", "yt": "youtube", "rs": "reseaux sociaux", "pub": "publicite",
     "pubs": "publicites", "rp": "relations presse", "dircom": "directeur directrice communication",
-    "dircoms": "directeurs directrices communication", "influ": "influenceur influence",
+    "dircoms": "directeurs directrices communication", "influ": "influenceur influence", "x": "twitter",
 }  # fmt: skip
 
 
@@ -177,12 +177,14 @@ def words(text: str) -> list[str]:
 
 
 def content_words(text: str, *, keep: frozenset[str] = frozenset()) -> list[str]:
-    """Folded words that carry meaning: stop words (but those in `keep`) and one-letter
-    words removed."""
-    return [w for w in words(text) if (w not in STOPWORDS or w in keep) and len(w) > 1 and not w.isdigit()]
+    """Folded words that carry meaning: stop words and one-letter words removed, except
+    those in `keep` (a question's acronyms, "X")."""
+    return [
+        w for w in words(text) if (w not in STOPWORDS or w in keep) and (len(w) > 1 or w in keep) and not w.isdigit()
+    ]
 
 
-ACRONYM = re.compile(r"\b[A-Z]{2,5}\b")
+ACRONYM = re.compile(r"\b(?:[A-Z]{2,5}|X)\b")  # "X": the platform once called Twitter
 
 
 def acronyms(text: str) -> frozenset[str]:
