@@ -205,7 +205,10 @@ class SlackBot:
     def answer_message(self, client: WebClient, event: dict, *, question: str, thread_ts: str | None) -> None:
         """Answer a message where it was asked, with 👀 on it meanwhile; never silent."""
         mark_arrival()  # this question's steps go before those of questions that came later
-        if not self.claim("message:" + message_key(event)):
+        # Its store calls are steps on the answering pool too: taken in the questions' order
+        # rather than by whichever of the listeners gets the store's lock first.
+        steps = self.core.pool
+        if not steps.submit(self.claim, "message:" + message_key(event)).result():
             return
         channel, ts = event["channel"], event["ts"]
         asker = self.asker_for(event, thread_ts)
@@ -217,7 +220,7 @@ class SlackBot:
             self._deliver(reply, asker, lambda: live.finish(render_reply(reply)))
             self.core.remember_blocking(reply, asker)
             if not reply.notice:
-                self.mark_thread(channel, thread_ts or ts, event["user"])
+                steps.submit(self.mark_thread, channel, thread_ts or ts, event["user"]).result()
         except Exception:
             log.exception("could not answer a Slack message in %s", channel)
             self._post_or_log(live, {"text": text("error", answer_language(question))})
