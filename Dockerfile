@@ -11,8 +11,10 @@ ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
     HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
-# FreeDict English-French dictionaries (GPL, Debian): read when the index is built.
-RUN apt-get update && apt-get install -y --no-install-recommends dict-freedict-eng-fra dict-freedict-fra-eng \
+# Language resources (GPL, Debian): FreeDict English-French dictionaries, read when the
+# index is built; Apertium English-Spanish and French-Spanish pairs, run as programs to
+# gloss passages in English at build and to translate English questions.
+RUN apt-get update && apt-get install -y --no-install-recommends dict-freedict-eng-fra dict-freedict-fra-eng apertium apertium-eng-spa apertium-fr-es \
     && rm -rf /var/lib/apt/lists/*
 # CPU wheel of torch from PyTorch's CPU index: the default index would bring CUDA (GBs).
 RUN pip install "torch==2.13.0" --index-url https://download.pytorch.org/whl/cpu
@@ -45,8 +47,8 @@ ENV PATH=/opt/venv/bin:$PATH \
     HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 \
     SMCBOT_INDEX_DIR=/app/index \
     SMCBOT_STORE__PATH=/data/smcbot-store.sqlite3
-# The dictionaries again, for rebuilds run inside this image.
-RUN apt-get update && apt-get install -y --no-install-recommends dict-freedict-eng-fra dict-freedict-fra-eng \
+# The language resources again: questions are translated, and rebuilds run, in this image.
+RUN apt-get update && apt-get install -y --no-install-recommends dict-freedict-eng-fra dict-freedict-fra-eng apertium apertium-eng-spa apertium-fr-es \
     && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system smcbot && useradd --system --gid smcbot --home /app smcbot \
     && mkdir -p /data && chown smcbot:smcbot /data

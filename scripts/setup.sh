@@ -18,17 +18,25 @@ extras=""
 stamp=".venv/.smcbot-installed"
 want="$(sha256sum pyproject.toml | cut -d' ' -f1)$extras"
 
-# FreeDict's English-French and French-English dictionaries (GPL, Debian packages): read
-# by `smcbot index build` to bridge English questions to the French archive. Without
-# them (not root, no apt) answers still work, with fewer English words bridged.
-if [[ ! -f /usr/share/dictd/freedict-eng-fra.index || ! -f /usr/share/dictd/freedict-fra-eng.index ]]; then
+# General language resources, Debian packages read by `smcbot index build` and by
+# questions to bridge English to the French archive (see README, "How well it answers"):
+# FreeDict's English-French and French-English dictionaries (GPL), and Apertium's
+# English-Spanish and French-Spanish translation pairs (GPL, run as programs). Without
+# them (not root, no apt) answers still work, with fewer English questions bridged.
+language_packages=()
+[[ -f /usr/share/dictd/freedict-eng-fra.index ]] || language_packages+=(dict-freedict-eng-fra)
+[[ -f /usr/share/dictd/freedict-fra-eng.index ]] || language_packages+=(dict-freedict-fra-eng)
+command -v lt-proc >/dev/null 2>&1 || language_packages+=(apertium)
+[[ -f /usr/share/apertium/modes/eng-spa.mode ]] || language_packages+=(apertium-eng-spa)
+[[ -f /usr/share/apertium/modes/es-fr.mode ]] || language_packages+=(apertium-fr-es)
+if (( ${#language_packages[@]} )); then
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
-    echo "Installing the FreeDict English-French dictionaries (dict-freedict-eng-fra, dict-freedict-fra-eng)" >&2
+    echo "Installing language resources: ${language_packages[*]}" >&2
     { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-        dict-freedict-eng-fra dict-freedict-fra-eng >/dev/null; } ||
-      echo "note: could not install the FreeDict dictionaries; English questions will be bridged less" >&2
+        "${language_packages[@]}" >/dev/null; } ||
+      echo "note: could not install ${language_packages[*]}; English questions will be bridged less" >&2
   else
-    echo "note: FreeDict dictionaries missing and not root: run 'sudo apt-get install dict-freedict-eng-fra dict-freedict-fra-eng' for better English answers" >&2
+    echo "note: not root: run 'sudo apt-get install ${language_packages[*]}' for better English answers" >&2
   fi
 fi
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 from smcbot.dates import MONTHS, format_date, session_label  # noqa: F401  (front ends import them from here)
@@ -21,7 +22,7 @@ from smcbot.models import Answer, Article, Passage, Quote, SessionQuotes, Source
 from smcbot.quoting import body_quote, clip, signed
 from smcbot.retrieval import HybridRetriever, SearchFilters, SearchResult
 from smcbot.settings import RetrievalSettings
-from smcbot.text import detect_language, stems, words
+from smcbot.text import detect_language, fold, stems, words
 from smcbot.wording import say
 
 SENTENCE_END = re.compile(r"(?<=[.!?…»”\"])\s+(?=[«“\"A-ZÀ-ÖØ-Ý])")
@@ -147,6 +148,7 @@ class Answerer:
         routed = served.router.answer(question, language, filters)
         if routed is not None:  # a question about people, periods or series
             return routed
+        filters, period = _dated(question, filters)
         result = served.retriever.search(query, filters)
         if self.translator is not None and query.language == "en":
             french = self.translator(query.text)
@@ -154,7 +156,7 @@ class Answerer:
                 translated = served.retriever.search(served.retriever.analyse(french), filters)
                 result = served.retriever.merge(result, translated)
         if not result.answered:
-            return self._nothing_found(question, language, result)
+            return self._nothing_found(question, language, result, period)
         return self._compose(question, language, result)
 
     def resolve_series(self, filters: SearchFilters | None) -> SearchFilters | None:
@@ -227,11 +229,14 @@ class Answerer:
         article = session.article
         return Source(title=article.title, url=article.url, date=article.date, score=session.score)
 
-    def _nothing_found(self, question: str, language: str, result: SearchResult) -> Answer:
-        """Say plainly that nothing answers, and offer what the archive covers."""
+    def _nothing_found(self, question: str, language: str, result: SearchResult, period=None) -> Answer:
+        """Say plainly that nothing answers (in the period the question names, if any),
+        and offer what the archive covers."""
         if result.missing_subject:
             names = ", ".join(result.query.original(n) for n in result.missing_subject)
             lines = [say("nothing_named", language, names=names)]
+        elif period is not None:
+            lines = [say("nothing_in_period", language, period=period.label[language])]
         else:
             lines = [say("nothing", language)]
         lead = lines[0]
@@ -262,3 +267,35 @@ class Answerer:
         """Each series and how many sessions it has, largest first."""
         counts = Counter(a.series for a in self.index.articles.values() if a.series)
         return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _dated(question: str, filters: SearchFilters | None):
+    """The filters narrowed to the period a topic question is dated with, and that period."""
+    from dataclasses import replace
+
+    from smcbot.routing import topic_period  # the router parses periods for both kinds of question
+
+    period = topic_period(question)
+    if period is None:
+        return filters, None
+    filters = filters or SearchFilters()
+    since, until = period.since or filters.since, period.until or filters.until
+    filters = replace(filters, since=since, until=until, naming=_month_names(period))
+    if filters.naming and since is not None:
+        filters = replace(filters, announced_since=since - timedelta(days=ANNOUNCED_DAYS))
+    return filters, period
+
+
+ANNOUNCED_DAYS = 365  # a season's programme is published up to a year ahead
+
+
+def _month_names(period) -> tuple[str, ...]:
+    """The folded names of the months of a period of at most a season ("fevrier",
+    "february"), so a programme published before it is found; none for longer spans."""
+    if period.since is None or period.until is None or (period.until - period.since).days > 100:
+        return ()
+    names, day = [], period.since
+    while day <= period.until:
+        names += [fold(MONTHS[language][day.month - 1]) for language in ("fr", "en")]
+        day = (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+    return tuple(dict.fromkeys(names))

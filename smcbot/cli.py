@@ -124,6 +124,8 @@ class _RichProgress:
         "export": "Exporting the model to ONNX (first build only)",
         "read": "Reading sources",
         "embed": "Embedding",
+        "translate": "Translating passages into English",
+        "embed-glosses": "Embedding English glosses",
         "write": "Writing index",
     }
 
@@ -369,7 +371,9 @@ def calibrate_command(
     Searches every question once, fits the thresholds that decide whether the
     archive answers, reports the accuracy expected from cross-validation (each
     question scored with thresholds fitted without it) and stores the thresholds
-    in the index manifest for this model. SMCBOT_RETRIEVAL__* settings still win.
+    in the index manifest for this model: the fitted ones when they beat the shipped
+    ones under cross-validation, else the shipped ones. SMCBOT_RETRIEVAL__* settings
+    still win.
 
     Example: smcbot calibrate ../shared/eval/dev.jsonl
     """
@@ -391,6 +395,8 @@ def calibrate_command(
         )
     cv = report["cross_validated"]
     out.print(f"expected accuracy ({cv['folds']}-fold cross-validation): {cv['accuracy']:.3f}")
+    if report["kept_shipped"]:
+        out.print("fitting does not beat the shipped thresholds under cross-validation: they are kept")
     out.print("stored: " + ", ".join(f"{k}={v}" for k, v in report["thresholds"].items()))
 
 

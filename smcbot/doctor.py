@@ -84,6 +84,7 @@ def run_checks(settings: Settings, *, embedder=None, client: httpx.Client | None
         checks += _guarded("model export", lambda: [check_model_export(settings)])
         checks += _guarded("embedding model", lambda: [check_model(settings, embedder=embedder, manifest=manifest)])
         checks += _guarded("relevance gate", lambda: [check_gate(settings, manifest)])
+        checks += _guarded("language resources", lambda: [check_language_resources(settings, manifest)])
         checks += _guarded("question store", lambda: [check_store(settings)])
         checks += _guarded("telegram", lambda: [check_telegram(settings, client)])
         checks += _guarded("slack", lambda: [check_slack(settings, client)])
@@ -270,6 +271,38 @@ def check_gate(settings: Settings, manifest: dict | None) -> Check:
         f"thresholds fitted for '{model}' on {gate.get('questions', '?')} questions"
         + (f" (cross-validated accuracy {accuracy:.2f})" if isinstance(accuracy, int | float) else ""),
     )
+
+
+def check_language_resources(settings: Settings, manifest: dict | None) -> Check:
+    """Whether FreeDict and Apertium are installed, and the index has English glosses
+    (what bridges English questions to the French archive; see the README)."""
+    from smcbot.language import FREEDICT_DIR
+    from smcbot.machine_translation import FRENCH_TO_ENGLISH, available
+
+    name = "language resources"
+    missing = [p for p in ("dict-freedict-eng-fra", "dict-freedict-fra-eng") if not _freedict(FREEDICT_DIR, p)]
+    if settings.embedding.english_glosses and not available(FRENCH_TO_ENGLISH):
+        missing += ["apertium", "apertium-fr-es", "apertium-eng-spa"]
+    if missing:
+        return skipped(
+            name,
+            f"not installed: {', '.join(missing)}; English questions find less "
+            f"(install them with: sudo apt-get install {' '.join(missing)}, then rebuild the index)",
+        )
+    if not settings.embedding.english_glosses:
+        return passed(name, "FreeDict installed; English glosses turned off (SMCBOT_EMBEDDING__ENGLISH_GLOSSES)")
+    if manifest is not None and "gloss.faiss" not in manifest.get("checksums", {}):
+        return skipped(
+            name,
+            "FreeDict and Apertium installed, but the index has no English glosses; "
+            "rebuild it with: smcbot index build",
+        )
+    return passed(name, "FreeDict and Apertium installed; the index has English glosses")
+
+
+def _freedict(folder: Path, package: str) -> bool:
+    """True if a FreeDict package's dictionary is installed (`dict-freedict-eng-fra`)."""
+    return (folder / f"{package.removeprefix('dict-')}.index").exists()
 
 
 def check_store(settings: Settings) -> Check:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import shutil
 import sqlite3
@@ -35,6 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
+from smcbot import machine_translation
 from smcbot.embedding import Embedder, EmbeddingCache, embed_with_cache
 from smcbot.errors import (
     IndexCorruptError,
@@ -43,10 +45,13 @@ from smcbot.errors import (
     IndexNotFoundError,
     SmcbotError,
 )
+from smcbot.glosses import GLOSS_FILE, embed_glosses, english_glosses
 from smcbot.language import LEXICON_FILE, Lexicon, archive_words, build_lexicon, lexicon_key, write_lexicon
 from smcbot.lexical import LexicalIndex
 from smcbot.models import Article, Chunk
 from smcbot.text import ANALYSIS_VERSION, content_words, index_tokens, stems
+
+log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
 KEEP_BUILDS = 2
@@ -81,6 +86,7 @@ class BuildOptions:
     body_size: int = 700
     body_overlap: int = 120
     batch_size: int = 16
+    english_glosses: bool = True  # embed an English translation of each passage too
 
 
 # --- building -----------------------------------------------------------------------
@@ -150,7 +156,8 @@ def build_lock(index_dir: Path) -> Iterator[None]:
 def _settings_key(embedder_name: str, options: BuildOptions) -> str:
     """What, besides the articles, decides the chunks and vectors of a build."""
     sizes = f"{options.body_size}|{options.body_overlap}"
-    return f"{FORMAT_VERSION}|{embedder_name}|{sizes}|{lexicon_key()}|text-{ANALYSIS_VERSION}"
+    glosses = machine_translation.key() if options.english_glosses else "no-glosses"
+    return f"{FORMAT_VERSION}|{embedder_name}|{sizes}|{lexicon_key()}|text-{ANALYSIS_VERSION}|{glosses}"
 
 
 def _previous_manifest(index_dir: Path, model: str) -> dict | None:
@@ -196,6 +203,38 @@ def _embed_chunks(
         cache.close()
 
 
+def _english_glosses(
+    index_dir: Path, chunks: list[Chunk], options: BuildOptions, progress: Progress | None
+) -> list[str] | None:
+    """Each chunk's English gloss (see `smcbot.glosses`), or None when they are turned
+    off or Apertium is not installed (the build then is French only)."""
+    if not options.english_glosses:
+        return None
+    texts = [c.embedding_text() for c in chunks]
+    tick = (lambda n: progress("translate", n, len(texts))) if progress else None
+    try:
+        if progress:
+            progress("translate", 0, len(texts))
+        return english_glosses(texts, index_dir / "cache" / "glosses.sqlite3", progress=tick)
+    except LookupError as error:
+        log.info("%s: this build has no English glosses (scripts/setup.sh installs Apertium)", error)
+        return None
+
+
+def _embed_english_glosses(
+    index_dir: Path, embedder: Embedder, glosses: list[str], options: BuildOptions, progress: Progress | None
+) -> np.ndarray:
+    """Vectors of the chunks' English glosses, from the embedding cache where possible."""
+    cache = EmbeddingCache(index_dir / "cache" / "embeddings.sqlite3")
+    tick = (lambda n: progress("embed-glosses", n, len(glosses))) if progress else None
+    try:
+        if progress:
+            progress("embed-glosses", 0, len(glosses))
+        return embed_glosses(embedder, glosses, cache, batch_size=options.batch_size, progress=tick)
+    finally:
+        cache.close()
+
+
 def _write_build(
     index_dir: Path,
     articles: list[Article],
@@ -217,11 +256,15 @@ def _write_build(
     temporary.mkdir(parents=True)
     text_parts = ThreadPoolExecutor(max_workers=1)
     try:
-        written = text_parts.submit(_write_text_parts, temporary, articles, chunks)
+        glosses = _english_glosses(index_dir, chunks, options, progress)
+        written = text_parts.submit(_write_text_parts, temporary, articles, chunks, glosses)
         vectors, report.chunks_embedded = _embed_chunks(index_dir, embedder, chunks, options, progress)
+        glossed = _embed_english_glosses(index_dir, embedder, glosses, options, progress) if glosses else None
         if progress:
             progress("write", 0, 2)
         _write_faiss(temporary / "dense.faiss", vectors)
+        if glossed is not None:
+            _write_faiss(temporary / GLOSS_FILE, glossed)
         written.result()
         manifest = _manifest(build_id, articles, chunks, vectors, embedder, options, temporary)
         manifest.update(_kept_calibration(index_dir))
@@ -239,9 +282,11 @@ def _write_build(
         text_parts.shutdown(wait=False)
 
 
-def _write_text_parts(folder: Path, articles: list[Article], chunks: list[Chunk]) -> None:
+def _write_text_parts(
+    folder: Path, articles: list[Article], chunks: list[Chunk], glosses: list[str] | None = None
+) -> None:
     """The parts of a build that need no vectors: BM25, the lexicon and the metadata."""
-    lexical = _write_bm25(folder / "bm25", chunks)
+    lexical = _write_bm25(folder / "bm25", chunks, glosses)
     known = lambda word: any(lexical.knows(stem) for stem in stems(word))  # noqa: E731
     lexicon = build_lexicon(known, content_words)
     lexicon["words"] = archive_words([f"{c.context}\n{c.text}" for c in chunks], content_words)
@@ -259,9 +304,13 @@ def _write_faiss(path: Path, vectors: np.ndarray) -> None:
     faiss.write_index(index, str(path))
 
 
-def _write_bm25(folder: Path, chunks: list[Chunk]) -> LexicalIndex:
-    """BM25 over both French and English stems of each chunk's words and its title."""
-    lexical = LexicalIndex.build([index_tokens(f"{c.context}\n{c.text}") for c in chunks])
+def _write_bm25(folder: Path, chunks: list[Chunk], glosses: list[str] | None = None) -> LexicalIndex:
+    """BM25 over both French and English stems of each chunk's words and its title, and
+    of its English gloss when there is one (an English question's own words find it)."""
+    texts = [f"{c.context}\n{c.text}" for c in chunks]
+    if glosses:
+        texts = [f"{text}\n{gloss}" for text, gloss in zip(texts, glosses, strict=True)]
+    lexical = LexicalIndex.build([index_tokens(text) for text in texts])
     lexical.save(folder)
     return lexical
 
@@ -305,7 +354,7 @@ def _manifest(
         "settings_key": _settings_key(embedder.name, options),
         "counts": {"articles": len(articles), "chunks": len(chunks)},
         "content_hashes": {a.id: a.content_hash() for a in articles},
-        "checksums": {name: _checksum(folder / name) for name in DATA_FILES},
+        "checksums": {name: _checksum(folder / name) for name in (*DATA_FILES, GLOSS_FILE) if (folder / name).exists()},
     }
 
 
@@ -411,6 +460,7 @@ class ArchiveIndex:
     path: Path
     chunk_rows_by_article: dict[str, list[int]] = field(default_factory=dict)
     lexicon: Lexicon = field(default_factory=Lexicon)
+    gloss: object | None = None  # FAISS index of the chunks' English glosses, same rows
 
     @property
     def build_id(self) -> str:
@@ -436,6 +486,7 @@ def load_index(index_dir: Path, *, model: str) -> ArchiveIndex:
         articles, chunks = _read_metadata(build / "metadata.sqlite3")
         dense, lexical = _read_faiss(build / "dense.faiss"), LexicalIndex.load(build / "bm25")
         lexicon = Lexicon.load(build / LEXICON_FILE)
+        gloss = _read_faiss(build / GLOSS_FILE) if (build / GLOSS_FILE).exists() else None
     except (sqlite3.Error, RuntimeError, ValueError, OSError, KeyError) as error:
         raise IndexCorruptError(
             f"{build} cannot be read ({type(error).__name__}); rebuild the index with: smcbot index build"
@@ -443,7 +494,7 @@ def load_index(index_dir: Path, *, model: str) -> ArchiveIndex:
     rows: dict[str, list[int]] = {}
     for row, chunk in enumerate(chunks):
         rows.setdefault(chunk.article_id, []).append(row)
-    return ArchiveIndex(manifest, articles, chunks, dense, lexical, build, rows, lexicon)
+    return ArchiveIndex(manifest, articles, chunks, dense, lexical, build, rows, lexicon, gloss)
 
 
 def _read_metadata(path: Path) -> tuple[dict[str, Article], list[Chunk]]:

@@ -13,7 +13,9 @@ and tell a common word from a rare one.
 - **Cognates**: an English word the archive lacks matches archive words that
   start the same way ("analytics" → "analytique").
 - **The club's own words** ("session", "membre", "Social Media Club") say nothing
-  about a topic and carry no weight in a question.
+  about a topic and carry no weight in a question; nor do the words of practical
+  questions about the club (joining, fees, the next event, the organisers), which
+  the archive of past sessions does not answer.
 """
 
 from __future__ import annotations
@@ -43,6 +45,9 @@ CLUB_WORDS = frozenset(
     adhesion adhesions adherent adherents adherer intervenant intervenants intervenante intervenantes
     speaker speakers panel panels panelist panelists paneliste panelistes conference conferences
     evenement evenements event events rencontre rencontres meetup meetups soiree soirees
+    cotisation cotisations inscription inscriptions inscrire fee fees join joining organisateur
+    organisateurs organisatrice organiser organisers organizer organizers prochain prochaine
+    prochains prochaines next upcoming agenda billet billets ticket tickets
     """.split()
 )
 
@@ -109,7 +114,10 @@ def build_lexicon(
             continue
         key = tokens[0]
         # An entry lists its common senses first; the rare ones only add noise.
-        found = [w for french in frenches[:SENSES] for w in tokenize(french) if len(w) > 2 and known(w)]
+        # A phrase's words are not translations of the word ("account" → "faire part"
+        # is not "faire"): only one-word translations are kept.
+        singles = [tokenize(french) for french in frenches[:SENSES]]
+        found = [words[0] for words in singles if len(words) == 1 and len(words[0]) > 2 and known(words[0])]
         kept = lexicon.setdefault(key, [])
         kept.extend(w for w in dict.fromkeys(found) if w != key and w not in kept)
     lexicon = {key: kept for key, kept in lexicon.items() if kept}
@@ -124,7 +132,7 @@ def archive_words(texts: list[str], tokenize: Callable[[str], list[str]]) -> lis
 def lexicon_key(folder: Path = FREEDICT_DIR) -> str:
     """What the lexicon of a build is made from (a rebuild redoes it when this changes)."""
     present = [n for n in ("freedict-eng-fra", "freedict-fra-eng") if (folder / f"{n}.index").exists()]
-    return "lexicon-3:" + "+".join(present)
+    return "lexicon-4:" + "+".join(present)
 
 
 def write_lexicon(path: Path, lexicon: dict) -> None:
@@ -153,6 +161,10 @@ class Lexicon:
             return cls()
         data = json.loads(path.read_text(encoding="utf-8"))
         return cls(data.get("en_fr", {}), data.get("words", []))
+
+    def knows(self, word: str) -> bool:
+        """True if the archive's text holds this folded word."""
+        return word in self._known
 
     def translate(self, word: str) -> list[str]:
         """French words for a folded English word."""

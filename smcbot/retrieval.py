@@ -32,7 +32,7 @@ from smcbot.index import ArchiveIndex
 from smcbot.language import warm_up
 from smcbot.models import Article, Passage
 from smcbot.settings import RetrievalSettings
-from smcbot.text import Query, QueryWord, analyse, expansions, stems
+from smcbot.text import Query, QueryWord, analyse, content_words, expansions, fold, stems
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,11 @@ class SearchFilters:
     until: date | None = None
     series: str | None = None
     articles: frozenset[str] = frozenset()  # article ids; empty: any
+    # Folded words naming the period's months ("fevrier"): an article published before
+    # it, since `announced_since`, that names one (a programme announcing its next
+    # sessions, "Mercredi 5 février") is admitted too.
+    naming: tuple[str, ...] = ()
+    announced_since: date | None = None
 
     def admits(self, article: Article) -> bool:
         """True if the article passes every filter that is set."""
@@ -50,9 +55,23 @@ class SearchFilters:
             return False
         if self.series and self.series.casefold() not in article.series.casefold():
             return False
+        return self._in_period(article) or self._names_period(article)
+
+    def _in_period(self, article: Article) -> bool:
+        """True if the article's date is within `since`..`until` (or they are not set)."""
         if self.since and (article.date is None or article.date < self.since):
             return False
         return not (self.until and (article.date is None or article.date > self.until))
+
+    def _names_period(self, article: Article) -> bool:
+        """True if the article announced the period: published shortly before it, its
+        text names one of its months."""
+        if not self.naming or article.date is None or self.announced_since is None or self.since is None:
+            return False
+        if not self.announced_since <= article.date < self.since:
+            return False
+        text = set(fold(f"{article.title}\n{article.body}").split())
+        return any(month in text for month in self.naming)
 
     @property
     def active(self) -> bool:
@@ -193,6 +212,10 @@ class HybridRetriever:
         """
         filters = filters or SearchFilters()
         query = question if isinstance(question, Query) else self.analyse(question)
+        if not query.words and (query.club_words or content_words(query.text)):
+            # Only the club's own words, dates or generic verbs ("Comment devient-on
+            # membre ?"): a question, but none the sessions' text can answer.
+            return SearchResult(query, [])
         if not query.words:
             raise QuestionError(
                 "the question has no words to search for; ask with words, e.g. What was said about brand safety?"
@@ -262,7 +285,8 @@ class HybridRetriever:
         return np.asarray(sorted(rows), dtype=np.int64)
 
     def _dense_scores(self, vector: np.ndarray, allowed: np.ndarray | None) -> dict[int, float]:
-        """Cosine similarity of the best chunks, by row."""
+        """Cosine similarity of the best chunks, by row: the closer of a chunk's French
+        text and its English gloss (`smcbot.glosses`) when the build has glosses."""
         import faiss
 
         if self._num_chunks == 0 or (allowed is not None and len(allowed) == 0):
@@ -271,8 +295,15 @@ class HybridRetriever:
         params = None
         if allowed is not None:
             params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))
-        scores, rows = self.index.dense.search(vector.reshape(1, -1), k, params=params)
-        return {int(r): float(s) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0}
+        found: dict[int, float] = {}
+        for vectors in (self.index.dense, self.index.gloss):
+            if vectors is None:
+                continue
+            scores, rows = vectors.search(vector.reshape(1, -1), k, params=params)
+            for row, score in zip(rows[0], scores[0], strict=True):
+                if row >= 0:
+                    found[int(row)] = max(found.get(int(row), -1.0), float(score))
+        return found
 
     def _lexical_scores(self, query: Query, allowed: np.ndarray | None) -> dict[int, float]:
         """BM25 scores of the best chunks, by row; every stem of every word is searched."""

@@ -72,6 +72,13 @@ PERSON = [
     re.compile(r"\bwhich\s+(?P<who>.+?)\s+(?:people|speakers|staff|employees)\b"),
 ]
 WHO_SPOKE_RATIO = 0.75
+# "Le prochain Cercle Dircoms", "the next meetup": an event still to come is not in an
+# archive of sessions held.
+UPCOMING = re.compile(r"\b(?:prochaine?s?|next|upcoming|a venir|coming up)\b")
+EVENT_WORDS = re.compile(
+    r"\b(?:sessions?|tables? rondes?|round ?tables?|meetups?|evenements?|events?|soirees?|rencontres?"
+    r"|afterworks?|conferences?|talks?|rendez-vous|dates?)\b"
+)
 TOPIC_SPLIT = re.compile(
     r"\s+(?:sur|a\s+propos\s+d[eu']?|au\s+sujet\s+d[eu']?|concernant|about|on|regarding|des|du)\s+|\s*[?!,]"
 )
@@ -172,6 +179,23 @@ def parse_period(question: str) -> Period | None:
     return None
 
 
+# A year that dates the question ("in 2024", "en juin 2019", "back in 2019"), not one that
+# names a thing ("the 2016 election", "la loi de 2023 sur les influenceurs" is "de 2023"
+# after a noun, so only a preposition right before the date counts).
+DATING = re.compile(
+    rf"\b(?:in|en|during|pendant|durant|since|depuis|before|avant|after|apres)\s+"
+    rf"(?:(?:l'|le\s+|the\s+)?(?:{MONTH}|{SEASON})\s+(?:de\s+|of\s+|d')?)?{YEAR}\b"
+    rf"|\b(?:{MONTH})\s+{YEAR}\b|\b{SEASON}\s+(?:de\s+|of\s+|d')?{YEAR}\b"
+)
+
+
+def topic_period(question: str) -> Period | None:
+    """The period a topic question is dated with ("AI and brand safety back in 2019",
+    "best networks for marketing in 2024"): its search keeps to the sessions of that
+    period. None when no date qualifies the question as a whole."""
+    return parse_period(question) if DATING.search(fold(question)) else None
+
+
 def _months(year: int, first: int, last_year: int, last: int, said: str) -> Period:
     """From the first day of one month to the last day of another."""
     end = date(last_year + (last == 12), last % 12 + 1, 1)
@@ -214,6 +238,8 @@ class QuestionRouter:
         """The answer to a question about people, periods or series; None for a topic question."""
         filters = filters or SearchFilters()
         folded = _fold_keep(question.strip())
+        if UPCOMING.search(fold(question)) and (EVENT_WORDS.search(fold(question)) or self._series_in(question)):
+            return self._refusal(question, language, text_of("upcoming", language))
         if WHO_SPOKE.search(folded):
             return self._who_spoke(question, folded, language, filters)
         period = parse_period(question)

@@ -159,6 +159,7 @@ def build_from_sources(
         body_size=settings.chunking.body_size,
         body_overlap=settings.chunking.body_overlap,
         batch_size=settings.embedding.batch_size,
+        english_glosses=settings.embedding.english_glosses,
     )
     embedder = embedder or make_embedder(settings, export=True, progress=progress)
     with _writing(settings.index_dir):

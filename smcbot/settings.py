@@ -43,6 +43,11 @@ class EmbeddingSettings(BaseModel):
         "onnx-int8 is smaller and faster but gives slightly different vectors.",
     )
     onnx_dir: Path | None = Field(None, description="Where ONNX exports are kept [default: <index_dir>/models].")
+    english_glosses: bool = Field(
+        True,
+        description="Also embed an English machine translation of each passage (Apertium), so that "
+        "English questions find the French archive with an English model. Off for a multilingual model.",
+    )
 
 
 class ChunkingSettings(BaseModel):

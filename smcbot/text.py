@@ -54,6 +54,20 @@ STOP_EN = set(
 )
 STOPWORDS = STOP_FR | STOP_EN
 
+# Verbs that carry no topic in any of their forms ("aurais", "devient", "gets"): a
+# question's word whose lemma is one of them is dropped like a stop word.
+GENERIC_VERBS = {
+    "fr": frozenset("avoir etre faire aller pouvoir devoir vouloir devenir falloir venir savoir".split()),
+    "en": frozenset("be have do get go can may must become come know".split()),
+}
+# Months say when, not what: one the archive's text never names is not a missing topic.
+MONTHS = frozenset(
+    """
+    janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre
+    january february march april may june july august september october november december
+    """.split()
+)
+
 # A glossary of the club's field — social media, marketing, corporate communication,
 # data and the roles around them — in English and French, written for the field as a
 # whole (general vocabulary comes from the FreeDict dictionaries, smcbot.language).
@@ -262,15 +276,31 @@ def analyse(question: str, lexicon=None) -> Query:
     names = set(named_terms(topical))
     originals = _original_forms(topical)
     found, club = [], []
-    for word in dict.fromkeys(content_words(topical, keep=acronyms(topical))):
+    capitals = acronyms(topical)
+    for word in dict.fromkeys(content_words(topical, keep=capitals)):
         if "club_words" in RESOURCES and word in CLUB_WORDS:
             club.append(word)
+            continue
+        if word not in capitals and (_unknown_month(word, lexicon) or _generic_verb(word, language)):
             continue
         original = originals.get(word, word)
         forms = _forms(word, language, lexicon)
         frequency = max(zipf(original, "en"), zipf(original, "fr")) if "wordfreq" in RESOURCES else 0.0
         found.append(QueryWord(word, tuple(sorted(forms)), word in names, frequency))
     return Query(text, language, tuple(found), tuple(club))
+
+
+def _unknown_month(word: str, lexicon) -> bool:
+    """A month the archive's text never names ("April" when no session says "avril"):
+    it dates the question, it is not a subject the archive lacks."""
+    if word not in MONTHS or lexicon is None or not lexicon.words:
+        return False
+    return not any(lexicon.knows(variant) for variant in [word, *lexicon.translate(word)])
+
+
+def _generic_verb(word: str, language: str) -> bool:
+    """True for a form of a verb that says nothing of a topic ("aurais", "devient")."""
+    return "lemmas" in RESOURCES and fold(lemma(word, language)) in GENERIC_VERBS[language]
 
 
 def _without_club_phrases(text: str) -> str:

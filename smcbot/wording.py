@@ -27,6 +27,14 @@ WORDING: dict[str, dict[str, str]] = {
         "fr": "Je n'ai rien trouvé sur ce sujet dans l'archive du Social Media Club.",
         "en": "I found nothing on that in the Social Media Club archive.",
     },
+    "upcoming": {
+        "fr": "L'archive ne contient que les sessions déjà tenues : les prochaines sont annoncées sur le site du club.",
+        "en": "The archive holds only the sessions already held: upcoming ones are announced on the club's site.",
+    },
+    "nothing_in_period": {
+        "fr": "Je n'ai rien trouvé sur ce sujet dans l'archive du Social Media Club {period}.",
+        "en": "I found nothing on that in the Social Media Club archive {period}.",
+    },
     "nothing_named": {
         "fr": "Je n'ai rien trouvé sur {names} dans l'archive du Social Media Club.",
         "en": "I found nothing on {names} in the Social Media Club archive.",

@@ -151,3 +151,25 @@ def test_langchain_retriever_returns_documents_with_links(answerer):
     assert retriever.invoke("What's the weather in Paris tomorrow?") == []
     chain = retriever | RunnableLambda(lambda docs: sorted({d.metadata["date"] for d in docs}))
     assert chain.invoke("Who is Guy Fagherazzi?") == ["2019-06-04"]
+
+
+def test_an_event_still_to_come_is_not_in_the_archive(answerer):
+    for question in ("When is the next meetup?", "C'est quand le prochain Cercle Dircoms ?"):
+        answer = answerer.answer(question)
+        assert not answer.answered
+        assert "site" in answer.lead  # where upcoming sessions are announced
+    assert "site du club" not in answerer.answer("Quelles sont les prochaines étapes du brand safety ?").lead
+
+
+def test_a_dated_topic_question_keeps_to_its_period(answerer):
+    refused = answerer.answer("What was said about brand safety in 2024?")
+    assert not refused.answered and "in 2024" in refused.lead
+    dated = answerer.answer("What was said about brand safety in 2019?")
+    assert dated.answered and all(s.date and s.date.year == 2019 for s in dated.sources)
+    named = answerer.answer("Was the 2016 election discussed with brand safety?")  # a year naming a thing
+    assert "2016" not in named.lead
+
+
+def test_a_programme_is_found_for_the_months_it_announces(answerer):
+    answer = answerer.answer("What does the Lyon chapter have on in February 2020?")
+    assert answer.answered and "programme" in answer.sources[0].title

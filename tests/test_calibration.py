@@ -81,3 +81,19 @@ def test_doctor_says_when_no_thresholds_were_fitted(index_copy):
     manifest = json.loads((current_build(index_copy) / "manifest.json").read_text())
     check = check_gate(load_settings(index_dir=index_copy), manifest)
     assert check.ok is None and "smcbot calibrate" in check.detail
+
+
+def test_fitted_thresholds_are_stored_only_when_they_beat_the_shipped_ones_held_out(index_copy, real_embedder):
+    index = load_index(index_copy, model=real_embedder.name)
+    answerer = Answerer(index, real_embedder, RetrievalSettings())
+    report = calibrate(DEV, answerer, folds=3)
+    shipped = {name: getattr(answerer.retriever.thresholds, name) for name in report["thresholds"]}
+    if report["kept_shipped"]:  # the dev file is small and the shipped thresholds answer it well
+        assert report["thresholds"] == shipped
+    else:
+        assert report["cross_validated"]["accuracy"] > report["shipped"]["accuracy"]
+    # Thresholds that answer badly are replaced when the fit does better held out.
+    bad = Answerer(index, real_embedder, RetrievalSettings(min_coverage=0.95, min_evidence=1.9, min_coverage_floor=0.5))
+    bad_report = calibrate(DEV, bad, folds=3)
+    assert not bad_report["kept_shipped"]
+    assert bad_report["cross_validated"]["accuracy"] > bad_report["shipped"]["accuracy"]

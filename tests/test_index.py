@@ -9,6 +9,7 @@ import pytest
 
 from smcbot.errors import IndexCorruptError, IndexLockedError, IndexMismatchError, IndexNotFoundError
 from smcbot.index import BuildOptions, build_index, build_lock, index_stats, load_index
+from smcbot.machine_translation import FRENCH_TO_ENGLISH, available
 from smcbot.sources.files import read_folder
 from smcbot.sources.ingest import read_sources
 from smcbot.sources.manifest import load_manifest
@@ -36,7 +37,8 @@ def test_build_writes_a_complete_index(tmp_path, fake_embedder):
     assert manifest["model"] == fake_embedder.name
     assert manifest["dimension"] == fake_embedder.dimension
     assert manifest["counts"] == {"articles": 10, "chunks": report.chunks}
-    assert set(manifest["checksums"]) == {"dense.faiss", "metadata.sqlite3", "bm25", "lexicon.json"}
+    glosses = {"gloss.faiss"} if available(FRENCH_TO_ENGLISH) else set()
+    assert set(manifest["checksums"]) == {"dense.faiss", "metadata.sqlite3", "bm25", "lexicon.json"} | glosses
     index = load_index(index_dir, model=fake_embedder.name)
     assert len(index.articles) == 10 and len(index.chunks) == report.chunks == index.dense.ntotal
     assert not list((index_dir / "builds").rglob("*.pkl")) and not list((index_dir / "builds").rglob("*.pickle"))

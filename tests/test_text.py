@@ -58,9 +58,35 @@ def test_words_fold_accents_and_quotes():
 
 def test_the_club_s_own_words_carry_no_weight():
     query = analyse("How do I become a member of the Social Media Club?")
-    assert [w.word for w in query.words] == ["become"]
+    assert [w.word for w in query.words] == []  # "become" is a generic verb
     assert "member" in query.club_words
     assert analyse("Combien coûte l'adhésion au SMC ?").club_words == ("adhesion", "smc")
+
+
+@pytest.mark.parametrize(
+    ("question", "dropped", "kept"),
+    [
+        ("Tu aurais une recette de quiche ?", "aurais", "quiche"),  # avoir
+        ("Comment devient-on community manager ?", "devient", "community"),  # devenir
+        ("What did the panel get wrong about TikTok?", "get", "tiktok"),
+        ("Is AI taking over?", None, "ai"),  # an acronym is never a verb form ("ai": avoir)
+    ],
+)
+def test_generic_verbs_are_not_topics(question, dropped, kept):
+    found = [w.word for w in analyse(question).words]
+    assert kept in found
+    assert dropped not in found
+
+
+def test_a_month_the_archive_never_names_dates_the_question():
+    lexicon = Lexicon(en_fr={"april": ["avril"]}, words=["chine", "fevrier"])
+    assert [w.word for w in analyse("the April 2019 talk about China", lexicon).words] == ["china"]
+    assert "fevrier" in [w.word for w in analyse("les soirées de février", lexicon).words]  # the archive names it
+
+
+def test_practical_questions_about_the_club_carry_no_topic():
+    query = analyse("When is the next meetup and what is the fee to join?")
+    assert query.words == () and {"next", "meetup", "fee", "join"} <= set(query.club_words)
 
 
 def test_an_english_word_takes_its_lemma_translation_and_glossary_forms():

@@ -1,0 +1,144 @@
+"""Machine translation between English and French without a language model: Apertium.
+
+The archive is French and the bundled embedding model reads English. At index
+build, each passage gets an English gloss from Apertium, the rule-based
+translation system Debian packages (`apertium-fr-es`, `apertium-eng-spa`; GPL,
+run as separate programs, never part of our code; `scripts/setup.sh` installs
+them). Apertium has no French–English pair, so the gloss goes through Spanish.
+The model embeds the gloss beside the French text and BM25 indexes its words
+(`smcbot.glosses`), so an English question meets the archive in the language the
+model knows, in its own words.
+
+A translation is rough ("les réseaux sociaux" may come out "the social
+coverages"), but retrieval needs the words and the gist, not the style.
+(Translating English questions into French the same way was tried too: with the
+glosses in place it made English answers worse, so questions are not translated.)
+The pipelines start once and stay up in "null flush" mode: a passage costs a few
+milliseconds, not the 0.2 s of starting them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import re
+import select
+import shutil
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+APERTIUM_MODES = Path("/usr/share/apertium/modes")
+FRENCH_TO_ENGLISH = ("fr-es", "spa-eng")
+# Characters Apertium's stream format reserves; escaped in what it is given.
+RESERVED = re.compile(r"([\\\[\]^$/@*<>{}#~])")
+# A blank and a full stop before each null: the bilingual lookup looks one character
+# past a word, and without them waits for more input instead of flushing.
+END = " .\n"
+REPLY_SECONDS = 5.0
+MAX_CHARS = 4000  # a passage is cut well below this; a question far below
+
+
+def available(pairs: Iterable[str], modes: Path = APERTIUM_MODES) -> bool:
+    """True if Apertium and every language pair named are installed."""
+    return shutil.which("lt-proc") is not None and all((modes / f"{pair}.mode").exists() for pair in pairs)
+
+
+def key(modes: Path = APERTIUM_MODES) -> str:
+    """What the English glosses of a build are made with (a rebuild redoes them when it changes)."""
+    return "glosses-2" if available(FRENCH_TO_ENGLISH, modes) else "no-glosses"
+
+
+class Translator:
+    """A text translator through a chain of Apertium pairs (French → Spanish → English).
+
+    One text at a time goes through the pipelines (a lock). A pipeline that fails or
+    stalls is stopped, and started again for the next text; that text gets None.
+    """
+
+    def __init__(self, pairs: tuple[str, ...], modes: Path = APERTIUM_MODES) -> None:
+        self.pairs = pairs
+        self.modes = modes
+        self._lock = threading.Lock()
+        self._pipes: list[subprocess.Popen] = []
+
+    def __call__(self, text: str) -> str | None:
+        """The translation of one text, or None when Apertium failed or was too slow."""
+        with self._lock:
+            try:
+                if not self._pipes:
+                    self._pipes = [self._start(pair) for pair in self.pairs]
+                for pipe in self._pipes:
+                    text = _through(pipe, text[:MAX_CHARS])
+            except (OSError, TimeoutError, ValueError) as error:
+                log.warning("Apertium did not translate a text (%s); it restarts for the next one", error)
+                self.close()
+                return None
+        return _clean(text) or None
+
+    def many(self, texts: Iterable[str]) -> Iterator[str | None]:
+        """Translations of several texts, in order."""
+        for text in texts:
+            yield self(text)
+
+    def _start(self, pair: str) -> subprocess.Popen:
+        """One language pair's pipeline, every stage flushing at each null character."""
+        mode = (self.modes / f"{pair}.mode").read_text(encoding="utf-8").strip()
+        mode = mode.replace("$1", "-n").replace("$2", "")  # -n: no marks on unknown words
+        stages = [re.sub(r"^(\S+)", r"\1 -z", stage.strip()) for stage in mode.split("|")]
+        return subprocess.Popen(
+            ["sh", "-c", " | ".join(stages)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # its own process group: close() stops every stage
+        )
+
+    def close(self) -> None:
+        """Stop the pipelines (they start again on the next text)."""
+        for pipe in self._pipes:
+            with contextlib.suppress(OSError):
+                os.killpg(pipe.pid, signal.SIGTERM)
+            with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+                pipe.wait(timeout=1)
+        self._pipes = []
+
+
+def _through(pipe: subprocess.Popen, text: str) -> str:
+    """Send one text through one pipeline and read its translation.
+
+    Raises:
+        TimeoutError: no reply in REPLY_SECONDS. ValueError: the pipeline stopped.
+    """
+    assert pipe.stdin is not None and pipe.stdout is not None
+    pipe.stdin.write(RESERVED.sub(r"\\\1", " ".join(text.split())).encode() + END.encode() + b"\0")
+    pipe.stdin.flush()
+    out = b""
+    deadline = time.monotonic() + REPLY_SECONDS
+    while not out.endswith(b"\0"):
+        ready, _, _ = select.select([pipe.stdout], [], [], max(0.0, deadline - time.monotonic()))
+        if not ready:
+            raise TimeoutError("no reply from Apertium")
+        chunk = os.read(pipe.stdout.fileno(), 65536)
+        if not chunk:
+            raise ValueError("Apertium stopped")
+        out += chunk
+    return out[:-1].decode("utf-8", "replace")
+
+
+def _clean(text: str) -> str:
+    """The translation without the end marks added for flushing and Apertium's escapes."""
+    text = text.replace("\\", "")
+    text = re.sub(r"(?:\s*\.\s*)+$", "", text.strip())  # the flush marks, once per pair
+    return " ".join(re.sub(r"[*#@~]", "", text).split())
+
+
+def french_to_english(modes: Path = APERTIUM_MODES) -> Translator | None:
+    """A passage translator into English, or None when Apertium or a pair is missing."""
+    return Translator(FRENCH_TO_ENGLISH, modes) if available(FRENCH_TO_ENGLISH, modes) else None

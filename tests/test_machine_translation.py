@@ -1,0 +1,108 @@
+"""Apertium: French passages glossed in English at build, and what happens when
+Apertium is missing or fails."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+import numpy as np
+import pytest
+
+from smcbot.embedding import text_hash
+from smcbot.glosses import GLOSS_FILE, GlossCache, english_glosses
+from smcbot.index import BuildOptions, build_index, load_index
+from smcbot.machine_translation import FRENCH_TO_ENGLISH, available, french_to_english
+from smcbot.sources.ingest import read_sources
+from smcbot.sources.manifest import load_manifest
+
+from .conftest import SOURCES
+
+pytestmark = pytest.mark.skipif(
+    not available(FRENCH_TO_ENGLISH),
+    reason="Apertium is not installed (scripts/setup.sh installs it as root)",
+)
+
+
+@pytest.fixture
+def to_english():
+    translator = french_to_english()
+    yield translator
+    translator.close()
+
+
+def test_a_french_passage_comes_out_in_english(to_english):
+    english = to_english("Les intervenants ont parlé de la sécurité des marques.").lower()
+    assert "security" in english or "safety" in english
+
+
+def test_apertium_s_reserved_characters_do_not_break_the_pipeline(to_english):
+    assert to_english("[astuces] 5 $ ^ / @ * <b> {x} #marque ~ \\ sécurité ?") is not None
+    assert "company" in to_english("l'entreprise").lower()
+
+
+def test_a_pipeline_that_dies_costs_one_text_and_starts_again(to_english):
+    assert to_english("l'entreprise")
+    os.killpg(to_english._pipes[0].pid, signal.SIGKILL)
+    to_english._pipes[0].wait()
+    assert to_english("l'entreprise") is None  # that passage keeps its French text as gloss
+    assert "company" in to_english("l'entreprise").lower()  # restarted
+
+
+def test_without_apertium_there_is_no_translator(tmp_path):
+    assert french_to_english(modes=tmp_path) is None
+    assert not available(FRENCH_TO_ENGLISH, modes=tmp_path)
+
+
+def test_glosses_are_english_and_cached_by_text(tmp_path):
+    cache_path = tmp_path / "glosses.sqlite3"
+    texts = ["La sécurité des marques sur les réseaux sociaux.", "Les salariés ambassadeurs de leur entreprise."]
+    glosses = english_glosses(texts, cache_path)
+    assert "brand" in glosses[0].lower() or "marks" in glosses[0].lower()
+    assert "company" in glosses[1].lower() or "enterprise" in glosses[1].lower()
+    cache = GlossCache(cache_path)
+    assert cache.get([text_hash(t) for t in texts]) == {text_hash(t): g for t, g in zip(texts, glosses, strict=True)}
+    cache.close()
+    assert english_glosses(texts[:1], cache_path) == glosses[:1]
+    cache = GlossCache(cache_path)
+    assert len(cache.get([text_hash(t) for t in texts])) == 1  # the cache holds what the archive holds
+    cache.close()
+
+
+def bundled_articles():
+    return read_sources(load_manifest(SOURCES))
+
+
+def test_a_build_embeds_each_passage_s_english_gloss_on_the_same_rows(tmp_path, fake_embedder):
+    index_dir = tmp_path / "index"
+    build_index(bundled_articles(), index_dir=index_dir, embedder=fake_embedder, options=BuildOptions())
+    index = load_index(index_dir, model=fake_embedder.name)
+    assert index.gloss is not None and index.gloss.ntotal == index.dense.ntotal == len(index.chunks)
+    assert "gloss.faiss" in index.manifest["checksums"]
+    french, english = index.dense.reconstruct(0), index.gloss.reconstruct(0)
+    assert not np.allclose(french, english)  # the gloss is another text
+
+
+def test_glosses_can_be_turned_off(tmp_path, fake_embedder):
+    index_dir = tmp_path / "index"
+    options = BuildOptions(english_glosses=False)
+    build_index(bundled_articles(), index_dir=index_dir, embedder=fake_embedder, options=options)
+    index = load_index(index_dir, model=fake_embedder.name)
+    assert index.gloss is None and not (index.path / GLOSS_FILE).exists()
+
+
+def test_an_english_paraphrase_finds_its_french_session_through_the_glosses(answerer):
+    answer = answerer.answer("Which talk was about employees acting as ambassadors for their company?")
+    assert answer.sources and "Employee advocacy" in answer.sources[0].title
+
+
+def test_doctor_says_whether_the_index_has_english_glosses(bundled_index_dir):
+    from smcbot.doctor import check_language_resources
+    from smcbot.index import current_build, read_manifest
+    from smcbot.settings import load_settings
+
+    settings = load_settings(index_dir=bundled_index_dir)
+    manifest = read_manifest(current_build(bundled_index_dir))
+    assert check_language_resources(settings, manifest).line().startswith("✔")
+    without = {**manifest, "checksums": {k: v for k, v in manifest["checksums"].items() if k != GLOSS_FILE}}
+    assert "rebuild it with: smcbot index build" in check_language_resources(settings, without).line()
