@@ -85,6 +85,8 @@ def english_glosses(texts: list[str], cache_path: Path, progress: Callable[[int]
                 known[digest] = translator(text) or text
             if progress and position % 20 == 19:
                 progress(20)
+        if progress and len(texts) % 20:
+            progress(len(texts) % 20)
         cache.keep({digest: known[digest] for digest in hashes})
         return [known[digest] for digest in hashes]
     finally:

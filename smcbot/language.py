@@ -47,7 +47,7 @@ CLUB_WORDS = frozenset(
     evenement evenements event events rencontre rencontres meetup meetups soiree soirees
     cotisation cotisations inscription inscriptions inscrire fee fees join joining organisateur
     organisateurs organisatrice organiser organisers organizer organizers prochain prochaine
-    prochains prochaines next upcoming agenda billet billets ticket tickets
+    prochains prochaines next upcoming agenda billet billets ticket tickets intervenir
     """.split()
 )
 

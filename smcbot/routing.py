@@ -449,10 +449,12 @@ class QuestionRouter:
         if SERIES_QUESTION.search(fold(question)) and not self._series_in(question):
             return self._series_overview(question, language)  # "Quels sont les cycles du club ?"
         tokens = set(re.findall(r"[a-z0-9]+", fold(question)))
-        newest, oldest = bool(tokens & NEWEST), bool(tokens & OLDEST)
         episode = _episode_in(question)
         period = parse_period(question)
         series = self._series_in(question)
+        # "the last session", "le dernier Cercle Dircoms"; not "last night" or "le dernier iPhone"
+        about_sessions = bool(series or EVENT_WORDS.search(fold(question)))
+        newest, oldest = bool(tokens & NEWEST) and about_sessions, bool(tokens & OLDEST) and about_sessions
         listing = bool(tokens & LIST_WORDS) or newest or oldest
         named = bool(series) and (episode is not None or period is not None)  # "le Cercle Dircoms de juin 2019"
         if not (listing and (period or series or newest or episode)) and not named:

@@ -32,7 +32,7 @@ STOP_FR = set(
     donc encore entre fois ici la-bas tant trop vers voici voila quoi dont d l s n j m t qu-est-ce
     est-ce y-a qu-est qu-est-ce a-t-il a-t-elle a-t-on y-a-t-il faut-il peut-on doit-on doivent doit avait
     sont-ils sont-elles lequel laquelle lesquels quelqu chose choses
-    dites expliquer explique mentionne evoque evoquer savoir sait demain aujourd hui hier
+    dites expliquer explique mentionne evoque evoquer savoir sait demain aujourd hui hier pourquoi combien
     aujourd'hui vraiment ca fera ferait font faisait va vont allait pourrait pourraient devrait
     """.split()
 )
@@ -49,7 +49,7 @@ STOP_EN = set(
     speak speaks spoke spoken discuss discussed mention mentioned explain explained know
     tomorrow today yesterday good best
     ok okay else wo ca actually really quite rather whether anyone anybody everyone someone somebody
-    ever even still yet let lets
+    ever even still yet let lets like
     """.split()
 )
 STOPWORDS = STOP_FR | STOP_EN
@@ -57,8 +57,10 @@ STOPWORDS = STOP_FR | STOP_EN
 # Verbs that carry no topic in any of their forms ("aurais", "devient", "gets"): a
 # question's word whose lemma is one of them is dropped like a stop word.
 GENERIC_VERBS = {
-    "fr": frozenset("avoir etre faire aller pouvoir devoir vouloir devenir falloir venir savoir".split()),
-    "en": frozenset("be have do get go can may must become come know".split()),
+    "fr": frozenset(
+        "avoir etre faire aller pouvoir devoir vouloir devenir falloir venir savoir mettre prendre donner voir".split()
+    ),
+    "en": frozenset("be have do get go can may must become come know put take give see want need".split()),
 }
 # Months say when, not what: one the archive's text never names is not a missing topic.
 MONTHS = frozenset(
@@ -142,6 +144,16 @@ EN_TO_FR = {
 }  # fmt: skip
 
 
+# The field's abbreviations and nicknames, as members type them ("IA et CM ?",
+# "insta", "FB"): each stands for the words the archive's text spells out.
+ABBREVIATIONS = {
+    "cm": "community manager managers", "cms": "community managers", "insta": "instagram",
+    "ig": "instagram", "fb": "facebook", "yt": "youtube", "rs": "reseaux sociaux", "pub": "publicite",
+    "pubs": "publicites", "rp": "relations presse", "dircom": "directeur directrice communication",
+    "dircoms": "directeurs directrices communication", "influ": "influenceur influence", "x": "twitter",
+}  # fmt: skip
+
+
 def fold(text: str) -> str:
     """Lowercase, strip accents and unify typographic quotes and apostrophes."""
     text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
@@ -151,7 +163,7 @@ def fold(text: str) -> str:
 
 
 # Bumped when the tokens of a text change, so a rebuild re-tokenises every article.
-ANALYSIS_VERSION = 3
+ANALYSIS_VERSION = 4
 # French inverted subjects: "fera-t-il" is "fera", "peut-on" is "peut".
 INVERTED_SUBJECT = re.compile(r"-(?:t-)?(?:il|elle|on|ils|elles|je|tu|nous|vous|ce)\b")
 # English possessives and contractions: "boss's" is "boss", "don't" is "do".
@@ -165,12 +177,14 @@ def words(text: str) -> list[str]:
 
 
 def content_words(text: str, *, keep: frozenset[str] = frozenset()) -> list[str]:
-    """Folded words that carry meaning: stop words (but those in `keep`) and one-letter
-    words removed."""
-    return [w for w in words(text) if (w not in STOPWORDS or w in keep) and len(w) > 1 and not w.isdigit()]
+    """Folded words that carry meaning: stop words and one-letter words removed, except
+    those in `keep` (a question's acronyms, "X")."""
+    return [
+        w for w in words(text) if (w not in STOPWORDS or w in keep) and (len(w) > 1 or w in keep) and not w.isdigit()
+    ]
 
 
-ACRONYM = re.compile(r"\b[A-Z]{2,5}\b")
+ACRONYM = re.compile(r"\b(?:[A-Z]{2,5}|X)\b")  # "X": the platform once called Twitter
 
 
 def acronyms(text: str) -> frozenset[str]:
@@ -199,8 +213,17 @@ def stems(word: str) -> tuple[str, ...]:
 
 
 def index_tokens(text: str) -> list[str]:
-    """BM25 tokens of a passage: both stems of each content word."""
-    return [stem for word in content_words(text) for stem in stems(word)]
+    """BM25 tokens of a passage: both stems of each content word, and of each part of a
+    hyphenated one ("fact-checking" is also "fact" and "checking", "Covid-19" "covid")."""
+    return [stem for word in content_words(text) for part in with_parts(word) for stem in stems(part)]
+
+
+def with_parts(word: str) -> list[str]:
+    """A word and, when it is hyphenated, its parts that carry meaning."""
+    if "-" not in word:
+        return [word]
+    parts = [p for p in word.split("-") if len(p) > 1 and not p.isdigit() and p not in STOPWORDS]
+    return [word, *parts]
 
 
 MAX_QUESTION_CHARS = 1000
@@ -209,9 +232,10 @@ RESOURCES = frozenset({"freedict", "lemmas", "cognates", "wordfreq", "club_words
 
 
 def expansions(word: str) -> list[str]:
-    """The folded word and its French equivalents from the club's jargon lexicon."""
-    translated = EN_TO_FR.get(word, "").split()
-    return [word, *[t for t in translated if t != word]]
+    """The folded word, its parts if hyphenated, what it abbreviates, and its French
+    equivalents from the club's jargon lexicon."""
+    translated = EN_TO_FR.get(word, "").split() + ABBREVIATIONS.get(word, "").split()
+    return [*with_parts(word), *[t for t in dict.fromkeys(translated) if t != word]]
 
 
 @dataclass(frozen=True)

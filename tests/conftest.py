@@ -114,6 +114,12 @@ def blind_c_index_dir(tmp_path_factory, real_embedder) -> Path:
     return _blind_index(tmp_path_factory, real_embedder, "setC")
 
 
+@pytest.fixture(scope="session")
+def blind_d_index_dir(tmp_path_factory, real_embedder) -> Path:
+    """The bundled listing and blind set D's write-ups, indexed with the real model."""
+    return _blind_index(tmp_path_factory, real_embedder, "setD")
+
+
 @pytest.fixture
 def index_copy(bundled_index_dir, tmp_path) -> Path:
     """A private copy of the bundled index that a test may rebuild or damage."""

@@ -470,7 +470,7 @@ def test_doctor_passes_every_check(bundled_index_dir, store_path, filled_store):
         "– model export",  # this index was built in-process, without the ONNX export
         "✔ embedding model",
         "– relevance gate",  # the bundled index was never calibrated: shipped thresholds
-        "✔ language resources",  # FreeDict and Apertium, which scripts/setup.sh installs
+        "✔ language resources",
         "✔ question store",
         "✔ telegram",
         "✔ slack",
