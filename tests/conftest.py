@@ -97,27 +97,16 @@ def _blind_index(tmp_path_factory, real_embedder, name: str) -> Path:
 
 
 @pytest.fixture(scope="session")
-def blind_index_dir(tmp_path_factory, real_embedder) -> Path:
-    """The bundled listing and blind set A's write-ups, indexed with the real model."""
-    return _blind_index(tmp_path_factory, real_embedder, "setA")
+def blind_set_index(tmp_path_factory, real_embedder):
+    """A function giving the index of a blind set (`"setB"`…), each built once per run."""
+    built: dict[str, Path] = {}
 
+    def index_of(name: str) -> Path:
+        if name not in built:
+            built[name] = _blind_index(tmp_path_factory, real_embedder, name)
+        return built[name]
 
-@pytest.fixture(scope="session")
-def blind_b_index_dir(tmp_path_factory, real_embedder) -> Path:
-    """The bundled listing and blind set B's write-ups, indexed with the real model."""
-    return _blind_index(tmp_path_factory, real_embedder, "setB")
-
-
-@pytest.fixture(scope="session")
-def blind_c_index_dir(tmp_path_factory, real_embedder) -> Path:
-    """The bundled listing and blind set C's write-ups, indexed with the real model."""
-    return _blind_index(tmp_path_factory, real_embedder, "setC")
-
-
-@pytest.fixture(scope="session")
-def blind_d_index_dir(tmp_path_factory, real_embedder) -> Path:
-    """The bundled listing and blind set D's write-ups, indexed with the real model."""
-    return _blind_index(tmp_path_factory, real_embedder, "setD")
+    return index_of
 
 
 @pytest.fixture

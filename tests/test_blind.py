@@ -15,8 +15,8 @@ SET_A = Path(__file__).resolve().parent / "data" / "setA" / "questions.jsonl"
 
 
 @pytest.fixture(scope="module")
-def report(blind_index_dir, real_embedder):
-    index = load_index(blind_index_dir, model=real_embedder.name)
+def report(blind_set_index, real_embedder):
+    index = load_index(blind_set_index("setA"), model=real_embedder.name)
     return evaluate_file(SET_A, Answerer(index, real_embedder, RetrievalSettings()))
 
 
@@ -43,9 +43,9 @@ def test_practical_questions_about_the_club_are_refused(report):
     assert len(club) == 2 and not any(r["answered"] for r in club)
 
 
-def test_questions_written_here_on_the_same_write_ups(blind_index_dir, real_embedder):
+def test_questions_written_here_on_the_same_write_ups(blind_set_index, real_embedder):
     """Written after set A, of the same kinds, to check that changes tuned on set A
     generalise (paraphrases in English, practical questions about the club)."""
-    index = load_index(blind_index_dir, model=real_embedder.name)
+    index = load_index(blind_set_index("setA"), model=real_embedder.name)
     report = evaluate_file(SET_A.with_name("own.jsonl"), Answerer(index, real_embedder, RetrievalSettings()))
     assert [r["q"] for r in report["results"] if not r["ok"]] == []

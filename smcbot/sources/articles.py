@@ -18,7 +18,8 @@ from urllib.parse import quote
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from smcbot.errors import SourceError
-from smcbot.models import Article, Speaker
+from smcbot.models import Article
+from smcbot.people import speakers_in
 from smcbot.text import fold
 
 BULLET = re.compile(r"^\s*[•·▪●◦\-–*]\s+")
@@ -259,7 +260,7 @@ def fragment_link(page_url: str, title: str) -> str:
     return f"{page_url.split('#', 1)[0]}#:~:text={encoded}"
 
 
-# --- series and speakers ------------------------------------------------------------
+# --- series ------------------------------------------------------------
 
 QUOTED = re.compile(r"[«“\"]\s*(?P<name>[^»”\"]{3,60}?)\s*[»”\"]")
 NUMBERED = re.compile(r"^(?:SMC\s+)?(?:Cycle\s+)?(?P<name>[^#«“\"]{3,50}?)\s*#\s*\d+")
@@ -276,59 +277,3 @@ def series_from_title(title: str) -> str:
                 continue
             return name
     return ""
-
-
-NAME = r"[A-ZÉÈÀÂÎÔÛÇ][\w'’\-]+(?:\s+(?:de\s+|du\s+|van\s+|von\s+|le\s+)?[A-ZÉÈÀÂÎÔÛÇ][\w'’\-]+){1,3}"
-ROLE_START = (
-    r"(?:[a-zéèàâêîôûç]|CEO|CTO|COO|CMO|VP|Head|Chief|Creative|Social|Digital|Community|"
-    r"Directeur|Directrice|Responsable|Fondat|Co-fondat|Président|Manager|Senior|Lead)"
-)
-NAME_ROLE = re.compile(
-    rf"(?P<name>{NAME}),\s+(?P<role>{ROLE_START}[^,.;:«»“”()]{{2,110}})(?:\s*\((?P<org>[^)]{{2,40}})\))?"
-)
-NAME_ORG = re.compile(rf"(?P<name>{NAME})\s+\((?P<org>[A-Z][^)]{{1,40}})\)")
-ORG_SPLIT = re.compile(r"\s(?:chez|pour|au|à|de la|de l'|de l’|du|des|de)\s+(?=[A-Z0-9])")
-NOT_A_NAME = {
-    "le", "la", "les", "dans", "pour", "comment", "avec", "si", "sur", "en", "depuis",
-    "social", "media", "club", "cette", "ce", "un", "une", "des", "au", "aux", "et",
-}  # fmt: skip
-
-
-def speakers_in(text: str) -> list[Speaker]:
-    """Find people the text presents with a role or an organisation."""
-    found: dict[str, Speaker] = {}
-    position = 0
-    while match := NAME_ROLE.search(text, position):
-        role, org = _role_and_org(match.group("role"), match.group("org"))
-        _add_speaker(found, match.group("name"), role, org)
-        # A role ends where the next person starts ("… pour Danone et Charlotte Sandret,
-        # Directrice …"): search again from the end of what this one kept.
-        position = max(match.start("role") + len(role), match.start() + 1)
-    for match in NAME_ORG.finditer(text):
-        _add_speaker(found, match.group("name"), "", match.group("org").strip())
-    return list(found.values())
-
-
-def _role_and_org(role: str, org: str | None) -> tuple[str, str]:
-    """Split "directrice de la communication de la MAIF" into role and organisation,
-    dropping what follows the role ("… et Charlotte Sandret", "… qui a dit")."""
-    role = re.split(r"\s+et\s+(?=anim|mod[ée]r|fond|co-?fond|[A-Z]\w+\s+[A-Z])|\s+(?:qui|dont|a|est)\s", role)[
-        0
-    ].strip()
-    if org:
-        return role, org.strip()
-    parts = list(ORG_SPLIT.finditer(role))
-    if not parts:
-        return role, ""
-    last = parts[-1]
-    return role[: last.start()].strip(), role[last.end() :].strip()
-
-
-def _add_speaker(found: dict[str, Speaker], name: str, role: str, org: str) -> None:
-    """Keep the first, fullest mention of each person."""
-    words = name.split()
-    if fold(words[0]) in NOT_A_NAME or any(fold(w) in {"social", "media", "club"} for w in words):
-        return
-    key = fold(name)
-    if key not in found or (not found[key].role and role):
-        found[key] = Speaker(name=name, role=role, organisation=org)
