@@ -25,7 +25,7 @@ from smcbot.cli import app
 from smcbot.errors import StoreError, StoreVersionError
 from smcbot.models import Answer
 from smcbot.store import QuestionStore, migrations
-from smcbot.store.engine import describe, sqlite_engine, url_engine
+from smcbot.store.engine import begin_immediate, describe, sqlite_engine, url_engine
 
 KEY = "test-hash-key"
 ROOT = Path(__file__).resolve().parent.parent
@@ -444,3 +444,25 @@ def test_an_empty_file_is_a_new_store(tmp_path):
     store = QuestionStore(path, hash_key=KEY)
     assert store.set_aside is None and ask(store, "first") == 1
     store.close()
+
+
+def test_a_write_waits_for_another_connections_write_lock_then_takes_it(tmp_path):
+    path = tmp_path / "locked.sqlite3"
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("PRAGMA journal_mode = WAL")
+    holder.execute("CREATE TABLE t (x)")
+    holder.execute("BEGIN IMMEDIATE")  # another process writing
+    waiter = sqlite3.connect(path, isolation_level=None, timeout=30)
+    try:
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            begin_immediate(waiter, timeout=0.05)  # still held when the time is up
+        released = threading.Timer(0.05, holder.execute, args=("COMMIT",))
+        released.start()
+        begin_immediate(waiter)  # tries again until the holder commits
+        waiter.execute("INSERT INTO t VALUES (1)")
+        waiter.execute("COMMIT")
+        released.join()
+        assert waiter.execute("PRAGMA busy_timeout").fetchone()[0] == 30_000  # SQLite's own handler is back
+    finally:
+        waiter.close()
+        holder.close()

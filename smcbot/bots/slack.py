@@ -187,10 +187,20 @@ class SlackBot:
             log.warning("could not read answered threads from the store (%s)", error)
             return False
 
-    def answer_message(self, client: WebClient, event: dict, *, question: str, thread_ts: str | None) -> None:
-        """Answer a message where it was asked, with 👀 on it meanwhile; never silent."""
-        mark_arrival()  # this question's steps go before those of questions that came later
-        if not self.claim("message:" + message_key(event)):
+    def answer_message(
+        self, client: WebClient, event: dict, *, question: str, thread_ts: str | None, arrival: float | None = None
+    ) -> None:
+        """Answer a message where it was asked, with 👀 on it meanwhile; never silent.
+
+        Args:
+            arrival: when the event came (`time.monotonic()`; default now): this question's
+                steps go before those of questions that came later.
+        """
+        mark_arrival(arrival)
+        # Its store calls are steps on the answering pool too: taken in the questions' order
+        # rather than by whichever of the listeners gets the store's lock first.
+        steps = self.core.pool
+        if not steps.submit(self.claim, "message:" + message_key(event)).result():
             return
         channel, ts = event["channel"], event["ts"]
         asker = self.asker_for(event, thread_ts)
@@ -203,7 +213,7 @@ class SlackBot:
             self._deliver(reply, asker, lambda: where.finish(live, render_reply(reply)))
             self.core.remember_blocking(reply, asker)
             if not reply.notice:
-                self.mark_thread(channel, thread_ts or ts, event["user"])
+                steps.submit(self.mark_thread, channel, thread_ts or ts, event["user"]).result()
         except Exception:
             log.exception("could not answer a Slack message in %s", channel)
             self._post_or_log(where, {"text": text("error", answer_language(question))})
@@ -370,10 +380,13 @@ def register_listeners(app: App, bot: SlackBot) -> None:
     """Wire the events, the command and the buttons to the bot."""
 
     @app.middleware
-    def skip_redeliveries(body: dict, request, ack, next: Callable[[], Any]) -> Any:
-        """Slack redelivers an event it thinks was missed: handle each event id once."""
+    def skip_redeliveries(body: dict, request, ack, context, next: Callable[[], Any]) -> Any:
+        """Slack redelivers an event it thinks was missed: handle each event id once. The claim
+        is a step on the answering pool, taken in the order the events came (a burst's requests
+        no longer all reach for the store's lock at once); the listener keeps the arrival."""
+        context["arrival"] = mark_arrival()
         event_id = body.get("event_id")
-        if event_id and not bot.claim(f"event:{event_id}"):
+        if event_id and not bot.core.pool.submit(bot.claim, f"event:{event_id}").result():
             retry = request.headers.get("x-slack-retry-num", ["?"])[0]
             log.info("ignoring redelivered event %s (retry %s)", event_id, retry)
             return ack()
@@ -384,7 +397,8 @@ def register_listeners(app: App, bot: SlackBot) -> None:
         """A mention in a channel: answer in the message's thread."""
         if from_a_person(event):
             question = plain_question(event.get("text", ""), context.bot_user_id)
-            bot.answer_message(client, event, question=question, thread_ts=event.get("thread_ts") or event["ts"])
+            thread_ts = event.get("thread_ts") or event["ts"]
+            bot.answer_message(client, event, question=question, thread_ts=thread_ts, arrival=context.get("arrival"))
 
     @app.event("message")
     def on_message(event: dict, client: WebClient, context) -> None:
@@ -393,10 +407,12 @@ def register_listeners(app: App, bot: SlackBot) -> None:
             return
         question = plain_question(event.get("text", ""), context.bot_user_id)
         if event.get("channel_type") == "im":
-            bot.answer_message(client, event, question=question, thread_ts=event.get("thread_ts"))
+            thread_ts = event.get("thread_ts")
+            bot.answer_message(client, event, question=question, thread_ts=thread_ts, arrival=context.get("arrival"))
         # In a thread, "+1" or an emoji is chat between members, not a question.
         elif bot.is_follow_up(event) and words(question):
-            bot.answer_message(client, event, question=question, thread_ts=event["thread_ts"])
+            thread_ts = event["thread_ts"]
+            bot.answer_message(client, event, question=question, thread_ts=thread_ts, arrival=context.get("arrival"))
 
     @app.command("/smc")
     def on_command(ack, command: dict, respond) -> None:
