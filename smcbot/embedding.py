@@ -232,16 +232,16 @@ def embed_with_cache(
     *,
     batch_size: int,
     progress: Callable[[int], None] | None = None,
-    key: str | None = None,
+    variant: str = "",
 ) -> tuple[np.ndarray, int]:
-    """Embed texts, computing only those the cache lacks (`key`: the cache's name for
-    this kind of vector, the model's by default).
+    """Embed texts, computing only those the cache lacks (`variant` names another kind
+    of text embedded by the same model, kept apart in the cache: "english-gloss").
 
     Returns:
         The vectors in the order of `texts`, and how many were computed.
     """
     hashes = [text_hash(t) for t in texts]
-    key = key or getattr(embedder, "cache_key", embedder.name)
+    key = getattr(embedder, "cache_key", embedder.name) + (f"|{variant}" if variant else "")
     known = cache.get_many(key, hashes)
     text_of = dict(zip(hashes, texts, strict=True))
     # Texts of similar length share batches (less padding); the cache and the progress

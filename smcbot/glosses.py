@@ -16,15 +16,13 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
-
-from smcbot.embedding import Embedder, EmbeddingCache, embed_with_cache, text_hash
+from smcbot.embedding import text_hash
 from smcbot.machine_translation import french_to_english
 
 log = logging.getLogger(__name__)
 
 GLOSS_FILE = "gloss.faiss"
-CACHE_KEY_SUFFIX = "|english-gloss"  # gloss vectors share the embedding cache under their own key
+GLOSS_VARIANT = "english-gloss"  # gloss vectors share the embedding cache under their own key
 
 
 class GlossCache:
@@ -92,12 +90,3 @@ def english_glosses(texts: list[str], cache_path: Path, progress: Callable[[int]
     finally:
         translator.close()
         cache.close()
-
-
-def embed_glosses(
-    embedder: Embedder, glosses: list[str], cache: EmbeddingCache, *, batch_size: int, progress=None
-) -> np.ndarray:
-    """Vectors of the glosses, from the embedding cache where possible."""
-    key = getattr(embedder, "cache_key", embedder.name) + CACHE_KEY_SUFFIX
-    vectors, _ = embed_with_cache(embedder, glosses, cache, batch_size=batch_size, progress=progress, key=key)
-    return vectors

@@ -46,7 +46,7 @@ from smcbot.errors import (
     IndexNotFoundError,
     SmcbotError,
 )
-from smcbot.glosses import GLOSS_FILE, embed_glosses, english_glosses
+from smcbot.glosses import GLOSS_FILE, GLOSS_VARIANT, english_glosses
 from smcbot.language import (
     LEXICON_FILE,
     WORDS_DIR,
@@ -197,29 +197,35 @@ def _diff(previous: dict | None, articles: list[Article], options: BuildOptions)
     return report
 
 
-def _embed_chunks(
-    index_dir: Path, embedder: Embedder, chunks: list[Chunk], options: BuildOptions, progress: Progress | None
+def _embed_texts(
+    index_dir: Path,
+    embedder: Embedder,
+    texts: list[str],
+    options: BuildOptions,
+    progress: Progress | None,
+    *,
+    stage: str,
+    variant: str = "",
 ) -> tuple[np.ndarray, int]:
-    """Vectors for every chunk, from the cache where possible."""
+    """Vectors for the texts, from the cache where possible (`stage` names the progress
+    bar, `variant` the kind of text in the cache); and how many were computed."""
     cache = EmbeddingCache(index_dir / "cache" / "embeddings.sqlite3")
-    texts = [c.embedding_text() for c in chunks]
     try:
         if progress:
-            progress("embed", 0, len(texts))
-        tick = (lambda n: progress("embed", n, len(texts))) if progress else None
-        return embed_with_cache(embedder, texts, cache, batch_size=options.batch_size, progress=tick)
+            progress(stage, 0, len(texts))
+        tick = (lambda n: progress(stage, n, len(texts))) if progress else None
+        return embed_with_cache(embedder, texts, cache, batch_size=options.batch_size, progress=tick, variant=variant)
     finally:
         cache.close()
 
 
 def _english_glosses(
-    index_dir: Path, chunks: list[Chunk], options: BuildOptions, progress: Progress | None
+    index_dir: Path, texts: list[str], options: BuildOptions, progress: Progress | None
 ) -> list[str] | None:
-    """Each chunk's English gloss (see `smcbot.glosses`), or None when they are turned
-    off or Apertium is not installed (the build then is French only)."""
+    """The English gloss of each chunk's text (see `smcbot.glosses`), or None when they
+    are turned off or Apertium is not installed (the build then is French only)."""
     if not options.english_glosses:
         return None
-    texts = [c.embedding_text() for c in chunks]
     tick = (lambda n: progress("translate", n, len(texts))) if progress else None
     try:
         if progress:
@@ -228,20 +234,6 @@ def _english_glosses(
     except LookupError as error:
         log.info("%s: this build has no English glosses (scripts/setup.sh installs Apertium)", error)
         return None
-
-
-def _embed_english_glosses(
-    index_dir: Path, embedder: Embedder, glosses: list[str], options: BuildOptions, progress: Progress | None
-) -> np.ndarray:
-    """Vectors of the chunks' English glosses, from the embedding cache where possible."""
-    cache = EmbeddingCache(index_dir / "cache" / "embeddings.sqlite3")
-    tick = (lambda n: progress("embed-glosses", n, len(glosses))) if progress else None
-    try:
-        if progress:
-            progress("embed-glosses", 0, len(glosses))
-        return embed_glosses(embedder, glosses, cache, batch_size=options.batch_size, progress=tick)
-    finally:
-        cache.close()
 
 
 def _write_build(
@@ -265,10 +257,15 @@ def _write_build(
     temporary.mkdir(parents=True)
     text_parts = ThreadPoolExecutor(max_workers=1)
     try:
-        glosses = _english_glosses(index_dir, chunks, options, progress)
-        written = text_parts.submit(_write_text_parts, temporary, articles, chunks, glosses)
-        vectors, report.chunks_embedded = _embed_chunks(index_dir, embedder, chunks, options, progress)
-        glossed = _embed_english_glosses(index_dir, embedder, glosses, options, progress) if glosses else None
+        texts = [c.embedding_text() for c in chunks]
+        glosses = _english_glosses(index_dir, texts, options, progress)
+        written = text_parts.submit(_write_text_parts, temporary, articles, chunks, texts, glosses)
+        vectors, report.chunks_embedded = _embed_texts(index_dir, embedder, texts, options, progress, stage="embed")
+        glossed = None
+        if glosses:
+            glossed, _ = _embed_texts(
+                index_dir, embedder, glosses, options, progress, stage="embed-glosses", variant=GLOSS_VARIANT
+            )
         if progress:
             progress("write", 0, 2)
         _write_faiss(temporary / "dense.faiss", vectors)
@@ -292,22 +289,21 @@ def _write_build(
 
 
 def _write_text_parts(
-    folder: Path, articles: list[Article], chunks: list[Chunk], glosses: list[str] | None = None
+    folder: Path, articles: list[Article], chunks: list[Chunk], texts: list[str], glosses: list[str] | None
 ) -> None:
     """The parts of a build that need no vectors: BM25, the lexicon, the word tables
-    and the metadata."""
-    lexical = _write_bm25(folder / "bm25", chunks, glosses)
+    and the metadata. `texts` are the chunks' texts with their titles, `glosses` their
+    English glosses (if any)."""
+    lexical = _write_bm25(folder / "bm25", texts, glosses)
     known = lambda word: any(lexical.knows(stem) for stem in stems(word))  # noqa: E731
     lexicon = build_lexicon(known, content_words)
-    texts = [f"{c.context}\n{c.text}" for c in chunks]
     folded = {word for text in texts for word in content_words(text)}
     lexicon["words"] = sorted(word for word in folded if word.isalpha())  # for cognates
     write_lexicon(folder / LEXICON_FILE, lexicon)
     # Questions read these instead of importing wordfreq and simplemma (seconds, 100 MB);
     # the English glosses are words of the archive too.
-    texts += glosses or []
     folded |= {word for text in glosses or [] for word in content_words(text)}
-    written = {word for text in texts for word in written_words(text)}
+    written = {word for text in [*texts, *(glosses or [])] for word in written_words(text)}
     bridged = set(lexicon["en_fr"]) | set(EN_TO_FR)
     build_word_tables(folded | written | bridged, fold).save(folder / WORDS_DIR)
     _write_metadata(folder / "metadata.sqlite3", articles, chunks)
@@ -323,10 +319,9 @@ def _write_faiss(path: Path, vectors: np.ndarray) -> None:
     faiss.write_index(index, str(path))
 
 
-def _write_bm25(folder: Path, chunks: list[Chunk], glosses: list[str] | None = None) -> LexicalIndex:
+def _write_bm25(folder: Path, texts: list[str], glosses: list[str] | None = None) -> LexicalIndex:
     """BM25 over both French and English stems of each chunk's words and its title, and
     of its English gloss when there is one (an English question's own words find it)."""
-    texts = [f"{c.context}\n{c.text}" for c in chunks]
     if glosses:
         texts = [f"{text}\n{gloss}" for text, gloss in zip(texts, glosses, strict=True)]
     lexical = LexicalIndex.build([index_tokens(text) for text in texts])

@@ -29,7 +29,7 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ RESERVED = re.compile(r"([\\\[\]^$/@*<>{}#~])")
 # past a word, and without them waits for more input instead of flushing.
 END = " .\n"
 REPLY_SECONDS = 5.0
-MAX_CHARS = 4000  # a passage is cut well below this; a question far below
+MAX_CHARS = 4000  # a passage is cut well below this
 
 
 def available(pairs: Iterable[str], modes: Path = APERTIUM_MODES) -> bool:
@@ -74,18 +74,14 @@ class Translator:
             try:
                 if not self._pipes:
                     self._pipes = [self._start(pair) for pair in self.pairs]
+                text = text[:MAX_CHARS]
                 for pipe in self._pipes:
-                    text = _through(pipe, text[:MAX_CHARS])
+                    text = _through(pipe, text)
             except (OSError, TimeoutError, ValueError) as error:
                 log.warning("Apertium did not translate a text (%s); it restarts for the next one", error)
                 self.close()
                 return None
         return _clean(text) or None
-
-    def many(self, texts: Iterable[str]) -> Iterator[str | None]:
-        """Translations of several texts, in order."""
-        for text in texts:
-            yield self(text)
 
     def _start(self, pair: str) -> subprocess.Popen:
         """One language pair's pipeline, every stage flushing at each null character."""
