@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
-from datetime import timedelta
 from pathlib import Path
 
 from smcbot.dates import MONTHS, format_date, session_label  # noqa: F401  (front ends import them from here)
@@ -22,7 +21,7 @@ from smcbot.models import Answer, Article, Passage, Quote, SessionQuotes, Source
 from smcbot.quoting import body_quote, clip, signed
 from smcbot.retrieval import HybridRetriever, SearchFilters, SearchResult
 from smcbot.settings import RetrievalSettings
-from smcbot.text import detect_language, fold, stems, words
+from smcbot.text import detect_language, stems, words
 from smcbot.wording import say
 
 SENTENCE_END = re.compile(r"(?<=[.!?…»”\"])\s+(?=[«“\"A-ZÀ-ÖØ-Ý])")
@@ -148,7 +147,7 @@ class Answerer:
         routed = served.router.answer(query, language, filters)
         if routed is not None:  # a question about people, periods or series
             return routed
-        filters, period = _dated(question, filters)
+        filters, period = served.router.dated(question, filters)
         result = served.retriever.search(query, filters)
         if self.translator is not None and query.language == "en":
             french = self.translator(query.text)
@@ -267,35 +266,3 @@ class Answerer:
         """Each series and how many sessions it has, largest first."""
         counts = Counter(a.series for a in self.index.articles.values() if a.series)
         return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-
-
-def _dated(question: str, filters: SearchFilters | None):
-    """The filters narrowed to the period a topic question is dated with, and that period."""
-    from dataclasses import replace
-
-    from smcbot.routing import topic_period  # the router parses periods for both kinds of question
-
-    period = topic_period(question)
-    if period is None:
-        return filters, None
-    filters = filters or SearchFilters()
-    since, until = period.since or filters.since, period.until or filters.until
-    filters = replace(filters, since=since, until=until, naming=_month_names(period))
-    if filters.naming and since is not None:
-        filters = replace(filters, announced_since=since - timedelta(days=ANNOUNCED_DAYS))
-    return filters, period
-
-
-ANNOUNCED_DAYS = 365  # a season's programme is published up to a year ahead
-
-
-def _month_names(period) -> tuple[str, ...]:
-    """The folded names of the months of a period of at most a season ("fevrier",
-    "february"), so a programme published before it is found; none for longer spans."""
-    if period.since is None or period.until is None or (period.until - period.since).days > 100:
-        return ()
-    names, day = [], period.since
-    while day <= period.until:
-        names += [fold(MONTHS[language][day.month - 1]) for language in ("fr", "en")]
-        day = (day.replace(day=1) + timedelta(days=32)).replace(day=1)
-    return tuple(dict.fromkeys(names))

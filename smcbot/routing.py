@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 
-from smcbot.dates import format_date, session_label
+from smcbot.dates import MONTHS, format_date, session_label
 from smcbot.directory import Directory, Person, mentions
 from smcbot.errors import QuestionError
 from smcbot.index import ArchiveIndex
@@ -198,6 +198,21 @@ def topic_period(question: str) -> Period | None:
     return parse_period(question) if DATING.search(fold(question)) else None
 
 
+ANNOUNCED_DAYS = 365  # a season's programme is published up to a year ahead
+
+
+def _month_names(period: Period) -> tuple[str, ...]:
+    """The folded names of the months of a period of at most a season ("fevrier",
+    "february"), so a programme published before it is found; none for longer spans."""
+    if period.since is None or period.until is None or (period.until - period.since).days > 100:
+        return ()
+    names, day = [], period.since
+    while day <= period.until:
+        names += [fold(MONTHS[language][day.month - 1]) for language in ("fr", "en")]
+        day = (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+    return tuple(dict.fromkeys(names))
+
+
 def _months(year: int, first: int, last_year: int, last: int, said: str) -> Period:
     """From the first day of one month to the last day of another."""
     end = date(last_year + (last == 12), last % 12 + 1, 1)
@@ -242,7 +257,7 @@ class QuestionRouter:
         filters = filters or SearchFilters()
         question = query.text
         folded = _fold_keep(question)
-        if UPCOMING.search(fold(question)) and (EVENT_WORDS.search(fold(question)) or self._series_in(question)):
+        if UPCOMING.search(fold(question)) and self._about_sessions(question):
             return self._refusal(question, language, text_of("upcoming", language))
         if WHO_SPOKE.search(folded):
             return self._who_spoke(question, folded, language, filters)
@@ -439,6 +454,25 @@ class QuestionRouter:
 
     # --- periods and series ---------------------------------------------------------------
 
+    def dated(self, question: str, filters: SearchFilters | None) -> tuple[SearchFilters | None, Period | None]:
+        """The filters of a topic question narrowed to the period it is dated with
+        (`topic_period`), and that period; the filters unchanged when it names none."""
+        period = topic_period(question)
+        if period is None:
+            return filters, None
+        filters = filters or SearchFilters()
+        since, until = period.since or filters.since, period.until or filters.until
+        filters = replace(filters, since=since, until=until, naming=_month_names(period))
+        if filters.naming and since is not None:
+            filters = replace(filters, announced_since=since - timedelta(days=ANNOUNCED_DAYS))
+        return filters, period
+
+    def _about_sessions(self, question: str, series: str | None = None) -> bool:
+        """True if the question is about sessions: it names a series (`series`, when the
+        caller already looked for one) or an event ("session", "meetup", "soirée")."""
+        series = self._series_in(question) if series is None else series
+        return bool(series or EVENT_WORDS.search(fold(question)))
+
     def _series_in(self, question: str) -> str:
         """The series a question names (any alias; the longest match wins), "" if none."""
         key = f" {series_key(question)} "
@@ -460,7 +494,7 @@ class QuestionRouter:
         period = parse_period(question)
         series = self._series_in(question)
         # "the last session", "le dernier Cercle Dircoms"; not "last night" or "le dernier iPhone"
-        about_sessions = bool(series or EVENT_WORDS.search(fold(question)))
+        about_sessions = self._about_sessions(question, series)
         newest, oldest = bool(tokens & NEWEST) and about_sessions, bool(tokens & OLDEST) and about_sessions
         listing = bool(tokens & LIST_WORDS) or newest or oldest
         named = bool(series) and (episode is not None or period is not None)  # "le Cercle Dircoms de juin 2019"

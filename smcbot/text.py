@@ -16,6 +16,7 @@ from functools import lru_cache
 
 import Stemmer
 
+from smcbot.dates import MONTHS
 from smcbot.language import CLUB_PHRASES, CLUB_WORDS, LibraryWords, WordTables
 
 WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
@@ -62,13 +63,6 @@ GENERIC_VERBS = {
     ),
     "en": frozenset("be have do get go can may must become come know put take give see want need".split()),
 }
-# Months say when, not what: one the archive's text never names is not a missing topic.
-MONTHS = frozenset(
-    """
-    janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre
-    january february march april may june july august september october november december
-    """.split()
-)
 
 # A glossary of the club's field — social media, marketing, corporate communication,
 # data and the roles around them — in English and French, written for the field as a
@@ -160,6 +154,10 @@ def fold(text: str) -> str:
     text = text.replace("«", '"').replace("»", '"').replace("œ", "oe").replace("Œ", "oe")
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+# Months say when, not what: one the archive's text never names is not a missing topic.
+MONTH_WORDS = frozenset(fold(name) for names in MONTHS.values() for name in names)
 
 
 # Bumped when the tokens of a text change, so a rebuild re-tokenises every article.
@@ -318,7 +316,7 @@ def analyse(question: str, lexicon=None) -> Query:
 def _unknown_month(word: str, lexicon) -> bool:
     """A month the archive's text never names ("April" when no session says "avril"):
     it dates the question, it is not a subject the archive lacks."""
-    if word not in MONTHS or lexicon is None or not lexicon.words:
+    if word not in MONTH_WORDS or lexicon is None or not lexicon.words:
         return False
     return not any(lexicon.knows(variant) for variant in [word, *lexicon.translate(word)])
 
