@@ -21,6 +21,7 @@ name, a term such as "podcast"); otherwise two are needed. The club's own words
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -44,9 +45,11 @@ class SearchFilters:
     articles: frozenset[str] = frozenset()  # article ids; empty: any
     # Folded words naming the period's months ("fevrier"): an article published before
     # it, since `announced_since`, that names one (a programme announcing its next
-    # sessions, "Mercredi 5 février") is admitted too.
+    # sessions, "Mercredi 5 février") is admitted too, and so is one published after it,
+    # until `recalled_until`, that names one (a session on what changed "depuis le 17 février").
     naming: tuple[str, ...] = ()
     announced_since: date | None = None
+    recalled_until: date | None = None
 
     def admits(self, article: Article) -> bool:
         """True if the article passes every filter that is set."""
@@ -63,13 +66,16 @@ class SearchFilters:
         return not (self.until and (article.date is None or article.date > self.until))
 
     def _names_period(self, article: Article) -> bool:
-        """True if the article announced the period: published shortly before it, its
-        text names one of its months."""
-        if not self.naming or article.date is None or self.announced_since is None or self.since is None:
+        """True if the article announced the period or looked back on it: published shortly
+        before or after it, its text names one of its months."""
+        if not self.naming or article.date is None:
             return False
-        if not self.announced_since <= article.date < self.since:
+        day = article.date
+        announced = self.announced_since is not None and self.since and self.announced_since <= day < self.since
+        recalled = self.recalled_until is not None and self.until and self.until < day <= self.recalled_until
+        if not (announced or recalled):
             return False
-        text = set(fold(f"{article.title}\n{article.body}").split())
+        text = set(re.findall(r"\w+", fold(f"{article.title}\n{article.body}")))
         return any(month in text for month in self.naming)
 
     @property
