@@ -24,6 +24,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 import numpy as np
 
@@ -82,6 +83,15 @@ class SearchFilters:
     def active(self) -> bool:
         """True if any filter is set."""
         return bool(self.since or self.until or self.series or self.articles)
+
+
+class WordPresence(NamedTuple):
+    """One question word as the gate weighs it, and the articles (by position) holding it."""
+
+    weight: float
+    specific: bool  # names a topic on its own ("Kering", "podcast")
+    commonest: bool  # among the commonest words ("temps", "time"): names none
+    articles: np.ndarray
 
 
 @dataclass
@@ -334,7 +344,7 @@ class HybridRetriever:
         fused: dict[int, float],
         dense: dict[int, float],
         lexical: dict[int, float],
-        presence: list[tuple[float, bool, np.ndarray]],
+        presence: list[WordPresence],
         query_vector: np.ndarray,
     ) -> list[SessionHit]:
         """One hit per article, scored by its best chunks, so no article fills every slot."""
@@ -391,9 +401,9 @@ class HybridRetriever:
             Passage(self.index.chunks[r], article, fused[r], dense.get(r, 0.0), lexical.get(r, 0.0)) for r in chosen
         ]
 
-    def _term_presence(self, query: Query) -> list[tuple[float, bool, np.ndarray]]:
-        """For each question word: its weight, whether it is specific, and a mask of the
-        articles (by position) holding any of its forms.
+    def _term_presence(self, query: Query) -> list[WordPresence]:
+        """For each question word: its weight, whether it is specific or among the
+        commonest words, and a mask of the articles (by position) holding any of its forms.
 
         The weight is the IDF of the word's rarest form (a word the archive never uses
         weighs the most), times how rare the word is in general language.
@@ -407,7 +417,9 @@ class HybridRetriever:
                 if len(rows):
                     mask[self._article_of_row[rows]] = True
             idf = self._lexical.idf(list(word.forms)) or math.log(1 + n)
-            presence.append((idf * self._generality(word), self._specific(word), mask))
+            generality = self._generality(word)
+            commonest = generality <= self.settings.common_word_weight
+            presence.append(WordPresence(idf * generality, self._specific(word), commonest, mask))
         return presence
 
     def _generality(self, word: QueryWord) -> float:
@@ -423,16 +435,17 @@ class HybridRetriever:
         not "Lyon" or "meilleur")."""
         return word.zipf <= self.settings.specific_zipf
 
-    def _coverage(self, article_id: str, presence: list[tuple[float, bool, np.ndarray]]) -> dict:
+    def _coverage(self, article_id: str, presence: list[WordPresence]) -> dict:
         """Weighted share of the question's words found in the article's chunks, how many
-        were found, and whether one of them is specific."""
+        were found (the commonest words, "temps", "time", not counted: they name no
+        topic, so "temps" and "Lyon" are one clue, not two), and whether one is specific."""
         position = self._article_position[article_id]
-        total = sum(weight for weight, _, _ in presence)
-        found = [(weight, specific) for weight, specific, articles in presence if articles[position]]
+        total = sum(word.weight for word in presence)
+        found = [word for word in presence if word.articles[position]]
         return {
-            "coverage": sum(w for w, _ in found) / total if total else 0.0,
-            "matched_words": len(found),
-            "specific_match": any(specific for _, specific in found),
+            "coverage": sum(word.weight for word in found) / total if total else 0.0,
+            "matched_words": sum(not word.commonest for word in found),
+            "specific_match": any(word.specific for word in found),
         }
 
 

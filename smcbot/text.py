@@ -308,13 +308,20 @@ def analyse(question: str, lexicon=None) -> Query:
             continue
         original = originals.get(word, word)
         forms = _forms(word, language, lexicon)
-        frequency = max(general.zipf(original, "en"), general.zipf(original, "fr")) if "wordfreq" in RESOURCES else 0.0
+        frequency = _frequency(original, word in capitals, general) if "wordfreq" in RESOURCES else 0.0
         slip = _slip(word, frequency, word in names, lexicon)
         if slip:  # "comunity": searched as the archive's "community", as common as it is
             forms |= _forms(slip, language, lexicon)
             frequency = max(general.zipf(slip, "en"), general.zipf(slip, "fr"))
         found.append(QueryWord(word, tuple(sorted(forms)), word in names, frequency))
     return Query(text, language, tuple(found), tuple(club))
+
+
+def _frequency(word: str, acronym: bool, general: LibraryWords | WordTables) -> float:
+    """How common a word is in general language (Zipf): in the commoner of English and
+    French, but for an acronym in the rarer ("AI" is not the French "ai" of "j'ai")."""
+    pick = min if acronym else max
+    return pick(general.zipf(word, "en"), general.zipf(word, "fr"))
 
 
 def _slip(word: str, frequency: float, name: bool, lexicon) -> str | None:

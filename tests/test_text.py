@@ -156,3 +156,12 @@ def test_a_question_with_a_typing_slip_searches_the_word_meant():
     lexicon = Lexicon(words=["community", "manager"])
     words = {w.word: w for w in analyse("what do comunity managers use daily", lexicon).words}
     assert set(stems("community")) <= set(words["comunity"].forms)
+
+
+def test_an_acronym_is_as_rare_as_the_acronym_not_as_the_word_it_spells():
+    # "AI" is not the French "ai" of "j'ai", one of the commonest words there is
+    lexicon = Lexicon()
+    asked = {w.word: w for w in analyse("can AI keep our ads away from dodgy content?", lexicon).words}
+    assert asked["ai"].zipf < 5.0
+    french = {w.word: w for w in analyse("j'ai une question sur les ads", lexicon).words}
+    assert "ai" not in french  # the verb is a stop word, not a subject
