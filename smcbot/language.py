@@ -179,6 +179,18 @@ class Lexicon:
         """French words for a folded English word."""
         return self.en_fr.get(word, [])
 
+    def correction(self, word: str) -> str | None:
+        """The archive word one typing slip away from a folded word of at least
+        `MIN_TYPO_LENGTH` letters the archive lacks ("comunity" → "community"; a letter
+        left out, doubled, swapped or struck for another), the commonest in general
+        language when several are; None when there is none."""
+        if len(word) < MIN_TYPO_LENGTH or word in self._known:
+            return None
+        found = [candidate for candidate in _one_slip_away(word) if candidate in self._known]
+        if not found:
+            return None
+        return max(sorted(found), key=lambda candidate: max(self.general.zipf(candidate, lang) for lang in LANGUAGES))
+
     def cognates(self, word: str) -> list[str]:
         """Archive words spelt like an English word the archive lacks: all but its last
         two letters in common ("analytics" → "analytique", "revenue" → "revenu"; not
@@ -191,6 +203,20 @@ class Lexicon:
             if shared >= max(COGNATE_PREFIX + 1, len(word) - 2):
                 found.append(candidate)
         return found
+
+
+MIN_TYPO_LENGTH = 5  # shorter words are one slip away from too many others
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _one_slip_away(word: str) -> set[str]:
+    """The words one deletion, transposition, substitution or insertion away."""
+    splits = [(word[:n], word[n:]) for n in range(len(word) + 1)]
+    deleted = {a + b[1:] for a, b in splits if b}
+    swapped = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    struck = {a + letter + b[1:] for a, b in splits if b for letter in LETTERS}
+    inserted = {a + letter + b for a, b in splits for letter in LETTERS}
+    return (deleted | swapped | struck | inserted) - {word}
 
 
 # --- frequencies and lemmas --------------------------------------------------------

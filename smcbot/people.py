@@ -42,7 +42,7 @@ ROLE_WORDS = set(
     """.split()
 )
 ROLE_START = (
-    r"(?:[a-zéèàâêîôûç]|CEO|CTO|COO|CMO|CDO|VP|Head|Chief|Creative|Social|Digital|Community|"
+    r"(?:[a-zéèàâêîôûç]|[A-Z]{2,5}\b|CEO|CTO|COO|CMO|CDO|VP|Head|Chief|Creative|Social|Digital|Community|"
     r"Directeur|Directrice|Responsable|Fondat|Co-fondat|Président|Manager|Senior|Lead|Global)"
 )
 NAME_ROLE = re.compile(
@@ -129,7 +129,8 @@ def _is_role(text: str) -> bool:
     if RELATIVE.match(text.strip()) and not POST_OF.search(text):
         return False
     first = fold(text.split()[0]) if text.split() else ""
-    return not (first in NOT_ROLE_START or first.startswith(("l'", "d'", "qu'")))
+    # an elided pronoun opens a verb ("le Digital Services Act, s'applique à…"), not a post
+    return not (first in NOT_ROLE_START or first.startswith(("l'", "d'", "qu'", "s'", "n'", "c'", "j'", "m'", "t'")))
 
 
 def _role_span(role: str) -> str:

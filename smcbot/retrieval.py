@@ -21,8 +21,10 @@ name, a term such as "podcast"); otherwise two are needed. The club's own words
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 import numpy as np
 
@@ -44,9 +46,11 @@ class SearchFilters:
     articles: frozenset[str] = frozenset()  # article ids; empty: any
     # Folded words naming the period's months ("fevrier"): an article published before
     # it, since `announced_since`, that names one (a programme announcing its next
-    # sessions, "Mercredi 5 février") is admitted too.
+    # sessions, "Mercredi 5 février") is admitted too, and so is one published after it,
+    # until `recalled_until`, that names one (a session on what changed "depuis le 17 février").
     naming: tuple[str, ...] = ()
     announced_since: date | None = None
+    recalled_until: date | None = None
 
     def admits(self, article: Article) -> bool:
         """True if the article passes every filter that is set."""
@@ -63,19 +67,31 @@ class SearchFilters:
         return not (self.until and (article.date is None or article.date > self.until))
 
     def _names_period(self, article: Article) -> bool:
-        """True if the article announced the period: published shortly before it, its
-        text names one of its months."""
-        if not self.naming or article.date is None or self.announced_since is None or self.since is None:
+        """True if the article announced the period or looked back on it: published shortly
+        before or after it, its text names one of its months."""
+        if not self.naming or article.date is None:
             return False
-        if not self.announced_since <= article.date < self.since:
+        day = article.date
+        announced = self.announced_since is not None and self.since and self.announced_since <= day < self.since
+        recalled = self.recalled_until is not None and self.until and self.until < day <= self.recalled_until
+        if not (announced or recalled):
             return False
-        text = set(fold(f"{article.title}\n{article.body}").split())
+        text = set(re.findall(r"\w+", fold(f"{article.title}\n{article.body}")))
         return any(month in text for month in self.naming)
 
     @property
     def active(self) -> bool:
         """True if any filter is set."""
         return bool(self.since or self.until or self.series or self.articles)
+
+
+class WordPresence(NamedTuple):
+    """One question word as the gate weighs it, and the articles (by position) holding it."""
+
+    weight: float
+    specific: bool  # names a topic on its own ("Kering", "podcast")
+    commonest: bool  # among the commonest words ("temps", "time"): names none
+    articles: np.ndarray
 
 
 @dataclass
@@ -328,7 +344,7 @@ class HybridRetriever:
         fused: dict[int, float],
         dense: dict[int, float],
         lexical: dict[int, float],
-        presence: list[tuple[float, bool, np.ndarray]],
+        presence: list[WordPresence],
         query_vector: np.ndarray,
     ) -> list[SessionHit]:
         """One hit per article, scored by its best chunks, so no article fills every slot."""
@@ -385,9 +401,9 @@ class HybridRetriever:
             Passage(self.index.chunks[r], article, fused[r], dense.get(r, 0.0), lexical.get(r, 0.0)) for r in chosen
         ]
 
-    def _term_presence(self, query: Query) -> list[tuple[float, bool, np.ndarray]]:
-        """For each question word: its weight, whether it is specific, and a mask of the
-        articles (by position) holding any of its forms.
+    def _term_presence(self, query: Query) -> list[WordPresence]:
+        """For each question word: its weight, whether it is specific or among the
+        commonest words, and a mask of the articles (by position) holding any of its forms.
 
         The weight is the IDF of the word's rarest form (a word the archive never uses
         weighs the most), times how rare the word is in general language.
@@ -401,7 +417,9 @@ class HybridRetriever:
                 if len(rows):
                     mask[self._article_of_row[rows]] = True
             idf = self._lexical.idf(list(word.forms)) or math.log(1 + n)
-            presence.append((idf * self._generality(word), self._specific(word), mask))
+            generality = self._generality(word)
+            commonest = generality <= self.settings.common_word_weight
+            presence.append(WordPresence(idf * generality, self._specific(word), commonest, mask))
         return presence
 
     def _generality(self, word: QueryWord) -> float:
@@ -417,16 +435,17 @@ class HybridRetriever:
         not "Lyon" or "meilleur")."""
         return word.zipf <= self.settings.specific_zipf
 
-    def _coverage(self, article_id: str, presence: list[tuple[float, bool, np.ndarray]]) -> dict:
+    def _coverage(self, article_id: str, presence: list[WordPresence]) -> dict:
         """Weighted share of the question's words found in the article's chunks, how many
-        were found, and whether one of them is specific."""
+        were found (the commonest words, "temps", "time", not counted: they name no
+        topic, so "temps" and "Lyon" are one clue, not two), and whether one is specific."""
         position = self._article_position[article_id]
-        total = sum(weight for weight, _, _ in presence)
-        found = [(weight, specific) for weight, specific, articles in presence if articles[position]]
+        total = sum(word.weight for word in presence)
+        found = [word for word in presence if word.articles[position]]
         return {
-            "coverage": sum(w for w, _ in found) / total if total else 0.0,
-            "matched_words": len(found),
-            "specific_match": any(specific for _, specific in found),
+            "coverage": sum(word.weight for word in found) / total if total else 0.0,
+            "matched_words": sum(not word.commonest for word in found),
+            "specific_match": any(word.specific for word in found),
         }
 
 

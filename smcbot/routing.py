@@ -199,6 +199,7 @@ def topic_period(question: str) -> Period | None:
 
 
 ANNOUNCED_DAYS = 365  # a season's programme is published up to a year ahead
+RECALLED_DAYS = 120  # a session comes back to what happened in the months before it
 
 
 def _month_names(period: Period) -> tuple[str, ...]:
@@ -272,7 +273,9 @@ class QuestionRouter:
                     return routed
         named = self._named_speakers(question)
         if named:  # "Nadia Cherif et le nudge": a speaker's full name, without "qu'a dit"
-            return self._people_answer(query, named, language, filters, "")
+            routed = self._people_answer(query, named, language, filters, "")
+            if routed is not None:
+                return routed
         return self._listing(query, language, filters)
 
     def _named_speakers(self, question: str) -> list[Person]:
@@ -296,6 +299,8 @@ class QuestionRouter:
             if found:
                 continue
             for part in _sub_groups(group) or [group]:  # "Marc Dupont de L'Oréal": a name, a company
+                if self._written_in_archive(part):
+                    continue  # named in a write-up without being a speaker's name: the search finds it
                 if len(part.split()) >= 2:
                     unknown_names.append(part)
                 elif not self.retriever.in_archive(fold(part)):
@@ -311,6 +316,12 @@ class QuestionRouter:
         if described is not None:
             return self._people_answer(query, [described], language, filters, "")
         return None
+
+    def _written_in_archive(self, name: str) -> bool:
+        """True if a write-up writes out `name` (of several words) as it stands: a company the
+        write-ups name in passing is not an unknown speaker ("l'intervenant de Fidelis
+        Assurances"). Read only for a name the directory does not know."""
+        return len(name.split()) >= 2 and any(mentions(a.body, name) for a in self.directory.articles)
 
     def _who_is(self, group: str) -> tuple[list[Person], str]:
         """The people a capitalised run names (a speaker, or an organisation's speakers, or
@@ -358,8 +369,9 @@ class QuestionRouter:
 
     def _people_answer(
         self, query: Query, people: list[Person], language: str, filters: SearchFilters, org: str
-    ) -> Answer:
-        """Each person's sessions (those about the question's topic first) and their words."""
+    ) -> Answer | None:
+        """Each person's sessions (those about the question's topic first) and their words;
+        None when none of them is in the period asked about."""
         question = query.text
         wanted = _topic_stems(query, people)
         sessions: list[SessionQuotes] = []
@@ -371,6 +383,8 @@ class QuestionRouter:
                     existing.shown += quotes
                 else:
                     sessions.append(SessionQuotes(article, [], 1.0, shown=quotes))
+        if not sessions:  # none in the period asked about: the topic search answers or refuses
+            return None
         if len(people) == 1:
             lead = text_of("person", language, who=people[0].label(), n=_n(len(sessions), language))
         else:
@@ -466,6 +480,8 @@ class QuestionRouter:
         filters = replace(filters, since=since, until=until, naming=_month_names(period))
         if filters.naming and since is not None:
             filters = replace(filters, announced_since=since - timedelta(days=ANNOUNCED_DAYS))
+        if filters.naming and until is not None:
+            filters = replace(filters, recalled_until=until + timedelta(days=RECALLED_DAYS))
         return filters, period
 
     def _about_sessions(self, question: str, series: str | None = None) -> bool:

@@ -17,7 +17,7 @@ from functools import lru_cache
 import Stemmer
 
 from smcbot.dates import MONTHS
-from smcbot.language import CLUB_PHRASES, CLUB_WORDS, LibraryWords, WordTables
+from smcbot.language import CLUB_PHRASES, CLUB_WORDS, COMMON_ZIPF, LibraryWords, WordTables
 
 WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 ELISION = re.compile(r"\b(?:l|d|j|qu|n|s|c|m|t|lorsqu|jusqu|puisqu)'")
@@ -226,7 +226,7 @@ def with_parts(word: str) -> list[str]:
 
 MAX_QUESTION_CHARS = 1000
 # Which general resources a question's words are bridged with (smcbot.language).
-RESOURCES = frozenset({"freedict", "lemmas", "cognates", "wordfreq", "club_words"})
+RESOURCES = frozenset({"freedict", "lemmas", "cognates", "wordfreq", "club_words", "typos"})
 
 
 def expansions(word: str) -> list[str]:
@@ -308,9 +308,29 @@ def analyse(question: str, lexicon=None) -> Query:
             continue
         original = originals.get(word, word)
         forms = _forms(word, language, lexicon)
-        frequency = max(general.zipf(original, "en"), general.zipf(original, "fr")) if "wordfreq" in RESOURCES else 0.0
+        frequency = _frequency(original, word in capitals, general) if "wordfreq" in RESOURCES else 0.0
+        slip = _slip(word, frequency, word in names, lexicon)
+        if slip:  # "comunity": searched as the archive's "community", as common as it is
+            forms |= _forms(slip, language, lexicon)
+            frequency = max(general.zipf(slip, "en"), general.zipf(slip, "fr"))
         found.append(QueryWord(word, tuple(sorted(forms)), word in names, frequency))
     return Query(text, language, tuple(found), tuple(club))
+
+
+def _frequency(word: str, acronym: bool, general: LibraryWords | WordTables) -> float:
+    """How common a word is in general language (Zipf): in the commoner of English and
+    French, but for an acronym in the rarer ("AI" is not the French "ai" of "j'ai")."""
+    pick = min if acronym else max
+    return pick(general.zipf(word, "en"), general.zipf(word, "fr"))
+
+
+def _slip(word: str, frequency: float, name: bool, lexicon) -> str | None:
+    """The archive word a question word is a typing slip of: only for a word that is no
+    name, unknown to the archive and too rare to be a word of general language (below
+    the word tables' floor, where they read 0)."""
+    if "typos" not in RESOURCES or name or frequency >= COMMON_ZIPF or lexicon is None or not lexicon.words:
+        return None
+    return lexicon.correction(word)
 
 
 def _unknown_month(word: str, lexicon) -> bool:

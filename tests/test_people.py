@@ -60,6 +60,10 @@ def test_organisations_and_roles_are_read_apart_from_the_name(directory):
         ),
         ("« Un KPI ne sert à rien sans décision », estime Léa Martinet (Opaline Assurances).",
          "Léa Martinet", "", "Opaline Assurances"),
+        (
+            "Nous avons réuni Sébastien Lacroix, DRH adjoint de Fidelis Assurances, et d'autres.",
+            "Sébastien Lacroix", "DRH adjoint", "Fidelis Assurances",
+        ),
     ],
 )  # fmt: skip
 def test_names_are_clean(text, name, role, organisation):
@@ -68,6 +72,11 @@ def test_names_are_clean(text, name, role, organisation):
 
 def test_a_place_of_work_is_not_a_person():
     text = "Chez Opaline Assurances, l'équipe a fait le choix de réduire les indicateurs."
+    assert speakers_in(text) == []
+
+
+def test_a_law_followed_by_a_verb_is_not_a_person():
+    text = "Depuis le 17 février, le Digital Services Act, s’applique à l’ensemble des plateformes."
     assert speakers_in(text) == []
 
 

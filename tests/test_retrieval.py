@@ -70,3 +70,36 @@ def test_a_further_session_is_cited_only_when_close_to_the_best(answerer):
     question = "How should internal communication be handled in a crisis?"
     assert len(retriever(answerer, session_ratio=0.0).search(question).answering) >= 2
     assert len(retriever(answerer, session_ratio=1.0).search(question).answering) == 1
+
+
+def _article(day: str, body: str):
+    from datetime import date
+
+    from smcbot.models import Article
+
+    return Article(title="Session", date=date.fromisoformat(day), url=f"https://example.org/{day}", body=body)
+
+
+@pytest.mark.parametrize(
+    ("day", "body", "admitted"),
+    [
+        ("2024-02-20", "Rien sur le mois.", True),  # within the period
+        ("2024-03-21", "Depuis le 17 février, le règlement s’applique.", True),  # looks back on it
+        ("2024-03-21", "Le règlement s’applique.", False),  # after it, without naming it
+        ("2024-09-30", "Depuis le 17 février, le règlement s’applique.", False),  # too long after
+        ("2024-01-10", "Mercredi 21 février : Tous plateformisés #10.", True),  # announced it
+    ],
+)
+def test_a_dated_question_admits_the_sessions_that_announce_or_recall_its_month(day, body, admitted):
+    from datetime import date
+
+    from smcbot.retrieval import SearchFilters
+
+    filters = SearchFilters(
+        since=date(2024, 2, 1),
+        until=date(2024, 2, 29),
+        naming=("fevrier",),
+        announced_since=date(2023, 2, 1),
+        recalled_until=date(2024, 6, 28),
+    )
+    assert filters.admits(_article(day, body)) is admitted

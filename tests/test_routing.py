@@ -145,3 +145,59 @@ def test_the_series_are_listed_with_their_sessions_and_dates(people_answerer, qu
     for name in ("Cercle Dircoms", "SMC Focus", "Social Data", "Parcours utilisateurs", "Tous influenceurs"):
         assert name in answer.lead
     assert "Cercle Dircoms — 4 sessions" in answer.lead
+
+
+WRITE_UP = """---
+title: "Tous plateformisés #10 : le règlement européen et les équipes social media"
+date: 2024-03-21
+url: https://example.org/2024/03/21/reglement-europeen/
+---
+
+Ce que l’on retient des échanges :
+
+- Les plateformes doivent expliquer leurs décisions de modération.
+- Les équipes social media documentent leurs signalements.
+- La transparence publicitaire devient la règle.
+
+Depuis le 17 février, le Digital Services Act, s’applique à l’ensemble des plateformes opérant dans l’Union.
+Nous avons réuni Sébastien Lacroix, DRH adjoint de Fidelis Assurances, et Laure Dampierre, avocate associée.
+
+Chez Maison Vernet, une marque de cosmétiques, chaque signalement de contenu haineux est désormais archivé avec sa
+réponse. « Nous gardons une trace de chaque décision de modération, pour pouvoir la justifier », explique
+Sébastien Lacroix. « Le règlement oblige les plateformes à motiver leurs retraits », rappelle Laure Dampierre.
+"""
+
+
+@pytest.fixture(scope="module")
+def regulation_answerer(tmp_path_factory, real_embedder):
+    """An `Answerer` over one club-style write-up on the European regulation."""
+    from smcbot.answering import Answerer
+    from smcbot.index import load_index
+    from smcbot.services import build_from_sources
+    from smcbot.settings import RetrievalSettings, load_settings
+
+    folder = tmp_path_factory.mktemp("regulation")
+    (folder / "corpus").mkdir()
+    (folder / "corpus" / "2024-03-21-reglement-europeen.md").write_text(WRITE_UP, encoding="utf-8")
+    (folder / "sources.toml").write_text('[[sources]]\ntype = "folder"\npath = "corpus"\n', encoding="utf-8")
+    settings = load_settings(index_dir=folder / "index", sources=folder / "sources.toml")
+    build_from_sources(settings, embedder=real_embedder)
+    index = load_index(settings.index_dir, model=real_embedder.name)
+    return Answerer(index, real_embedder, RetrievalSettings(), index_dir=settings.index_dir)
+
+
+def test_a_speaker_whose_post_is_an_acronym_is_found_by_their_company(regulation_answerer):
+    answer = regulation_answerer.answer("qui était l'intervenant de Fidelis Assurances ?")
+    assert answer.answered and "Sébastien Lacroix" in answer.text, answer.text
+
+
+def test_a_company_named_in_a_write_up_is_searched_not_refused_as_an_unknown_speaker(regulation_answerer):
+    answer = regulation_answerer.answer("qu'a dit l'intervenant de Maison Vernet ?")
+    assert answer.answered and answer.sources, answer.text
+    assert not regulation_answerer.answer("qu'a dit Jean Dupontel sur TikTok ?").answered
+
+
+def test_a_law_is_not_taken_for_a_speaker_and_a_session_recalling_the_month_answers(regulation_answerer):
+    answer = regulation_answerer.answer("what changed in february 2024 with the EU digital services act")
+    assert answer.answered and answer.sources, answer.text
+    assert "Digital Services Act," not in answer.text.split("\n")[0]

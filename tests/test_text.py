@@ -3,7 +3,7 @@
 import pytest
 
 from smcbot.language import Lexicon
-from smcbot.text import analyse, content_words, detect_language, named_terms, words
+from smcbot.text import analyse, content_words, detect_language, named_terms, stems, words
 
 
 @pytest.mark.parametrize(
@@ -133,3 +133,35 @@ def test_an_acronym_is_a_subject_even_when_it_spells_a_stop_word(question, kept)
 
 def test_a_question_written_in_capitals_keeps_its_stop_words_out():
     assert [word.word for word in analyse("WHAT WAS SAID ABOUT BRAND SAFETY").words] == ["brand", "safety"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("comunity", "community"),  # a letter left out
+        ("influencuer", "influenceur"),  # one too many
+        ("strategie", "strategie"),  # known: not corrected (None below)
+        ("podacst", "podcast"),  # two letters swapped
+        ("tiktak", "tiktok"),  # a letter struck for another
+        ("instagrammeuses", None),  # too far from anything
+    ],
+)
+def test_a_typing_slip_is_read_as_the_archive_word_it_misses(typed, meant):
+    lexicon = Lexicon(words=["community", "influenceur", "strategie", "podcast", "tiktok"])
+    expected = None if typed == meant else meant
+    assert lexicon.correction(typed) == expected
+
+
+def test_a_question_with_a_typing_slip_searches_the_word_meant():
+    lexicon = Lexicon(words=["community", "manager"])
+    words = {w.word: w for w in analyse("what do comunity managers use daily", lexicon).words}
+    assert set(stems("community")) <= set(words["comunity"].forms)
+
+
+def test_an_acronym_is_as_rare_as_the_acronym_not_as_the_word_it_spells():
+    # "AI" is not the French "ai" of "j'ai", one of the commonest words there is
+    lexicon = Lexicon()
+    asked = {w.word: w for w in analyse("can AI keep our ads away from dodgy content?", lexicon).words}
+    assert asked["ai"].zipf < 5.0
+    french = {w.word: w for w in analyse("j'ai une question sur les ads", lexicon).words}
+    assert "ai" not in french  # the verb is a stop word, not a subject
