@@ -216,4 +216,10 @@ def _catalog_of(articles: list[Article]) -> SeriesCatalog:
 
 def mentions(text: str, name: str) -> bool:
     """True if `name` occurs in `text` as whole words, ignoring case and accents."""
-    return re.search(rf"(?<!\w){re.escape(fold(name))}(?!\w)", fold(text)) is not None
+    return mentions_folded(fold(text), fold(name))
+
+
+def mentions_folded(text: str, name: str) -> bool:
+    """`mentions` of a text and a name already folded (a question checked against every
+    speaker's name is folded once)."""
+    return name in text and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) is not None

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -64,12 +65,19 @@ class GlossCache:
             self._db.close()
 
 
-def english_glosses(texts: list[str], cache_path: Path, progress: Callable[[int], None] | None = None) -> list[str]:
+def english_glosses(
+    texts: list[str],
+    cache_path: Path,
+    progress: Callable[[int], None] | None = None,
+    stop: threading.Event | None = None,
+) -> list[str]:
     """The English gloss of each text, translated where the cache lacks it; a text
     Apertium fails on keeps itself as its gloss (its names and English terms still count).
+    `stop`, once set, ends the translation (the build it was for failed).
 
     Raises:
         LookupError: Apertium or one of its language pairs is not installed.
+        InterruptedError: `stop` was set.
     """
     translator = french_to_english()
     if translator is None:
@@ -79,6 +87,8 @@ def english_glosses(texts: list[str], cache_path: Path, progress: Callable[[int]
         hashes = [text_hash(text) for text in texts]
         known = cache.get(list(dict.fromkeys(hashes)))
         for position, (text, digest) in enumerate(zip(texts, hashes, strict=True)):
+            if stop is not None and stop.is_set():
+                raise InterruptedError("the build stopped")
             if digest not in known:
                 known[digest] = translator(text) or text
             if progress and position % 20 == 19:

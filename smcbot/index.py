@@ -26,6 +26,7 @@ import logging
 import os
 import shutil
 import sqlite3
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -96,6 +97,7 @@ class BuildOptions:
     body_overlap: int = 120
     batch_size: int = 16
     english_glosses: bool = True  # embed an English translation of each passage too
+    models_dir: Path | None = None  # the model exports and the common word tables [default: <index_dir>/models]
 
 
 # --- building -----------------------------------------------------------------------
@@ -220,17 +222,18 @@ def _embed_texts(
 
 
 def _english_glosses(
-    index_dir: Path, texts: list[str], options: BuildOptions, progress: Progress | None
+    index_dir: Path, texts: list[str], options: BuildOptions, progress: Progress | None, stop: threading.Event
 ) -> list[str] | None:
     """The English gloss of each chunk's text (see `smcbot.glosses`), or None when they
-    are turned off or Apertium is not installed (the build then is French only)."""
+    are turned off or Apertium is not installed (the build then is French only).
+    Translation stops when `stop` is set (the build failed)."""
     if not options.english_glosses:
         return None
     tick = (lambda n: progress("translate", n, len(texts))) if progress else None
     try:
         if progress:
             progress("translate", 0, len(texts))
-        return english_glosses(texts, index_dir / "cache" / "glosses.sqlite3", progress=tick)
+        return english_glosses(texts, index_dir / "cache" / "glosses.sqlite3", progress=tick, stop=stop)
     except LookupError as error:
         log.info("%s: this build has no English glosses (scripts/setup.sh installs Apertium)", error)
         return None
@@ -255,13 +258,19 @@ def _write_build(
     builds = index_dir / "builds"
     temporary = builds / f".{build_id}.partial"
     temporary.mkdir(parents=True)
-    text_parts = ThreadPoolExecutor(max_workers=1)
+    # Apertium translates (in its own processes) while the model embeds the French text;
+    # the text parts are written while it embeds the glosses (or the French, without them).
+    background = ThreadPoolExecutor(max_workers=2)
+    stop = threading.Event()
     try:
         texts = [c.embedding_text() for c in chunks]
-        glosses = _english_glosses(index_dir, texts, options, progress)
-        written = text_parts.submit(_write_text_parts, temporary, articles, chunks, texts, glosses)
+        glossing = background.submit(_english_glosses, index_dir, texts, options, progress, stop)
+        models = options.models_dir or index_dir / "models"
+        written = background.submit(
+            lambda: _write_text_parts(temporary, articles, chunks, texts, glossing.result(), models)
+        )
         vectors, report.chunks_embedded = _embed_texts(index_dir, embedder, texts, options, progress, stage="embed")
-        glossed = None
+        glosses, glossed = glossing.result(), None
         if glosses:
             glossed, _ = _embed_texts(
                 index_dir, embedder, glosses, options, progress, stage="embed-glosses", variant=GLOSS_VARIANT
@@ -281,19 +290,25 @@ def _write_build(
         temporary.rename(final)
         return final
     except BaseException:
-        text_parts.shutdown(wait=True, cancel_futures=True)
+        stop.set()  # the translation stops at its next passage
+        background.shutdown(wait=True, cancel_futures=True)
         shutil.rmtree(temporary, ignore_errors=True)
         raise
     finally:
-        text_parts.shutdown(wait=False)
+        background.shutdown(wait=False)
 
 
 def _write_text_parts(
-    folder: Path, articles: list[Article], chunks: list[Chunk], texts: list[str], glosses: list[str] | None
+    folder: Path,
+    articles: list[Article],
+    chunks: list[Chunk],
+    texts: list[str],
+    glosses: list[str] | None,
+    models: Path,
 ) -> None:
     """The parts of a build that need no vectors: BM25, the lexicon, the word tables
     and the metadata. `texts` are the chunks' texts with their titles, `glosses` their
-    English glosses (if any)."""
+    English glosses (if any), `models` where the common word tables are kept."""
     lexical = _write_bm25(folder / "bm25", texts, glosses)
     known = lambda word: any(lexical.knows(stem) for stem in stems(word))  # noqa: E731
     lexicon = build_lexicon(known, content_words)
@@ -305,7 +320,8 @@ def _write_text_parts(
     folded |= {word for text in glosses or [] for word in content_words(text)}
     written = {word for text in [*texts, *(glosses or [])] for word in written_words(text)}
     bridged = set(lexicon["en_fr"]) | set(EN_TO_FR)
-    build_word_tables(folded | written | bridged, fold).save(folder / WORDS_DIR)
+    tables = build_word_tables(folded | written | bridged, fold, cache=models, fold_key=f"text-{ANALYSIS_VERSION}")
+    tables.save(folder / WORDS_DIR)
     _write_metadata(folder / "metadata.sqlite3", articles, chunks)
 
 

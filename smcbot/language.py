@@ -21,11 +21,14 @@ and tell a common word from a rare one.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import logging
 import math
 import os
 import re
+import shutil
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -283,19 +286,24 @@ def word_tables_key() -> str:
     return f"words-{WORDS_FORMAT}:{COMMON_ZIPF}:wordfreq-{installed('wordfreq')}:simplemma-{installed('simplemma')}"
 
 
-def build_word_tables(words: Iterable[str], fold: Callable[[str], str]) -> WordTables:
+def build_word_tables(
+    words: Iterable[str], fold: Callable[[str], str], *, cache: Path | None = None, fold_key: str = ""
+) -> WordTables:
     """The Zipf frequencies (English and French) and lemmas of the words that can matter.
 
     Args:
         words: the archive's words, folded and as written (lowercase, accents kept),
             and the dictionary words a question may be bridged with.
         fold: how the index folds a word (lemmas are asked of folded words).
+        cache: a folder where the tables of wordfreq's common words are kept between
+            builds (they are the same for every archive); None computes them.
+        fold_key: what names `fold`'s version in the cache (a new one recomputes them).
 
     wordfreq's words at least `COMMON_ZIPF` common in either language are added. A
     question word outside the tables answers as wordfreq and simplemma answer for a
     word they do not know: Zipf 0, its own lemma.
     """
-    common = _common_tables(fold, COMMON_ZIPF)
+    common = common_tables(fold, cache, fold_key) if cache else _common_tables(fold, COMMON_ZIPF)
     entries: dict[str, Entry] = {}
     _add_entries(entries, {word for word in words if common._row(word) is None}, fold, common)
     return _merge(common, entries)
@@ -303,6 +311,57 @@ def build_word_tables(words: Iterable[str], fold: Callable[[str], str]) -> WordT
 
 # One word's Zipf × 100 in English and French, and its English and French lemmas (None: itself).
 Entry = tuple[int, int, str | None, str | None]
+
+
+COMMON_PREFIX = "common-words-"
+
+
+def common_tables(fold: Callable[[str], str], cache: Path, fold_key: str = "") -> WordTables:
+    """The tables of wordfreq's common words, read from `cache` when a build made them
+    with the same wordfreq, simplemma and fold; otherwise computed (about 10 s of CPU)
+    and written there, whole or not at all, for the next build."""
+    key = f"{word_tables_key()}|{fold_key}"
+    folder = cache / (COMMON_PREFIX + hashlib.sha256(key.encode()).hexdigest()[:16])
+    tables = _read_common(folder, key)
+    if tables is None:
+        tables = _common_tables(fold, COMMON_ZIPF)
+        try:
+            _write_common(folder, key, tables)
+        except OSError as error:  # a read-only cache only costs the next build the same 10 s
+            log.warning("%s: cannot keep the common word tables (%s)", folder, error)
+    return tables
+
+
+def _read_common(folder: Path, key: str) -> WordTables | None:
+    """The tables `_write_common` left in `folder`, None if missing, for another key or damaged."""
+    try:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        if meta.get("key") != key:
+            return None
+        for name in WORD_ARRAYS:
+            if hashlib.sha256((folder / f"{name}.npy").read_bytes()).hexdigest() != meta["sha256"][name]:
+                return None
+        arrays = [np.load(folder / f"{name}.npy", allow_pickle=False) for name in WORD_ARRAYS]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return WordTables(*arrays)
+
+
+def _write_common(folder: Path, key: str, tables: WordTables) -> None:
+    """Write the tables under a temporary name, then rename it to `folder` (atomic: a
+    build that reads it sees all of it or nothing)."""
+    temporary = folder.with_name(f".{folder.name}.{os.getpid()}.{threading.get_ident()}")
+    shutil.rmtree(temporary, ignore_errors=True)
+    tables.save(temporary)
+    digests = {name: hashlib.sha256((temporary / f"{name}.npy").read_bytes()).hexdigest() for name in WORD_ARRAYS}
+    (temporary / "meta.json").write_text(json.dumps({"key": key, "sha256": digests}), encoding="utf-8")
+    shutil.rmtree(folder, ignore_errors=True)  # a damaged copy
+    try:
+        temporary.rename(folder)
+    except OSError:
+        shutil.rmtree(temporary, ignore_errors=True)
+        if _read_common(folder, key) is None:  # another build wrote it first: keep theirs
+            raise
 
 
 @lru_cache(maxsize=2)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from smcbot.dates import MONTHS, format_date, session_label
-from smcbot.directory import Directory, Person, mentions
+from smcbot.directory import Directory, Person, mentions, mentions_folded
 from smcbot.errors import QuestionError
 from smcbot.index import ArchiveIndex
 from smcbot.models import Answer, Article, Quote, SessionQuotes, Source
@@ -280,7 +280,8 @@ class QuestionRouter:
 
     def _named_speakers(self, question: str) -> list[Person]:
         """The speakers whose full name the question writes out."""
-        return [p for p in self.directory.people.values() if mentions(question, p.name)]
+        folded = fold(question)  # the directory's keys are its people's folded names
+        return [person for name, person in self.directory.people.items() if mentions_folded(folded, name)]
 
     # --- people ---------------------------------------------------------------------------
 

@@ -7,11 +7,12 @@ import json
 import logging
 import shutil
 
+import numpy as np
 import pytest
 
 from smcbot.answering import Answerer
 from smcbot.index import load_index
-from smcbot.language import WORDS_DIR, WordTables, build_word_tables, lemma, zipf
+from smcbot.language import COMMON_PREFIX, WORDS_DIR, WordTables, _read_common, build_word_tables, lemma, zipf
 from smcbot.settings import RetrievalSettings
 from smcbot.text import fold
 from tests.helpers.cli import run_cli
@@ -53,6 +54,27 @@ def test_the_tables_are_saved_as_numpy_arrays_and_read_back(tables, tmp_path):
     for word in ASKED:
         assert loaded.zipf(word, "fr") == tables.zipf(word, "fr")
         assert loaded.lemma(fold(word), "en") == tables.lemma(fold(word), "en")
+
+
+def test_the_common_words_are_kept_between_builds_and_made_again_when_damaged(tables, tmp_path):
+    made = build_word_tables(ARCHIVE_WORDS, fold, cache=tmp_path, fold_key="f")
+    (kept,) = tmp_path.glob(f"{COMMON_PREFIX}*")
+    assert sorted(p.name for p in kept.iterdir()) == ["keys.npy", "lemmas.npy", "meta.json", "zipf.npy"]
+    again = build_word_tables(ARCHIVE_WORDS, fold, cache=tmp_path, fold_key="f")
+    for built in (made, again):
+        for name in ("keys", "zipfs", "lemmas"):
+            assert np.array_equal(getattr(built, name), getattr(tables, name))
+    with open(kept / "zipf.npy", "r+b") as handle:  # a flipped byte in the frequencies
+        handle.seek(-1, 2)
+        byte = handle.read(1)
+        handle.seek(-1, 2)
+        handle.write(bytes([byte[0] ^ 0xFF]))
+    assert _read_common(kept, json.loads((kept / "meta.json").read_text())["key"]) is None
+    repaired = build_word_tables(ARCHIVE_WORDS, fold, cache=tmp_path, fold_key="f")
+    assert np.array_equal(repaired.zipfs, tables.zipfs)
+    assert _read_common(kept, json.loads((kept / "meta.json").read_text())["key"]) is not None
+    build_word_tables(ARCHIVE_WORDS, fold, cache=tmp_path, fold_key="another fold")
+    assert len(list(tmp_path.glob(f"{COMMON_PREFIX}*"))) == 2  # another analysis, other tables
 
 
 def imported_by(result) -> set[str]:
