@@ -47,7 +47,7 @@ SENSES = 3  # translations kept per English word, in the dictionary's order
 CLUB_PHRASES = ("social media club", "table ronde", "tables rondes", "round table", "round tables")
 CLUB_WORDS = frozenset(
     """
-    smc club clubs session sessions roundtable roundtables membre membres member members membership
+    smc club session sessions roundtable roundtables membre membres member members membership
     adhesion adhesions adherent adherents adherer intervenant intervenants intervenante intervenantes
     speaker speakers panel panels panelist panelists paneliste panelistes conference conferences
     evenement evenements event events rencontre rencontres meetup meetups soiree soirees

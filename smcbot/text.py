@@ -34,6 +34,7 @@ STOP_FR = set(
     est-ce y-a qu-est qu-est-ce a-t-il a-t-elle a-t-on y-a-t-il faut-il peut-on doit-on doivent doit avait
     sont-ils sont-elles lequel laquelle lesquels quelqu chose choses
     dites expliquer explique mentionne evoque evoquer savoir sait demain aujourd hui hier pourquoi combien
+    qqn qqch qq qqs qlq
     aujourd'hui vraiment ca fera ferait font faisait va vont allait pourrait pourraient devrait
     """.split()
 )
@@ -145,6 +146,11 @@ ABBREVIATIONS = {
     "ig": "instagram", "fb": "facebook", "yt": "youtube", "rs": "reseaux sociaux", "pub": "publicite",
     "pubs": "publicites", "rp": "relations presse", "dircom": "directeur directrice communication",
     "dircoms": "directeurs directrices communication", "influ": "influenceur influence", "x": "twitter",
+    # French chat shorthand
+    "asso": "association", "assos": "associations", "appli": "application", "applis": "applications",
+    "msg": "message messages", "com": "communication", "reu": "reunion", "info": "information",
+    "infos": "informations", "pro": "professionnel", "pros": "professionnels", "perso": "personnel",
+    "rh": "ressources humaines", "drh": "ressources humaines", "dg": "direction generale",
 }  # fmt: skip
 
 
@@ -427,13 +433,16 @@ def detect_language(text: str) -> str:
     return "fr" if french > english else "en"
 
 
+# Function words of one language only ("a" and "on" are both: they count for both).
 FRENCH_MARKERS = set(
     """le la les des du de un une et est sont que qui quoi quel quelle quels quelles comment pourquoi
     qu'est-ce dans pour sur avec au aux ce cette ces il elle ils on nous vous a ete dit faut peut
-    quand ou parle propos sujet est-ce""".split()
+    quand ou parle propos sujet est-ce sans mais donc chez entre vers ni ne pas tres leur leurs
+    sa ses mon ma mes notre nos votre vos se en y ca cela ceci aussi comme quelqu qqn qqch""".split()
 )
 ENGLISH_MARKERS = set(
     """the a an of and is are was were what which who how why when where to in on for with about
     said say do does did can could should would this that these those from it its be been have
-    has""".split()
+    has not by at if than then there their they we you our my your any some out up into
+    doesn't don't isn't aren't didn't there's it's anyone""".split()
 )

@@ -1,4 +1,4 @@
-"""Blind sets B, C, D and E: questions and club-style write-ups, each written by a
+"""Blind sets B to F: questions and club-style write-ups, each written by a
 different person who saw only the archive's text (never the code or the gate).
 These bounds are the figures each set reached, so that a later change cannot make
 them worse unnoticed (set A, tuned on from the start, has `test_blind.py`).
@@ -14,6 +14,10 @@ them worse unnoticed (set A, tuned on from the start, has `test_blind.py`).
   general fixes they pointed to are in, and it is now a tuning set like the others.
 - **E** was written for the round after, scored once on the code as it stood (French
   hit@1 0.79, English 0.73, 5 of 14 off-topic questions answered), then tuned on.
+- **F** was kept untouched through that round, then scored once: French hit@1 0.75
+  (6 refused), English 0.81 (5 refused), 6 of 14 off-topic questions answered. Its
+  misses (French typed without accents read as English, chat shorthand, "clubs" read
+  as the club's own word) pointed to general fixes, now in.
 """
 
 from pathlib import Path
@@ -31,9 +35,10 @@ DATA = Path(__file__).resolve().parent / "data"
 # and the citation precision of the whole set.
 BOUNDS = {
     "setB": {"fr": (0.95, 0, 1), "en": (0.8, 2, 1), "citation_precision": 0.92},
-    "setC": {"fr": (0.95, 0, 1), "en": (0.96, 1, 2), "citation_precision": 0.85},
+    "setC": {"fr": (1.0, 0, 1), "en": (0.96, 1, 2), "citation_precision": 0.88},
     "setD": {"fr": (0.95, 0, 2), "en": (0.73, 7, 1), "citation_precision": 0.91},
-    "setE": {"fr": (0.83, 2, 4), "en": (0.8, 3, 1), "citation_precision": 0.79},
+    "setE": {"fr": (0.87, 1, 4), "en": (0.8, 3, 1), "citation_precision": 0.79},
+    "setF": {"fr": (0.83, 4, 2), "en": (0.84, 4, 3), "citation_precision": 0.85},
 }
 
 

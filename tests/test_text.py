@@ -18,6 +18,11 @@ from smcbot.text import analyse, content_words, detect_language, named_terms, st
         ("Mon PDG doit-il publier sur LinkedIn ?", "fr"),
         ("How do I sign up to become a member of the club?", "en"),
         ("Les IA sont-elles fiables pour modérer les réseaux sociaux ?", "fr"),
+        # typed without accents: the function words tell
+        ("recette pate a crepe sans lait", "fr"),
+        ("comment convaincre la direction generale que la com sert a qqch", "fr"),
+        ("is the linkedin score actually meaningful", "en"),
+        ("the academic who said twitter doesn't reflect society", "en"),
     ],
 )
 def test_language_of_a_question(question, language):
@@ -165,3 +170,22 @@ def test_an_acronym_is_as_rare_as_the_acronym_not_as_the_word_it_spells():
     assert asked["ai"].zipf < 5.0
     french = {w.word: w for w in analyse("j'ai une question sur les ads", lexicon).words}
     assert "ai" not in french  # the verb is a stop word, not a subject
+
+
+@pytest.mark.parametrize(
+    ("question", "shorthand", "meant"),
+    [
+        ("l'asso humanitaire qui a changé ses visuels", "asso", "association"),
+        ("combien de msg par jour au pire du covid", "msg", "message"),
+        ("l'appli chinoise qui fait tout", "appli", "application"),
+    ],
+)
+def test_french_chat_shorthand_counts_as_the_word_it_stands_for(question, shorthand, meant):
+    asked = {w.word: w for w in analyse(question, Lexicon()).words}
+    assert set(stems(meant)) <= set(asked[shorthand].forms)
+
+
+def test_clubs_are_a_subject_only_the_club_itself_is_the_clubs_own_word():
+    query = analyse("how did sports clubs keep their fans with empty stadiums", Lexicon())
+    assert "clubs" in {w.word for w in query.words}
+    assert "club" in analyse("what did the club say about podcasts", Lexicon()).club_words
