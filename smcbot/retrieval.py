@@ -283,6 +283,17 @@ class HybridRetriever:
         forms = word.forms if isinstance(word, QueryWord) else [s for v in expansions(word) for s in stems(v)]
         return any(self._lexical.knows(form) for form in forms)
 
+    def articles_with(self, words: list[str]) -> list[str]:
+        """The ids of the articles whose chunks hold every one of these folded words (by
+        their stems), read from the lexical index's postings."""
+        found: np.ndarray | None = None
+        for word in words:
+            rows = np.concatenate([self._lexical.postings(stem) for stem in stems(word)] or [np.zeros(0, np.int64)])
+            articles = np.unique(self._article_of_row[rows.astype(np.int64)])
+            found = articles if found is None else np.intersect1d(found, articles)
+        ids = list(self.index.articles)
+        return [ids[position] for position in (found if found is not None else [])]
+
     # --- the two searches ----------------------------------------------------------
 
     def _allowed_rows(self, filters: SearchFilters) -> np.ndarray | None:

@@ -237,6 +237,7 @@ class QuestionRouter:
     def __init__(self, index: ArchiveIndex, retriever: HybridRetriever) -> None:
         self.directory = Directory(list(index.articles.values()))
         self.retriever = retriever
+        self._articles = index.articles
 
     def resolve_series(self, filters: SearchFilters | None) -> SearchFilters | None:
         """The filters with their series given its canonical name (any alias is accepted).
@@ -321,7 +322,11 @@ class QuestionRouter:
         """True if a write-up writes out `name` (of several words) as it stands: a company the
         write-ups name in passing is not an unknown speaker ("l'intervenant de Fidelis
         Assurances"). Read only for a name the directory does not know."""
-        return len(name.split()) >= 2 and any(mentions(a.body, name) for a in self.directory.articles)
+        if len(name.split()) < 2:
+            return False
+        # only the write-ups holding each of its words are read (the lexical index knows them)
+        candidates = self.retriever.articles_with(content_words(name))
+        return any(mentions(self._articles[article_id].body, name) for article_id in candidates)
 
     def _who_is(self, group: str) -> tuple[list[Person], str]:
         """The people a capitalised run names (a speaker, or an organisation's speakers, or
