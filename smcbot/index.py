@@ -11,6 +11,9 @@ Layout of the index folder (default `index/`):
     index/builds/<build id>/words/         how common words are and their lemmas (.npy), for questions
     index/builds/<build id>/metadata.sqlite3   articles and chunks
     index/cache/embeddings.sqlite3         vectors by (model, text hash), kept across builds
+    index/models/                          the model's ONNX export, and `common-words-<key>/`: the
+                                           frequencies and lemmas of wordfreq's common words (.npy),
+                                           the same for every archive, made by the first build
     index/.lock                            held while a build writes
 
 A build is written whole under a temporary name and only then pointed to by
