@@ -634,7 +634,10 @@ class QuestionRouter:
     # --- composing --------------------------------------------------------------------------
 
     def _answered(self, question: str, language: str, lead: str, sessions: list[SessionQuotes]) -> Answer:
-        """An answer citing `sessions` in order, as plain text and parts."""
+        """An answer citing `sessions` in order, as plain text and parts; a refusal when
+        there are none (an answer always cites what it answers from)."""
+        if not sessions:
+            return self._refusal(question, language, text_of("nothing", language))
         lines = [lead]
         for session in sessions:
             article = session.article

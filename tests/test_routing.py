@@ -201,3 +201,18 @@ def test_a_law_is_not_taken_for_a_speaker_and_a_session_recalling_the_month_answ
     answer = regulation_answerer.answer("what changed in february 2024 with the EU digital services act")
     assert answer.answered and answer.sources, answer.text
     assert "Digital Services Act," not in answer.text.split("\n")[0]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Qu'a dit Nadia Cherif en 2015 ?",  # a speaker, but no session of hers then
+        "Quelles sessions en 2015 ?",
+        "Qui a parlé de nudge en 2016 ?",
+        "the latest Cercle Dircoms",
+        "What did Nadia Cherif say about TikTok?",
+    ],
+)
+def test_an_answer_always_cites_a_session(people_answerer, question):
+    answer = people_answerer.answer(question)
+    assert not answer.answered or answer.sources, answer.text
