@@ -19,6 +19,7 @@ import json
 import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -55,6 +56,9 @@ class Forgotten:
     def anything(self) -> bool:
         """Whether the store held anything about the member."""
         return bool(self.questions or self.feedback or self.conversations)
+
+
+LOCKED_RETRY_S = 10.0  # how long opening waits for another process opening the same new file
 
 
 class QuestionStore:
@@ -117,7 +121,7 @@ class QuestionStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         engine = engines.sqlite_engine(path)
         try:
-            self.upgraded = self._prepare_file(engine)
+            self.upgraded = self._prepare_when_free(engine)
             return engine
         except StoreVersionError:
             engine.dispose()
@@ -136,6 +140,22 @@ class QuestionStore:
             engine = engines.sqlite_engine(path)
             self.upgraded = self._prepare_file(engine)
             return engine
+
+    def _prepare_when_free(self, engine) -> migrations.Upgrade:
+        """`_prepare_file`, tried again while another process holds the file's lock: the
+        first opening of a new file switches its journal mode, which waits for no one, so
+        processes starting together on a new store would otherwise fail on "locked"."""
+        deadline = time.monotonic() + LOCKED_RETRY_S
+        wait = 0.01
+        while True:
+            try:
+                return self._prepare_file(engine)
+            except OperationalError as error:
+                if "locked" not in str(error.orig) or time.monotonic() + wait > deadline:
+                    raise
+            engine.dispose()  # the next try opens a new connection, with its pragmas
+            time.sleep(wait)
+            wait = min(wait * 2, 0.5)
 
     @staticmethod
     def _prepare_file(engine) -> migrations.Upgrade:
