@@ -237,7 +237,6 @@ class QuestionRouter:
     def __init__(self, index: ArchiveIndex, retriever: HybridRetriever) -> None:
         self.directory = Directory(list(index.articles.values()))
         self.retriever = retriever
-        self._articles = index.articles
 
     def resolve_series(self, filters: SearchFilters | None) -> SearchFilters | None:
         """The filters with their series given its canonical name (any alias is accepted).
@@ -326,7 +325,8 @@ class QuestionRouter:
             return False
         # only the write-ups holding each of its words are read (the lexical index knows them)
         candidates = self.retriever.articles_with(content_words(name))
-        return any(mentions(self._articles[article_id].body, name) for article_id in candidates)
+        articles = self.retriever.index.articles
+        return any(mentions(articles[article_id].body, name) for article_id in candidates)
 
     def _who_is(self, group: str) -> tuple[list[Person], str]:
         """The people a capitalised run names (a speaker, or an organisation's speakers, or

@@ -318,7 +318,7 @@ def analyse(question: str, lexicon=None) -> Query:
         slip = _slip(word, frequency, word in names, lexicon)
         if slip:  # "comunity": searched as the archive's "community", as common as it is
             forms |= _forms(slip, language, lexicon)
-            frequency = max(general.zipf(slip, "en"), general.zipf(slip, "fr"))
+            frequency = _frequency(slip, False, general)
         found.append(QueryWord(word, tuple(sorted(forms)), word in names, frequency))
     return Query(text, language, tuple(found), tuple(club))
 
@@ -444,5 +444,5 @@ ENGLISH_MARKERS = set(
     """the a an of and is are was were what which who how why when where to in on for with about
     said say do does did can could should would this that these those from it its be been have
     has not by at if than then there their they we you our my your any some out up into
-    doesn't don't isn't aren't didn't there's it's anyone""".split()
+    anyone""".split()
 )
