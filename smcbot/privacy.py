@@ -68,6 +68,11 @@ class RetentionSchedule:
         if self._thread.is_alive():
             self._thread.join(timeout)
 
+    @property
+    def running(self) -> bool:
+        """Whether the background thread is still alive (it may yet run the retention)."""
+        return self._thread.is_alive()
+
     def __enter__(self) -> RetentionSchedule:
         return self.start()
 
