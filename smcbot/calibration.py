@@ -48,6 +48,7 @@ class Sample:
     sessions: list[SessionHit]
     unknown_names: bool
     words: int
+    subject_absent: bool = False
 
     def is_expected(self, hit: SessionHit) -> bool:
         """The session is one the question expects first."""
@@ -78,6 +79,7 @@ def collect(path: Path, answerer: Answerer) -> list[Sample]:
                 sessions=result.sessions,
                 unknown_names=bool(result.unknown_names),
                 words=result.query.size,
+                subject_absent=result.subject_absent,
             )
         )
     return samples
@@ -101,7 +103,13 @@ def score(samples: Sequence[Sample], thresholds: GateThresholds) -> dict:
     refusals and citation precision under `thresholds`."""
     right = wrong_answers = refusals = cited = right_cited = 0
     for sample in samples:
-        apply_gate(sample.sessions, thresholds, unknown_names=sample.unknown_names, words=sample.words)
+        apply_gate(
+            sample.sessions,
+            thresholds,
+            unknown_names=sample.unknown_names,
+            words=sample.words,
+            subject_absent=sample.subject_absent,
+        )
         answering = [h for h in sample.sessions if h.answers]
         cited += len(answering)
         right_cited += sum(1 for h in answering if sample.is_right(h))

@@ -123,6 +123,7 @@ class SearchResult:
     unknown_names: list[str] = field(default_factory=list)
     absent_words: list[str] = field(default_factory=list)
     specific_names: list[str] = field(default_factory=list)
+    subject_absent: bool = False  # none of the question's specific words is in the archive
     translation: Query | None = None
 
     @property
@@ -244,13 +245,17 @@ class HybridRetriever:
         sessions = self._group_by_session(fused, dense, lexical, presence, query_vector)
         absent = [w for w in query.words if not self.in_archive(w)]
         unknown = [w.word for w in absent if w.name]
-        apply_gate(sessions, self.thresholds, unknown_names=bool(unknown), words=query.size)
+        subject_absent = self._subject_absent(query, absent)
+        apply_gate(
+            sessions, self.thresholds, unknown_names=bool(unknown), words=query.size, subject_absent=subject_absent
+        )
         return SearchResult(
             query,
             sessions,
             unknown_names=unknown,
             absent_words=[w.word for w in absent],
             specific_names=[w.word for w in query.words if w.name and self._specific(w)],
+            subject_absent=subject_absent,
         )
 
     def merge(self, asked: SearchResult, translated: SearchResult) -> SearchResult:
@@ -274,6 +279,7 @@ class HybridRetriever:
             unknown_names=[n for n in asked.unknown_names if n in translated.unknown_names],
             absent_words=asked.absent_words,
             specific_names=asked.specific_names,
+            subject_absent=asked.subject_absent and translated.subject_absent,
             translation=translated.query,
         )
 
@@ -446,6 +452,13 @@ class HybridRetriever:
         not "Lyon" or "meilleur")."""
         return word.zipf <= self.settings.specific_zipf
 
+    def _subject_absent(self, query: Query, absent: list[QueryWord]) -> bool:
+        """Whether the question has specific words ("mastodon", "lasagna") and the archive
+        holds none of them: what it shares with a session can then only be its general
+        words ("brand", "recipe")."""
+        specific = [w for w in query.words if self._specific(w)]
+        return bool(specific) and all(w in absent for w in specific)
+
     def _coverage(self, article_id: str, presence: list[WordPresence]) -> dict:
         """Weighted share of the question's words found in the article's chunks, how many
         were found (the commonest words, "temps", "time", not counted: they name no
@@ -461,6 +474,10 @@ class HybridRetriever:
 
 
 # --- the gate ------------------------------------------------------------------------
+
+# Distinct general words a session shares with a question that make a topic in common,
+# not chance: "brand" and "worth" may meet anywhere; four such words together rarely do.
+TOPIC_WORDS = 4
 
 # The gate's thresholds that `smcbot calibrate` fits to an embedding model.
 FITTED = (
@@ -485,6 +502,7 @@ class GateThresholds:
     session_ratio: float
     min_matched_words: int = 2
     max_sessions: int = 3
+    min_lift_absent_subject: float = 0.1
 
     @classmethod
     def resolve(cls, settings: RetrievalSettings, stored: dict | None = None) -> GateThresholds:
@@ -497,10 +515,16 @@ class GateThresholds:
             else float(stored[name])
             for name in FITTED
         }
-        return cls(**chosen, min_matched_words=settings.min_matched_words, max_sessions=settings.max_sessions)
+        return cls(
+            **chosen,
+            min_matched_words=settings.min_matched_words,
+            max_sessions=settings.max_sessions,
+            min_lift_absent_subject=settings.min_lift_absent_subject,
+        )
 
-    def passes(self, hit: SessionHit, unknown_names: bool, words: int) -> bool:
-        """The relevance gate for one session; `words` is how many content words the question has."""
+    def passes(self, hit: SessionHit, unknown_names: bool, words: int, subject_absent: bool = False) -> bool:
+        """The relevance gate for one session; `words` is how many content words the question
+        has; `subject_absent`: none of its specific words is in the archive."""
         # One shared common word is chance ("Lyon", "meilleur"); two independent ones, or
         # one specific word ("Kering", "podcast"), are a topic.
         if hit.matched_words < min(self.min_matched_words, words) and not hit.specific_match:
@@ -509,22 +533,39 @@ class GateThresholds:
             return False
         if unknown_names:  # "TikTok": the question's subject may be absent from the archive
             return hit.coverage >= self.min_coverage_unknown_name
+        if subject_absent and self._only_by_chance(hit):
+            return False
         evidence = hit.coverage + hit.dense + self.dense_lift_weight * hit.dense_lift
         return hit.coverage >= self.min_coverage or evidence >= self.min_evidence
 
+    def _only_by_chance(self, hit: SessionHit) -> bool:
+        """For a question whose specific words the archive lacks ("is bereal worth it for
+        brands"): the session shares a few general words ("worth", "brands"), as any may,
+        and does not stand out in meaning from the other candidates."""
+        return (
+            not hit.specific_match and hit.matched_words < TOPIC_WORDS and hit.dense_lift < self.min_lift_absent_subject
+        )
 
-def apply_gate(sessions: list[SessionHit], thresholds: GateThresholds, *, unknown_names: bool, words: int) -> None:
+
+def apply_gate(
+    sessions: list[SessionHit],
+    thresholds: GateThresholds,
+    *,
+    unknown_names: bool,
+    words: int,
+    subject_absent: bool = False,
+) -> None:
     """Mark the best session if it passes, then further ones close enough to it."""
     for hit in sessions:
         hit.answers = False
-    if not sessions or not thresholds.passes(sessions[0], unknown_names, words):
+    if not sessions or not thresholds.passes(sessions[0], unknown_names, words, subject_absent):
         return
     best = sessions[0].strength
     cited = 0
     for hit in sessions:
         if (
             cited < thresholds.max_sessions
-            and thresholds.passes(hit, unknown_names, words)
+            and thresholds.passes(hit, unknown_names, words, subject_absent)
             and hit.strength >= thresholds.session_ratio * best
         ):
             hit.answers = True

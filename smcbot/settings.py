@@ -103,6 +103,13 @@ class RetrievalSettings(BaseModel):
         6.5, ge=0, le=8, description="Words this common (Zipf) weigh the least (`common_word_weight`)."
     )
     common_word_weight: float = Field(0.2, ge=0, le=1, description="Weight of the commonest words, against 1.")
+    min_lift_absent_subject: float = Field(
+        0.1,
+        ge=-1,
+        le=1,
+        description="When none of the question's specific words is in the archive, how much closer in meaning "
+        "(dense lift) a session matching only its general words must look than the others to answer.",
+    )
     session_ratio: float = Field(
         0.9, ge=0, le=1, description="A further session is cited if its score is this share of the best."
     )

@@ -59,6 +59,19 @@ def test_gate_refuses_one_shared_word_by_chance(answerer):
     assert all(hit.matched_words < 2 or hit.coverage < 0.5 for hit in result.sessions[:1])
 
 
+def test_gate_refuses_general_words_in_common_when_the_subject_is_absent(answerer):
+    # "lemon8" (an app the archive never mentions) is the subject; "worth" and "brands"
+    # are found in sessions, as they would be for any question about brands.
+    question = "is lemon8 worth it for brands?"
+    result = retriever(answerer).search(question)
+    assert not result.answered
+    best = result.sessions[0]
+    assert not best.specific_match and best.matched_words >= 2  # the general words were found
+    assert retriever(answerer, min_lift_absent_subject=-1.0).search(question).answered  # the rule refused it
+    # A subject the archive holds is answered as before.
+    assert retriever(answerer).search("is brand safety worth it for brands?").answered
+
+
 def test_gate_thresholds_are_settings(answerer):
     question = "Comment convaincre le Comex de l'intérêt de la communication ?"
     assert retriever(answerer).search(question).answered
