@@ -1,4 +1,4 @@
-"""Blind sets B to F: questions and club-style write-ups, each written by a
+"""Blind sets B to H: questions and club-style write-ups, each written by a
 different person who saw only the archive's text (never the code or the gate).
 These bounds are the figures each set reached, so that a later change cannot make
 them worse unnoticed (set A, tuned on from the start, has `test_blind.py`).
@@ -18,6 +18,11 @@ them worse unnoticed (set A, tuned on from the start, has `test_blind.py`).
   (6 refused), English 0.81 (5 refused), 6 of 14 off-topic questions answered. Its
   misses (French typed without accents read as English, chat shorthand, "clubs" read
   as the club's own word) pointed to general fixes, now in.
+- **G** and **H** were written for the round after, scored once on the code as it
+  stood (G: French hit@1 0.92, English 0.88, 4 of 14 off-topic questions answered;
+  H: French 0.88, English 0.92, 6 of 14 answered), then tuned on: their off-topic
+  questions answered from a session sharing only general words ("is bereal worth it
+  for brands") led to the gate's rule for a subject the archive lacks.
 """
 
 from pathlib import Path
@@ -39,6 +44,8 @@ BOUNDS = {
     "setD": {"fr": (0.95, 0, 2), "en": (0.73, 7, 1), "citation_precision": 0.91},
     "setE": {"fr": (0.87, 1, 4), "en": (0.8, 3, 1), "citation_precision": 0.79},
     "setF": {"fr": (0.83, 4, 2), "en": (0.84, 4, 3), "citation_precision": 0.85},
+    "setG": {"fr": (0.91, 0, 0), "en": (0.88, 1, 1), "citation_precision": 0.9},
+    "setH": {"fr": (0.87, 3, 2), "en": (0.92, 2, 2), "citation_precision": 0.9},
 }
 
 
