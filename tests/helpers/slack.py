@@ -30,6 +30,35 @@ SECRET = "test-signing-secret"
 TOKEN = "xoxb-test-token"
 
 
+def signed_headers(
+    body: str, content_type: str, *, secret: str = SECRET, timestamp: int | None = None, headers: dict | None = None
+) -> dict[str, str]:
+    """The headers of a request to /slack/events, signed the way Slack signs it (v0, HMAC-SHA256)."""
+    timestamp = int(time.time()) if timestamp is None else timestamp
+    signature = SignatureVerifier(secret).generate_signature(timestamp=str(timestamp), body=body)
+    return {
+        "Content-Type": content_type,
+        "X-Slack-Request-Timestamp": str(timestamp),
+        "X-Slack-Signature": signature,
+        **(headers or {}),
+    }
+
+
+def event_body(event: dict, event_id: str) -> str:
+    """An Events API delivery of `event`, as Slack writes it."""
+    body = {
+        "token": "legacy-verification-token",
+        "team_id": TEAM_ID,
+        "api_app_id": "A1",
+        "event": event,
+        "type": "event_callback",
+        "event_id": event_id,
+        "event_time": int(time.time()),
+        "authorizations": [{"team_id": TEAM_ID, "user_id": BOT_USER_ID, "is_bot": True}],
+    }
+    return json.dumps(body)
+
+
 @dataclass
 class SlackSide:
     """Plays Slack towards the app: signs and sends events, commands and clicks."""
@@ -49,29 +78,12 @@ class SlackSide:
         headers: dict | None = None,
     ) -> httpx.Response:
         """POST a body to /slack/events, signed the way Slack signs it (v0, HMAC-SHA256)."""
-        timestamp = int(time.time()) if timestamp is None else timestamp
-        signature = SignatureVerifier(secret).generate_signature(timestamp=str(timestamp), body=body)
-        sent = {
-            "Content-Type": content_type,
-            "X-Slack-Request-Timestamp": str(timestamp),
-            "X-Slack-Signature": signature,
-            **(headers or {}),
-        }
+        sent = signed_headers(body, content_type, secret=secret, timestamp=timestamp, headers=headers)
         return (self.client or httpx).post(self.url, content=body.encode(), headers=sent, timeout=10)
 
     def event(self, event: dict, *, event_id: str, headers: dict | None = None, **kwargs) -> httpx.Response:
         """Deliver an Events API event."""
-        body = {
-            "token": "legacy-verification-token",
-            "team_id": TEAM_ID,
-            "api_app_id": "A1",
-            "event": event,
-            "type": "event_callback",
-            "event_id": event_id,
-            "event_time": int(time.time()),
-            "authorizations": [{"team_id": TEAM_ID, "user_id": BOT_USER_ID, "is_bot": True}],
-        }
-        return self.post(json.dumps(body), "application/json", headers=headers, **kwargs)
+        return self.post(event_body(event, event_id), "application/json", headers=headers, **kwargs)
 
     def command(self, text: str, *, response_url: str, channel: str = "C1", user: str = "U1") -> httpx.Response:
         """Send `/smc <text>` as a slash command form."""
