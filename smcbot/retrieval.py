@@ -92,6 +92,7 @@ class WordPresence(NamedTuple):
     specific: bool  # names a topic on its own ("Kering", "podcast")
     commonest: bool  # among the commonest words ("temps", "time"): names none
     articles: np.ndarray
+    by_commonest_only: np.ndarray  # articles holding it only as a commonest translation ("weather": "temps")
 
 
 @dataclass
@@ -428,16 +429,23 @@ class HybridRetriever:
         n = max(self._num_chunks, 1)
         presence = []
         for word in query.words:
-            mask = np.zeros(len(self._article_position), dtype=bool)
-            for form in word.forms:
-                rows = self._lexical.postings(form)
-                if len(rows):
-                    mask[self._article_of_row[rows]] = True
+            common = set(word.common_forms)
+            own = self._articles_holding([f for f in word.forms if f not in common])
+            weak = self._articles_holding(list(common)) & ~own
             idf = self._lexical.idf(list(word.forms)) or math.log(1 + n)
             generality = self._generality(word)
             commonest = generality <= self.settings.common_word_weight
-            presence.append(WordPresence(idf * generality, self._specific(word), commonest, mask))
+            presence.append(WordPresence(idf * generality, self._specific(word), commonest, own | weak, weak))
         return presence
+
+    def _articles_holding(self, forms: list[str]) -> np.ndarray:
+        """A mask of the articles (by position) whose chunks hold any of `forms`."""
+        mask = np.zeros(len(self._article_position), dtype=bool)
+        for form in forms:
+            rows = self._lexical.postings(form)
+            if len(rows):
+                mask[self._article_of_row[rows]] = True
+        return mask
 
     def _generality(self, word: QueryWord) -> float:
         """1.0 for a word rare in general language, down to a floor for the commonest."""
@@ -468,8 +476,8 @@ class HybridRetriever:
         found = [word for word in presence if word.articles[position]]
         return {
             "coverage": sum(word.weight for word in found) / total if total else 0.0,
-            "matched_words": sum(not word.commonest for word in found),
-            "specific_match": any(word.specific for word in found),
+            "matched_words": sum(not (word.commonest or word.by_commonest_only[position]) for word in found),
+            "specific_match": any(word.specific and not word.by_commonest_only[position] for word in found),
         }
 
 

@@ -231,6 +231,9 @@ def with_parts(word: str) -> list[str]:
 
 
 MAX_QUESTION_CHARS = 1000
+# The Zipf frequency from which a word weighs the least in the gate (its defaults:
+# `common_zipf` 6.5 less `common_word_weight` 0.2 of the 3 points down to `rare_zipf`).
+COMMONEST_ZIPF = 5.9
 # Which general resources a question's words are bridged with (smcbot.language).
 RESOURCES = frozenset({"freedict", "lemmas", "cognates", "wordfreq", "club_words", "typos"})
 
@@ -250,12 +253,16 @@ class QueryWord:
     own French and English stems, its lemma's, and those of its French translations
     and cognates. `zipf` is how common the word is in general English or French
     (wordfreq, 0-7): a common word tells less about the topic than a rare one.
+    `common_forms` are the forms that come only from a translation among the commonest
+    French words ("weather" → "temps", which the archive mostly uses for time): a
+    session holding the word through them alone shares no clue with the question.
     """
 
     word: str
     forms: tuple[str, ...]
     name: bool = False
     zipf: float = 0.0
+    common_forms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -313,13 +320,15 @@ def analyse(question: str, lexicon=None) -> Query:
         if word not in capitals and (_unknown_month(word, lexicon) or _generic_verb(word, language, general)):
             continue
         original = originals.get(word, word)
-        forms = _forms(word, language, lexicon)
+        forms, common = _forms(word, language, lexicon)
         frequency = _frequency(original, word in capitals, general) if "wordfreq" in RESOURCES else 0.0
         slip = _slip(word, frequency, word in names, lexicon)
         if slip:  # "comunity": searched as the archive's "community", as common as it is
-            forms |= _forms(slip, language, lexicon)
+            forms |= _forms(slip, language, lexicon)[0]
             frequency = _frequency(slip, False, general)
-        found.append(QueryWord(word, tuple(sorted(forms)), word in names, frequency))
+        common -= forms
+        forms |= common
+        found.append(QueryWord(word, tuple(sorted(forms)), word in names, frequency, tuple(sorted(common))))
     return Query(text, language, tuple(found), tuple(club))
 
 
@@ -380,21 +389,32 @@ def _general(lexicon) -> LibraryWords | WordTables:
 LIBRARY_WORDS = LibraryWords()
 
 
-def _forms(word: str, language: str, lexicon) -> set[str]:
-    """Every stem that counts as `word` in the archive."""
+def _forms(word: str, language: str, lexicon) -> tuple[set[str], set[str]]:
+    """Every stem that counts as `word` in the archive, and apart those that come only
+    from a translation among the commonest French words ("weather" → "temps")."""
     general = _general(lexicon)
     variants = set(expansions(word))
     english = language == "en" or ("wordfreq" in RESOURCES and general.more_english(word))
     if "lemmas" in RESOURCES:
         variants.add(fold(general.lemma(word, "en" if english else "fr")))
+    commonest: set[str] = set()
     if english:
         for variant in list(variants):
             variants.update(EN_TO_FR.get(variant, "").split())
             if "freedict" in RESOURCES and lexicon is not None:
-                variants.update(lexicon.translate(variant))
+                translations = lexicon.translate(variant)
+                commonest.update(t for t in translations if _commonest_french(t, general))
+                variants.update(t for t in translations if not _commonest_french(t, general))
             if "cognates" in RESOURCES and lexicon is not None:
                 variants.update(lexicon.cognates(variant))
-    return {stem for variant in variants for stem in stems(variant)}
+    own = {stem for variant in variants for stem in stems(variant)}
+    return own, {stem for variant in commonest for stem in stems(variant)} - own
+
+
+def _commonest_french(word: str, general) -> bool:
+    """A French word among the commonest ("temps", "faire"), used in too many senses to
+    stand for one English word."""
+    return "wordfreq" in RESOURCES and general.zipf(word, "fr") >= COMMONEST_ZIPF
 
 
 NAME_LIKE = re.compile(r"^(?:[A-Z][a-z]+[A-Z]\w*|[A-Z]{2,}\w*|[A-Z][\w-]+)$")

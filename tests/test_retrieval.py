@@ -72,6 +72,13 @@ def test_gate_refuses_general_words_in_common_when_the_subject_is_absent(answere
     assert retriever(answerer).search("is brand safety worth it for brands?").answered
 
 
+def test_a_word_found_only_as_a_common_translation_is_no_clue(answerer):
+    # "weather" is translated "temps", which the archive uses for time ("temps réel").
+    result = retriever(answerer).search("What was said about the weather?")
+    assert not result.answered
+    assert result.sessions[0].coverage > 0 and result.sessions[0].matched_words == 0
+
+
 def test_gate_thresholds_are_settings(answerer):
     question = "Comment convaincre le Comex de l'intérêt de la communication ?"
     assert retriever(answerer).search(question).answered

@@ -104,6 +104,14 @@ def test_an_english_word_takes_its_lemma_translation_and_glossary_forms():
     assert "marqu" in forms["brands"]  # the club's glossary
 
 
+def test_a_translation_among_the_commonest_french_words_is_kept_apart():
+    lexicon = Lexicon(en_fr={"weather": ["temps"], "forecast": ["prevision"]}, words=["temps", "prevision"])
+    query = analyse("weather forecast", lexicon)
+    word = {w.word: w for w in query.words}
+    assert "temp" in word["weather"].forms and word["weather"].common_forms == ("temp",)  # "temps" is time too
+    assert word["forecast"].common_forms == () and set(stems("prevision")) <= set(word["forecast"].forms)
+
+
 def test_a_french_question_is_not_translated():
     lexicon = Lexicon(en_fr={"chat": ["conversation"]})
     query = analyse("Que faire du chat sur Twitch ?", lexicon)
