@@ -1,4 +1,4 @@
-"""Blind sets B to H: questions and club-style write-ups, each written by a
+"""Blind sets B to I: questions and club-style write-ups, each written by a
 different person who saw only the archive's text (never the code or the gate).
 These bounds are the figures each set reached, so that a later change cannot make
 them worse unnoticed (set A, tuned on from the start, has `test_blind.py`).
@@ -23,6 +23,8 @@ them worse unnoticed (set A, tuned on from the start, has `test_blind.py`).
   H: French 0.88, English 0.92, 6 of 14 answered), then tuned on: their off-topic
   questions answered from a session sharing only general words ("is bereal worth it
   for brands") led to the gate's rule for a subject the archive lacks.
+- **I** was kept untouched through that round, then scored once: French hit@1 0.96
+  (none refused), English 0.73 (5 refused), 3 of 14 off-topic questions answered.
 """
 
 from pathlib import Path
@@ -46,6 +48,7 @@ BOUNDS = {
     "setF": {"fr": (0.83, 4, 2), "en": (0.84, 4, 3), "citation_precision": 0.85},
     "setG": {"fr": (0.91, 0, 0), "en": (0.88, 1, 1), "citation_precision": 0.9},
     "setH": {"fr": (0.87, 3, 2), "en": (0.92, 2, 2), "citation_precision": 0.9},
+    "setI": {"fr": (0.95, 0, 1), "en": (0.73, 5, 2), "citation_precision": 0.87},
 }
 
 
