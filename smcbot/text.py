@@ -195,11 +195,17 @@ def acronyms(text: str) -> frozenset[str]:
     """Folded words written in capitals ("AI", "IT", "UX"), unless the whole text is.
 
     An acronym is a subject even when its letters spell a stop word of the other
-    language ("AI" is French "ai", "IT" English "it")."""
+    language ("AI" is French "ai", "IT" English "it"). A question of one or two words
+    ("AI ?", "IA et RH") is read as acronyms, not as shouted."""
     found = ACRONYM.findall(text)
-    if len(found) * 2 > len(re.findall(r"[^\W\d_]+", text)):
+    every_word = re.findall(r"[^\W\d_]+", text)
+    if len(every_word) >= SHOUTED_WORDS and len(found) * 2 > len(every_word):
         return frozenset()  # written in capitals throughout: nothing stands out
     return frozenset(fold(token) for token in found)
+
+
+# Words a question needs before capitals throughout read as shouting ("WHAT WAS SAID").
+SHOUTED_WORDS = 3
 
 
 @lru_cache(maxsize=2)

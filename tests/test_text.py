@@ -148,6 +148,11 @@ def test_a_question_written_in_capitals_keeps_its_stop_words_out():
     assert [word.word for word in analyse("WHAT WAS SAID ABOUT BRAND SAFETY").words] == ["brand", "safety"]
 
 
+@pytest.mark.parametrize(("question", "kept"), [("AI", ["ai"]), ("AI ?", ["ai"]), ("IA et RH", ["ia", "rh"])])
+def test_a_question_of_one_or_two_acronyms_is_not_read_as_shouted(question, kept):
+    assert [word.word for word in analyse(question).words] == kept
+
+
 @pytest.mark.parametrize(
     ("typed", "meant"),
     [
