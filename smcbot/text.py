@@ -408,9 +408,8 @@ def _forms(word: str, language: str, lexicon) -> tuple[set[str], set[str]]:
         for variant in list(variants):
             variants.update(EN_TO_FR.get(variant, "").split())
             if "freedict" in RESOURCES and lexicon is not None:
-                translations = lexicon.translate(variant)
-                commonest.update(t for t in translations if _commonest_french(t, general))
-                variants.update(t for t in translations if not _commonest_french(t, general))
+                for translation in lexicon.translate(variant):
+                    (commonest if _commonest_french(translation, general) else variants).add(translation)
             if "cognates" in RESOURCES and lexicon is not None:
                 variants.update(lexicon.cognates(variant))
     own = {stem for variant in variants for stem in stems(variant)}
