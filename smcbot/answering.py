@@ -28,11 +28,6 @@ SENTENCE_END = re.compile(r"(?<=[.!?…»”\"])\s+(?=[«“\"A-ZÀ-ÖØ-Ý])")
 QUOTE_LIMIT = 420
 
 
-def answer_language(question: str) -> str:
-    """The language of the reply: French or English."""
-    return detect_language(question)
-
-
 def quote_for(passage: Passage, terms: list[list[str]]) -> Quote:
     """The part of a passage to quote: a takeaway whole; in the body, a speaker's words
     (signed when the write-up says who spoke) or the write-up's own sentences."""
@@ -111,6 +106,11 @@ class Answerer:
     def retriever(self) -> HybridRetriever:
         """The retriever over the build in use."""
         return self.live.served.retriever
+
+    def language(self, question: str) -> str:
+        """The language to reply to `question` in: French or English, a question with no
+        function word ("marque employeur") judged by the build's word tables."""
+        return detect_language(question, self.index.lexicon.general)
 
     @property
     def router(self):

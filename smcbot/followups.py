@@ -29,7 +29,7 @@ import re
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 
-from smcbot.answering import Answerer, answer_language
+from smcbot.answering import Answerer
 from smcbot.errors import QuestionError
 from smcbot.models import Answer, Passage, SessionQuotes
 from smcbot.retrieval import SearchFilters
@@ -150,7 +150,7 @@ class FollowUps:
         """ "who said that?" → the speakers of the sessions just cited."""
         if not WHO_SAID.search(folded) or _subject_words(folded):
             return None
-        language = answer_language(question)
+        language = self.answerer.language(question)
         asked = f"Qui est intervenu sur {context.topic} ?" if language == "fr" else f"Who spoke about {context.topic}?"
         answer = self.answerer.answer(asked, self._within(context), language=language)
         if not answer.answered:
@@ -161,7 +161,7 @@ class FollowUps:
         """ "plus de détails" → further passages of the sessions just cited."""
         if not MORE.search(folded) or _subject_words(folded):
             return None
-        language = answer_language(question) if words(folded) and not _only_filler(folded) else context.language
+        language = self.answerer.language(question) if words(folded) and not _only_filler(folded) else context.language
         sessions = self._further_passages(context)
         if not sessions:
             return None
@@ -174,7 +174,7 @@ class FollowUps:
         filters = self._filters_in(question, folded, context)
         if filters is None or _subject_words(folded, ignore=self._filter_words(question, folded)):
             return None
-        language = answer_language(question) if not _only_filler(folded) else context.language
+        language = self.answerer.language(question) if not _only_filler(folded) else context.language
         answer = self.answerer.answer(context.question, filters, language=language)
         if not answer.answered:  # the topic is known to be answerable: the best session the filter keeps
             answer = self._found(context.question, filters, language) or answer
@@ -205,7 +205,7 @@ class FollowUps:
 
     def _within_found(self, question: str, context: Context) -> Answer | None:
         """The session just cited that holds some of the new words, even below the gate."""
-        return self._found(question, self._within(context), answer_language(question))
+        return self._found(question, self._within(context), self.answerer.language(question))
 
     def _found(self, question: str, filters: SearchFilters, language: str) -> Answer | None:
         """The best session among those `filters` admit that holds some of the question's

@@ -312,11 +312,11 @@ def analyse(question: str, lexicon=None) -> Query:
         lexicon: the index's `smcbot.language.Lexicon` (English→French), if any.
     """
     text = question.strip()[:MAX_QUESTION_CHARS]
-    language = detect_language(text)
+    general = _general(lexicon)
+    language = detect_language(text, general)
     topical = _without_club_phrases(text)
     names = set(named_terms(topical))
     originals = _original_forms(topical)
-    general = _general(lexicon)
     found, club = [], []
     capitals = acronyms(topical)
     for word in dict.fromkeys(content_words(topical, keep=capitals)):
@@ -444,18 +444,38 @@ def named_terms(text: str) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def detect_language(text: str) -> str:
+def detect_language(text: str, general: LibraryWords | WordTables | None = None) -> str:
     """Guess whether a question is French ("fr") or English ("en").
 
     Counts French and English function words; accented letters tip a tie
-    towards French. Anything else (another language, emoji) answers "en".
+    towards French. A question they leave tied ("bonjour", "marque employeur") is
+    settled, when `general` word frequencies are at hand, by how many of its words are
+    clearly commoner in one language than in the other. Anything else (another
+    language, emoji) answers "en".
     """
     tokens = words(text)
     french = sum(1 for t in tokens if t in FRENCH_MARKERS)
     english = sum(1 for t in tokens if t in ENGLISH_MARKERS)
     if re.search(r"[àâçéèêëîïôûùœ]", text.lower()) or re.search(r"\b(?:qu|l|d)['’]", text.lower()):
         french += 1
+    if french == english and general is not None:
+        french, english = _leaning(tokens, general)
     return "fr" if french > english else "en"
+
+
+# How much commoner (Zipf) a word must be in one language to speak for it: "marque"
+# (French 4.9, English 2.4) does; "TikTok" or "live" (common in both) does not.
+LEANING_ZIPF = 1.0
+
+
+def _leaning(tokens: list[str], general: LibraryWords | WordTables) -> tuple[int, int]:
+    """How many words are clearly commoner in French, and how many in English."""
+    french = english = 0
+    for token in tokens:
+        gap = general.zipf(token, "fr") - general.zipf(token, "en")
+        french += gap >= LEANING_ZIPF
+        english += gap <= -LEANING_ZIPF
+    return french, english
 
 
 # Function words of one language only ("a" and "on" are both: they count for both).

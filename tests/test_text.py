@@ -30,6 +30,23 @@ def test_language_of_a_question(question, language):
 
 
 @pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("bonjour", "fr"),
+        ("marque employeur", "fr"),
+        ("amende cnil cookies google facebook combien", "fr"),
+        ("score psg om hier soir", "fr"),
+        ("brand safety", "en"),
+        ("employer branding", "en"),
+        ("TikTok", "en"),  # as common in both: no lean, the default
+    ],
+)
+def test_a_question_without_function_words_takes_the_language_its_words_lean_to(question, language):
+    assert detect_language(question) == "en"  # no function word, no accent: a tie
+    assert analyse(question).language == language  # general word frequencies settle it
+
+
+@pytest.mark.parametrize(
     ("text", "names"),
     [
         ("What can brands learn from WeChat?", ["wechat"]),

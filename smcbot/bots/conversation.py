@@ -35,7 +35,6 @@ from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from smcbot.answering import answer_language
 from smcbot.bots.ordering import OrderedPool, run_on
 from smcbot.errors import QuestionError
 from smcbot.followups import Context, FollowUps, Turn
@@ -301,6 +300,10 @@ class ConversationCore:
 
     # --- checks -------------------------------------------------------------------
 
+    def language(self, question: str) -> str:
+        """The language to reply to `question` in, when the member's client does not say."""
+        return self.answerer.language(question)
+
     def check(self, question: str, asker: Asker, *, counted: bool = True) -> Reply | None:
         """A reply with a notice when the question cannot be answered as asked, else None.
 
@@ -308,7 +311,7 @@ class ConversationCore:
             counted: count the question against the member's rate limit (not for a
                 question asked again, such as an answer shared in a channel).
         """
-        language = asker.language or (answer_language(question) if words(question) else None)
+        language = asker.language or (self.language(question) if words(question) else None)
         if not is_text(question):
             return Reply(question, language, "not_text")
         if not question.strip():
@@ -407,7 +410,7 @@ class ConversationCore:
             else:
                 turn = self.followups.answer(question, self.contexts.load(asker), filters)
         except QuestionError:
-            return Reply(question, asker.language or answer_language(question), "no_words", started=started)
+            return Reply(question, asker.language or self.language(question), "no_words", started=started)
         answer = turn.answer
         quotes = [self.answerer.quotes(session, answer.terms) for session in answer.sessions]
         return Reply(

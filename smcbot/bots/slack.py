@@ -42,7 +42,6 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from smcbot.answering import answer_language
 from smcbot.bots.conversation import Asker, ConversationCore, Reply, serving
 from smcbot.bots.live import LiveMessage
 from smcbot.bots.ordering import mark_arrival
@@ -216,7 +215,7 @@ class SlackBot:
                 steps.submit(self.mark_thread, channel, thread_ts or ts, event["user"]).result()
         except Exception:
             log.exception("could not answer a Slack message in %s", channel)
-            self._post_or_log(where, {"text": text("error", answer_language(question))})
+            self._post_or_log(where, {"text": text("error", self.core.language(question))})
         finally:
             self._react(client.reactions_remove, channel, ts)
 
@@ -250,7 +249,7 @@ class SlackBot:
     def answer_command(self, respond: Callable[..., Any], question: str, *, user: str, chat: str) -> None:
         """Answer `/smc` privately through its response_url, with a share button."""
         asker = Asker(CHANNEL, user, chat)
-        heading = text("question", answer_language(question), q=question)
+        heading = text("question", self.core.language(question), q=question)
         try:
             reply = self.core.ask_blocking(question, asker, record=True)
 
@@ -260,13 +259,13 @@ class SlackBot:
             self._deliver(reply, asker, send)
         except Exception:
             log.exception("could not answer a Slack /smc command")
-            self._respond(respond, response_type="ephemeral", text=text("error", answer_language(question)))
+            self._respond(respond, response_type="ephemeral", text=text("error", self.core.language(question)))
 
     def share(self, client: WebClient, respond: Callable[..., Any], *, value: str, user: str, channel: str) -> None:
         """Post a privately answered question in the channel, for everyone (answered again,
         with the original's feedback id; not counted as a new question)."""
         question_id, _, question = value.partition(" ")
-        language = answer_language(question)
+        language = self.core.language(question)
         heading = text("asked", language, who="\x00", q=question).replace("\x00", f"<@{escape(user)}>")
         try:
             reply = self.core.ask_blocking(question, Asker(CHANNEL, user, channel), counted=False)
@@ -419,7 +418,7 @@ def register_listeners(app: App, bot: SlackBot) -> None:
         """`/smc <question>`: acknowledged at once, answered privately through response_url."""
         question = plain_question(command.get("text", ""))
         if not words(question):  # how to ask, in the acknowledgement itself
-            ack(text=text("slack_usage", answer_language(question) if question else None))
+            ack(text=text("slack_usage", bot.core.language(question) if question else None))
             return
         ack()
         bot.answer_command(respond, question, user=command["user_id"], chat=command["channel_id"])
