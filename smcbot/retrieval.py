@@ -428,13 +428,14 @@ class HybridRetriever:
         """
         n = max(self._num_chunks, 1)
         presence = []
+        floor = self.settings.common_word_weight  # the weight of the commonest words
         for word in query.words:
-            common = set(word.common_forms)
+            common = {stem for stem, zipf in word.translated_forms if self._weight(zipf) <= floor}
             own = self._articles_holding([f for f in word.forms if f not in common])
             weak = self._articles_holding(list(common)) & ~own
             idf = self._lexical.idf(list(word.forms)) or math.log(1 + n)
-            generality = self._generality(word)
-            commonest = generality <= self.settings.common_word_weight
+            generality = self._weight(word.zipf)
+            commonest = generality <= floor
             presence.append(WordPresence(idf * generality, self._specific(word), commonest, own | weak, weak))
         return presence
 
@@ -447,13 +448,14 @@ class HybridRetriever:
                 mask[self._article_of_row[rows]] = True
         return mask
 
-    def _generality(self, word: QueryWord) -> float:
-        """1.0 for a word rare in general language, down to a floor for the commonest."""
+    def _weight(self, zipf: float) -> float:
+        """How much a word of this general frequency (Zipf) tells of a topic: 1.0 for a
+        word rare in general language, down to `common_word_weight` for the commonest."""
         s = self.settings
-        if not word.zipf:  # unseen in general language: a name or a term of art
+        if not zipf:  # unseen in general language: a name or a term of art
             return 1.0
         span = max(s.common_zipf - s.rare_zipf, 1e-6)
-        return min(1.0, max(s.common_word_weight, (s.common_zipf - word.zipf) / span))
+        return min(1.0, max(s.common_word_weight, (s.common_zipf - zipf) / span))
 
     def _specific(self, word: QueryWord) -> bool:
         """A word that alone names a topic: rare in general language ("Kering", "podcast";

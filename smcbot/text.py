@@ -237,9 +237,6 @@ def with_parts(word: str) -> list[str]:
 
 
 MAX_QUESTION_CHARS = 1000
-# The Zipf frequency from which a word weighs the least in the gate (its defaults:
-# `common_zipf` 6.5 less `common_word_weight` 0.2 of the 3 points down to `rare_zipf`).
-COMMONEST_ZIPF = 5.9
 # Which general resources a question's words are bridged with (smcbot.language).
 RESOURCES = frozenset({"freedict", "lemmas", "cognates", "wordfreq", "club_words", "typos"})
 
@@ -259,16 +256,18 @@ class QueryWord:
     own French and English stems, its lemma's, and those of its French translations
     and cognates. `zipf` is how common the word is in general English or French
     (wordfreq, 0-7): a common word tells less about the topic than a rare one.
-    `common_forms` are the forms that come only from a translation among the commonest
-    French words ("weather" → "temps", which the archive mostly uses for time): a
-    session holding the word through them alone shares no clue with the question.
+    `translated_forms` are the forms that come only from a dictionary translation, each
+    with how common that translation is in general French: the relevance gate judges
+    with its own settings which are among the commonest words ("weather" → "temps",
+    which the archive mostly uses for time), forms through which alone a session
+    shares no clue with the question.
     """
 
     word: str
     forms: tuple[str, ...]
     name: bool = False
     zipf: float = 0.0
-    common_forms: tuple[str, ...] = ()
+    translated_forms: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -326,15 +325,17 @@ def analyse(question: str, lexicon=None) -> Query:
         if word not in capitals and (_unknown_month(word, lexicon) or _generic_verb(word, language, general)):
             continue
         original = originals.get(word, word)
-        forms, common = _forms(word, language, lexicon)
+        forms, translated = _forms(word, language, lexicon)
         frequency = _frequency(original, word in capitals, general) if "wordfreq" in RESOURCES else 0.0
         slip = _slip(word, frequency, word in names, lexicon)
         if slip:  # "comunity": searched as the archive's "community", as common as it is
-            forms |= _forms(slip, language, lexicon)[0]
+            slipped, slipped_translated = _forms(slip, language, lexicon)
+            forms |= slipped
+            translated = _rarest(translated, slipped_translated)
             frequency = _frequency(slip, False, general)
-        common -= forms
-        forms |= common
-        found.append(QueryWord(word, tuple(sorted(forms)), word in names, frequency, tuple(sorted(common))))
+        translated = {stem: zipf for stem, zipf in translated.items() if stem not in forms}
+        every = tuple(sorted(forms | set(translated)))
+        found.append(QueryWord(word, every, word in names, frequency, tuple(sorted(translated.items()))))
     return Query(text, language, tuple(found), tuple(club))
 
 
@@ -395,31 +396,32 @@ def _general(lexicon) -> LibraryWords | WordTables:
 LIBRARY_WORDS = LibraryWords()
 
 
-def _forms(word: str, language: str, lexicon) -> tuple[set[str], set[str]]:
-    """Every stem that counts as `word` in the archive, and apart those that come only
-    from a translation among the commonest French words ("weather" → "temps")."""
+def _forms(word: str, language: str, lexicon) -> tuple[set[str], dict[str, float]]:
+    """The stems that count as `word` in the archive, and apart those that come from a
+    dictionary translation, each with that translation's general French frequency."""
     general = _general(lexicon)
     variants = set(expansions(word))
     english = language == "en" or ("wordfreq" in RESOURCES and general.more_english(word))
     if "lemmas" in RESOURCES:
         variants.add(fold(general.lemma(word, "en" if english else "fr")))
-    commonest: set[str] = set()
+    translated: dict[str, float] = {}
     if english:
         for variant in list(variants):
             variants.update(EN_TO_FR.get(variant, "").split())
             if "freedict" in RESOURCES and lexicon is not None:
                 for translation in lexicon.translate(variant):
-                    (commonest if _commonest_french(translation, general) else variants).add(translation)
+                    zipf = general.zipf(translation, "fr") if "wordfreq" in RESOURCES else 0.0
+                    translated = _rarest(translated, {stem: zipf for stem in stems(translation)})
             if "cognates" in RESOURCES and lexicon is not None:
                 variants.update(lexicon.cognates(variant))
     own = {stem for variant in variants for stem in stems(variant)}
-    return own, {stem for variant in commonest for stem in stems(variant)} - own
+    return own, {stem: zipf for stem, zipf in translated.items() if stem not in own}
 
 
-def _commonest_french(word: str, general) -> bool:
-    """A French word among the commonest ("temps", "faire"), used in too many senses to
-    stand for one English word."""
-    return "wordfreq" in RESOURCES and general.zipf(word, "fr") >= COMMONEST_ZIPF
+def _rarest(first: dict[str, float], second: dict[str, float]) -> dict[str, float]:
+    """Two stems-to-frequency maps as one, a stem given by both taking the rarer frequency
+    (a stem is among the commonest words only if every translation giving it is)."""
+    return {stem: min(first.get(stem, zipf), second.get(stem, zipf)) for stem, zipf in (second | first).items()}
 
 
 NAME_LIKE = re.compile(r"^(?:[A-Z][a-z]+[A-Z]\w*|[A-Z]{2,}\w*|[A-Z][\w-]+)$")

@@ -121,12 +121,15 @@ def test_an_english_word_takes_its_lemma_translation_and_glossary_forms():
     assert "marqu" in forms["brands"]  # the club's glossary
 
 
-def test_a_translation_among_the_commonest_french_words_is_kept_apart():
+def test_a_dictionary_translation_is_kept_apart_with_its_french_frequency():
     lexicon = Lexicon(en_fr={"weather": ["temps"], "forecast": ["prevision"]}, words=["temps", "prevision"])
     query = analyse("weather forecast", lexicon)
     word = {w.word: w for w in query.words}
-    assert "temp" in word["weather"].forms and word["weather"].common_forms == ("temp",)  # "temps" is time too
-    assert word["forecast"].common_forms == () and set(stems("prevision")) <= set(word["forecast"].forms)
+    assert "temp" in word["weather"].forms  # searched, and the gate knows "temps" is among the commonest
+    (weather,) = word["weather"].translated_forms
+    assert weather[0] == "temp" and weather[1] > 6
+    assert set(stems("prevision")) <= set(word["forecast"].forms)
+    assert all(zipf < 4 for _, zipf in word["forecast"].translated_forms)
 
 
 def test_a_french_question_is_not_translated():
