@@ -39,6 +39,8 @@ def test_language_of_a_question(question, language):
         ("brand safety", "en"),
         ("employer branding", "en"),
         ("TikTok", "en"),  # as common in both: no lean, the default
+        ("AI", "en"),  # an acronym, not the French "ai" of "j'ai"
+        ("IA", "en"),  # an acronym of either language: no lean, the default
     ],
 )
 def test_a_question_without_function_words_takes_the_language_its_words_lean_to(question, language):
