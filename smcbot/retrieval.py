@@ -513,6 +513,7 @@ class GateThresholds:
     min_matched_words: int = 2
     max_sessions: int = 3
     min_lift_absent_subject: float = 0.1
+    min_lift_general_match: float = 0.0
 
     @classmethod
     def resolve(cls, settings: RetrievalSettings, stored: dict | None = None) -> GateThresholds:
@@ -530,6 +531,7 @@ class GateThresholds:
             min_matched_words=settings.min_matched_words,
             max_sessions=settings.max_sessions,
             min_lift_absent_subject=settings.min_lift_absent_subject,
+            min_lift_general_match=settings.min_lift_general_match,
         )
 
     def passes(self, hit: SessionHit, unknown_names: bool, words: int, subject_absent: bool = False) -> bool:
@@ -541,20 +543,21 @@ class GateThresholds:
             return False
         if hit.coverage < self.min_coverage_floor:
             return False
+        if self._only_by_chance(hit, self.min_lift_general_match):
+            return False
         if unknown_names:  # "TikTok": the question's subject may be absent from the archive
             return hit.coverage >= self.min_coverage_unknown_name
-        if subject_absent and self._only_by_chance(hit):
+        if subject_absent and self._only_by_chance(hit, self.min_lift_absent_subject):
             return False
         evidence = hit.coverage + hit.dense + self.dense_lift_weight * hit.dense_lift
         return hit.coverage >= self.min_coverage or evidence >= self.min_evidence
 
-    def _only_by_chance(self, hit: SessionHit) -> bool:
-        """For a question whose specific words the archive lacks ("is bereal worth it for
-        brands"): the session shares a few general words ("worth", "brands"), as any may,
-        and does not stand out in meaning from the other candidates."""
-        return (
-            not hit.specific_match and hit.matched_words < TOPIC_WORDS and hit.dense_lift < self.min_lift_absent_subject
-        )
+    def _only_by_chance(self, hit: SessionHit, min_lift: float) -> bool:
+        """The session shares a few general words with the question ("worth", "brands";
+        "gagné", "ligue"), as any may, none specific, and does not stand out in meaning
+        from the other candidates by `min_lift`: more is asked when the question's
+        specific words are all absent from the archive ("is bereal worth it for brands")."""
+        return not hit.specific_match and hit.matched_words < TOPIC_WORDS and hit.dense_lift < min_lift
 
 
 def apply_gate(

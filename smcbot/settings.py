@@ -110,6 +110,13 @@ class RetrievalSettings(BaseModel):
         description="When none of the question's specific words is in the archive, how much closer in meaning "
         "(dense lift) a session matching only its general words must look than the others to answer.",
     )
+    min_lift_general_match: float = Field(
+        0.0,
+        ge=-1,
+        le=1,
+        description="How much closer in meaning (dense lift) than the others a session must look to answer when "
+        "it shares only a few general words with the question, none specific.",
+    )
     session_ratio: float = Field(
         0.9, ge=0, le=1, description="A further session is cited if its score is this share of the best."
     )

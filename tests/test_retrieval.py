@@ -72,6 +72,20 @@ def test_gate_refuses_general_words_in_common_when_the_subject_is_absent(answere
     assert retriever(answerer).search("is brand safety worth it for brands?").answered
 
 
+def test_gate_refuses_a_few_general_words_in_common_when_the_session_does_not_stand_out(answerer):
+    # "live", "streaming" and "brands" are each found somewhere in the archive, which has no
+    # session on live streaming: the best session shares them by chance and is no closer
+    # in meaning to the question than the other candidates.
+    question = "live streaming for brands"
+    result = retriever(answerer).search(question)
+    assert not result.answered
+    best = result.sessions[0]
+    assert not best.specific_match and best.matched_words >= 2 and best.dense_lift < 0
+    assert retriever(answerer, min_lift_general_match=-1.0).search(question).answered  # the rule refused it
+    # General words and a session that stands out in meaning still answer.
+    assert retriever(answerer).search("How should internal communication be handled in a crisis?").answered
+
+
 def test_a_word_found_only_as_a_common_translation_is_no_clue(answerer):
     # "weather" is translated "temps", which the archive uses for time ("temps réel").
     result = retriever(answerer).search("What was said about the weather?")
