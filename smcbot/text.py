@@ -167,7 +167,7 @@ MONTH_WORDS = frozenset(fold(name) for names in MONTHS.values() for name in name
 
 
 # Bumped when the tokens of a text change, so a rebuild re-tokenises every article.
-ANALYSIS_VERSION = 4
+ANALYSIS_VERSION = 5
 # French inverted subjects: "fera-t-il" is "fera", "peut-on" is "peut".
 INVERTED_SUBJECT = re.compile(r"-(?:t-)?(?:il|elle|on|ils|elles|je|tu|nous|vous|ce)\b")
 # English possessives and contractions: "boss's" is "boss", "don't" is "do".
@@ -229,11 +229,13 @@ def index_tokens(text: str) -> list[str]:
 
 
 def with_parts(word: str) -> list[str]:
-    """A word and, when it is hyphenated, its parts that carry meaning."""
+    """A word and, when it is hyphenated, the word written joined ("start-up" is also
+    "startup", "e-sport" "esport": both spellings are current) and its parts that carry
+    meaning."""
     if "-" not in word:
         return [word]
     parts = [p for p in word.split("-") if len(p) > 1 and not p.isdigit() and p not in STOPWORDS]
-    return [word, *parts]
+    return [word, word.replace("-", ""), *parts]
 
 
 MAX_QUESTION_CHARS = 1000

@@ -3,7 +3,7 @@
 import pytest
 
 from smcbot.language import Lexicon
-from smcbot.text import analyse, content_words, detect_language, named_terms, stems, words
+from smcbot.text import analyse, content_words, detect_language, index_tokens, named_terms, stems, words
 
 
 @pytest.mark.parametrize(
@@ -224,3 +224,12 @@ def test_clubs_are_a_subject_only_the_club_itself_is_the_clubs_own_word():
     query = analyse("how did sports clubs keep their fans with empty stadiums", Lexicon())
     assert "clubs" in {w.word for w in query.words}
     assert "club" in analyse("what did the club say about podcasts", Lexicon()).club_words
+
+
+@pytest.mark.parametrize(
+    ("asked", "written"),
+    [("startups", "Les start-up lèvent des fonds"), ("e-sport", "L'esport attire les marques")],
+)
+def test_a_hyphenated_word_and_its_joined_spelling_find_each_other(asked, written):
+    (word,) = analyse(asked).words
+    assert set(word.forms) & set(index_tokens(written))
