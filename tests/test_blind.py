@@ -29,13 +29,15 @@ def test_french_questions(report):
 def test_english_questions(report):
     english = report["metrics"]["by_language"]["en"]
     assert english["hit@1"] >= 0.8
-    assert english["false_refusals"] <= 2
+    # 3: "Can people who make science videos actually live off ad revenue?" is refused
+    # rather than answered from the wrong session (the gate's general-words rule).
+    assert english["false_refusals"] <= 3
 
 
 def test_off_topic_and_citations(report):
     metrics = report["metrics"]
     assert metrics["false_answers"] == 0
-    assert metrics["citation_precision"] >= 0.86
+    assert metrics["citation_precision"] >= 0.93
 
 
 def test_practical_questions_about_the_club_are_refused(report):
