@@ -24,7 +24,7 @@ from smcbot.answering import Answerer
 from smcbot.errors import SmcbotError
 from smcbot.evaluation import read_questions, title_matches
 from smcbot.index import current_build
-from smcbot.retrieval import FITTED, GateThresholds, SessionHit, apply_gate
+from smcbot.retrieval import FITTED, GateContext, GateThresholds, SessionHit, apply_gate
 
 GRIDS = {
     "min_coverage": [x / 100 for x in range(30, 95, 5)],
@@ -46,9 +46,7 @@ class Sample:
     expect: list[str]
     also: list[str]
     sessions: list[SessionHit]
-    unknown_names: bool
-    words: int
-    subject_absent: bool = False
+    gate: GateContext
 
     def is_expected(self, hit: SessionHit) -> bool:
         """The session is one the question expects first."""
@@ -77,9 +75,7 @@ def collect(path: Path, answerer: Answerer) -> list[Sample]:
                 expect=[str(e) for e in entry.get("expect", [])],
                 also=[str(e) for e in entry.get("also", [])],
                 sessions=result.sessions,
-                unknown_names=bool(result.unknown_names),
-                words=result.query.size,
-                subject_absent=result.subject_absent,
+                gate=result.gate,
             )
         )
     return samples
@@ -103,13 +99,7 @@ def score(samples: Sequence[Sample], thresholds: GateThresholds) -> dict:
     refusals and citation precision under `thresholds`."""
     right = wrong_answers = refusals = cited = right_cited = 0
     for sample in samples:
-        apply_gate(
-            sample.sessions,
-            thresholds,
-            unknown_names=sample.unknown_names,
-            words=sample.words,
-            subject_absent=sample.subject_absent,
-        )
+        apply_gate(sample.sessions, thresholds, sample.gate)
         answering = [h for h in sample.sessions if h.answers]
         cited += len(answering)
         right_cited += sum(1 for h in answering if sample.is_right(h))

@@ -124,7 +124,7 @@ class SearchResult:
     unknown_names: list[str] = field(default_factory=list)
     absent_words: list[str] = field(default_factory=list)
     specific_names: list[str] = field(default_factory=list)
-    subject_absent: bool = False  # none of the question's specific words is in the archive
+    gate: GateContext = field(default_factory=lambda: GateContext(words=0))  # what the gate knew of the question
     translation: Query | None = None
 
     @property
@@ -246,17 +246,20 @@ class HybridRetriever:
         sessions = self._group_by_session(fused, dense, lexical, presence, query_vector)
         absent = [w for w in query.words if not self.in_archive(w)]
         unknown = [w.word for w in absent if w.name]
-        subject_absent = self._subject_absent(query, absent)
-        apply_gate(
-            sessions, self.thresholds, unknown_names=bool(unknown), words=query.size, subject_absent=subject_absent
+        gate = GateContext(
+            words=query.size,
+            unknown_names=bool(unknown),
+            unknown_acronyms_only=bool(unknown) and all(query.original(name).isupper() for name in unknown),
+            subject_absent=self._subject_absent(query, absent),
         )
+        apply_gate(sessions, self.thresholds, gate)
         return SearchResult(
             query,
             sessions,
             unknown_names=unknown,
             absent_words=[w.word for w in absent],
             specific_names=[w.word for w in query.words if w.name and self._specific(w)],
-            subject_absent=subject_absent,
+            gate=gate,
         )
 
     def merge(self, asked: SearchResult, translated: SearchResult) -> SearchResult:
@@ -280,7 +283,7 @@ class HybridRetriever:
             unknown_names=[n for n in asked.unknown_names if n in translated.unknown_names],
             absent_words=asked.absent_words,
             specific_names=asked.specific_names,
-            subject_absent=asked.subject_absent and translated.subject_absent,
+            gate=asked.gate.merged(translated.gate),
             translation=translated.query,
         )
 
@@ -485,6 +488,33 @@ class HybridRetriever:
 
 # --- the gate ------------------------------------------------------------------------
 
+
+@dataclass(frozen=True)
+class GateContext:
+    """What the relevance gate knows of the question itself, the same for every session.
+
+    `words`: how many content words it has; `unknown_names`: it names something the
+    archive never mentions ("TikTok"); `unknown_acronyms_only`: each such name is written
+    in capitals ("B2B", "DM"); `subject_absent`: none of its specific words is in the archive.
+    """
+
+    words: int
+    unknown_names: bool = False
+    unknown_acronyms_only: bool = False
+    subject_absent: bool = False
+
+    def merged(self, other: GateContext) -> GateContext:
+        """The context of a question searched as asked and in translation: a name or a
+        subject is missing only if it is missing both ways."""
+        unknown = self.unknown_names and other.unknown_names
+        return GateContext(
+            words=self.words,
+            unknown_names=unknown,
+            unknown_acronyms_only=unknown and self.unknown_acronyms_only and other.unknown_acronyms_only,
+            subject_absent=self.subject_absent and other.subject_absent,
+        )
+
+
 # Distinct general words a session shares with a question that make a topic in common,
 # not chance: "brand" and "worth" may meet anywhere; four such words together rarely do.
 TOPIC_WORDS = 4
@@ -534,20 +564,20 @@ class GateThresholds:
             min_lift_general_match=settings.min_lift_general_match,
         )
 
-    def passes(self, hit: SessionHit, unknown_names: bool, words: int, subject_absent: bool = False) -> bool:
-        """The relevance gate for one session; `words` is how many content words the question
-        has; `subject_absent`: none of its specific words is in the archive."""
+    def passes(self, hit: SessionHit, question: GateContext) -> bool:
+        """The relevance gate for one session of a question."""
         # One shared common word is chance ("Lyon", "meilleur"); two independent ones, or
         # one specific word ("Kering", "podcast"), are a topic.
-        if hit.matched_words < min(self.min_matched_words, words) and not hit.specific_match:
+        if hit.matched_words < min(self.min_matched_words, question.words) and not hit.specific_match:
             return False
         if hit.coverage < self.min_coverage_floor:
             return False
         if self._only_by_chance(hit, self.min_lift_general_match):
             return False
-        if unknown_names:  # "TikTok": the question's subject may be absent from the archive
+        if question.unknown_names and not _a_side_detail(hit, question):
+            # "TikTok": the question's subject may be absent from the archive
             return hit.coverage >= self.min_coverage_unknown_name
-        if subject_absent and self._only_by_chance(hit, self.min_lift_absent_subject):
+        if question.subject_absent and self._only_by_chance(hit, self.min_lift_absent_subject):
             return False
         evidence = hit.coverage + hit.dense + self.dense_lift_weight * hit.dense_lift
         return hit.coverage >= self.min_coverage or evidence >= self.min_evidence
@@ -560,25 +590,25 @@ class GateThresholds:
         return not hit.specific_match and hit.matched_words < TOPIC_WORDS and hit.dense_lift < min_lift
 
 
-def apply_gate(
-    sessions: list[SessionHit],
-    thresholds: GateThresholds,
-    *,
-    unknown_names: bool,
-    words: int,
-    subject_absent: bool = False,
-) -> None:
+def _a_side_detail(hit: SessionHit, question: GateContext) -> bool:
+    """The unknown names are acronyms ("B2B", "DM", "SSI") and the session matches a
+    specific word of the question ("newsletter"): a detail of a subject the archive
+    holds, not the subject itself ("Decathlon", "Snapchat")."""
+    return question.unknown_acronyms_only and hit.specific_match
+
+
+def apply_gate(sessions: list[SessionHit], thresholds: GateThresholds, question: GateContext) -> None:
     """Mark the best session if it passes, then further ones close enough to it."""
     for hit in sessions:
         hit.answers = False
-    if not sessions or not thresholds.passes(sessions[0], unknown_names, words, subject_absent):
+    if not sessions or not thresholds.passes(sessions[0], question):
         return
     best = sessions[0].strength
     cited = 0
     for hit in sessions:
         if (
             cited < thresholds.max_sessions
-            and thresholds.passes(hit, unknown_names, words, subject_absent)
+            and thresholds.passes(hit, question)
             and hit.strength >= thresholds.session_ratio * best
         ):
             hit.answers = True

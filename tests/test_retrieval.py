@@ -86,6 +86,16 @@ def test_gate_refuses_a_few_general_words_in_common_when_the_session_does_not_st
     assert retriever(answerer).search("How should internal communication be handled in a crisis?").answered
 
 
+def test_an_unknown_acronym_beside_a_subject_the_archive_holds_is_a_detail(answerer):
+    # The archive never says "ROI", but has a session on influencers: the acronym is a
+    # detail of the question. An unknown name that is no acronym is its subject.
+    detail = retriever(answerer).search("Le ROI des influenceurs")
+    assert detail.unknown_names == ["roi"] and detail.answered
+    assert "Tous influenceurs" in detail.answering[0].article.title
+    assert not retriever(answerer).search("Decathlon et les influenceurs").answered
+    assert not retriever(answerer).search("Mastodon et les influenceurs").answered
+
+
 def test_a_word_found_only_as_a_common_translation_is_no_clue(answerer):
     # "weather" is translated "temps", which the archive uses for time ("temps réel").
     result = retriever(answerer).search("What was said about the weather?")
