@@ -47,11 +47,11 @@ BOUNDS = {
     "setC": {"fr": (1.0, 0, 1), "en": (0.96, 1, 2), "citation_precision": 0.89},
     "setD": {"fr": (0.95, 0, 2), "en": (0.73, 7, 0), "citation_precision": 0.93},
     "setE": {"fr": (0.87, 1, 3), "en": (0.8, 3, 1), "citation_precision": 0.83},
-    "setF": {"fr": (0.83, 4, 1), "en": (0.84, 4, 1), "citation_precision": 0.91},
+    "setF": {"fr": (0.83, 4, 1), "en": (0.88, 3, 1), "citation_precision": 0.91},
     "setG": {"fr": (0.91, 0, 0), "en": (0.88, 2, 1), "citation_precision": 0.92},
-    "setH": {"fr": (0.87, 3, 2), "en": (0.92, 2, 1), "citation_precision": 0.92},
+    "setH": {"fr": (0.91, 2, 2), "en": (0.92, 2, 1), "citation_precision": 0.92},
     "setI": {"fr": (0.95, 0, 1), "en": (0.73, 5, 2), "citation_precision": 0.88},
-    "setJ": {"fr": (0.91, 2, 1), "en": (0.88, 3, 2), "citation_precision": 0.9},
+    "setJ": {"fr": (0.95, 1, 1), "en": (0.88, 3, 2), "citation_precision": 0.9},
 }
 
 
