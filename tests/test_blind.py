@@ -28,10 +28,8 @@ def test_french_questions(report):
 
 def test_english_questions(report):
     english = report["metrics"]["by_language"]["en"]
-    assert english["hit@1"] >= 0.8
-    # 3: "Can people who make science videos actually live off ad revenue?" is refused
-    # rather than answered from the wrong session (the gate's general-words rule).
-    assert english["false_refusals"] <= 3
+    assert english["hit@1"] >= 0.84
+    assert english["false_refusals"] <= 2
 
 
 def test_off_topic_and_citations(report):

@@ -1,4 +1,4 @@
-"""Blind sets B to J: questions and club-style write-ups, each written by a
+"""Blind sets B to K: questions and club-style write-ups, each written by a
 different person who saw only the archive's text (never the code or the gate).
 These bounds are the figures each set reached, so that a later change cannot make
 them worse unnoticed (set A, tuned on from the start, has `test_blind.py`).
@@ -27,6 +27,9 @@ them worse unnoticed (set A, tuned on from the start, has `test_blind.py`).
   (none refused), English 0.73 (5 refused), 3 of 14 off-topic questions answered.
 - **J** was written for the round after, scored once on the code as it stood (French
   hit@1 0.92, English 0.88, 4 of 14 off-topic questions answered), then tuned on.
+- **K** was kept untouched through that round, then scored once: French hit@1 1.00
+  (none refused), English 0.85 (4 refused), 3 of 14 off-topic questions answered; the
+  same as the code before the round.
 """
 
 from pathlib import Path
@@ -45,13 +48,14 @@ DATA = Path(__file__).resolve().parent / "data"
 BOUNDS = {
     "setB": {"fr": (0.95, 0, 0), "en": (0.8, 3, 0), "citation_precision": 0.96},
     "setC": {"fr": (1.0, 0, 1), "en": (0.96, 1, 2), "citation_precision": 0.89},
-    "setD": {"fr": (0.95, 0, 2), "en": (0.73, 7, 0), "citation_precision": 0.93},
+    "setD": {"fr": (0.95, 0, 2), "en": (0.76, 6, 0), "citation_precision": 0.93},
     "setE": {"fr": (0.87, 1, 3), "en": (0.8, 3, 1), "citation_precision": 0.83},
-    "setF": {"fr": (0.83, 4, 1), "en": (0.88, 3, 1), "citation_precision": 0.91},
+    "setF": {"fr": (0.83, 4, 1), "en": (0.92, 2, 1), "citation_precision": 0.91},
     "setG": {"fr": (0.91, 0, 0), "en": (0.88, 2, 1), "citation_precision": 0.92},
-    "setH": {"fr": (0.91, 2, 2), "en": (0.92, 2, 1), "citation_precision": 0.92},
+    "setH": {"fr": (0.95, 1, 2), "en": (0.92, 2, 1), "citation_precision": 0.92},
     "setI": {"fr": (0.95, 0, 1), "en": (0.73, 5, 2), "citation_precision": 0.88},
     "setJ": {"fr": (0.95, 1, 1), "en": (0.88, 3, 2), "citation_precision": 0.9},
+    "setK": {"fr": (1.0, 0, 2), "en": (0.84, 4, 1), "citation_precision": 0.93},
 }
 
 

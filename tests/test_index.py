@@ -38,11 +38,20 @@ def test_build_writes_a_complete_index(tmp_path, fake_embedder):
     assert manifest["dimension"] == fake_embedder.dimension
     assert manifest["counts"] == {"articles": 10, "chunks": report.chunks}
     glosses = {"gloss.faiss"} if available(FRENCH_TO_ENGLISH) else set()
-    expected = {"dense.faiss", "metadata.sqlite3", "bm25", "lexicon.json", "words"} | glosses
+    expected = {"dense.faiss", "metadata.sqlite3", "bm25", "lexicon.json", "words", "multilingual.faiss"} | glosses
     assert set(manifest["checksums"]) == expected
     index = load_index(index_dir, model=fake_embedder.name)
     assert len(index.articles) == 10 and len(index.chunks) == report.chunks == index.dense.ntotal
+    assert index.second_opinion.ntotal == index.dense.ntotal and index.second_opinion.d == 384
     assert not list((index_dir / "builds").rglob("*.pkl")) and not list((index_dir / "builds").rglob("*.pickle"))
+
+
+def test_a_build_without_the_second_opinion_holds_no_multilingual_vectors(tmp_path, fake_embedder):
+    index_dir = tmp_path / "index"
+    options = BuildOptions(second_opinion=False)
+    build_index(bundled_articles(), index_dir=index_dir, embedder=fake_embedder, options=options)
+    assert "multilingual.faiss" not in json.loads((index_dir / "manifest.json").read_text())["checksums"]
+    assert load_index(index_dir, model=fake_embedder.name).second_opinion is None
 
 
 def test_unchanged_rebuild_embeds_nothing_and_writes_nothing(tmp_path, fake_embedder):

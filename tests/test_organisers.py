@@ -471,6 +471,7 @@ def test_doctor_passes_every_check(bundled_index_dir, store_path, filled_store):
         "✔ embedding model",
         "– relevance gate",  # the bundled index was never calibrated: shipped thresholds
         "✔ language resources",
+        "✔ second opinion",
         "✔ question store",
         "✔ telegram",
         "✔ slack",

@@ -96,6 +96,20 @@ def test_an_unknown_acronym_beside_a_subject_the_archive_holds_is_a_detail(answe
     assert not retriever(answerer).search("Mastodon et les influenceurs").answered
 
 
+def test_the_multilingual_second_opinion_answers_what_the_gate_refused(answerer):
+    # "scientists making videos" shares only general words with the session on science on
+    # YouTube ("vidéastes", "chaînes"), so the gate refuses it; the multilingual model
+    # reads both languages and finds that session clearly closest.
+    question = "scientists making videos"
+    assert not retriever(answerer, min_second_opinion_lift=1.0).search(question).answered
+    result = retriever(answerer).search(question)
+    assert result.answered and result.second_opinion
+    assert "YouTube" in result.answering[0].article.title
+    # Off-topic questions find no session clearly closest.
+    for off_topic in ("What was said about the weather?", "who won the world cup?"):
+        assert not retriever(answerer).search(off_topic).answered, off_topic
+
+
 def test_a_word_found_only_as_a_common_translation_is_no_clue(answerer):
     # "weather" is translated "temps", which the archive uses for time ("temps réel").
     result = retriever(answerer).search("What was said about the weather?")
