@@ -20,6 +20,7 @@ name, a term such as "podcast"); otherwise two are needed. The club's own words
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from dataclasses import dataclass, field
@@ -34,6 +35,8 @@ from smcbot.index import ArchiveIndex
 from smcbot.models import Article, Passage
 from smcbot.settings import RetrievalSettings
 from smcbot.text import Query, QueryWord, analyse, content_words, expansions, fold, stems
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -337,7 +340,12 @@ class HybridRetriever:
             return False
         if gate.unknown_names and not gate.unknown_acronyms_only:
             return False
-        closest = self._closest_sessions(self._second.encode_query(query.text), allowed)
+        try:
+            vector = self._second.encode_query(query.text)
+        except (OSError, RuntimeError, ValueError) as error:  # the engine failed: the gate's verdict stands
+            log.warning("the multilingual second opinion failed (%s); the question is refused", error)
+            return False
+        closest = self._closest_sessions(vector, allowed)
         if len(closest) < 2:
             return False
         (best, score), others = closest[0], [s for _, s in closest[1 : 1 + SECOND_OPINION_PEERS]]

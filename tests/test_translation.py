@@ -15,6 +15,8 @@ from tests.helpers.openai_api import ChatCompletionsStandIn
 KEY = "sk-test-translation"
 ENGLISH = "Who pays the science video makers?"
 FRENCH = "Qui finance les vidéastes scientifiques ?"
+# The multilingual second opinion off, so that what the translation adds shows alone.
+ALONE = RetrievalSettings(min_second_opinion_lift=1.0)
 
 
 @pytest.fixture
@@ -27,11 +29,12 @@ def llm() -> Iterator[ChatCompletionsStandIn]:
 def translating(answerer, server: ChatCompletionsStandIn, timeout: float = 5.0) -> Answerer:
     """The bundled answerer with a translator pointed at the stand-in."""
     settings = LLMSettings(enabled=True, base_url=server.base_url, model="test-model", api_key=KEY, timeout=timeout)
-    return Answerer(answerer.index, answerer.embedder, RetrievalSettings(), translator=QuestionTranslator(settings))
+    return Answerer(answerer.index, answerer.embedder, ALONE, translator=QuestionTranslator(settings))
 
 
 def test_an_english_question_is_also_searched_in_french(answerer, llm):
-    assert not answerer.answer(ENGLISH).answered  # English words alone find too little
+    plain = Answerer(answerer.index, answerer.embedder, ALONE)
+    assert not plain.answer(ENGLISH).answered  # English words alone find too little
     llm.script(FRENCH)
     answer = translating(answerer, llm).answer(ENGLISH)
     assert answer.answered and answer.language == "en"
@@ -49,7 +52,7 @@ def test_a_french_question_is_not_translated(answerer, llm):
 @pytest.mark.parametrize("failure", [{"status": 500}, {"delay": 3.0}])
 def test_a_failing_or_slow_model_changes_nothing_but_time(answerer, llm, caplog, failure):
     question = "What are the obstacles to employee advocacy?"
-    plain = answerer.answer(question)
+    plain = Answerer(answerer.index, answerer.embedder, ALONE).answer(question)
     llm.script("Quels sont les freins à l'employee advocacy ?", **failure)
     with caplog.at_level(logging.WARNING, logger="smcbot.translation"):
         answer = translating(answerer, llm, timeout=0.5).answer(question)
