@@ -126,6 +126,7 @@ class _RichProgress:
         "embed": "Embedding",
         "translate": "Translating passages into English",
         "embed-glosses": "Embedding English glosses",
+        "embed-multilingual": "Embedding for the multilingual second opinion",
         "write": "Writing index",
     }
 
