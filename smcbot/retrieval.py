@@ -359,40 +359,34 @@ class HybridRetriever:
 
     def _closest_sessions(self, vector: np.ndarray, allowed: np.ndarray | None) -> list[tuple[str, float]]:
         """Articles by their closest chunk in the multilingual vectors, closest first."""
-        import faiss
-
-        k = min(self.settings.candidates * 2, self._num_chunks if allowed is None else len(allowed))
-        if k == 0:
-            return []
-        params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed)) if allowed is not None else None
-        scores, rows = self.index.second_opinion.search(vector.reshape(1, -1), k, params=params)
         best: dict[str, float] = {}
-        for row, score in zip(rows[0], scores[0], strict=True):
-            if row >= 0:
-                article = self.index.chunks[int(row)].article_id
-                best[article] = max(best.get(article, -1.0), float(score))
+        for row, score in self._nearest(self.index.second_opinion, vector, self.settings.candidates * 2, allowed):
+            article = self.index.chunks[row].article_id
+            best[article] = max(best.get(article, -1.0), score)
         return sorted(best.items(), key=lambda item: item[1], reverse=True)
 
     def _dense_scores(self, vector: np.ndarray, allowed: np.ndarray | None) -> dict[int, float]:
         """Cosine similarity of the best chunks, by row: the closer of a chunk's French
         text and its English gloss (`smcbot.glosses`) when the build has glosses."""
-        import faiss
-
-        if self._num_chunks == 0 or (allowed is not None and len(allowed) == 0):
-            return {}
-        k = min(self.settings.candidates, self._num_chunks if allowed is None else len(allowed))
-        params = None
-        if allowed is not None:
-            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed))
         found: dict[int, float] = {}
         for vectors in (self.index.dense, self.index.gloss):
             if vectors is None:
                 continue
-            scores, rows = vectors.search(vector.reshape(1, -1), k, params=params)
-            for row, score in zip(rows[0], scores[0], strict=True):
-                if row >= 0:
-                    found[int(row)] = max(found.get(int(row), -1.0), float(score))
+            for row, score in self._nearest(vectors, vector, self.settings.candidates, allowed):
+                found[row] = max(found.get(row, -1.0), score)
         return found
+
+    def _nearest(self, vectors, vector: np.ndarray, k: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
+        """The `k` chunks (rows, among `allowed` when given) of a FAISS index closest to
+        `vector`, with their cosine similarity."""
+        import faiss
+
+        k = min(k, self._num_chunks if allowed is None else len(allowed))
+        if k == 0:
+            return []
+        params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed)) if allowed is not None else None
+        scores, rows = vectors.search(vector.reshape(1, -1), k, params=params)
+        return [(int(row), float(score)) for row, score in zip(rows[0], scores[0], strict=True) if row >= 0]
 
     def _lexical_scores(self, query: Query, allowed: np.ndarray | None) -> dict[int, float]:
         """BM25 scores of the best chunks, by row; every stem of every word is searched."""

@@ -463,7 +463,7 @@ def detect_language(text: str, general: LibraryWords | WordTables | None = None)
     if re.search(r"[àâçéèêëîïôûùœ]", text.lower()) or re.search(r"\b(?:qu|l|d)['’]", text.lower()):
         french += 1
     if french == english and general is not None:
-        capitals = {fold(word) for word in re.findall(r"\b[A-Z]{2,}\b", text)}  # "AI" is not "ai" of "j'ai"
+        capitals = acronyms(text)  # "AI" is not the "ai" of "j'ai"
         french, english = _leaning([t for t in tokens if t not in capitals], general)
     return "fr" if french > english else "en"
 
