@@ -330,32 +330,63 @@ class HybridRetriever:
     def _second_opinion(
         self, query: Query, sessions: list[SessionHit], gate: GateContext, allowed: np.ndarray | None
     ) -> bool:
-        """When the gate refused, let the multilingual model answer if it finds one session
-        clearly closer than the others (by `min_second_opinion_lift` over the mean of the
-        next five): it reads the French passages and the question in either language in one
-        space, where the words the gate counts may differ ("swamped with angry messages").
-        Not for a question naming something the archive never mentions ("Decathlon").
-        Returns whether it answered."""
-        if self._second is None or not sessions or any(hit.answers for hit in sessions):
+        """The multilingual model's view of the gate's verdict. It reads the French passages
+        and the question in either language in one space, where the words the gate counts
+        may differ ("swamped with angry messages"), so it can answer a refused question
+        (`_rescue`) or refuse a weakly matched answer (`_dissent`). Not for a question
+        naming something the archive never mentions ("Decathlon"). Returns whether it
+        answered a question the gate refused."""
+        if self._second is None or not sessions or (gate.unknown_names and not gate.unknown_acronyms_only):
             return False
-        if gate.unknown_names and not gate.unknown_acronyms_only:
-            return False
-        try:
-            vector = self._second.encode_query(query.text)
-        except (OSError, RuntimeError, ValueError) as error:  # the engine failed: the gate's verdict stands
-            log.warning("the multilingual second opinion failed (%s); the question is refused", error)
-            return False
-        closest = self._closest_sessions(vector, allowed)
+        answered = any(hit.answers for hit in sessions)
+        if answered and sessions[0].matched_words > self.thresholds.min_matched_words:
+            return False  # enough words in common: the model is not asked (and costs nothing)
+        closest = self._closest_sessions_to(query, allowed)
         if len(closest) < 2:
             return False
-        (best, score), others = closest[0], [s for _, s in closest[1 : 1 + SECOND_OPINION_PEERS]]
-        if score - sum(others) / len(others) < self.settings.min_second_opinion_lift:
+        best, lift = closest[0][0], _lift_over_peers(closest)
+        if answered:
+            self._dissent(sessions, best, lift)
+            return False
+        return self._rescue(sessions, best, lift)
+
+    def _rescue(self, sessions: list[SessionHit], best: str, lift: float) -> bool:
+        """Answer a refused question with the model's closest session when it stands out
+        clearly (`min_second_opinion_lift`), or less clearly but it is also the session the
+        hybrid search ranks first and shares words with the question (`min_agreement_lift`):
+        two models that read differently agreeing on a session is evidence in itself."""
+        top = sessions[0]
+        agrees = top.article.id == best and top.matched_words >= self.thresholds.min_matched_words
+        if lift < self.settings.min_second_opinion_lift and not (agrees and lift >= self.settings.min_agreement_lift):
             return False
         for hit in sessions:
             if hit.article.id == best and hit.passages:
                 hit.answers = True
                 return True
         return False
+
+    def _dissent(self, sessions: list[SessionHit], best: str, lift: float) -> None:
+        """Refuse an answer resting on few words in common ("weather", "Lyon") when the
+        model finds clearly closer (`min_dissent_lift`) a session the words do not support
+        as well: neither one the gate passed nor one sharing as many of the question's
+        words. The words then met by chance."""
+        top = sessions[0]
+        chosen = next((hit for hit in sessions if hit.article.id == best), None)
+        if best == top.article.id or lift < self.settings.min_dissent_lift or top.coverage >= WHOLE_QUESTION:
+            return  # agreement, no clear preference, or the session holds every word asked
+        if chosen is not None and (chosen.answers or chosen.matched_words >= top.matched_words):
+            return  # the model prefers another session the words support: no dissent
+        for hit in sessions:
+            hit.answers = False
+
+    def _closest_sessions_to(self, query: Query, allowed: np.ndarray | None) -> list[tuple[str, float]]:
+        """The multilingual model's sessions closest to the question (empty if its engine fails)."""
+        try:
+            vector = self._second.encode_query(query.text)
+        except (OSError, RuntimeError, ValueError) as error:  # the engine failed: the gate's verdict stands
+            log.warning("the multilingual second opinion failed (%s); the gate's verdict stands", error)
+            return []
+        return self._closest_sessions(vector, allowed)
 
     def _closest_sessions(self, vector: np.ndarray, allowed: np.ndarray | None) -> list[tuple[str, float]]:
         """Articles by their closest chunk in the multilingual vectors, closest first."""
@@ -535,8 +566,19 @@ class HybridRetriever:
         }
 
 
+# A session with this coverage holds every word of the question: not met by chance.
+WHOLE_QUESTION = 0.999
+
 # How many of the next closest sessions the multilingual model's best is compared with.
 SECOND_OPINION_PEERS = 5
+
+
+def _lift_over_peers(closest: list[tuple[str, float]]) -> float:
+    """How much closer the first of these (session, cosine) pairs is than the mean of
+    the next `SECOND_OPINION_PEERS`: cosine levels differ by question, the gap does not."""
+    peers = [score for _, score in closest[1 : 1 + SECOND_OPINION_PEERS]]
+    return closest[0][1] - sum(peers) / len(peers)
+
 
 # --- the gate ------------------------------------------------------------------------
 

@@ -130,6 +130,20 @@ class RetrievalSettings(BaseModel):
         description="How much closer (cosine) than the mean of the next five sessions the multilingual model "
         "must find a session for it to answer a question the gate refused.",
     )
+    min_agreement_lift: float = Field(
+        0.02,
+        ge=0,
+        le=1,
+        description="The same, when the multilingual model's closest session is also the one the hybrid search "
+        "ranks first and shares at least `min_matched_words` words with the question.",
+    )
+    min_dissent_lift: float = Field(
+        0.02,
+        ge=0,
+        le=1,
+        description="An answer whose session shares at most `min_matched_words` words with the question is "
+        "refused when the multilingual model finds another session this much closer than the next five.",
+    )
     session_ratio: float = Field(
         0.9, ge=0, le=1, description="A further session is cited if its score is this share of the best."
     )

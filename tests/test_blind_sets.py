@@ -1,4 +1,4 @@
-"""Blind sets B to K: questions and club-style write-ups, each written by a
+"""Blind sets B to L: questions and club-style write-ups, each written by a
 different person who saw only the archive's text (never the code or the gate).
 These bounds are the figures each set reached, so that a later change cannot make
 them worse unnoticed (set A, tuned on from the start, has `test_blind.py`).
@@ -30,6 +30,11 @@ them worse unnoticed (set A, tuned on from the start, has `test_blind.py`).
 - **K** was kept untouched through that round, then scored once: French hit@1 1.00
   (none refused), English 0.85 (4 refused), 3 of 14 off-topic questions answered; the
   same as the code before the round.
+- **L** was written for the round after and scored once on the code as it stood:
+  French hit@1 0.96 (1 refused), English 0.88 (2 refused), 4 of 14 off-topic questions
+  answered; with the two models' agreement and dissent (measured on A–K first) French
+  1.00, English 0.96, none refused, 4 of 14 off-topic answered as before. It is now
+  tuned on.
 """
 
 from pathlib import Path
@@ -49,13 +54,14 @@ BOUNDS = {
     "setB": {"fr": (0.95, 0, 0), "en": (0.8, 3, 0), "citation_precision": 0.96},
     "setC": {"fr": (1.0, 0, 1), "en": (0.96, 1, 2), "citation_precision": 0.89},
     "setD": {"fr": (0.95, 0, 2), "en": (0.76, 6, 0), "citation_precision": 0.93},
-    "setE": {"fr": (0.87, 1, 3), "en": (0.8, 3, 1), "citation_precision": 0.83},
-    "setF": {"fr": (0.83, 4, 1), "en": (0.92, 2, 1), "citation_precision": 0.91},
+    "setE": {"fr": (0.91, 0, 3), "en": (0.8, 3, 1), "citation_precision": 0.83},
+    "setF": {"fr": (0.83, 4, 1), "en": (1.0, 0, 1), "citation_precision": 0.92},
     "setG": {"fr": (0.91, 0, 0), "en": (0.88, 2, 1), "citation_precision": 0.92},
-    "setH": {"fr": (0.95, 1, 2), "en": (0.92, 2, 1), "citation_precision": 0.92},
-    "setI": {"fr": (0.95, 0, 1), "en": (0.73, 5, 2), "citation_precision": 0.88},
-    "setJ": {"fr": (0.95, 1, 1), "en": (0.88, 3, 2), "citation_precision": 0.9},
-    "setK": {"fr": (1.0, 0, 2), "en": (0.84, 4, 1), "citation_precision": 0.93},
+    "setH": {"fr": (0.95, 1, 2), "en": (0.96, 1, 1), "citation_precision": 0.92},
+    "setI": {"fr": (0.95, 0, 1), "en": (0.76, 4, 1), "citation_precision": 0.9},
+    "setJ": {"fr": (1.0, 0, 1), "en": (0.92, 2, 2), "citation_precision": 0.9},
+    "setK": {"fr": (1.0, 0, 1), "en": (0.96, 1, 0), "citation_precision": 0.98},
+    "setL": {"fr": (1.0, 0, 3), "en": (0.96, 0, 1), "citation_precision": 0.87},
 }
 
 

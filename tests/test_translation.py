@@ -16,7 +16,7 @@ KEY = "sk-test-translation"
 ENGLISH = "Who pays the science video makers?"
 FRENCH = "Qui finance les vidéastes scientifiques ?"
 # The multilingual second opinion off, so that what the translation adds shows alone.
-ALONE = RetrievalSettings(min_second_opinion_lift=1.0)
+ALONE = RetrievalSettings(min_second_opinion_lift=1.0, min_agreement_lift=1.0)
 
 
 @pytest.fixture
