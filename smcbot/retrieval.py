@@ -333,22 +333,26 @@ class HybridRetriever:
         """The multilingual model's view of the gate's verdict. It reads the French passages
         and the question in either language in one space, where the words the gate counts
         may differ ("swamped with angry messages"), so it can answer a refused question
-        (`_rescue`) or refuse a weakly matched answer (`_dissent`). Not for a question
-        naming something the archive never mentions ("Decathlon"). Returns whether it
-        answered a question the gate refused."""
+        (`_rescue`), refuse a weakly matched answer (`_dissent`) or put first the session
+        it clearly prefers (`_prefer`). Not for a question naming something the archive
+        never mentions ("Decathlon"). Returns whether it answered a question the gate
+        refused."""
         if self._second is None or not sessions or (gate.unknown_names and not gate.unknown_acronyms_only):
             return False
-        answered = any(hit.answers for hit in sessions)
-        if answered and sessions[0].matched_words > self.thresholds.min_matched_words:
-            return False  # enough words in common: the model is not asked (and costs nothing)
-        closest = self._closest_sessions_to(query, allowed)
+        vector = self._encode_for_second_opinion(query)
+        closest = self._closest_sessions(vector, allowed) if vector is not None else []
         if len(closest) < 2:
             return False
         best, lift = closest[0][0], _lift_over_peers(closest)
-        if answered:
+        if not any(hit.answers for hit in sessions):
+            return self._rescue(sessions, best, lift)
+        if sessions[0].matched_words <= self.thresholds.min_matched_words:
             self._dissent(sessions, best, lift)
-            return False
-        return self._rescue(sessions, best, lift)
+        if any(hit.answers for hit in sessions):
+            gap = closest[0][1] - self._session_similarity(vector, sessions[0].article.id)
+            self._prefer(sessions, best, gap, gate)
+            self._trim_further(sessions, vector, closest[0][1])
+        return False
 
     def _rescue(self, sessions: list[SessionHit], best: str, lift: float) -> bool:
         """Answer a refused question with the model's closest session when it stands out
@@ -379,14 +383,49 @@ class HybridRetriever:
         for hit in sessions:
             hit.answers = False
 
-    def _closest_sessions_to(self, query: Query, allowed: np.ndarray | None) -> list[tuple[str, float]]:
-        """The multilingual model's sessions closest to the question (empty if its engine fails)."""
+    def _trim_further(self, sessions: list[SessionHit], vector: np.ndarray, best_similarity: float) -> None:
+        """Cite a further session only if the multilingual model finds it about as close
+        as its best (within `min_preference_gap`): the words alone ("réseaux sociaux",
+        "crise") find many sessions that do not answer."""
+        for hit in [hit for hit in sessions if hit.answers][1:]:
+            if best_similarity - self._session_similarity(vector, hit.article.id) >= self.settings.min_preference_gap:
+                hit.answers = False
+
+    def _encode_for_second_opinion(self, query: Query) -> np.ndarray | None:
+        """The question in the multilingual model's space (None if its engine fails)."""
         try:
-            vector = self._second.encode_query(query.text)
+            return self._second.encode_query(query.text)
         except (OSError, RuntimeError, ValueError) as error:  # the engine failed: the gate's verdict stands
             log.warning("the multilingual second opinion failed (%s); the gate's verdict stands", error)
-            return []
-        return self._closest_sessions(vector, allowed)
+            return None
+
+    def _session_similarity(self, vector: np.ndarray, article_id: str) -> float:
+        """The multilingual model's cosine similarity of the question and the session's
+        closest chunk (all its chunks, not only those among the nearest found)."""
+        rows = self.index.chunk_rows_by_article.get(article_id, [])
+        if not rows:
+            return -1.0
+        chunks = np.vstack([self.index.second_opinion.reconstruct(int(row)) for row in rows])
+        return float((chunks @ vector).max())
+
+    def _prefer(self, sessions: list[SessionHit], best: str, gap: float, gate: GateContext) -> None:
+        """Put first the session the multilingual model finds clearly closer (by
+        `min_preference_gap` of cosine) than the one the hybrid search put first, if that
+        session shares the question's words as the gate asks of any (two, or a specific
+        one): the words support both, and the model reads the meaning of the question
+        where the two languages differ ("getting staff to post about the company")."""
+        if best == sessions[0].article.id or gap < self.settings.min_preference_gap:
+            return
+        chosen = next((hit for hit in sessions if hit.article.id == best and hit.passages), None)
+        enough_words = min(self.thresholds.min_matched_words, gate.words)
+        if chosen is None or not (chosen.specific_match or chosen.matched_words >= enough_words):
+            return
+        sessions.remove(chosen)
+        sessions.insert(0, chosen)
+        chosen.answers = True
+        cited = [hit for hit in sessions if hit.answers]
+        for hit in cited[self.thresholds.max_sessions :]:
+            hit.answers = False
 
     def _closest_sessions(self, vector: np.ndarray, allowed: np.ndarray | None) -> list[tuple[str, float]]:
         """Articles by their closest chunk in the multilingual vectors, closest first."""

@@ -144,6 +144,13 @@ class RetrievalSettings(BaseModel):
         description="An answer whose session shares at most `min_matched_words` words with the question is "
         "refused when the multilingual model finds another session this much closer than the next five.",
     )
+    min_preference_gap: float = Field(
+        0.015,
+        ge=0,
+        le=1,
+        description="The multilingual model's closest session is cited first when it is this much closer (cosine) "
+        "than the session the hybrid search put first and shares the question's words as the gate asks.",
+    )
     session_ratio: float = Field(
         0.9, ge=0, le=1, description="A further session is cited if its score is this share of the best."
     )

@@ -143,6 +143,37 @@ def test_the_multilingual_model_refuses_an_answer_resting_on_chance_words(blind_
     assert not search().answered
 
 
+def test_the_session_the_multilingual_model_clearly_prefers_is_cited_first(blind_set_index, real_embedder):
+    # "influenceur", "post" and "insta" are found in another session too, which the hybrid
+    # search puts first; the multilingual model reads "combien facture" as the question of
+    # what creators earn, in a session that shares the question's words as well.
+    index = load_index(blind_set_index("setG"), model=real_embedder.name)
+    question = "combien facture un influenceur pour un post insta ?"
+
+    def first_cited(**settings):
+        result = HybridRetriever(index, real_embedder, RetrievalSettings(**settings)).search(question)
+        return result.answering[0]
+
+    assert "Économie des créateurs" not in first_cited(min_preference_gap=1.0).article.title
+    chosen = first_cited()
+    assert "Économie des créateurs" in chosen.article.title and chosen.specific_match
+
+
+def test_a_further_session_is_cited_only_if_the_multilingual_model_finds_it_close(blind_set_index, real_embedder):
+    # "company" and "online" are found in the session on crisis tools too; the
+    # multilingual model finds it far from the question, so it is not cited.
+    index = load_index(blind_set_index("setA"), model=real_embedder.name)
+    question = "getting our staff to speak up for the company online"
+
+    def cited(**settings):
+        result = HybridRetriever(index, real_embedder, RetrievalSettings(**settings)).search(question)
+        return [hit.article.title for hit in result.answering]
+
+    assert any("gestion de crise" in title for title in cited(min_preference_gap=1.0))
+    titles = cited()
+    assert titles and not any("gestion de crise" in title for title in titles)
+
+
 def test_a_session_holding_every_word_asked_is_not_refused_by_the_model(blind_set_index, real_embedder):
     # The multilingual model prefers the other influencer session, which does not name
     # Danone; the session the gate passed holds every word asked: not met by chance.
