@@ -262,7 +262,9 @@ def test_split_keeps_short_replies_whole_and_plain_text_keeps_links():
 
 
 async def test_long_answer_through_the_bot_arrives_in_parts(api, bundled_index_dir, real_embedder, tmp_path):
-    wide = RetrievalSettings(max_sessions=10, quotes_per_session=10, session_ratio=0.0, min_coverage=0, min_evidence=0)
+    wide = RetrievalSettings(
+        max_sessions=10, quotes_per_session=10, session_ratio=0.0, min_coverage=0, min_evidence=0, min_preference_gap=1
+    )
     index = load_index(bundled_index_dir, model=real_embedder.name)
     generous = Answerer(index, real_embedder, wide)
     async with running_bot(api, generous, tmp_path):
