@@ -34,7 +34,7 @@ from smcbot.errors import QuestionError
 from smcbot.index import ArchiveIndex
 from smcbot.models import Article, Passage
 from smcbot.settings import RetrievalSettings
-from smcbot.text import Query, QueryWord, analyse, content_words, expansions, fold, stems
+from smcbot.text import Query, QueryWord, analyse, content_words, expansions, fold, stems, written_as_acronym
 
 log = logging.getLogger(__name__)
 
@@ -255,7 +255,7 @@ class HybridRetriever:
         gate = GateContext(
             words=query.size,
             unknown_names=bool(unknown),
-            unknown_acronyms_only=bool(unknown) and all(query.original(name).isupper() for name in unknown),
+            unknown_acronyms_only=bool(unknown) and all(written_as_acronym(query.original(name)) for name in unknown),
             subject_absent=self._subject_absent(query, absent),
         )
         apply_gate(sessions, self.thresholds, gate)

@@ -204,6 +204,15 @@ def acronyms(text: str) -> frozenset[str]:
     return frozenset(fold(token) for token in found)
 
 
+def written_as_acronym(token: str) -> bool:
+    """A word as written is an acronym: in capitals ("B2B", "SNCF"), or capitals with a
+    plural "s" ("MPs", "KPIs")."""
+    return token.isupper() or bool(PLURAL_ACRONYM.fullmatch(token))
+
+
+PLURAL_ACRONYM = re.compile(r"[A-Z]{2,5}s")
+
+
 # Words a question needs before capitals throughout read as shouting ("WHAT WAS SAID").
 SHOUTED_WORDS = 3
 

@@ -3,7 +3,16 @@
 import pytest
 
 from smcbot.language import Lexicon
-from smcbot.text import analyse, content_words, detect_language, index_tokens, named_terms, stems, words
+from smcbot.text import (
+    analyse,
+    content_words,
+    detect_language,
+    index_tokens,
+    named_terms,
+    stems,
+    words,
+    written_as_acronym,
+)
 
 
 @pytest.mark.parametrize(
@@ -233,3 +242,10 @@ def test_clubs_are_a_subject_only_the_club_itself_is_the_clubs_own_word():
 def test_a_hyphenated_word_and_its_joined_spelling_find_each_other(asked, written):
     (word,) = analyse(asked).words
     assert set(word.forms) & set(index_tokens(written))
+
+
+def test_capitals_with_a_plural_s_are_an_acronym():
+    # "MPs" in "is X still where reporters and MPs hang out?" is a detail beside a
+    # subject the archive holds, like "B2B" or "DM", not a name the archive lacks.
+    assert all(written_as_acronym(token) for token in ("MPs", "KPIs", "B2B", "SNCF"))
+    assert not any(written_as_acronym(token) for token in ("Maps", "Mps", "Kering", "iOS"))
