@@ -53,7 +53,7 @@ DATA = Path(__file__).resolve().parent / "data"
 BOUNDS = {
     "setB": {"fr": (0.95, 0, 0), "en": (0.8, 3, 0), "citation_precision": 0.97},
     "setC": {"fr": (1.0, 0, 1), "en": (0.96, 1, 2), "citation_precision": 0.9},
-    "setD": {"fr": (1.0, 0, 2), "en": (0.76, 6, 0), "citation_precision": 0.95},
+    "setD": {"fr": (1.0, 0, 2), "en": (0.8, 5, 0), "citation_precision": 0.95},
     "setE": {"fr": (0.91, 0, 3), "en": (0.8, 3, 1), "citation_precision": 0.84},
     "setF": {"fr": (0.83, 4, 1), "en": (1.0, 0, 1), "citation_precision": 0.95},
     "setG": {"fr": (1.0, 0, 0), "en": (0.88, 2, 1), "citation_precision": 0.95},
