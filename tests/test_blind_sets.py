@@ -1,4 +1,4 @@
-"""Blind sets B to L: questions and club-style write-ups, each written by a
+"""Blind sets B to M: questions and club-style write-ups, each written by a
 different person who saw only the archive's text (never the code or the gate).
 These bounds are the figures each set reached, so that a later change cannot make
 them worse unnoticed (set A, tuned on from the start, has `test_blind.py`).
@@ -35,6 +35,9 @@ them worse unnoticed (set A, tuned on from the start, has `test_blind.py`).
   answered; with the two models' agreement and dissent (measured on A–K first) French
   1.00, English 0.96, none refused, 4 of 14 off-topic answered as before. It is now
   tuned on.
+- **M** was kept untouched through that round, then scored once: French hit@1 0.92
+  (none refused), English 0.85 (3 refused), 2 of 14 off-topic questions answered
+  (the code before the round: French 0.88, the rest the same).
 """
 
 from pathlib import Path
@@ -62,6 +65,7 @@ BOUNDS = {
     "setJ": {"fr": (1.0, 0, 1), "en": (0.92, 2, 2), "citation_precision": 0.92},
     "setK": {"fr": (1.0, 0, 1), "en": (0.96, 1, 0), "citation_precision": 0.98},
     "setL": {"fr": (1.0, 0, 3), "en": (0.96, 0, 1), "citation_precision": 0.87},
+    "setM": {"fr": (0.91, 0, 1), "en": (0.84, 3, 1), "citation_precision": 0.91},
 }
 
 
