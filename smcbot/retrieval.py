@@ -389,9 +389,9 @@ class HybridRetriever:
         as well: neither one the gate passed nor one sharing as many of the question's
         words. The words then met by chance."""
         top = sessions[0]
-        chosen = next((hit for hit in sessions if hit.article.id == best), None)
         if best == top.article.id or lift < self.settings.min_dissent_lift or top.coverage >= WHOLE_QUESTION:
             return  # agreement, no clear preference, or the session holds every word asked
+        chosen = next((hit for hit in sessions if hit.article.id == best), None)
         if chosen is not None and (chosen.answers or chosen.matched_words >= top.matched_words):
             return  # the model prefers another session the words support: no dissent
         for hit in sessions:

@@ -113,73 +113,65 @@ def test_the_multilingual_second_opinion_answers_what_the_gate_refused(answerer)
         assert not retriever(answerer).search(off_topic).answered, off_topic
 
 
-def test_two_models_agreeing_on_a_session_answer_what_the_gate_refused(blind_set_index, real_embedder):
+@pytest.fixture
+def search_blind(blind_set_index, real_embedder):
+    """Search a question in a blind set's index with these retrieval settings."""
+
+    def search(name: str, question: str, **settings):
+        index = load_index(blind_set_index(name), model=real_embedder.name)
+        return HybridRetriever(index, real_embedder, RetrievalSettings(**settings)).search(question)
+
+    return search
+
+
+def test_two_models_agreeing_on_a_session_answer_what_the_gate_refused(search_blind):
     # The question shares only general words with the university session ("covid",
     # "days"), so the gate refuses it; the hybrid search ranks that session first and
     # the multilingual model finds it closest too, if less clearly than a rescue alone
     # asks (`min_second_opinion_lift`).
-    index = load_index(blind_set_index("setK"), model=real_embedder.name)
     question = "how did a uni replace its open days during covid?"
-
-    def search(**settings):
-        return HybridRetriever(index, real_embedder, RetrievalSettings(**settings)).search(question)
-
-    assert not search(min_agreement_lift=1.0).answered
-    result = search()
+    assert not search_blind("setK", question, min_agreement_lift=1.0).answered
+    result = search_blind("setK", question)
     assert result.answered and result.second_opinion
     assert "Universités et écoles" in result.answering[0].article.title
 
 
-def test_the_multilingual_model_refuses_an_answer_resting_on_chance_words(blind_set_index, real_embedder):
+def test_the_multilingual_model_refuses_an_answer_resting_on_chance_words(search_blind):
     # A Lyon write-up says "Lyon" and "week-end": two words, so the gate passes it; the
     # multilingual model finds another session clearly closer (the weather is in none).
-    index = load_index(blind_set_index("setK"), model=real_embedder.name)
     question = "météo à lyon ce week-end ?"
-
-    def search(**settings):
-        return HybridRetriever(index, real_embedder, RetrievalSettings(**settings)).search(question)
-
-    assert search(min_dissent_lift=1.0).answered
-    assert not search().answered
+    assert search_blind("setK", question, min_dissent_lift=1.0).answered
+    assert not search_blind("setK", question).answered
 
 
-def test_the_session_the_multilingual_model_clearly_prefers_is_cited_first(blind_set_index, real_embedder):
+def test_the_session_the_multilingual_model_clearly_prefers_is_cited_first(search_blind):
     # "influenceur", "post" and "insta" are found in another session too, which the hybrid
     # search puts first; the multilingual model reads "combien facture" as the question of
     # what creators earn, in a session that shares the question's words as well.
-    index = load_index(blind_set_index("setG"), model=real_embedder.name)
     question = "combien facture un influenceur pour un post insta ?"
-
-    def first_cited(**settings):
-        result = HybridRetriever(index, real_embedder, RetrievalSettings(**settings)).search(question)
-        return result.answering[0]
-
-    assert "Économie des créateurs" not in first_cited(min_preference_gap=1.0).article.title
-    chosen = first_cited()
+    unaided = search_blind("setG", question, min_preference_gap=1.0).answering[0]
+    assert "Économie des créateurs" not in unaided.article.title
+    chosen = search_blind("setG", question).answering[0]
     assert "Économie des créateurs" in chosen.article.title and chosen.specific_match
 
 
-def test_a_further_session_is_cited_only_if_the_multilingual_model_finds_it_close(blind_set_index, real_embedder):
+def test_a_further_session_is_cited_only_if_the_multilingual_model_finds_it_close(search_blind):
     # "company" and "online" are found in the session on crisis tools too; the
     # multilingual model finds it far from the question, so it is not cited.
-    index = load_index(blind_set_index("setA"), model=real_embedder.name)
     question = "getting our staff to speak up for the company online"
 
     def cited(**settings):
-        result = HybridRetriever(index, real_embedder, RetrievalSettings(**settings)).search(question)
-        return [hit.article.title for hit in result.answering]
+        return [hit.article.title for hit in search_blind("setA", question, **settings).answering]
 
     assert any("gestion de crise" in title for title in cited(min_preference_gap=1.0))
     titles = cited()
     assert titles and not any("gestion de crise" in title for title in titles)
 
 
-def test_a_session_holding_every_word_asked_is_not_refused_by_the_model(blind_set_index, real_embedder):
+def test_a_session_holding_every_word_asked_is_not_refused_by_the_model(search_blind):
     # The multilingual model prefers the other influencer session, which does not name
     # Danone; the session the gate passed holds every word asked: not met by chance.
-    index = load_index(blind_set_index("setB"), model=real_embedder.name)
-    searcher = HybridRetriever(index, real_embedder, RetrievalSettings(min_dissent_lift=0.0))
-    result = searcher.search("Who spoke for Danone at the influencer session?")
+    result = search_blind("setB", "Who spoke for Danone at the influencer session?", min_dissent_lift=0.0)
     assert result.answered and result.answering[0].coverage == 1.0
     assert "Danone" in " ".join(p.chunk.text for p in result.answering[0].passages)
 
