@@ -9,7 +9,9 @@ Half the members write to the Telegram bot (an update POSTed to a replica's
 webhook, as Telegram does), half mention the Slack app (a signed event POSTed to
 a replica's /slack/events). Members are spread over the replicas, and every
 fifth question is delivered a second time to another replica (Telegram and
-Slack redeliver when unsure), which must not be answered twice. Each replica
+Slack redeliver when unsure), which must not be answered twice. All the bot
+processes run on this machine, each with its share of the cores
+(`SMCBOT_CONVERSATION__WORKERS`, as the README advises for replicas sharing a machine). Each replica
 first answers one question unmeasured (a running bot is warm). Each round, all
 members ask at the same instant; the next round starts when every member has
 had a reply (or after `--timeout`). Every request of a round is written out and
@@ -70,6 +72,13 @@ QUESTIONS = [
 ]
 # The benchmark measures speed, not limits: members may ask as often as they like.
 UNLIMITED = {"SMCBOT_TELEGRAM__RATE_LIMIT_PER_MINUTE": "1000", "SMCBOT_SLACK__RATE_LIMIT_PER_MINUTE": "1000"}
+
+
+def shared_cores(processes: int) -> dict[str, str]:
+    """Each bot process's share of this machine's cores, as its operator would set it
+    when running several on one machine (`SMCBOT_CONVERSATION__WORKERS`): answering is
+    CPU work, and more answering threads than cores only make every answer wait."""
+    return {"SMCBOT_CONVERSATION__WORKERS": str(max(1, (os.cpu_count() or 1) // max(processes, 1)))}
 
 
 # --- the members ---------------------------------------------------------------------
@@ -274,10 +283,10 @@ def print_round(round_no: int, asked: list[Asked]) -> None:
 
 
 def ensure_index(index_dir: Path) -> None:
-    """Build the bundled archive's index once, if the folder has none."""
-    if (index_dir / "manifest.json").exists():
-        return
-    print(f"building the bundled archive's index in {index_dir}", file=sys.stderr)
+    """Bring the bundled archive's index up to date with this code's build: a first
+    build, or a rebuild that only redoes what changed (a cached index from an older
+    release lacks the vectors a newer build adds, and would be measured without them)."""
+    print(f"bringing the bundled archive's index in {index_dir} up to date", file=sys.stderr)
     build = [sys.executable, "-m", "smcbot", "index", "build", "--sources", str(ROOT / "config" / "sources.toml")]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     subprocess.run([*build, "--index-dir", str(index_dir)], check=True, env=env, stdout=subprocess.DEVNULL)
@@ -300,6 +309,8 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="end with one JSON line of figures")
     args = parser.parse_args()
     ensure_index(args.index_dir)
+    telegram = args.replicas if args.channels != "slack" else 0
+    slack = args.replicas if args.channels != "telegram" else 0
     rounds: list[list[Asked]] = []
     with tempfile.TemporaryDirectory(prefix="smcbot-load-") as work:
         logs = args.log_dir or Path(work)
@@ -308,9 +319,9 @@ def main() -> None:
             index_dir=args.index_dir,
             logs=logs,
             store=args.store,
-            telegram=args.replicas if args.channels != "slack" else 0,
-            slack=args.replicas if args.channels != "telegram" else 0,
-            settings=UNLIMITED,
+            telegram=telegram,
+            slack=slack,
+            settings=UNLIMITED | shared_cores(telegram + slack),
             store_url=args.store_url,
         ) as cluster:
             warm_up(cluster)

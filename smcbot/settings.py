@@ -187,13 +187,22 @@ class SlackSettings(BaseModel):
 
 
 class ConversationSettings(BaseModel):
-    """How long a conversation's context is kept for follow-up questions."""
+    """How long a conversation's context is kept for follow-up questions, and how many
+    questions one bot process answers at once."""
 
     private_minutes: float = Field(
         30, gt=0, description="A private chat's context is forgotten this many minutes after the last answer."
     )
     thread_days: float = Field(
         7, gt=0, description="A Slack thread's or a group reply chain's context is kept this many days."
+    )
+    workers: int | None = Field(
+        None,
+        ge=1,
+        le=64,
+        description="Questions one bot process answers at once [default: the machine's cores]. With several "
+        "bot processes on one machine, give each its share of the cores (answering is CPU work: more threads "
+        "than cores only make every answer wait).",
     )
 
 

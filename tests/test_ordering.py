@@ -1,15 +1,19 @@
-"""The bots' answering pool: under a burst, the oldest question's steps go first."""
+"""The bots' answering pool: under a burst, the oldest question's steps go first, on as
+many threads as the process is given."""
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
 import contextvars
+import os
 import threading
 
 import pytest
 
+from smcbot.bots.conversation import ConversationCore
 from smcbot.bots.ordering import AnswersFirstLoop, OrderedPool, arrival, mark_arrival, run_on
+from smcbot.settings import Settings
 
 
 def submit_as(pool: OrderedPool, arrived: float, fn, *args):
@@ -37,6 +41,20 @@ def test_a_free_thread_takes_the_oldest_questions_step_first():
     finally:
         pool.shutdown()
     assert ran == ["a2", "a3", "b", "c"]  # oldest question first; one question's steps in the order asked
+
+
+def test_a_bot_process_answers_as_many_questions_at_once_as_its_setting_says(answerer, monkeypatch):
+    # Several bot processes on one machine each take their share of the cores.
+    monkeypatch.setenv("SMCBOT_CONVERSATION__WORKERS", "1")
+    shared = ConversationCore(Settings(), answerer=answerer)
+    monkeypatch.delenv("SMCBOT_CONVERSATION__WORKERS")
+    alone = ConversationCore(Settings(), answerer=answerer)
+    try:
+        assert shared.pool.workers == 1
+        assert alone.pool.workers == (os.cpu_count() or 1)
+    finally:
+        shared.close()
+        alone.close()
 
 
 def test_errors_reach_the_caller_and_a_stopped_pool_refuses_work():

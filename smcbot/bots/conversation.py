@@ -266,7 +266,8 @@ class ConversationCore:
         answerer: answers from the index.
         store: where questions are recorded (None: nothing is recorded, as for the CLI).
         synthesizer: writes answers with a language model (None: quoted answers only).
-        workers: threads answering at once (default: the machine's cores).
+        workers: threads answering at once (default: the `conversation.workers` setting, else
+            the machine's cores).
         record_backoff: seconds before a failed record is tried again (doubled each time).
     """
 
@@ -287,7 +288,7 @@ class ConversationCore:
         self.recorder = Recorder(store, settings, backoff=record_backoff)
         self.followups = FollowUps(answerer)
         self.contexts = ContextKeeper(store)
-        self.pool = OrderedPool(workers or os.cpu_count() or 1)
+        self.pool = OrderedPool(workers or settings.conversation.workers or os.cpu_count() or 1)
         # One limiter per channel whose settings section has `rate_limit_per_minute`,
         # counted in the store when there is one (replicas then share the count).
         self._limiters = {
