@@ -25,6 +25,7 @@ from smcbot.dates import MONTHS, format_date, session_label
 from smcbot.directory import Directory, Person, mentions, mentions_folded
 from smcbot.errors import QuestionError
 from smcbot.index import ArchiveIndex
+from smcbot.language import CLUB_WORDS
 from smcbot.models import Answer, Article, Quote, SessionQuotes, Source
 from smcbot.people import Unit, units_of
 from smcbot.quoting import UNSIGNED, clip
@@ -198,6 +199,29 @@ def topic_period(question: str) -> Period | None:
     return parse_period(question) if DATING.search(fold(question)) else None
 
 
+# A date after a noun and "de"/"of" names that thing, not when sessions took place ("la
+# loi de juin 2023", "the law of 2020"), unless the noun is an event, the club's or a part
+# of a period ("la session de juin 2019", "au début de 2021").
+THING_DATE = re.compile(
+    rf"\b(?P<noun>[a-z]+)\s+(?:de|du|of|d')\s*(?:(?:{MONTH}|{SEASON})\s+(?:de\s+|of\s+|d')?)?{YEAR}\b"
+)
+PERIOD_NOUNS = frozenset(
+    "edition editions cycle cycles programme saison rentree annee mois semaine debut fin milieu courant"
+    " start end beginning middle rest spring summer autumn fall winter printemps ete automne hiver".split()
+)
+
+
+def without_thing_dates(question: str) -> str:
+    """The question (folded) without the dates that name a thing (`THING_DATE`): what
+    is left of it dates the sessions asked about."""
+
+    def dates_sessions(match: re.Match) -> bool:
+        noun = match["noun"]
+        return bool(EVENT_WORDS.fullmatch(noun)) or noun in CLUB_WORDS or noun in PERIOD_NOUNS
+
+    return THING_DATE.sub(lambda m: m[0] if dates_sessions(m) else m["noun"], fold(question))
+
+
 ANNOUNCED_DAYS = 365  # a season's programme is published up to a year ahead
 RECALLED_DAYS = 120  # a session comes back to what happened in the months before it
 
@@ -262,7 +286,7 @@ class QuestionRouter:
             return self._refusal(question, language, text_of("upcoming", language))
         if WHO_SPOKE.search(folded):
             return self._who_spoke(question, folded, language, filters)
-        period = parse_period(question)
+        period = self._period(question)
         if period is not None:  # "Qu'a dit Nadia Cherif en 2020 ?"
             filters = replace(filters, since=period.since or filters.since, until=period.until or filters.until)
         for pattern in PERSON:
@@ -431,7 +455,7 @@ class QuestionRouter:
         series = self._series_in(question)
         if series and not filters.series:
             filters = replace(filters, series=series)
-        period = parse_period(question)
+        period = self._period(question)
         if period is not None:  # "Who were the speakers at the April 2023 round table?"
             filters = replace(filters, since=period.since or filters.since, until=period.until or filters.until)
         series_words = set(
@@ -477,7 +501,7 @@ class QuestionRouter:
     def dated(self, question: str, filters: SearchFilters | None) -> tuple[SearchFilters | None, Period | None]:
         """The filters of a topic question narrowed to the period it is dated with
         (`topic_period`), and that period; the filters unchanged when it names none."""
-        period = topic_period(question)
+        period = topic_period(self._dating_text(question))
         if period is None:
             return filters, None
         filters = filters or SearchFilters()
@@ -488,6 +512,17 @@ class QuestionRouter:
         if filters.naming and until is not None:
             filters = replace(filters, recalled_until=until + timedelta(days=RECALLED_DAYS))
         return filters, period
+
+    def _period(self, question: str) -> Period | None:
+        """The period a question names for the sessions it asks about (`parse_period`),
+        not a date naming a thing ("la loi influenceurs de juin 2023")."""
+        return parse_period(self._dating_text(question))
+
+    def _dating_text(self, question: str) -> str:
+        """The question as read for its dates: a question naming a series keeps them all
+        ("le Cercle Dircoms de juin 2019" is the series' session of June 2019); any other
+        loses the dates that name a thing (`without_thing_dates`)."""
+        return question if self._series_in(question) else without_thing_dates(question)
 
     def _about_sessions(self, question: str, series: str | None = None) -> bool:
         """True if the question is about sessions: it names a series (`series`, when the
@@ -513,7 +548,7 @@ class QuestionRouter:
             return self._series_overview(question, language)  # "Quels sont les cycles du club ?"
         tokens = set(re.findall(r"[a-z0-9]+", fold(question)))
         episode = _episode_in(question)
-        period = parse_period(question)
+        period = self._period(question)
         series = self._series_in(question)
         # "the last session", "le dernier Cercle Dircoms"; not "last night" or "le dernier iPhone"
         about_sessions = self._about_sessions(question, series)

@@ -80,13 +80,21 @@ def spelling_in(title: str) -> Spelling | None:
         title = title[club.end() :]
     head = SEPARATOR.split(title, maxsplit=1)[0]
     episode = _episode(title, head)
-    quoted = QUOTED.search(head) or QUOTED.search(title[: len(head) + 60])
+    quoted = QUOTED.search(head) or (QUOTED.search(title, len(head), len(head) + 60) if _unnamed(head) else None)
     if quoted and _quoted_is_series(title, quoted):
         return Spelling(clean_name(quoted.group("name")), episode)
     spelling = _head_spelling(head, episode)
     if spelling is not None and club:
         spelling = Spelling(spelling.name, spelling.episode, explicit=True, compact=spelling.compact)
     return spelling
+
+
+def _unnamed(head: str) -> bool:
+    """True for a head that holds no name of its own ("Session #2", "SMC Cycle"): a
+    quoted name just after it is then the series ("Session #2 – « Tous influenceurs »").
+    A head with a name keeps it: in "Tous influenceurs #7 – Banques et « finfluenceurs »"
+    the quotes are the topic's."""
+    return not series_key(clean_name(EPISODE.sub(" ", head)))
 
 
 def _episode(title: str, head: str) -> int | None:

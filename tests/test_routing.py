@@ -10,7 +10,7 @@ import pytest
 from smcbot.evaluation import evaluate_file, read_questions
 from smcbot.people import SPEECH_VERBS
 from smcbot.quoting import UNSIGNED
-from smcbot.routing import parse_period
+from smcbot.routing import parse_period, without_thing_dates
 from smcbot.text import fold
 
 from .conftest import PEOPLE, ROOT
@@ -99,6 +99,20 @@ def test_periods(question, since, until):
     period = parse_period(question)
     assert period is not None
     assert (str(period.since), str(period.until) if period.until else None) == (since, until)
+
+
+@pytest.mark.parametrize(
+    ("question", "dated"),
+    [
+        ("la loi influenceurs de juin 2023, des sessions en parlent ?", False),  # the law's date
+        ("the influencer law of 2023, was it discussed?", False),
+        ("La session de juin 2019 sur la marque employeur", True),  # the session's date
+        ("au début de 2021 on parlait de quoi ?", True),
+        ("en juin 2023, on a parlé de quoi ?", True),
+    ],
+)
+def test_a_date_naming_a_thing_does_not_date_the_sessions(question, dated):
+    assert (parse_period(without_thing_dates(question)) is not None) is dated
 
 
 def test_a_list_is_dated_and_newest_first(people_answerer):
@@ -201,6 +215,13 @@ def test_a_law_is_not_taken_for_a_speaker_and_a_session_recalling_the_month_answ
     answer = regulation_answerer.answer("what changed in february 2024 with the EU digital services act")
     assert answer.answered and answer.sources, answer.text
     assert "Digital Services Act," not in answer.text.split("\n")[0]
+
+
+def test_a_question_on_a_dated_law_is_searched_not_taken_for_sessions_of_that_year(regulation_answerer):
+    # The sessions of 2022 would be none; the question is about the regulation of 2022.
+    answer = regulation_answerer.answer("le règlement européen de 2022 sur les plateformes, des sessions en parlent ?")
+    assert answer.answered and answer.sources, answer.text
+    assert regulation_answerer.answer("Quelles sessions en 2022 ?").answered is False
 
 
 @pytest.mark.parametrize(

@@ -66,6 +66,8 @@ def test_spellings_share_one_key(spellings):
         ("SMC Cycle « Sciences et réseaux sociaux », Session #3 – L’IA", "Sciences et réseaux sociaux", 3),
         ("SMC | Social Data: quelle organisation ?", "Social Data", None),
         ("Tous plateformisés #4 : Quel avenir pour la social data ?", "Tous plateformisés", 4),
+        ("Tous influenceurs #7 – Banques et « finfluenceurs » : alliés ?", "Tous influenceurs", 7),
+        ("Session #2 – « Parcours utilisateurs » : le nudge", "Parcours utilisateurs", 2),
     ],
 )
 def test_a_title_gives_its_series_spelling_and_episode(title, name, episode):
