@@ -265,7 +265,7 @@ class LibraryWords:
 
 LANGUAGES = ("en", "fr")
 WORDS_DIR = "words"
-WORDS_FORMAT = 1
+WORDS_FORMAT = 2  # 2: a folded word is as common as the accented words it folds from
 # wordfreq words at least this common (Zipf) are kept whatever the archive holds.
 # A rarer word the archive lacks counts as unseen, which the relevance gate already
 # treats like any word rarer than `rare_zipf`: full weight, specific.
@@ -306,6 +306,7 @@ def build_word_tables(
     common = common_tables(fold, cache, fold_key) if cache else _common_tables(fold, COMMON_ZIPF)
     entries: dict[str, Entry] = {}
     _add_entries(entries, {word for word in words if common._row(word) is None}, fold, common)
+    _lift_folded(entries, fold)
     return _merge(common, entries)
 
 
@@ -379,6 +380,7 @@ def _common_tables(fold: Callable[[str], str], floor: float) -> WordTables:
                     keys.add(fold(word))
     entries: dict[str, Entry] = {}
     _add_entries(entries, keys, fold)
+    _lift_folded(entries, fold)
     return _merge(WordTables(np.zeros(0, dtype="S1"), np.zeros((0, 2), np.uint16), np.zeros((0, 2), np.int32)), entries)
 
 
@@ -439,6 +441,17 @@ def _entries(keys: Iterable[str], fold: Callable[[str], str]) -> dict[str, Entry
                     lemmas[n] = found
         entries[key] = (english, french, lemmas[0], lemmas[1])
     return entries
+
+
+def _lift_folded(entries: dict[str, Entry], fold: Callable[[str], str]) -> None:
+    """Give a folded word the frequency of the commonest accented word it folds from:
+    members often type without accents, and "meteo" is as common a word as "météo",
+    not the rare string wordfreq counts (which would make it a specific subject)."""
+    for word, (english, french, *_) in list(entries.items()):
+        folded = fold(word)
+        if folded != word and folded in entries:
+            kept = entries[folded]
+            entries[folded] = (max(kept[0], english), max(kept[1], french), kept[2], kept[3])
 
 
 def _exact_zipf(word: str, language: str, frequencies: dict[str, float]) -> float:

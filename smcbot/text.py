@@ -324,7 +324,7 @@ def analyse(question: str, lexicon=None) -> Query:
     text = question.strip()[:MAX_QUESTION_CHARS]
     general = _general(lexicon)
     language = detect_language(text, general)
-    topical = _without_club_phrases(text)
+    topical = _without_asker_now(_without_club_phrases(text))
     names = set(named_terms(topical))
     originals = _original_forms(topical)
     found, club = [], []
@@ -386,6 +386,21 @@ def _without_club_phrases(text: str) -> str:
     for phrase in CLUB_PHRASES:
         text = re.sub(rf"(?i)\b{phrase}\b", " ", text)
     return text
+
+
+# Words dating a question from the asker's present ("demain", "this weekend", "hier
+# soir"): an archive of past sessions cannot answer what happens then, and they name no
+# topic, so they are no clue that a session answers ("météo à Lyon ce week-end ?").
+ASKER_NOW = re.compile(
+    r"(?i)\b(?:ce|this|next)\s+week[- ]?end\b|\ble\s+week[- ]?end\s+prochain\b"
+    r"|\b(?:demain|apr[eè]s-demain|hier(?:\s+soir)?|aujourd['’]hui|ce\s+soir|ce\s+matin|cette\s+semaine"
+    r"|tomorrow|today|tonight|yesterday|this\s+(?:week|morning|evening))\b"
+)
+
+
+def _without_asker_now(text: str) -> str:
+    """The question without the words that date it from the asker's present (`ASKER_NOW`)."""
+    return ASKER_NOW.sub(" ", text)
 
 
 def _original_forms(text: str) -> dict[str, str]:

@@ -117,6 +117,20 @@ def test_a_month_the_archive_never_names_dates_the_question():
     assert "fevrier" in [w.word for w in analyse("les soirées de février", lexicon).words]  # the archive names it
 
 
+@pytest.mark.parametrize(
+    ("question", "left"),
+    [
+        ("météo à Lyon ce week-end ?", ["meteo", "lyon"]),
+        ("meteo a lyon ce week end ?", ["meteo", "lyon"]),
+        ("is it gonna rain in lyon this weekend", ["gonna", "rain", "lyon"]),
+        ("score du match PSG OM hier soir ?", ["score", "match", "psg", "om"]),
+        ("do posts do better on weekends?", ["posts", "better", "weekends"]),  # a topic, not a date
+    ],
+)
+def test_words_dating_a_question_from_the_askers_present_are_no_topic(question, left):
+    assert [w.word for w in analyse(question).words] == left
+
+
 def test_practical_questions_about_the_club_carry_no_topic():
     query = analyse("When is the next meetup and what is the fee to join?")
     assert query.words == () and {"next", "meetup", "fee", "join"} <= set(query.club_words)
