@@ -241,6 +241,10 @@ class HybridRetriever:
             # Only the club's own words, dates or generic verbs ("Comment devient-on
             # membre ?"): a question, but none the sessions' text can answer.
             return SearchResult(query, [])
+        if query.near_now and not query.club_words:
+            # "Il pleut à Lyon ce week-end ?", "le score d'hier soir": the world around the
+            # asker now, not a session (a question naming one, "la session d'hier", is searched).
+            return SearchResult(query, [])
         if not query.words:
             raise QuestionError(
                 "the question has no words to search for; ask with words, e.g. What was said about brand safety?"

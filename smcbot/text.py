@@ -289,6 +289,7 @@ class Query:
     language: str
     words: tuple[QueryWord, ...]
     club_words: tuple[str, ...] = ()
+    near_now: bool = False  # dated from the asker's days around now (`NEAR_NOW`): "demain", "hier soir"
 
     @property
     def term_groups(self) -> list[list[str]]:
@@ -347,7 +348,7 @@ def analyse(question: str, lexicon=None) -> Query:
         translated = {stem: zipf for stem, zipf in translated.items() if stem not in forms}
         every = tuple(sorted(forms | set(translated)))
         found.append(QueryWord(word, every, word in names, frequency, tuple(sorted(translated.items()))))
-    return Query(text, language, tuple(found), tuple(club))
+    return Query(text, language, tuple(found), tuple(club), near_now=bool(NEAR_NOW.search(text)))
 
 
 def _frequency(word: str, acronym: bool, general: LibraryWords | WordTables) -> float:
@@ -395,6 +396,15 @@ ASKER_NOW = re.compile(
     r"(?i)\b(?:ce|this|next)\s+week[- ]?end\b|\ble\s+week[- ]?end\s+prochain\b"
     r"|\b(?:demain|apr[eè]s-demain|hier(?:\s+soir)?|aujourd['’]hui|ce\s+soir|ce\s+matin|cette\s+semaine"
     r"|tomorrow|today|tonight|yesterday|this\s+(?:week|morning|evening))\b"
+)
+
+
+# The asker's days just before and after now ("demain", "hier soir", "this weekend"): a
+# question dated so asks about the world around the asker (the weather, last night's
+# match), which an archive of the club's past sessions does not hold.
+NEAR_NOW = re.compile(
+    r"(?i)\b(?:ce|this|next)\s+week[- ]?end\b|\ble\s+week[- ]?end\s+prochain\b"
+    r"|\b(?:demain|apr[eè]s-demain|hier|ce\s+soir|tomorrow|tonight|yesterday)\b"
 )
 
 

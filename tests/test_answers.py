@@ -75,6 +75,16 @@ def test_nothing_found_says_so_and_offers_what_the_archive_covers(answerer):
     assert not french.answered and french.text.startswith("Je n'ai rien trouvé")
 
 
+def test_a_question_about_the_askers_days_around_now_is_not_answered_from_the_archive(answerer):
+    # The words would find a session; "ce soir" / "tomorrow" ask about the world now.
+    assert answerer.answer("les influenceurs et la crise").answered
+    for question in ("les influenceurs et la crise, ce soir ?", "influencers and the crisis tomorrow?"):
+        answer = answerer.answer(question)
+        assert not answer.answered and answer.sources == [], question
+    # A session of those days is still searched: the question names one.
+    assert answerer.retriever.analyse("la session d'hier sur les influenceurs").club_words
+
+
 def test_a_named_subject_the_archive_never_mentions_is_named_in_the_refusal(answerer):
     answer = answerer.answer("Quelle stratégie de contenus sur TikTok ?")
     assert not answer.answered
