@@ -1,4 +1,4 @@
-"""Blind sets B to M: questions and club-style write-ups, each written by a
+"""Blind sets B to O: questions and club-style write-ups, each written by a
 different person who saw only the archive's text (never the code or the gate).
 These bounds are the figures each set reached, so that a later change cannot make
 them worse unnoticed (set A, tuned on from the start, has `test_blind.py`).
@@ -37,7 +37,16 @@ them worse unnoticed (set A, tuned on from the start, has `test_blind.py`).
   tuned on.
 - **M** was kept untouched through that round, then scored once: French hit@1 0.92
   (none refused), English 0.85 (3 refused), 2 of 14 off-topic questions answered
-  (the code before the round: French 0.88, the rest the same).
+  (the code before the round: French 0.88, the rest the same). A word typed without
+  its accents now weighs as the word meant: "crise sur les reseaux sociaux, quelles
+  sessions du club ?" is refused since, as it is with the accents (G's "quels
+  logiciels pour ecouter…" likewise).
+- **N** was written for the round after and scored once on the code as it stood:
+  French hit@1 0.88 (1 refused), English 0.85 (none refused), 3 of 14 off-topic
+  questions answered; then tuned on.
+- **O** was kept untouched through that round, then scored once: French hit@1 0.96
+  (1 refused), English 0.81 (4 refused), 4 of 14 off-topic questions answered; the
+  same as the code before the round.
 """
 
 from pathlib import Path
@@ -57,15 +66,17 @@ BOUNDS = {
     "setB": {"fr": (0.95, 0, 0), "en": (0.8, 3, 0), "citation_precision": 0.97},
     "setC": {"fr": (1.0, 0, 1), "en": (0.96, 1, 2), "citation_precision": 0.9},
     "setD": {"fr": (1.0, 0, 2), "en": (0.8, 5, 0), "citation_precision": 0.95},
-    "setE": {"fr": (0.91, 0, 3), "en": (0.8, 3, 1), "citation_precision": 0.84},
+    "setE": {"fr": (0.91, 0, 2), "en": (0.8, 3, 1), "citation_precision": 0.86},
     "setF": {"fr": (0.83, 4, 1), "en": (1.0, 0, 1), "citation_precision": 0.95},
-    "setG": {"fr": (1.0, 0, 0), "en": (0.88, 2, 1), "citation_precision": 0.95},
+    "setG": {"fr": (0.95, 1, 0), "en": (0.88, 2, 1), "citation_precision": 0.95},
     "setH": {"fr": (0.95, 1, 2), "en": (0.96, 1, 1), "citation_precision": 0.92},
     "setI": {"fr": (1.0, 0, 1), "en": (0.8, 4, 1), "citation_precision": 0.93},
     "setJ": {"fr": (1.0, 0, 1), "en": (0.92, 2, 2), "citation_precision": 0.92},
-    "setK": {"fr": (1.0, 0, 1), "en": (0.96, 1, 0), "citation_precision": 0.98},
-    "setL": {"fr": (1.0, 0, 3), "en": (0.96, 0, 1), "citation_precision": 0.87},
-    "setM": {"fr": (0.91, 0, 1), "en": (0.84, 3, 1), "citation_precision": 0.91},
+    "setK": {"fr": (1.0, 0, 0), "en": (0.96, 1, 0), "citation_precision": 1.0},
+    "setL": {"fr": (1.0, 0, 2), "en": (0.96, 0, 1), "citation_precision": 0.89},
+    "setM": {"fr": (0.91, 1, 1), "en": (0.84, 3, 1), "citation_precision": 0.91},
+    "setN": {"fr": (0.87, 1, 0), "en": (0.84, 0, 2), "citation_precision": 0.84},
+    "setO": {"fr": (0.95, 1, 3), "en": (0.8, 4, 1), "citation_precision": 0.91},
 }
 
 
