@@ -389,22 +389,18 @@ def _without_club_phrases(text: str) -> str:
     return text
 
 
-# Words dating a question from the asker's present ("demain", "this weekend", "hier
-# soir"): an archive of past sessions cannot answer what happens then, and they name no
-# topic, so they are no clue that a session answers ("météo à Lyon ce week-end ?").
-ASKER_NOW = re.compile(
-    r"(?i)\b(?:ce|this|next)\s+week[- ]?end\b|\ble\s+week[- ]?end\s+prochain\b"
-    r"|\b(?:demain|apr[eè]s-demain|hier(?:\s+soir)?|aujourd['’]hui|ce\s+soir|ce\s+matin|cette\s+semaine"
-    r"|tomorrow|today|tonight|yesterday|this\s+(?:week|morning|evening))\b"
-)
-
-
 # The asker's days just before and after now ("demain", "hier soir", "this weekend"): a
 # question dated so asks about the world around the asker (the weather, last night's
 # match), which an archive of the club's past sessions does not hold.
 NEAR_NOW = re.compile(
     r"(?i)\b(?:ce|this|next)\s+week[- ]?end\b|\ble\s+week[- ]?end\s+prochain\b"
-    r"|\b(?:demain|apr[eè]s-demain|hier|ce\s+soir|tomorrow|tonight|yesterday)\b"
+    r"|\b(?:demain|apr[eè]s-demain|hier(?:\s+soir)?|ce\s+soir|tomorrow|tonight|yesterday)\b"
+)
+# Those and the asker's today ("aujourd'hui", "this week"): words that date a question
+# from the asker's present name no topic, so they are no clue that a session answers
+# ("météo à Lyon ce week-end ?" shares "week-end" with a Lyon write-up by chance).
+ASKER_NOW = re.compile(
+    NEAR_NOW.pattern + r"|\b(?:aujourd['’]hui|ce\s+matin|cette\s+semaine|today|this\s+(?:week|morning|evening))\b"
 )
 
 
