@@ -444,14 +444,15 @@ def _entries(keys: Iterable[str], fold: Callable[[str], str]) -> dict[str, Entry
 
 
 def _lift_folded(entries: dict[str, Entry], fold: Callable[[str], str]) -> None:
-    """Give a folded word the frequency of the commonest accented word it folds from:
-    members often type without accents, and "meteo" is as common a word as "météo",
-    not the rare string wordfreq counts (which would make it a specific subject)."""
-    for word, (english, french, *_) in list(entries.items()):
+    """Give a folded word the French frequency of the commonest accented word it folds
+    from: members often type French without accents, and "meteo" is as common a word as
+    "météo", not the rare string wordfreq counts (which would make it a specific
+    subject). English frequencies stay as they are: English words carry no accents."""
+    for word, (_, french, *_) in list(entries.items()):
         folded = fold(word)
         if folded != word and folded in entries:
-            kept = entries[folded]
-            entries[folded] = (max(kept[0], english), max(kept[1], french), kept[2], kept[3])
+            english, kept, *lemmas = entries[folded]
+            entries[folded] = (english, max(kept, french), *lemmas)
 
 
 def _exact_zipf(word: str, language: str, frequencies: dict[str, float]) -> float:

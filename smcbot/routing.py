@@ -25,7 +25,6 @@ from smcbot.dates import MONTHS, format_date, session_label
 from smcbot.directory import Directory, Person, mentions, mentions_folded
 from smcbot.errors import QuestionError
 from smcbot.index import ArchiveIndex
-from smcbot.language import CLUB_WORDS
 from smcbot.models import Answer, Article, Quote, SessionQuotes, Source
 from smcbot.people import Unit, units_of
 from smcbot.quoting import UNSIGNED, clip
@@ -199,27 +198,24 @@ def topic_period(question: str) -> Period | None:
     return parse_period(question) if DATING.search(fold(question)) else None
 
 
-# A date after a noun and "de"/"of" names that thing, not when sessions took place ("la
-# loi de juin 2023", "the law of 2020"), unless the noun is an event, the club's or a part
-# of a period ("la session de juin 2019", "au début de 2021").
-THING_DATE = re.compile(
-    rf"\b(?P<noun>[a-z]+)\s+(?:de|du|of|d')\s*(?:(?:{MONTH}|{SEASON})\s+(?:de\s+|of\s+|d')?)?{YEAR}\b"
+# A date after a law, a regulation or an election, and "de"/"of", is that thing's, not
+# when sessions took place: "la loi influenceurs de juin 2023", "the law of 2020", "le
+# règlement européen de 2022". Only such things: "les tables rondes de 2020", "les
+# échanges de 2020" or "au cours de 2021" date the sessions asked about.
+THINGS = (
+    "lois?|laws?|reglements?|regulations?|acts?|directives?|decrets?|ordonnances?|reformes?|reforms?"
+    "|elections?|referendums?|scrutins?"
 )
-PERIOD_NOUNS = frozenset(
-    "edition editions cycle cycles programme saison rentree annee mois semaine debut fin milieu courant"
-    " start end beginning middle rest spring summer autumn fall winter printemps ete automne hiver".split()
+THING_DATE = re.compile(
+    rf"\b(?P<thing>(?:{THINGS})(?:\s+[\w'’-]+){{0,3}}?)\s+(?:de|du|of|d['’])\s*"
+    rf"(?:(?:{MONTH}|{SEASON})\s+(?:de\s+|of\s+|d['’])?)?{YEAR}\b"
 )
 
 
 def without_thing_dates(question: str) -> str:
-    """The question (folded) without the dates that name a thing (`THING_DATE`): what
-    is left of it dates the sessions asked about."""
-
-    def dates_sessions(match: re.Match) -> bool:
-        noun = match["noun"]
-        return bool(EVENT_WORDS.fullmatch(noun)) or noun in CLUB_WORDS or noun in PERIOD_NOUNS
-
-    return THING_DATE.sub(lambda m: m[0] if dates_sessions(m) else m["noun"], fold(question))
+    """The question (folded) without the dates that name a law, a regulation or an
+    election (`THING_DATE`): what is left of it dates the sessions asked about."""
+    return THING_DATE.sub(lambda match: match["thing"], fold(question))
 
 
 ANNOUNCED_DAYS = 365  # a season's programme is published up to a year ahead

@@ -80,7 +80,8 @@ def spelling_in(title: str) -> Spelling | None:
         title = title[club.end() :]
     head = SEPARATOR.split(title, maxsplit=1)[0]
     episode = _episode(title, head)
-    quoted = QUOTED.search(head) or (QUOTED.search(title, len(head), len(head) + 60) if _unnamed(head) else None)
+    after = _quote_after(title, head)
+    quoted = QUOTED.search(head) or (QUOTED.search(title, len(head), len(head) + 60) if after else None)
     if quoted and _quoted_is_series(title, quoted):
         return Spelling(clean_name(quoted.group("name")), episode)
     spelling = _head_spelling(head, episode)
@@ -89,12 +90,14 @@ def spelling_in(title: str) -> Spelling | None:
     return spelling
 
 
-def _unnamed(head: str) -> bool:
-    """True for a head that holds no name of its own ("Session #2", "SMC Cycle"): a
-    quoted name just after it is then the series ("Session #2 – « Tous influenceurs »").
-    A head with a name keeps it: in "Tous influenceurs #7 – Banques et « finfluenceurs »"
-    the quotes are the topic's."""
-    return not series_key(clean_name(EPISODE.sub(" ", head)))
+def _quote_after(title: str, head: str) -> bool:
+    """Whether a quoted name just after the head may name the series: when the head has
+    no name of its own ("Session #2 – « … »", "Session 2 – « … »"), or a series word
+    introduces the quote ("SMC Lyon – Cycle « Commerce et réseaux sociaux » #2"). In
+    "Tous influenceurs #7 – Banques et « finfluenceurs »" the quotes are the topic's."""
+    unnamed = not re.sub(r"\d+", " ", series_key(clean_name(EPISODE.sub(" ", head)))).strip()
+    introduced = re.match(r"\W*(?:cycle|session|serie)\b", fold(title[len(head) :]))
+    return unnamed or bool(introduced)
 
 
 def _episode(title: str, head: str) -> int | None:

@@ -392,9 +392,12 @@ def _without_club_phrases(text: str) -> str:
 # The asker's days just before and after now ("demain", "hier soir", "this weekend"): a
 # question dated so asks about the world around the asker (the weather, last night's
 # match), which an archive of the club's past sessions does not hold.
+# Not "les métiers de demain", "les médias d'hier", "the newsroom of tomorrow",
+# "tomorrow's leaders": there the day names a topic.
 NEAR_NOW = re.compile(
-    r"(?i)\b(?:ce|this|next)\s+week[- ]?end\b|\ble\s+week[- ]?end\s+prochain\b"
-    r"|\b(?:demain|apr[eè]s-demain|hier(?:\s+soir)?|ce\s+soir|tomorrow|tonight|yesterday)\b"
+    r"(?i)\b(?:ce|this|next)\s+week[- ]?end\b|\ble\s+week[- ]?end\s+prochain\b|\b(?:ce\s+soir|tonight)\b"
+    r"|(?<!\bde )(?<!\bd')(?<!\bd’)(?<!\bof )"
+    r"\b(?:demain|apr[eè]s-demain|hier(?:\s+soir)?|tomorrow|yesterday)\b(?!['’]s)"
 )
 # Those and the asker's today ("aujourd'hui", "this week"): words that date a question
 # from the asker's present name no topic, so they are no clue that a session answers

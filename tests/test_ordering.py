@@ -51,7 +51,7 @@ def test_a_bot_process_answers_as_many_questions_at_once_as_its_setting_says(ans
     alone = ConversationCore(Settings(), answerer=answerer)
     try:
         assert shared.pool.workers == 1
-        assert alone.pool.workers == (os.cpu_count() or 1)
+        assert alone.pool.workers == (Settings().conversation.workers or os.cpu_count() or 1)
     finally:
         shared.close()
         alone.close()

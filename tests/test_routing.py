@@ -109,6 +109,9 @@ def test_periods(question, since, until):
         ("La session de juin 2019 sur la marque employeur", True),  # the session's date
         ("au début de 2021 on parlait de quoi ?", True),
         ("en juin 2023, on a parlé de quoi ?", True),
+        ("les tables rondes de 2020", True),  # the sessions' date
+        ("the round tables of 2020", True),
+        ("au cours de 2021, on a parlé de quoi ?", True),
     ],
 )
 def test_a_date_naming_a_thing_does_not_date_the_sessions(question, dated):

@@ -68,6 +68,9 @@ def test_spellings_share_one_key(spellings):
         ("Tous plateformisés #4 : Quel avenir pour la social data ?", "Tous plateformisés", 4),
         ("Tous influenceurs #7 – Banques et « finfluenceurs » : alliés ?", "Tous influenceurs", 7),
         ("Session #2 – « Parcours utilisateurs » : le nudge", "Parcours utilisateurs", 2),
+        ("Session 2 – « Parcours utilisateurs » : le nudge", "Parcours utilisateurs", None),
+        ("SMC Lyon – Cycle « Commerce et réseaux sociaux » #2 : Le live shopping", "Commerce et réseaux sociaux", None),
+        ("SMC Lyon – Session « Focus » : Clubs de sport", "Focus", None),
     ],
 )
 def test_a_title_gives_its_series_spelling_and_episode(title, name, episode):

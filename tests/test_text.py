@@ -118,17 +118,22 @@ def test_a_month_the_archive_never_names_dates_the_question():
 
 
 @pytest.mark.parametrize(
-    ("question", "left"),
+    ("question", "left", "near_now"),
     [
-        ("météo à Lyon ce week-end ?", ["meteo", "lyon"]),
-        ("meteo a lyon ce week end ?", ["meteo", "lyon"]),
-        ("is it gonna rain in lyon this weekend", ["gonna", "rain", "lyon"]),
-        ("score du match PSG OM hier soir ?", ["score", "match", "psg", "om"]),
-        ("do posts do better on weekends?", ["posts", "better", "weekends"]),  # a topic, not a date
+        ("météo à Lyon ce week-end ?", ["meteo", "lyon"], True),
+        ("meteo a lyon ce week end ?", ["meteo", "lyon"], True),
+        ("is it gonna rain in lyon this weekend", ["gonna", "rain", "lyon"], True),
+        ("score du match PSG OM hier soir ?", ["score", "match", "psg", "om"], True),
+        ("les sponsors attendent quoi aujourd'hui ?", ["sponsors", "attendent"], False),  # today: no topic, no date
+        ("do posts do better on weekends?", ["posts", "better", "weekends"], False),  # a topic, not a date
+        ("les métiers de demain dans la com", ["metiers", "com"], False),  # "de demain": not a date (a stop word)
+        ("tomorrow's leaders on LinkedIn", ["leaders", "linkedin"], False),  # a stop word, not a date
     ],
 )
-def test_words_dating_a_question_from_the_askers_present_are_no_topic(question, left):
-    assert [w.word for w in analyse(question).words] == left
+def test_words_dating_a_question_from_the_askers_present_are_no_topic(question, left, near_now):
+    query = analyse(question)
+    assert [w.word for w in query.words] == left
+    assert query.near_now is near_now
 
 
 def test_practical_questions_about_the_club_carry_no_topic():
