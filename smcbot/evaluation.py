@@ -37,11 +37,16 @@ def _comparable(text: str) -> str:
 def read_questions(path: Path) -> list[dict]:
     """Read the question file, naming the line of any malformed entry."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        # utf-8-sig: a file saved with a byte-order mark reads like one without
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
     except FileNotFoundError:
         raise SourceError(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise SourceError(f"{path}: is a folder; give a .jsonl file of questions, one per line") from None
     except UnicodeDecodeError:
         raise SourceError(f"{path}: not UTF-8 text; save it as UTF-8") from None
+    except OSError as error:
+        raise SourceError(f"{path}: cannot be read ({error.strerror or error})") from None
     questions = []
     for number, line in enumerate(lines, 1):
         if not line.strip():
@@ -61,13 +66,19 @@ def read_questions(path: Path) -> list[dict]:
     return questions
 
 
+# The fields holding lists of title fragments or names: a string there would be read
+# letter by letter.
+LIST_FIELDS = ("expect", "also", "expect_speakers", "expect_titles_all")
+
+
 def _is_question(entry: object) -> bool:
-    """A line (or a conversation's turn) of the form {"q": str, "expect": [...], "also": [...]}."""
+    """A line (or a conversation's turn) of the form {"q": "a question", "expect": [...],
+    "also": [...]}: a question with words, and lists where lists are expected."""
     return (
         isinstance(entry, dict)
         and isinstance(entry.get("q"), str)
-        and isinstance(entry.get("expect", []), list)
-        and isinstance(entry.get("also", []), list)
+        and bool(entry["q"].strip())
+        and all(isinstance(entry.get(field, []), list) for field in LIST_FIELDS)
     )
 
 

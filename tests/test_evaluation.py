@@ -1,8 +1,12 @@
-"""`smcbot eval`: citation precision with `also`, figures per language."""
+"""`smcbot eval`: citation precision with `also`, figures per language, bad files."""
 
 import json
 
-from smcbot.evaluation import evaluate_file
+import pytest
+
+from smcbot.errors import SourceError
+from smcbot.evaluation import evaluate_file, read_questions
+from tests.helpers.cli import run_cli
 
 
 def write(path, lines):
@@ -37,3 +41,32 @@ def test_figures_per_language(answerer, tmp_path):
     assert metrics["by_language"]["fr"]["questions"] == 2 and metrics["by_language"]["en"]["questions"] == 1
     assert metrics["by_language"]["fr"]["no_answer_accuracy"] == 1.0
     assert metrics["by_language"]["en"]["hit@1"] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        ('{"q": ""}', "line 1: expected"),  # no question
+        ('{"q": "brand safety", "expect_speakers": "Jean"}', "line 1: expected"),  # read letter by letter
+        ('{"q": "brand safety", "expect": "safety"}', "line 1: expected"),
+        ("not json", "line 1: not valid JSON"),
+    ],
+)
+def test_a_malformed_line_is_named(tmp_path, content, said):
+    path = tmp_path / "q.jsonl"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(SourceError, match=said):
+        read_questions(path)
+
+
+def test_a_byte_order_mark_is_read_as_text(tmp_path):
+    path = tmp_path / "q.jsonl"
+    path.write_text('{"q": "brand safety", "expect": ["IA"]}', encoding="utf-8-sig")
+    assert read_questions(path) == [{"q": "brand safety", "expect": ["IA"]}]
+
+
+def test_a_folder_given_as_the_questions_file_is_one_line_not_a_traceback(bundled_index_dir, tmp_path):
+    for command in (["eval"], ["calibrate"]):
+        result = run_cli(*command, str(tmp_path), "--index-dir", str(bundled_index_dir))
+        assert result.returncode == 1
+        assert "Traceback" not in result.stderr and "is a folder" in result.stderr, result.stderr
