@@ -11,8 +11,8 @@ a replica's /slack/events). Members are spread over the replicas, and every
 fifth question is delivered a second time to another replica (Telegram and
 Slack redeliver when unsure), which must not be answered twice. All the bot
 processes run on this machine, each with its share of the cores
-(`SMCBOT_CONVERSATION__WORKERS`, as the README advises for replicas sharing a machine). Each replica
-first answers one question unmeasured (a running bot is warm). Each round, all
+(`SMCBOT_CONVERSATION__WORKERS`, as the README advises for replicas sharing a
+machine). Each replica first answers one question unmeasured (a running bot is warm). Each round, all
 members ask at the same instant; the next round starts when every member has
 had a reply (or after `--timeout`). Every request of a round is written out and
 its connection opened before the round starts, so that the burst itself costs

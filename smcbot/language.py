@@ -265,7 +265,7 @@ class LibraryWords:
 
 LANGUAGES = ("en", "fr")
 WORDS_DIR = "words"
-WORDS_FORMAT = 2  # 2: a folded word is as common as the accented words it folds from
+WORDS_FORMAT = 2  # 2: a folded word is as common in French as the accented words it folds from
 # wordfreq words at least this common (Zipf) are kept whatever the archive holds.
 # A rarer word the archive lacks counts as unseen, which the relevance gate already
 # treats like any word rarer than `rare_zipf`: full weight, specific.

@@ -451,7 +451,7 @@ class QuestionRouter:
         series = self._series_in(question)
         if series and not filters.series:
             filters = replace(filters, series=series)
-        period = self._period(question)
+        period = self._period(question, series)
         if period is not None:  # "Who were the speakers at the April 2023 round table?"
             filters = replace(filters, since=period.since or filters.since, until=period.until or filters.until)
         series_words = set(
@@ -509,16 +509,19 @@ class QuestionRouter:
             filters = replace(filters, recalled_until=until + timedelta(days=RECALLED_DAYS))
         return filters, period
 
-    def _period(self, question: str) -> Period | None:
+    def _period(self, question: str, series: str | None = None) -> Period | None:
         """The period a question names for the sessions it asks about (`parse_period`),
-        not a date naming a thing ("la loi influenceurs de juin 2023")."""
-        return parse_period(self._dating_text(question))
+        not a date naming a thing ("la loi influenceurs de juin 2023"); `series` as for
+        `_dating_text`."""
+        return parse_period(self._dating_text(question, series))
 
-    def _dating_text(self, question: str) -> str:
-        """The question as read for its dates: a question naming a series keeps them all
-        ("le Cercle Dircoms de juin 2019" is the series' session of June 2019); any other
-        loses the dates that name a thing (`without_thing_dates`)."""
-        return question if self._series_in(question) else without_thing_dates(question)
+    def _dating_text(self, question: str, series: str | None = None) -> str:
+        """The question as read for its dates: a question naming a series (`series`, when
+        the caller already looked for one) keeps them all ("le Cercle Dircoms de juin
+        2019" is the series' session of June 2019); any other loses the dates that name a
+        thing (`without_thing_dates`)."""
+        series = self._series_in(question) if series is None else series
+        return question if series else without_thing_dates(question)
 
     def _about_sessions(self, question: str, series: str | None = None) -> bool:
         """True if the question is about sessions: it names a series (`series`, when the
@@ -544,8 +547,8 @@ class QuestionRouter:
             return self._series_overview(question, language)  # "Quels sont les cycles du club ?"
         tokens = set(re.findall(r"[a-z0-9]+", fold(question)))
         episode = _episode_in(question)
-        period = self._period(question)
         series = self._series_in(question)
+        period = self._period(question, series)
         # "the last session", "le dernier Cercle Dircoms"; not "last night" or "le dernier iPhone"
         about_sessions = self._about_sessions(question, series)
         newest, oldest = bool(tokens & NEWEST) and about_sessions, bool(tokens & OLDEST) and about_sessions

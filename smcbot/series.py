@@ -80,8 +80,9 @@ def spelling_in(title: str) -> Spelling | None:
         title = title[club.end() :]
     head = SEPARATOR.split(title, maxsplit=1)[0]
     episode = _episode(title, head)
-    after = _quote_after(title, head)
-    quoted = QUOTED.search(head) or (QUOTED.search(title, len(head), len(head) + 60) if after else None)
+    quoted = QUOTED.search(head) or (
+        QUOTED.search(title, len(head), len(head) + 60) if _quote_after(title, head) else None
+    )
     if quoted and _quoted_is_series(title, quoted):
         return Spelling(clean_name(quoted.group("name")), episode)
     spelling = _head_spelling(head, episode)

@@ -57,10 +57,14 @@ class OrderedPool(Executor):
         self._order = itertools.count()  # breaks ties: one question's steps in the order asked
         self._ready = threading.Condition()
         self._closed = False
-        self.workers = workers
         self._threads = [threading.Thread(target=self._work, name=f"{name}_{n}", daemon=True) for n in range(workers)]
         for thread in self._threads:
             thread.start()
+
+    @property
+    def workers(self) -> int:
+        """How many threads take the jobs."""
+        return len(self._threads)
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
         """Queue `fn(*args, **kwargs)` behind the jobs of older questions; returns its future.
