@@ -151,6 +151,8 @@ ABBREVIATIONS = {
     "msg": "message messages", "com": "communication", "reu": "reunion", "info": "information",
     "infos": "informations", "pro": "professionnel", "pros": "professionnels", "perso": "personnel",
     "rh": "ressources humaines", "drh": "ressources humaines", "dg": "direction generale",
+    # saints' days and places as both languages shorten them ("la St Valentin", "St Patrick's")
+    "st": "saint", "ste": "sainte",
 }  # fmt: skip
 
 

@@ -241,6 +241,8 @@ def test_an_acronym_is_as_rare_as_the_acronym_not_as_the_word_it_spells():
         ("l'asso humanitaire qui a changé ses visuels", "asso", "association"),
         ("combien de msg par jour au pire du covid", "msg", "message"),
         ("l'appli chinoise qui fait tout", "appli", "application"),
+        ("la st valentin, on en a parlé ?", "st", "saint"),
+        ("St Patrick's Day campaigns", "st", "saint"),
     ],
 )
 def test_french_chat_shorthand_counts_as_the_word_it_stands_for(question, shorthand, meant):
