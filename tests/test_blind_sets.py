@@ -1,4 +1,4 @@
-"""Blind sets B to O: questions and club-style write-ups, each written by a
+"""Blind sets B to Q: questions and club-style write-ups, each written by a
 different person who saw only the archive's text (never the code or the gate).
 These bounds are the figures each set reached, so that a later change cannot make
 them worse unnoticed (set A, tuned on from the start, has `test_blind.py`).
@@ -47,6 +47,14 @@ them worse unnoticed (set A, tuned on from the start, has `test_blind.py`).
 - **O** was kept untouched through that round, then scored once: French hit@1 0.96
   (1 refused), English 0.81 (4 refused), 4 of 14 off-topic questions answered; the
   same as the code before the round.
+- **P** was written for the round after and scored once on the code as it stood:
+  French hit@1 0.92 (2 refused), English 0.85 (3 refused), 6 of 14 off-topic
+  questions answered (four of them from one session on dating apps, matched on words
+  it holds in passing: "foot" in its English gloss, "publicité sur Facebook"); then
+  tuned on ("la St Valentin" now finds its session).
+- **Q** was kept untouched through that round, then scored once: French hit@1 0.88
+  (2 refused), English 0.85 (3 refused), 5 of 14 off-topic questions answered; the
+  same as the code before the round.
 """
 
 from pathlib import Path
@@ -77,6 +85,8 @@ BOUNDS = {
     "setM": {"fr": (0.91, 1, 1), "en": (0.84, 3, 1), "citation_precision": 0.91},
     "setN": {"fr": (0.87, 1, 0), "en": (0.84, 0, 2), "citation_precision": 0.84},
     "setO": {"fr": (0.95, 1, 3), "en": (0.8, 4, 1), "citation_precision": 0.91},
+    "setP": {"fr": (0.95, 1, 2), "en": (0.84, 3, 4), "citation_precision": 0.87},
+    "setQ": {"fr": (0.87, 2, 1), "en": (0.84, 3, 4), "citation_precision": 0.86},
 }
 
 
