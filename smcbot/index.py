@@ -59,6 +59,7 @@ from smcbot.language import (
     Lexicon,
     build_lexicon,
     build_word_tables,
+    english_vocabulary,
     lexicon_key,
     write_lexicon,
 )
@@ -176,7 +177,8 @@ def _settings_key(embedder_name: str, options: BuildOptions) -> str:
     sizes = f"{options.body_size}|{options.body_overlap}"
     glosses = machine_translation.key() if options.english_glosses else "no-glosses"
     second = _second_opinion_key(options)
-    return f"{FORMAT_VERSION}|{embedder_name}|{sizes}|{lexicon_key()}|text-{ANALYSIS_VERSION}|{glosses}|{second}"
+    lexicon = f"{lexicon_key()}|{machine_translation.words_key()}"
+    return f"{FORMAT_VERSION}|{embedder_name}|{sizes}|{lexicon}|text-{ANALYSIS_VERSION}|{glosses}|{second}"
 
 
 def _second_opinion_model(options: BuildOptions) -> MultilingualEmbedder | None:
@@ -345,7 +347,8 @@ def _write_text_parts(
     English glosses (if any), `models` where the common word tables are kept."""
     lexical = _write_bm25(folder / "bm25", texts, glosses)
     known = lambda word: any(lexical.knows(stem) for stem in stems(word))  # noqa: E731
-    lexicon = build_lexicon(known, content_words)
+    gaps = machine_translation.cached_english_words_in_french(english_vocabulary(), models / "apertium-words.json")
+    lexicon = build_lexicon(known, content_words, gaps=gaps)
     folded = {word for text in texts for word in content_words(text)}
     lexicon["words"] = sorted(word for word in folded if word.isalpha())  # for cognates
     write_lexicon(folder / LEXICON_FILE, lexicon)

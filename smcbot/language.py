@@ -6,6 +6,11 @@ and tell a common word from a rare one.
   `scripts/setup.sh`). They are read at index build, never shipped with the code:
   the English words whose French translations the archive holds are written to
   `lexicon.json` in the build folder, and questions read that file.
+- **Apertium's bilingual dictionaries** (English–Spanish, Spanish–French, the packages
+  the glosses use): FreeDict lacks common words ("phone", "crew", "theater"); the
+  30,000 commonest English words are translated word by word through Spanish at
+  build (seconds, cached beside the word tables) and fill in where FreeDict gives
+  nothing the archive holds.
 - **wordfreq**: how common a word is in general English or French (Zipf scale,
   0 = unseen, 7 = "the"), so that a common word the archive lacks ("biggest")
   does not weigh like a rare subject it lacks ("Mastodon").
@@ -29,7 +34,7 @@ import os
 import re
 import shutil
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -98,7 +103,10 @@ def _translations(body: str) -> list[str]:
 
 
 def build_lexicon(
-    known: Callable[[str], bool], tokenize: Callable[[str], list[str]], folder: Path = FREEDICT_DIR
+    known: Callable[[str], bool],
+    tokenize: Callable[[str], list[str]],
+    folder: Path = FREEDICT_DIR,
+    gaps: Mapping[str, str] | None = None,
 ) -> dict:
     """English word → the French words translating it that the archive holds.
 
@@ -106,6 +114,10 @@ def build_lexicon(
     English–French senses); the first `SENSES` translations of a word are kept, those
     that `known(french_word)` says the archive holds.
     `tokenize` turns text into the folded content words the index uses.
+    `gaps` (English word → French, from Apertium's dictionaries) fill in the common words
+    FreeDict lacks or translates into nothing the archive holds ("phone", "crew",
+    "sorry"): only there, since a second sense beside FreeDict's was measured to add
+    off-topic answers (README, "What each resource adds").
     """
     pairs: dict[str, list[str]] = {}
     for english, frenches in read_freedict("freedict-eng-fra", folder).items():
@@ -126,8 +138,44 @@ def build_lexicon(
         found = [words[0] for words in singles if len(words) == 1 and len(words[0]) > 2 and known(words[0])]
         kept = lexicon.setdefault(key, [])
         kept.extend(w for w in dict.fromkeys(found) if w != key and w not in kept)
+    filled = _fill_gaps(lexicon, gaps or {}, known, tokenize)
     lexicon = {key: kept for key, kept in lexicon.items() if kept}
-    return {"source": "FreeDict eng-fra + fra-eng (GPL)", "en_fr": lexicon}
+    source = "FreeDict eng-fra + fra-eng (GPL)"
+    if filled:
+        source += ", Apertium eng-spa + fr-es where FreeDict has none (GPL)"
+    return {"source": source, "en_fr": lexicon}
+
+
+def _fill_gaps(
+    lexicon: dict[str, list[str]],
+    gaps: Mapping[str, str],
+    known: Callable[[str], bool],
+    tokenize: Callable[[str], list[str]],
+) -> int:
+    """Give each English word without a translation the archive holds its one-word
+    translation in `gaps`, if the archive holds that; returns how many were filled."""
+    filled = 0
+    for english, french in gaps.items():
+        keys, words = tokenize(english), tokenize(french)
+        if len(keys) != 1 or lexicon.get(keys[0]) or len(words) != 1:
+            continue
+        if len(words[0]) > 2 and words[0] != keys[0] and known(words[0]):
+            lexicon[keys[0]] = [words[0]]
+            filled += 1
+    return filled
+
+
+# How many of the commonest English words are given a translation from Apertium's
+# dictionaries where FreeDict has none (the words members use; seconds at build, cached).
+ENGLISH_VOCABULARY = 30_000
+
+
+def english_vocabulary(size: int = ENGLISH_VOCABULARY) -> list[str]:
+    """The commonest English words of three letters or more (wordfreq), commonest first."""
+    from wordfreq import top_n_list
+
+    words = [word for word in top_n_list("en", size * 2) if word.isalpha() and len(word) > 2]
+    return words[:size]
 
 
 def lexicon_key(folder: Path = FREEDICT_DIR) -> str:

@@ -12,7 +12,9 @@ model knows, in its own words.
 A translation is rough ("les réseaux sociaux" may come out "the social
 coverages"), but retrieval needs the words and the gist, not the style.
 (Translating English questions into French the same way was tried too: with the
-glosses in place it made English answers worse, so questions are not translated.)
+glosses in place it made English answers worse, so questions are not translated.
+Single English words are: `english_words_in_french` gives the lexicon the common
+words FreeDict lacks, see `smcbot.language`.)
 The pipelines start once and stay up in "null flush" mode: a passage costs a few
 milliseconds, not the 0.2 s of starting them.
 """
@@ -20,6 +22,8 @@ milliseconds, not the 0.2 s of starting them.
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
 import logging
 import os
 import re
@@ -29,13 +33,14 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 log = logging.getLogger(__name__)
 
 APERTIUM_MODES = Path("/usr/share/apertium/modes")
 FRENCH_TO_ENGLISH = ("fr-es", "spa-eng")
+ENGLISH_TO_FRENCH = ("eng-spa", "es-fr")
 # Characters Apertium's stream format reserves; escaped in what it is given.
 RESERVED = re.compile(r"([\\\[\]^$/@*<>{}#~])")
 # A blank and a full stop before each null: the bilingual lookup looks one character
@@ -53,6 +58,11 @@ def available(pairs: Iterable[str], modes: Path = APERTIUM_MODES) -> bool:
 def key(modes: Path = APERTIUM_MODES) -> str:
     """What the English glosses of a build are made with (a rebuild redoes them when it changes)."""
     return "glosses-2" if available(FRENCH_TO_ENGLISH, modes) else "no-glosses"
+
+
+def words_key(modes: Path = APERTIUM_MODES) -> str:
+    """What the English→French word translations of a build are made with."""
+    return "words-1" if available(ENGLISH_TO_FRENCH, modes) else "no-words"
 
 
 class Translator:
@@ -133,6 +143,78 @@ def _clean(text: str) -> str:
     text = text.replace("\\", "")
     text = re.sub(r"(?:\s*\.\s*)+$", "", text.strip())  # the flush marks, once per pair
     return " ".join(re.sub(r"[*#@~]", "", text).split())
+
+
+def english_words_in_french(words: Sequence[str], modes: Path = APERTIUM_MODES) -> dict[str, str]:
+    """Each English word's French translation through Spanish, as Apertium's bilingual
+    dictionaries give it out of context ("phone" → "Téléphone", "crew" → "Équipage"); a
+    word Apertium does not know ("bigots") is left out, and so is everything when
+    Apertium or a pair is missing. Words go `WORDS_PER_TEXT` to a text, one sentence
+    each, so that thousands take seconds."""
+    if not available(ENGLISH_TO_FRENCH, modes):
+        return {}
+    to_spanish, to_french = Translator(ENGLISH_TO_FRENCH[:1], modes), Translator(ENGLISH_TO_FRENCH[1:], modes)
+    try:
+        spanish = _word_by_word(to_spanish, words)
+        # A word the dictionary lacks comes back as it went in; Spanish would then read
+        # it as a Spanish word ("seo", a cathedral).
+        known = {word: found for word, found in spanish.items() if found.lower() != word.lower()}
+        french = _word_by_word(to_french, list(dict.fromkeys(known.values())))
+    finally:
+        to_spanish.close()
+        to_french.close()
+    return {word: french[found] for word, found in known.items() if found in french}
+
+
+WORDS_PER_TEXT = 200
+
+
+def cached_english_words_in_french(words: Sequence[str], cache: Path, modes: Path = APERTIUM_MODES) -> dict[str, str]:
+    """`english_words_in_french`, kept in `cache` (a JSON file) for the next build: the
+    same words through the same dictionaries give the same translations, and every build
+    needs them (seconds each). A damaged cache file is only made again."""
+    stamp = _dictionaries_stamp(words, modes)
+    with contextlib.suppress(OSError, ValueError):
+        saved = json.loads(cache.read_text(encoding="utf-8"))
+        if saved.get("stamp") == stamp and isinstance(saved.get("words"), dict):
+            return saved["words"]
+    found = english_words_in_french(words, modes)
+    if found:  # nothing is kept from a missing Apertium: installing it later takes effect
+        with contextlib.suppress(OSError):
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            cache.write_text(json.dumps({"stamp": stamp, "words": found}, ensure_ascii=False), encoding="utf-8")
+    return found
+
+
+def _dictionaries_stamp(words: Sequence[str], modes: Path) -> str:
+    """A digest of the words asked and of the installed pairs' files (their paths, sizes
+    and times), so an upgraded dictionary or another word list is translated again."""
+    digest = hashlib.sha256("\n".join(words).encode())
+    for pair in ENGLISH_TO_FRENCH:
+        mode = modes / f"{pair}.mode"
+        text = mode.read_text(encoding="utf-8") if mode.exists() else ""
+        digest.update(text.encode())
+        for path in sorted(set(re.findall(r"/[^\s'\"|]+", text))):
+            with contextlib.suppress(OSError):
+                info = os.stat(path)
+                digest.update(f"{path}:{info.st_size}:{info.st_mtime_ns}".encode())
+    return digest.hexdigest()[:16]
+
+
+def _word_by_word(translator: Translator, words: Sequence[str]) -> dict[str, str]:
+    """Each word's translation, by texts of many words each a sentence; a text whose
+    translation does not split back into as many sentences is done one word at a time."""
+    found: dict[str, str] = {}
+    for start in range(0, len(words), WORDS_PER_TEXT):
+        batch = list(words[start : start + WORDS_PER_TEXT])
+        parts = [part for part in re.split(r"\s*\.\s*", translator(" . ".join(batch)) or "") if part]
+        if len(parts) == len(batch):
+            found.update(zip(batch, parts, strict=True))
+            continue
+        for word in batch:
+            if one := (translator(word) or "").strip():
+                found[word] = one
+    return found
 
 
 def french_to_english(modes: Path = APERTIUM_MODES) -> Translator | None:

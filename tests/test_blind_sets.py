@@ -1,4 +1,4 @@
-"""Blind sets B to Q: questions and club-style write-ups, each written by a
+"""Blind sets B to S: questions and club-style write-ups, each written by a
 different person who saw only the archive's text (never the code or the gate).
 These bounds are the figures each set reached, so that a later change cannot make
 them worse unnoticed (set A, tuned on from the start, has `test_blind.py`).
@@ -51,10 +51,14 @@ them worse unnoticed (set A, tuned on from the start, has `test_blind.py`).
   French hit@1 0.92 (2 refused), English 0.85 (3 refused), 6 of 14 off-topic
   questions answered (four of them from one session on dating apps, matched on words
   it holds in passing: "foot" in its English gloss, "publicité sur Facebook"); then
-  tuned on ("la St Valentin" now finds its session).
-- **Q** was kept untouched through that round, then scored once: French hit@1 0.88
-  (2 refused), English 0.85 (3 refused), 5 of 14 off-topic questions answered; the
-  same as the code before the round.
+  tuned on ("la St Valentin" now finds its session; Apertium's words where FreeDict
+  has none, English 0.85 → 0.92).
+- **Q** was written with P and scored once, untouched, on the round's first answering
+  change: French hit@1 0.88 (2 refused), English 0.85 (3 refused), 5 of 14 off-topic
+  questions answered (the same as the code before the round); then tuned on.
+- **S** was written during that round and scored once on the code at its start:
+  French hit@1 0.96 (1 refused), English 0.88 (3 refused), 4 of 14 off-topic
+  questions answered; then tuned on. (Set R, written with it, is kept untouched.)
 """
 
 from pathlib import Path
@@ -73,8 +77,8 @@ DATA = Path(__file__).resolve().parent / "data"
 BOUNDS = {
     "setB": {"fr": (0.95, 0, 0), "en": (0.8, 3, 0), "citation_precision": 0.97},
     "setC": {"fr": (1.0, 0, 1), "en": (0.96, 1, 2), "citation_precision": 0.9},
-    "setD": {"fr": (1.0, 0, 2), "en": (0.8, 5, 0), "citation_precision": 0.95},
-    "setE": {"fr": (0.91, 0, 2), "en": (0.8, 3, 1), "citation_precision": 0.86},
+    "setD": {"fr": (1.0, 0, 2), "en": (0.84, 3, 0), "citation_precision": 0.94},
+    "setE": {"fr": (0.91, 0, 2), "en": (0.8, 2, 1), "citation_precision": 0.84},
     "setF": {"fr": (0.83, 4, 1), "en": (1.0, 0, 1), "citation_precision": 0.95},
     "setG": {"fr": (0.95, 1, 0), "en": (0.88, 2, 1), "citation_precision": 0.95},
     "setH": {"fr": (0.95, 1, 2), "en": (0.96, 1, 1), "citation_precision": 0.92},
@@ -82,11 +86,12 @@ BOUNDS = {
     "setJ": {"fr": (1.0, 0, 1), "en": (0.92, 2, 2), "citation_precision": 0.92},
     "setK": {"fr": (1.0, 0, 0), "en": (0.96, 1, 0), "citation_precision": 1.0},
     "setL": {"fr": (1.0, 0, 2), "en": (0.96, 0, 1), "citation_precision": 0.89},
-    "setM": {"fr": (0.91, 1, 1), "en": (0.84, 3, 1), "citation_precision": 0.91},
+    "setM": {"fr": (0.91, 1, 1), "en": (0.88, 2, 1), "citation_precision": 0.91},
     "setN": {"fr": (0.87, 1, 0), "en": (0.84, 0, 2), "citation_precision": 0.84},
     "setO": {"fr": (0.95, 1, 3), "en": (0.8, 4, 1), "citation_precision": 0.91},
-    "setP": {"fr": (0.95, 1, 2), "en": (0.84, 3, 4), "citation_precision": 0.87},
+    "setP": {"fr": (0.95, 1, 2), "en": (0.92, 1, 4), "citation_precision": 0.87},
     "setQ": {"fr": (0.87, 2, 1), "en": (0.84, 3, 4), "citation_precision": 0.86},
+    "setS": {"fr": (0.95, 1, 3), "en": (0.88, 3, 1), "citation_precision": 0.91},
 }
 
 

@@ -63,6 +63,17 @@ def test_freedict_is_read_and_kept_to_what_the_archive_holds(tmp_path):
     assert build_lexicon(lambda word: True, content_words, tmp_path / "absent")["en_fr"] == {}
 
 
+def test_apertium_s_words_fill_only_what_freedict_leaves_untranslated(tmp_path):
+    _dictd(tmp_path, "freedict-eng-fra", {"strike": "1. frapper\n2. battre", "zebra": "zèbre"})
+    archive = {"frapper", "telephone", "equipage", "greve"}
+    gaps = {"strike": "Grève", "phone": "Téléphone", "crew": "Équipage", "zebra": "Zèbre", "sorry": "Triste"}
+    lexicon = build_lexicon(lambda word: word in archive, content_words, tmp_path, gaps=gaps)
+    # FreeDict's senses stand; a word it lacks, or translates into nothing the archive
+    # holds ("zebra"), takes Apertium's when the archive holds that; "sorry" stays out.
+    assert lexicon["en_fr"] == {"strike": ["frapper"], "phone": ["telephone"], "crew": ["equipage"]}
+    assert "Apertium" in lexicon["source"]
+
+
 def test_cognates_need_a_long_common_start():
     lexicon = Lexicon(words=["analytique", "actuellement", "revenu", "revenir", "engagement"])
     assert lexicon.cognates("analytics") == ["analytique"]

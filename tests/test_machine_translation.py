@@ -12,7 +12,14 @@ import pytest
 from smcbot.embedding import text_hash
 from smcbot.glosses import GLOSS_FILE, GlossCache, english_glosses
 from smcbot.index import BuildOptions, build_index, load_index
-from smcbot.machine_translation import FRENCH_TO_ENGLISH, available, french_to_english
+from smcbot.machine_translation import (
+    ENGLISH_TO_FRENCH,
+    FRENCH_TO_ENGLISH,
+    available,
+    cached_english_words_in_french,
+    english_words_in_french,
+    french_to_english,
+)
 from smcbot.sources.ingest import read_sources
 from smcbot.sources.manifest import load_manifest
 
@@ -34,6 +41,26 @@ def to_english():
 def test_a_french_passage_comes_out_in_english(to_english):
     english = to_english("Les intervenants ont parlé de la sécurité des marques.").lower()
     assert "security" in english or "safety" in english
+
+
+@pytest.mark.skipif(not available(ENGLISH_TO_FRENCH), reason="Apertium's English–Spanish pair is not installed")
+def test_english_words_come_out_in_french_and_unknown_ones_are_left_out():
+    found = english_words_in_french(["phone", "crew", "bigots", "seo"])
+    assert found["phone"].lower() == "téléphone" and found["crew"].lower() == "équipage"
+    # unknown to the English–Spanish dictionary: not read again as Spanish ("seo")
+    assert "bigots" not in found and "seo" not in found
+
+
+@pytest.mark.skipif(not available(ENGLISH_TO_FRENCH), reason="Apertium's English–Spanish pair is not installed")
+def test_many_words_are_translated_in_one_pass_and_kept_for_the_next_build(tmp_path):
+    words = ["phone", "crew", "theater", "discount", "walkout"] * 60  # several texts of words
+    cache = tmp_path / "models" / "apertium-words.json"
+    found = cached_english_words_in_french(words, cache)
+    assert found["theater"].lower() == "théâtre" and len(found) >= 4
+    saved = cache.read_text(encoding="utf-8")
+    cache.write_text(saved.replace("Téléphone", "Combiné"), encoding="utf-8")
+    assert cached_english_words_in_french(words, cache)["phone"] == "Combiné"  # read back, not redone
+    assert cached_english_words_in_french(words[:5], cache)["phone"].lower() == "téléphone"  # other words: redone
 
 
 def test_apertium_s_reserved_characters_do_not_break_the_pipeline(to_english):
@@ -81,6 +108,17 @@ def test_a_build_embeds_each_passage_s_english_gloss_on_the_same_rows(tmp_path, 
     assert "gloss.faiss" in index.manifest["checksums"]
     french, english = index.dense.reconstruct(0), index.gloss.reconstruct(0)
     assert not np.allclose(french, english)  # the gloss is another text
+
+
+@pytest.mark.skipif(not available(ENGLISH_TO_FRENCH), reason="Apertium's English–Spanish pair is not installed")
+def test_a_build_s_lexicon_translates_common_words_freedict_lacks(tmp_path, fake_embedder):
+    from smcbot.language import LEXICON_FILE, Lexicon
+
+    index_dir = tmp_path / "index"
+    build_index(bundled_articles(), index_dir=index_dir, embedder=fake_embedder, options=BuildOptions())
+    lexicon = Lexicon.load(index_dir / "current" / LEXICON_FILE)
+    assert lexicon.translate("censorship") == ["censure"]  # FreeDict has no "censorship"
+    assert (index_dir / "models" / "apertium-words.json").exists()  # the next build reads it
 
 
 def test_glosses_can_be_turned_off(tmp_path, fake_embedder):
