@@ -2,17 +2,18 @@
 
 Values come, highest priority first, from the environment (prefix `SMCBOT_`,
 nested with `__`, e.g. `SMCBOT_TELEGRAM__TOKEN`), a `.env` file in the working
-folder, and `config/settings.toml`. A wrong value is reported as one line that
-names the setting.
+folder, and `config/settings.toml`. Wrong values are reported in one line that
+names every wrong setting (never a secret's value).
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic_core import ErrorDetails
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -346,26 +347,52 @@ class Settings(BaseSettings):
 
 
 def load_settings(**overrides: object) -> Settings:
-    """Read the settings, turning a validation error into one line naming the setting.
+    """Read the settings, turning validation errors into one line naming every wrong setting.
 
     Args:
         overrides: values that win over every source (command-line options).
 
     Raises:
-        SettingsError: a setting has a wrong value.
+        SettingsError: one or more settings have a wrong value (all are named, `; ` between them).
     """
     _keep_model_hub_offline()
     try:
         return Settings(**{k: v for k, v in overrides.items() if v is not None})
     except ValidationError as error:
-        first = error.errors()[0]
-        name = "SMCBOT_" + "__".join(str(part).upper() for part in first["loc"])
-        value = first.get("input")
-        shown = "" if isinstance(value, dict) or "TOKEN" in name or "SECRET" in name else f" (got {value!r})"
-        message = first["msg"].removeprefix("Value error, ")  # pydantic's prefix for our own validators' words
-        raise SettingsError(f"setting {name}: {message}{shown}") from None
+        # Every wrong setting at once: fixing them one run at a time would take as many runs.
+        described = dict.fromkeys(_describe(detail) for detail in error.errors())
+        raise SettingsError("; ".join(described)) from None
     except ValueError as error:  # a .env or settings.toml that cannot be parsed
         raise SettingsError(f"cannot read settings: {error}") from None
+
+
+def _describe(detail: ErrorDetails) -> str:
+    """One wrong setting: its variable name, what is wrong and, unless it is a secret, the value given."""
+    path = [str(part) for part in detail["loc"] if not isinstance(part, int)]  # not a list item's position
+    name = "SMCBOT_" + "__".join(part.upper() for part in path)
+    value = detail.get("input")
+    shown = "" if isinstance(value, dict) or _is_secret(path) else f" (got {value!r})"
+    message = detail["msg"].removeprefix("Value error, ")  # pydantic's prefix for our own validators' words
+    return f"setting {name}: {message}{shown}"
+
+
+def _is_secret(path: list[str]) -> bool:
+    """True when the setting at `path` holds a secret (a `SecretStr`), or cannot be told apart from one."""
+    model: type[BaseModel] = Settings
+    for part in path:
+        field = model.model_fields.get(part)
+        if field is None:
+            return True  # a place the settings do not describe: show nothing rather than risk a secret
+        if isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel):
+            model = field.annotation
+            continue
+        return _holds(field.annotation, SecretStr) or any(word in part.upper() for word in ("TOKEN", "SECRET"))
+    return False
+
+
+def _holds(annotation: object, kind: type) -> bool:
+    """True if a type annotation is `kind` or has it among its arguments (`SecretStr | None`)."""
+    return annotation is kind or any(_holds(argument, kind) for argument in get_args(annotation))
 
 
 def _keep_model_hub_offline() -> None:

@@ -4,10 +4,12 @@ one clear line, a non-zero exit, no traceback, and the existing index untouched.
 import hashlib
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
 
+from smcbot.errors import SettingsError
 from smcbot.index import BuildOptions, build_index
 from smcbot.settings import load_settings
 from smcbot.sources.ingest import read_sources
@@ -103,6 +105,31 @@ def test_an_unknown_log_level_is_refused_naming_the_accepted_ones(tmp_path, monk
     )
     monkeypatch.setenv("SMCBOT_LOG_LEVEL", "debug")  # any case, as logging itself takes it
     assert load_settings().log_level == "DEBUG"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["index", "stats"], ["ask", "brand safety"], ["eval", "q.jsonl"], ["report"], ["store", "upgrade"], ["doctor"]],
+)
+def test_every_wrong_setting_is_named_in_one_line(command, tmp_path):
+    wrong = {
+        "SMCBOT_LOG_LEVEL": "LOUD",
+        "SMCBOT_CONVERSATION__WORKERS": "-1",
+        "SMCBOT_TELEGRAM__ALLOWED_CHAT_IDS": '[1, "x"]',
+    }
+    result = run_cli(*command, env=wrong | {"SMCBOT_INDEX_DIR": str(tmp_path)})
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    [line] = [line for line in (result.stdout + result.stderr).splitlines() if line.strip()]
+    named = re.findall(r"setting (SMCBOT_\w+)", line)
+    assert named == ["SMCBOT_LOG_LEVEL", "SMCBOT_TELEGRAM__ALLOWED_CHAT_IDS", "SMCBOT_CONVERSATION__WORKERS"], line
+    assert "(got 'LOUD')" in line and "(got '-1')" in line and "(got 'x')" in line
+
+
+def test_a_wrong_secret_is_named_without_its_value():
+    with pytest.raises(SettingsError) as caught:
+        load_settings(slack={"signing_secret": ["s3cret-value"]}, store={"retention_days": 0})
+    assert "setting SMCBOT_SLACK__SIGNING_SECRET: " in str(caught.value) and "s3cret" not in str(caught.value)
+    assert "setting SMCBOT_STORE__RETENTION_DAYS: " in str(caught.value) and "(got 0)" in str(caught.value)
 
 
 def test_ask_without_index_says_how_to_build_it(tmp_path):
