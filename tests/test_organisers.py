@@ -623,7 +623,8 @@ def test_doctor_names_a_corrupted_index_file_and_says_to_rebuild(index_copy):
     checks, _ = check_index(load_settings(index_dir=index_copy))
 
     assert [(c.name, c.ok) for c in checks] == [("index", True), ("index model", True), ("index checksums", False)]
-    assert "dense.faiss is missing or damaged; rebuild the index with: smcbot index build" in checks[-1].detail
+    rebuild = f"rebuild the index with: smcbot index build --index-dir {index_copy}"  # the folder checked
+    assert checks[-1].detail.endswith(f"dense.faiss is missing or damaged; {rebuild}")
 
 
 def test_doctor_on_a_damaged_manifest_or_another_model(index_copy):
