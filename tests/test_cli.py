@@ -180,6 +180,25 @@ def test_ask_json_contract(bundled_index_dir):
     assert answer["sources"][0]["date"] == "2019-07-05"
 
 
+def test_ask_with_an_inverted_range_is_one_line(tmp_path):
+    result = run_cli("ask", "brand safety", "--since", "2020-01-01", "--until", "2019-01-01")
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.strip() == (
+        "error: --since 2020-01-01 is after --until 2019-01-01: the range is inverted; swap the two dates"
+    )
+
+
+def test_ask_in_dates_the_archive_holds_no_session_in_gives_its_span(bundled_index_dir):
+    asked = ["ask", "What was said about brand safety?", "--index-dir", str(bundled_index_dir)]
+    result = run_cli(*asked, "--since", "2024-01-01", "--until", "2024-03-31", "--json")
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert answer["answered"] is False and answer["sources"] == []
+    lines = answer["answer"].splitlines()
+    assert lines[0] == "I found no session from 1 January 2024 to 31 March 2024 in the Social Media Club archive."
+    assert "It runs from 17 April 2019 to 5 July 2019." in lines
+
+
 def test_eval_json_contract(bundled_index_dir, tmp_path):
     questions = tmp_path / "q.jsonl"
     questions.write_text(
