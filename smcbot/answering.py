@@ -144,6 +144,9 @@ class Answerer:
         query = served.retriever.analyse(question)
         language = language or query.language
         filters = served.router.resolve_series(filters)
+        outside = served.router.outside_archive(question, language, filters)
+        if outside is not None:  # dates the archive holds no session in: say so, with its span
+            return outside
         routed = served.router.answer(query, language, filters)
         if routed is not None:  # a question about people, periods or series
             return routed

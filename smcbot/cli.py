@@ -238,6 +238,7 @@ def ask(
     from smcbot.services import make_answerer, make_synthesizer
 
     filters = SearchFilters(_parse_day(since, "--since"), _parse_day(until, "--until"), series)
+    _refuse_inverted_range(filters)  # before the slow model load
     settings = _settings(index_dir=index_dir)
     if not is_text(question):  # before the slow model load
         raise QuestionError("the question holds bytes that are not UTF-8 text; type it again")
@@ -255,6 +256,14 @@ def ask(
         _print_json(reply.answer.to_dict())
     else:
         out.print(reply.answer.text, highlight=False, markup=False, soft_wrap=True)
+
+
+def _refuse_inverted_range(filters) -> None:
+    """--since after --until holds no day: one line saying so, rather than "nothing on that"."""
+    if filters.since and filters.until and filters.since > filters.until:
+        raise QuestionError(
+            f"--since {filters.since} is after --until {filters.until}: the range is inverted; swap the two dates"
+        )
 
 
 @app.command()
@@ -501,7 +510,7 @@ def doctor() -> None:
         settings = _settings()
     except SettingsError as error:
         out.print(
-            failed("settings", str(error), "fix the setting in the environment, .env or config/settings.toml").line(),
+            failed("settings", str(error), "fix what is named in the environment, .env or config/settings.toml").line(),
             highlight=False,
             markup=False,
             soft_wrap=True,

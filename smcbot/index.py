@@ -29,6 +29,7 @@ import hashlib
 import json
 import logging
 import os
+import shlex
 import shutil
 import sqlite3
 import threading
@@ -65,6 +66,7 @@ from smcbot.language import (
 )
 from smcbot.lexical import LexicalIndex
 from smcbot.models import Article, Chunk
+from smcbot.settings import DEFAULT_INDEX_DIR
 from smcbot.text import ANALYSIS_VERSION, EN_TO_FR, content_words, fold, index_tokens, stems, written_words
 
 log = logging.getLogger(__name__)
@@ -475,47 +477,66 @@ def _remove_old_builds(index_dir: Path) -> None:
 # --- reading ------------------------------------------------------------------------
 
 
+def index_command(command: str, index_dir: Path | None) -> str:
+    """A `smcbot` command that takes `--index-dir` (`"smcbot index build"`), as a message tells the
+    user to run it: with `--index-dir` when the index is not in the default folder, so that, run as
+    printed, it acts on the index the user was working with.
+
+    Args:
+        index_dir: the index folder as the user gave it (None: the default folder).
+    """
+    if index_dir is None or Path(index_dir) == DEFAULT_INDEX_DIR:
+        return command
+    return f"{command} --index-dir {shlex.quote(str(index_dir))}"
+
+
+def build_command(index_dir: Path | None) -> str:
+    """`smcbot index build`, with `--index-dir` when the index is not in the default folder."""
+    return index_command("smcbot index build", index_dir)
+
+
 def current_build(index_dir: Path) -> Path:
     """The folder of the build in use: `current`, or the folder itself if it holds one."""
     if (index_dir / "current").exists():
         return (index_dir / "current").resolve()
     if (index_dir / "manifest.json").is_file():
         return index_dir
-    raise IndexNotFoundError(f"no index in {index_dir}; build it with: smcbot index build")
+    raise IndexNotFoundError(f"no index in {index_dir}; build it with: {build_command(index_dir)}")
 
 
-def read_manifest(build: Path) -> dict:
-    """Parse a build's manifest.json."""
+def read_manifest(build: Path, *, index_dir: Path | None = None) -> dict:
+    """Parse a build's manifest.json (`index_dir`: the index folder it is in, for the fix a
+    message gives; None for the default folder)."""
     try:
         return json.loads((build / "manifest.json").read_text())
     except FileNotFoundError:
-        raise IndexNotFoundError(f"no index in {build}; build it with: smcbot index build") from None
+        raise IndexNotFoundError(f"no index in {build}; build it with: {build_command(index_dir)}") from None
     except (OSError, json.JSONDecodeError, UnicodeDecodeError):
         raise IndexCorruptError(
-            f"{build / 'manifest.json'} is damaged; rebuild the index with: smcbot index build"
+            f"{build / 'manifest.json'} is damaged; rebuild the index with: {build_command(index_dir)}"
         ) from None
 
 
 def check_compatible(manifest: dict, *, model: str, where: Path) -> None:
-    """Refuse an index built with another model or format version."""
+    """Refuse an index built with another model or format version (`where`: its folder)."""
     if manifest.get("format_version") != FORMAT_VERSION:
         raise IndexMismatchError(
             f"{where} has index format {manifest.get('format_version')}, this smcbot reads "
-            f"format {FORMAT_VERSION}; rebuild it with: smcbot index build"
+            f"format {FORMAT_VERSION}; rebuild it with: {build_command(where)}"
         )
     if manifest.get("model") != model:
         raise IndexMismatchError(
             f"{where} was built with embedding model '{manifest.get('model')}' but the model "
-            f"configured is '{model}'; rebuild it with: smcbot index build (or set SMCBOT_EMBEDDING__MODEL)"
+            f"configured is '{model}'; rebuild it with: {build_command(where)} (or set SMCBOT_EMBEDDING__MODEL)"
         )
 
 
-def verify_checksums(build: Path, manifest: dict) -> None:
-    """Check every data file against the manifest's checksums."""
+def verify_checksums(build: Path, manifest: dict, *, index_dir: Path | None = None) -> None:
+    """Check every data file against the manifest's checksums (`index_dir` as for `read_manifest`)."""
     for name, expected in manifest.get("checksums", {}).items():
         path = build / name
         if not path.exists() or _checksum(path) != expected:
-            raise IndexCorruptError(f"{path} is missing or damaged; rebuild the index with: smcbot index build")
+            raise IndexCorruptError(f"{path} is missing or damaged; rebuild the index with: {build_command(index_dir)}")
 
 
 @dataclass
@@ -551,9 +572,9 @@ def load_index(index_dir: Path, *, model: str) -> ArchiveIndex:
         IndexNotFoundError, IndexMismatchError, IndexCorruptError.
     """
     build = current_build(index_dir)
-    manifest = read_manifest(build)
+    manifest = read_manifest(build, index_dir=index_dir)
     check_compatible(manifest, model=model, where=index_dir)
-    verify_checksums(build, manifest)
+    verify_checksums(build, manifest, index_dir=index_dir)
     try:
         articles, chunks = _read_metadata(build / "metadata.sqlite3")
         dense, lexical = _read_faiss(build / "dense.faiss"), LexicalIndex.load(build / "bm25")
@@ -562,7 +583,7 @@ def load_index(index_dir: Path, *, model: str) -> ArchiveIndex:
         second = _read_faiss(build / SECOND_OPINION_FILE) if (build / SECOND_OPINION_FILE).exists() else None
     except (sqlite3.Error, RuntimeError, ValueError, OSError, KeyError) as error:
         raise IndexCorruptError(
-            f"{build} cannot be read ({type(error).__name__}); rebuild the index with: smcbot index build"
+            f"{build} cannot be read ({type(error).__name__}); rebuild the index with: {build_command(index_dir)}"
         ) from None
     rows: dict[str, list[int]] = {}
     for row, chunk in enumerate(chunks):

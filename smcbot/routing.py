@@ -127,6 +127,26 @@ class Period:
     label: dict[str, str]
 
 
+def dates_label(filters: SearchFilters) -> dict[str, str]:
+    """How a reply names the days filters were given as dates: "in 2024" for a whole year,
+    else "from 1 March 2024 to 30 June 2024", "since 1 March 2024" or "until 30 June 2024"."""
+    since, until = filters.since, filters.until
+    if (
+        since
+        and until
+        and since.year == until.year
+        and (since, until) == (date(since.year, 1, 1), date(until.year, 12, 31))
+    ):
+        return {"fr": f"en {since.year}", "en": f"in {since.year}"}
+    first = {language: format_date(since, language) for language in MONTHS}
+    last = {language: format_date(until, language) for language in MONTHS}
+    if since and until:
+        return {"fr": f"du {first['fr']} au {last['fr']}", "en": f"from {first['en']} to {last['en']}"}
+    if since:
+        return {"fr": f"depuis le {first['fr']}", "en": f"since {first['en']}"}
+    return {"fr": f"jusqu'au {last['fr']}", "en": f"until {last['en']}"}
+
+
 def _fold_keep(text: str) -> str:
     """`fold` letter by letter, so positions in the result are positions in `text`."""
     out = []
@@ -271,6 +291,17 @@ class QuestionRouter:
             known = ", ".join(name for name, _ in self.directory.series_counts())
             raise QuestionError(f"no series named '{filters.series}'; the archive's series are: {known}")
         return replace(filters, series=canonical)
+
+    def outside_archive(self, question: str, language: str, filters: SearchFilters | None) -> Answer | None:
+        """A refusal when no session of the archive falls in the dates the filters ask for
+        (`smcbot ask --since/--until`, "and in 2024?"): it says so with the archive's first and
+        last sessions, where a search would only find "nothing on that". None otherwise."""
+        if filters is None or not (filters.since or filters.until):
+            return None
+        dates = SearchFilters(filters.since, filters.until)
+        if any(dates.admits(article) for article in self.directory.articles):
+            return None
+        return self._no_sessions(question, language, "", Period(filters.since, filters.until, dates_label(dates)))
 
     def answer(self, query: Query, language: str, filters: SearchFilters | None) -> Answer | None:
         """The answer to a question about people, periods or series (`query`, analysed by

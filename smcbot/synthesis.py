@@ -46,6 +46,9 @@ EDIT_INTERVAL = 1.0  # seconds between two edits of a streamed message (Telegram
 NO_KEY = "not-needed"  # local servers (Ollama, vLLM) take any key; the client insists on one
 LANGUAGES = {"fr": "French", "en": "English"}
 KINDS = {"takeaway": "takeaway", "body": "write-up", "title": "title"}
+# What `ask`, the bots and `doctor` say when written answers are on without their package.
+NOT_INSTALLED = "SMCBOT_LLM__ENABLED is on but langchain-openai is not installed"
+INSTALL_EXTRA = "install the llm extra: pip install -e '.[llm]' (or turn SMCBOT_LLM__ENABLED off)"
 
 SYSTEM_PROMPT = """\
 You write short answers about the archive of the Social Media Club France: \
@@ -387,10 +390,7 @@ def chat_model(settings: LLMSettings) -> Any:
     try:
         from langchain_openai import ChatOpenAI
     except ImportError:
-        raise SettingsError(
-            "SMCBOT_LLM__ENABLED is on but langchain-openai is not installed: "
-            "pip install 'smcbot[llm]' (or turn SMCBOT_LLM__ENABLED off)"
-        ) from None
+        raise SettingsError(f"{NOT_INSTALLED}; {INSTALL_EXTRA}") from None
 
     # The API key travels in a header: keep the HTTP clients' request logs out.
     logging.getLogger("httpx").setLevel(logging.WARNING)

@@ -102,6 +102,19 @@ def test_series_and_date_filters(answerer):
     assert not nothing.answered
 
 
+def test_dates_the_archive_holds_no_session_in_are_said_with_its_span(answerer):
+    crisis = "Comment gérer une crise sur les réseaux sociaux ?"
+    in_2024 = answerer.answer(crisis, SearchFilters(since=date(2024, 1, 1), until=date(2024, 12, 31)))
+    assert not in_2024.answered and not in_2024.sources
+    assert in_2024.lead == "Je n'ai trouvé aucune session en 2024 dans l'archive du Social Media Club."
+    assert "Elle va du 17 avril 2019 au 5 juillet 2019." in in_2024.notes
+    before = answerer.answer("How should a crisis be handled?", SearchFilters(until=date(2018, 6, 30)))
+    assert before.lead == "I found no session until 30 June 2018 in the Social Media Club archive."
+    assert "It runs from 17 April 2019 to 5 July 2019." in before.notes
+    spring = answerer.answer("How should a crisis be handled?", SearchFilters(date(2019, 3, 1), date(2019, 4, 16)))
+    assert spring.lead.startswith("I found no session from 1 March 2019 to 16 April 2019 in")
+
+
 def test_one_session_cannot_fill_every_slot(answerer):
     from smcbot.answering import Answerer
     from smcbot.settings import RetrievalSettings

@@ -4,15 +4,18 @@ one clear line, a non-zero exit, no traceback, and the existing index untouched.
 import hashlib
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
 
+from smcbot.errors import SettingsError
 from smcbot.index import BuildOptions, build_index
+from smcbot.settings import load_settings
 from smcbot.sources.ingest import read_sources
 from smcbot.sources.manifest import load_manifest
 from tests.conftest import DATA, SOURCES
-from tests.helpers.cli import run_cli
+from tests.helpers.cli import ROOT, run_cli
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -94,16 +97,56 @@ def test_wrong_setting_is_one_line_naming_it(tmp_path):
     assert "SMCBOT_RETRIEVAL__CANDIDATES" in result.stderr
 
 
-def test_ask_without_index_says_how_to_build_it(tmp_path):
-    result = run_cli("ask", "What was said about brand safety?", "--index-dir", str(tmp_path / "none"))
+def test_an_unknown_log_level_is_refused_naming_the_accepted_ones(tmp_path, monkeypatch):
+    result = run_cli("index", "stats", "--index-dir", str(tmp_path), env={"SMCBOT_LOG_LEVEL": "LOUD"})
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert "smcbot index build" in result.stderr
+    assert result.stderr.strip() == (
+        "error: setting SMCBOT_LOG_LEVEL: must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL (got 'LOUD')"
+    )
+    monkeypatch.setenv("SMCBOT_LOG_LEVEL", "debug")  # any case, as logging itself takes it
+    assert load_settings().log_level == "DEBUG"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["index", "stats"], ["ask", "brand safety"], ["eval", "q.jsonl"], ["report"], ["store", "upgrade"], ["doctor"]],
+)
+def test_every_wrong_setting_is_named_in_one_line(command, tmp_path):
+    wrong = {
+        "SMCBOT_LOG_LEVEL": "LOUD",
+        "SMCBOT_CONVERSATION__WORKERS": "-1",
+        "SMCBOT_TELEGRAM__ALLOWED_CHAT_IDS": '[1, "x"]',
+    }
+    result = run_cli(*command, env=wrong | {"SMCBOT_INDEX_DIR": str(tmp_path)})
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    [line] = [line for line in (result.stdout + result.stderr).splitlines() if line.strip()]
+    named = re.findall(r"setting (SMCBOT_\w+)", line)
+    assert named == ["SMCBOT_LOG_LEVEL", "SMCBOT_TELEGRAM__ALLOWED_CHAT_IDS", "SMCBOT_CONVERSATION__WORKERS"], line
+    assert "(got 'LOUD')" in line and "(got '-1')" in line and "(got 'x')" in line
+
+
+def test_a_wrong_secret_is_named_without_its_value():
+    with pytest.raises(SettingsError) as caught:
+        load_settings(slack={"signing_secret": ["s3cret-value"]}, store={"retention_days": 0})
+    assert "setting SMCBOT_SLACK__SIGNING_SECRET: " in str(caught.value) and "s3cret" not in str(caught.value)
+    assert "setting SMCBOT_STORE__RETENTION_DAYS: " in str(caught.value) and "(got 0)" in str(caught.value)
+
+
+def test_ask_without_index_says_how_to_build_it(tmp_path):
+    """The command to run names the index folder the user gave, and only then."""
+    elsewhere = tmp_path / "my index"
+    given = run_cli("ask", "What was said about brand safety?", "--index-dir", str(elsewhere))
+    assert given.returncode == 1 and "Traceback" not in given.stderr
+    assert given.stderr.strip().endswith(f"build it with: smcbot index build --index-dir '{elsewhere}'")
+    default = run_cli("ask", "brand safety", cwd=tmp_path, env={"PYTHONPATH": str(ROOT)})
+    assert default.stderr.strip() == "error: no index in index; build it with: smcbot index build"
 
 
 def test_ask_on_an_index_of_another_model_says_to_rebuild(existing_index):
-    result = run_cli("ask", "brand safety", "--index-dir", str(existing_index))
+    result = run_cli("ask", "brand safety", env={"SMCBOT_INDEX_DIR": str(existing_index)})
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert "rebuild" in result.stderr and "test-hashing-embedder" in result.stderr
+    assert "test-hashing-embedder" in result.stderr
+    assert f"rebuild it with: smcbot index build --index-dir {existing_index} " in result.stderr
 
 
 def test_index_build_json_and_stats_json(tmp_path):
@@ -135,6 +178,25 @@ def test_ask_json_contract(bundled_index_dir):
     assert set(answer["sources"][0]) == {"title", "url", "date", "score"}
     assert "L’IA va-t-elle envahir" in answer["sources"][0]["title"]
     assert answer["sources"][0]["date"] == "2019-07-05"
+
+
+def test_ask_with_an_inverted_range_is_one_line(tmp_path):
+    result = run_cli("ask", "brand safety", "--since", "2020-01-01", "--until", "2019-01-01")
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.strip() == (
+        "error: --since 2020-01-01 is after --until 2019-01-01: the range is inverted; swap the two dates"
+    )
+
+
+def test_ask_in_dates_the_archive_holds_no_session_in_gives_its_span(bundled_index_dir):
+    asked = ["ask", "What was said about brand safety?", "--index-dir", str(bundled_index_dir)]
+    result = run_cli(*asked, "--since", "2024-01-01", "--until", "2024-03-31", "--json")
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert answer["answered"] is False and answer["sources"] == []
+    lines = answer["answer"].splitlines()
+    assert lines[0] == "I found no session from 1 January 2024 to 31 March 2024 in the Social Media Club archive."
+    assert "It runs from 17 April 2019 to 5 July 2019." in lines
 
 
 def test_eval_json_contract(bundled_index_dir, tmp_path):

@@ -6,7 +6,11 @@ import pytest
 
 from smcbot.errors import SourceError
 from smcbot.evaluation import evaluate_file, read_questions
-from tests.helpers.cli import run_cli
+from tests.helpers.cli import ROOT, run_cli
+
+DATA = ROOT / "tests" / "data"
+# The shared dev set, beside the checkout (or beside its folder of worktrees) where there is one.
+SHARED_DEV = [base / "shared" / "eval" / "dev.jsonl" for base in (ROOT.parent, ROOT.parent.parent)]
 
 
 def write(path, lines):
@@ -50,6 +54,10 @@ def test_figures_per_language(answerer, tmp_path):
         ('{"q": "brand safety", "expect_speakers": "Jean"}', "line 1: expected"),  # read letter by letter
         ('{"q": "brand safety", "expect": "safety"}', "line 1: expected"),
         ("not json", "line 1: not valid JSON"),
+        # Without "expect" it would count as off-topic: a right answer scored as a false one.
+        ('{"q": "brand safety", "expected": ["IA"]}', 'line 1: the question has no "expect" \\("expected" is not a'),
+        ('{"q": "brand safety"}', 'line 1: the question has no "expect"; .* or "expect": \\[\\] for a question'),
+        ('{"turns": [{"q": "brand safety", "expect": []}, {"q": "and in 2020?"}]}', 'line 1: turn 2 has no "expect"'),
     ],
 )
 def test_a_malformed_line_is_named(tmp_path, content, said):
@@ -57,6 +65,14 @@ def test_a_malformed_line_is_named(tmp_path, content, said):
     path.write_text(content, encoding="utf-8")
     with pytest.raises(SourceError, match=said):
         read_questions(path)
+
+
+def test_every_shipped_question_file_reads():
+    """The sets the tests and the README score (every line carries "expect")."""
+    files = sorted(DATA.rglob("*.jsonl")) + [path for path in SHARED_DEV if path.exists()]
+    assert len(files) > 10
+    for path in files:
+        assert read_questions(path), path
 
 
 def test_a_byte_order_mark_is_read_as_text(tmp_path):

@@ -31,11 +31,14 @@ from smcbot.cli import app
 from smcbot.doctor import (
     all_passed,
     check_index,
+    check_language_resources,
     check_model,
+    check_second_opinion,
     check_settings,
     check_slack,
     check_store,
     check_telegram,
+    check_written_answers,
     run_checks,
 )
 from smcbot.errors import SmcbotError
@@ -44,6 +47,7 @@ from smcbot.privacy import RetentionSchedule, apply_retention
 from smcbot.report import ANSWERED_COLOUR, UNANSWERED_COLOUR, build_report, render_html
 from smcbot.settings import load_settings
 from smcbot.store import QuestionStore
+from tests.helpers.cli import ROOT, run_cli
 from tests.helpers.local_server import LocalServer
 
 HASH_KEY = "organisers-test-key"
@@ -472,6 +476,7 @@ def test_doctor_passes_every_check(bundled_index_dir, store_path, filled_store):
         "– relevance gate",  # the bundled index was never calibrated: shipped thresholds
         "✔ language resources",
         "✔ second opinion",
+        "– written answers",
         "✔ question store",
         "✔ telegram",
         "✔ slack",
@@ -499,6 +504,8 @@ def test_doctor_fails_with_a_fix_and_a_non_zero_exit(tmp_path, store_path):
     out = result.output
     assert "✘ hash key" in out and "openssl rand" in out
     assert "✘ index: no index in" in out and "smcbot index build" in out
+    # What the index holds cannot be vouched for without one.
+    assert "✔ language resources" not in out and "✔ second opinion" not in out
     assert "✘ embedding model" in out and "SMCBOT_EMBEDDING__MODEL" in out
     assert "✘ telegram: the token was refused (401 Unauthorized) — check SMCBOT_TELEGRAM__TOKEN" in out
     assert "✘ slack: the token was refused (200 invalid_auth) — check SMCBOT_SLACK__BOT_TOKEN" in out
@@ -510,6 +517,49 @@ def test_doctor_names_a_wrong_setting(tmp_path):
 
     assert result.exit_code == 1
     assert result.output.startswith("✘ settings: setting SMCBOT_STORE__RETENTION_DAYS")
+
+
+def without_langchain_openai(folder: Path) -> dict[str, str]:
+    """An environment in which `import langchain_openai` fails as it does where the llm extra
+    is not installed (a module of that name, first on the path, that raises the same error),
+    whether or not the package is installed here."""
+    (folder / "langchain_openai.py").write_text(
+        'raise ModuleNotFoundError("No module named \'langchain_openai\'", name="langchain_openai")\n'
+    )
+    return {"PYTHONPATH": os.pathsep.join([str(folder), str(ROOT)])}
+
+
+def test_doctor_cannot_vouch_for_glosses_or_second_opinion_without_an_index():
+    settings = load_settings()
+    checks = [check_language_resources(settings, None), check_second_opinion(settings, None)]
+    assert [check.ok for check in checks] == [None, None]
+    for check in checks:  # where the packages are installed, the line says why it is not ✔
+        assert "not installed" in check.detail or "cannot be checked without a readable index" in check.detail
+
+
+def test_doctor_says_written_answers_need_the_llm_extra(tmp_path):
+    shadow = tmp_path / "site"
+    shadow.mkdir()
+    env = {"SMCBOT_LLM__ENABLED": "true", "SMCBOT_INDEX_DIR": str(tmp_path / "no-index")}
+    env |= without_langchain_openai(shadow)
+    doctor = run_cli("doctor", env=env)
+    asked = run_cli("ask", "brand safety", env=env)
+
+    assert doctor.returncode == 1 and "Traceback" not in doctor.stdout + doctor.stderr
+    [line] = [line for line in doctor.stdout.splitlines() if line.startswith(("✔ written", "✘ written", "– written"))]
+    assert line == (
+        "✘ written answers: SMCBOT_LLM__ENABLED is on but langchain-openai is not installed — "
+        "install the llm extra: pip install -e '.[llm]' (or turn SMCBOT_LLM__ENABLED off)"
+    )
+    assert asked.returncode == 1 and "install the llm extra: pip install -e '.[llm]'" in asked.stderr
+
+
+def test_doctor_written_answers_line_when_off_or_installed():
+    off = check_written_answers(load_settings())
+    assert off.ok is None and "SMCBOT_LLM__ENABLED" in off.detail
+    pytest.importorskip("langchain_openai", reason="the llm extra is not installed here")
+    on = check_written_answers(load_settings(llm={"enabled": True, "base_url": "http://127.0.0.1:9/v1"}))
+    assert on.ok is True and "http://127.0.0.1:9" in on.detail
 
 
 @pytest.mark.parametrize("slack_status", [200, 401])
@@ -573,7 +623,8 @@ def test_doctor_names_a_corrupted_index_file_and_says_to_rebuild(index_copy):
     checks, _ = check_index(load_settings(index_dir=index_copy))
 
     assert [(c.name, c.ok) for c in checks] == [("index", True), ("index model", True), ("index checksums", False)]
-    assert "dense.faiss is missing or damaged; rebuild the index with: smcbot index build" in checks[-1].detail
+    rebuild = f"rebuild the index with: smcbot index build --index-dir {index_copy}"  # the folder checked
+    assert checks[-1].detail.endswith(f"dense.faiss is missing or damaged; {rebuild}")
 
 
 def test_doctor_on_a_damaged_manifest_or_another_model(index_copy):

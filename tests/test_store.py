@@ -401,6 +401,22 @@ def run_smcbot(*args: str, cwd, **env: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.parametrize("url", ["nonsense://x", "localhost:5432/smcbot", "postgresql://smcbot:s3cret@db:port/smcbot"])
+def test_a_wrong_store_url_is_one_line_naming_the_setting(url, tmp_path):
+    """Refused when the settings load, by the doctor and every command, never showing the password."""
+    env = {"SMCBOT_STORE__URL": url, "SMCBOT_INDEX_DIR": str(tmp_path / "no-index")}
+    doctor = run_smcbot("doctor", cwd=tmp_path, **env)
+    upgrade = run_smcbot("store", "upgrade", cwd=tmp_path, **env)
+
+    said = "setting SMCBOT_STORE__URL: must be a postgresql://user:password@host:5432/database URL"
+    assert doctor.returncode == 1 and doctor.stdout.startswith(f"✘ settings: {said}")
+    assert len(doctor.stdout.strip().splitlines()) == 1  # not ✔ settings, then a check that failed itself
+    assert upgrade.returncode == 1 and upgrade.stderr.strip().splitlines() == [upgrade.stderr.strip()]
+    assert upgrade.stderr.startswith(f"error: {said}")
+    assert "s3cret" not in doctor.stdout + doctor.stderr + upgrade.stdout + upgrade.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_file_that_is_not_sqlite_is_refused_and_left_untouched(tmp_path):
     """A typo in SMCBOT_STORE__PATH naming someone's file: refused in one line, never moved."""
     path = tmp_path / "my.env"

@@ -245,7 +245,7 @@ def test_no_llm_package_is_loaded_while_it_is_off_and_a_missing_one_is_one_line(
     result = subprocess.run([sys.executable, "-c", off], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("SettingsError SMCBOT_LLM__ENABLED is on but langchain-openai")
-    assert "pip install 'smcbot[llm]'" in result.stdout
+    assert "install the llm extra: pip install -e '.[llm]'" in result.stdout  # as the README says
 
 
 def test_smcbot_ask_json_returns_the_written_answer(llm, bundled_index_dir, tmp_path):

@@ -19,6 +19,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 from smcbot.errors import SettingsError, StoreError
+from smcbot.settings import STORE_URL_SCHEMES
 
 BUSY_TIMEOUT_S = 30.0  # how long a write waits for another process's transaction
 WRITE_LOCK_PAUSE_S = 0.0005  # between tries for the write lock another process holds
@@ -62,10 +63,10 @@ def postgres_url(url: str) -> str:
     scheme, sep, rest = url.partition("://")
     if not sep:
         raise SettingsError("SMCBOT_STORE__URL must look like postgresql://user:password@host:5432/database")
-    if scheme in ("postgresql", "postgres", "postgresql+psycopg"):
-        return f"postgresql+psycopg://{rest}"
     if scheme == "sqlite":
         return url
+    if scheme in STORE_URL_SCHEMES:
+        return f"postgresql+psycopg://{rest}"
     raise SettingsError(f"SMCBOT_STORE__URL: unsupported database {scheme!r}; use postgresql://…")
 
 
