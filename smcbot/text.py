@@ -156,6 +156,12 @@ ABBREVIATIONS = {
 }  # fmt: skip
 
 
+# Platforms and apps named like a word of English or French: "threads" is Meta's app
+# in a member's question, not the "fils" or "threads" of a discussion the archive
+# speaks of; such a word is a name, found only where the archive's text writes it.
+PLATFORM_WORDS = frozenset("threads discord signal telegram vine clubhouse medium mastodon bluesky bereal".split())
+
+
 def fold(text: str) -> str:
     """Lowercase, strip accents and unify typographic quotes and apostrophes."""
     text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
@@ -348,9 +354,22 @@ def analyse(question: str, lexicon=None) -> Query:
             translated = _rarest(translated, slipped_translated)
             frequency = _frequency(slip, False, general)
         translated = {stem: zipf for stem, zipf in translated.items() if stem not in forms}
+        if word in PLATFORM_WORDS:
+            forms, translated = _platform_forms(word, lexicon), {}
         every = tuple(sorted(forms | set(translated)))
-        found.append(QueryWord(word, every, word in names, frequency, tuple(sorted(translated.items()))))
+        named = word in names or word in PLATFORM_WORDS
+        found.append(QueryWord(word, every, named, frequency, tuple(sorted(translated.items()))))
     return Query(text, language, tuple(found), tuple(club), near_now=bool(NEAR_NOW.search(text)))
+
+
+def _platform_forms(word: str, lexicon) -> set[str]:
+    """A platform's name ("threads") counts as its own stems only where the archive's
+    French text writes the word, never through a translation, a lemma or the English
+    glosses ("au fil de" glossed "to the thread of"): an archive that never writes it
+    does not know the platform."""
+    if lexicon is not None and lexicon.words and not lexicon.knows(word):
+        return set()
+    return set(stems(word))
 
 
 def _frequency(word: str, acronym: bool, general: LibraryWords | WordTables) -> float:

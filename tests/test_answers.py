@@ -91,6 +91,14 @@ def test_a_named_subject_the_archive_never_mentions_is_named_in_the_refusal(answ
     assert "TikTok" in answer.lead
 
 
+def test_a_platform_named_like_a_word_is_a_name_the_archive_must_write(answerer):
+    # The archive speaks of "fils" of discussion (glossed "threads"), never of Meta's app.
+    for question in ("any tips for brands on threads?", "threads vs twitter for brands", "brands on Discord"):
+        answer = answerer.answer(question)
+        assert not answer.answered and answer.sources == [], question
+    assert "Discord" in answerer.answer("les marques sur Discord, on en a parlé ?").lead
+
+
 def test_series_and_date_filters(answerer):
     crisis = "Comment gérer une crise sur les réseaux sociaux ?"
     only_dircoms = answerer.answer(crisis, SearchFilters(series="Cercle Dircoms"))

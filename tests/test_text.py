@@ -265,6 +265,15 @@ def test_a_hyphenated_word_and_its_joined_spelling_find_each_other(asked, writte
     assert set(word.forms) & set(index_tokens(written))
 
 
+def test_a_platform_named_like_a_word_counts_only_as_the_archive_writes_it():
+    knows_it = Lexicon(en_fr={"threads": ["fils"]}, words=["threads", "marques"])
+    lacks_it = Lexicon(en_fr={"threads": ["fils"]}, words=["fils", "marques"])
+    asked = {w.word: w for w in analyse("any tips for brands on threads?", lacks_it).words}
+    assert asked["threads"].name and asked["threads"].forms == ()  # not "fils", not "thread"
+    asked = {w.word: w for w in analyse("any tips for brands on threads?", knows_it).words}
+    assert asked["threads"].name and set(asked["threads"].forms) == set(stems("threads"))
+
+
 def test_capitals_with_a_plural_s_are_an_acronym():
     # "MPs" in "is X still where reporters and MPs hang out?" is a detail beside a
     # subject the archive holds, like "B2B" or "DM", not a name the archive lacks.
