@@ -146,6 +146,8 @@ ABBREVIATIONS = {
     "ig": "instagram", "fb": "facebook", "yt": "youtube", "rs": "reseaux sociaux", "pub": "publicite",
     "pubs": "publicites", "rp": "relations presse", "dircom": "directeur directrice communication",
     "dircoms": "directeurs directrices communication", "influ": "influenceur influence", "x": "twitter",
+    # direct messages, as the platforms and members call them ("swamped with DMs")
+    "dm": "message prive messagerie", "dms": "messages prives messagerie",
     # French chat shorthand
     "asso": "association", "assos": "associations", "appli": "application", "applis": "applications",
     "msg": "message messages", "com": "communication", "reu": "reunion", "info": "information",

@@ -90,8 +90,8 @@ BOUNDS = {
     "setN": {"fr": (0.87, 1, 0), "en": (0.84, 0, 2), "citation_precision": 0.84},
     "setO": {"fr": (0.95, 1, 1), "en": (0.8, 4, 1), "citation_precision": 0.95},
     "setP": {"fr": (0.95, 1, 0), "en": (0.92, 1, 3), "citation_precision": 0.92},
-    "setQ": {"fr": (0.87, 2, 1), "en": (0.84, 3, 3), "citation_precision": 0.9},
-    "setS": {"fr": (0.95, 1, 3), "en": (0.88, 3, 1), "citation_precision": 0.91},
+    "setQ": {"fr": (0.87, 2, 1), "en": (0.92, 1, 3), "citation_precision": 0.9},
+    "setS": {"fr": (0.95, 1, 3), "en": (0.92, 2, 1), "citation_precision": 0.91},
 }
 
 

@@ -243,9 +243,10 @@ def test_an_acronym_is_as_rare_as_the_acronym_not_as_the_word_it_spells():
         ("l'appli chinoise qui fait tout", "appli", "application"),
         ("la st valentin, on en a parlé ?", "st", "saint"),
         ("St Patrick's Day campaigns", "st", "saint"),
+        ("midwife drowning in DMs", "dms", "messages"),
     ],
 )
-def test_french_chat_shorthand_counts_as_the_word_it_stands_for(question, shorthand, meant):
+def test_chat_shorthand_counts_as_the_word_it_stands_for(question, shorthand, meant):
     asked = {w.word: w for w in analyse(question, Lexicon()).words}
     assert set(stems(meant)) <= set(asked[shorthand].forms)
 
