@@ -164,6 +164,17 @@ ABBREVIATIONS = {
 PLATFORM_WORDS = frozenset("threads discord signal telegram vine clubhouse medium mastodon bluesky bereal".split())
 
 
+# Platforms and apps are names however members type them ("roblox", "twitch"): a
+# question about one the archive never mentions is not answered from its other words.
+PLATFORM_NAMES = frozenset(
+    """
+tiktok instagram facebook twitter linkedin youtube snapchat pinterest reddit twitch whatsapp wechat weibo
+douyin xiaohongshu roblox fortnite minecraft tumblr vimeo spotify deezer substack patreon onlyfans tinder
+bumble hinge kick rumble quora flickr dailymotion yubo zenly vinted leboncoin
+""".split()
+)
+
+
 def fold(text: str) -> str:
     """Lowercase, strip accents and unify typographic quotes and apostrophes."""
     text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
@@ -359,7 +370,7 @@ def analyse(question: str, lexicon=None) -> Query:
         if word in PLATFORM_WORDS:
             forms, translated = _platform_forms(word, lexicon), {}
         every = tuple(sorted(forms | set(translated)))
-        named = word in names or word in PLATFORM_WORDS
+        named = word in names or word in PLATFORM_NAMES or word in PLATFORM_WORDS
         found.append(QueryWord(word, every, named, frequency, tuple(sorted(translated.items()))))
     return Query(text, language, tuple(found), tuple(club), near_now=bool(NEAR_NOW.search(text)))
 

@@ -78,7 +78,7 @@ BOUNDS = {
     "setB": {"fr": (0.95, 0, 0), "en": (0.8, 3, 0), "citation_precision": 0.97},
     "setC": {"fr": (1.0, 0, 1), "en": (0.96, 1, 2), "citation_precision": 0.9},
     "setD": {"fr": (1.0, 0, 2), "en": (0.84, 3, 0), "citation_precision": 0.94},
-    "setE": {"fr": (0.91, 0, 1), "en": (0.8, 2, 1), "citation_precision": 0.86},
+    "setE": {"fr": (0.91, 0, 0), "en": (0.8, 2, 0), "citation_precision": 0.9},
     "setF": {"fr": (0.83, 4, 1), "en": (1.0, 0, 1), "citation_precision": 0.95},
     "setG": {"fr": (0.95, 1, 0), "en": (0.88, 2, 0), "citation_precision": 1.0},
     "setH": {"fr": (0.95, 1, 2), "en": (0.96, 1, 1), "citation_precision": 0.92},

@@ -275,6 +275,12 @@ def test_a_platform_named_like_a_word_counts_only_as_the_archive_writes_it():
     assert asked["threads"].name and set(asked["threads"].forms) == set(stems("threads"))
 
 
+@pytest.mark.parametrize("question", ["activations de marque dans roblox ?", "twitch live streams for brands"])
+def test_a_platform_is_a_name_however_it_is_typed(question):
+    platform = next(w for w in analyse(question, Lexicon()).words if w.word in {"roblox", "twitch"})
+    assert platform.name
+
+
 def test_capitals_with_a_plural_s_are_an_acronym():
     # "MPs" in "is X still where reporters and MPs hang out?" is a detail beside a
     # subject the archive holds, like "B2B" or "DM", not a name the archive lacks.
