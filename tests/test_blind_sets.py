@@ -58,7 +58,11 @@ them worse unnoticed (set A, tuned on from the start, has `test_blind.py`).
   questions answered (the same as the code before the round); then tuned on.
 - **S** was written during that round and scored once on the code at its start:
   French hit@1 0.96 (1 refused), English 0.88 (3 refused), 4 of 14 off-topic
-  questions answered; then tuned on. (Set R, written with it, is kept untouched.)
+  questions answered; then tuned on.
+- **R** was written with S and kept untouched until the round's answering work was
+  done, then scored once: French hit@1 0.92 (2 refused), English 0.85 (4 refused),
+  1 of 14 off-topic questions answered (the code before the round: the same, with 2
+  answered).
 """
 
 from pathlib import Path
@@ -91,6 +95,7 @@ BOUNDS = {
     "setO": {"fr": (0.95, 1, 1), "en": (0.8, 4, 1), "citation_precision": 0.95},
     "setP": {"fr": (0.95, 1, 0), "en": (0.92, 1, 3), "citation_precision": 0.92},
     "setQ": {"fr": (0.87, 2, 1), "en": (0.92, 1, 3), "citation_precision": 0.9},
+    "setR": {"fr": (0.91, 2, 1), "en": (0.84, 4, 0), "citation_precision": 0.97},
     "setS": {"fr": (0.95, 1, 3), "en": (0.92, 2, 1), "citation_precision": 0.91},
 }
 
