@@ -15,7 +15,9 @@ Layout of the index folder (default `index/`):
     index/cache/embeddings.sqlite3         vectors by (model, text hash), kept across builds
     index/models/                          the model's ONNX export, and `common-words-<key>/`: the
                                            frequencies and lemmas of wordfreq's common words (.npy),
-                                           the same for every archive, made by the first build
+                                           the same for every archive, made by the first build;
+                                           `apertium-words.json`: the commonest English words in
+                                           French through Apertium's dictionaries (smcbot.language)
     index/.lock                            held while a build writes
 
 A build is written whole under a temporary name and only then pointed to by

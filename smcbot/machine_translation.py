@@ -61,8 +61,9 @@ def key(modes: Path = APERTIUM_MODES) -> str:
 
 
 def words_key(modes: Path = APERTIUM_MODES) -> str:
-    """What the English→French word translations of a build are made with."""
-    return "words-1" if available(ENGLISH_TO_FRENCH, modes) else "no-words"
+    """What the English→French word translations of a build are made with (an upgraded
+    dictionary changes it, so the next build redoes the lexicon)."""
+    return f"words-1:{pairs_stamp(modes)}" if available(ENGLISH_TO_FRENCH, modes) else "no-words"
 
 
 class Translator:
@@ -155,15 +156,19 @@ def english_words_in_french(words: Sequence[str], modes: Path = APERTIUM_MODES) 
         return {}
     to_spanish, to_french = Translator(ENGLISH_TO_FRENCH[:1], modes), Translator(ENGLISH_TO_FRENCH[1:], modes)
     try:
-        spanish = _word_by_word(to_spanish, words)
-        # A word the dictionary lacks comes back as it went in; Spanish would then read
-        # it as a Spanish word ("seo", a cathedral).
-        known = {word: found for word, found in spanish.items() if found.lower() != word.lower()}
-        french = _word_by_word(to_french, list(dict.fromkeys(known.values())))
+        # A word a dictionary lacks comes back as it went in; the next would then read
+        # it as a word of its own language ("seo", a Spanish cathedral): left out.
+        spanish = _translated_only(_word_by_word(to_spanish, words))
+        french = _translated_only(_word_by_word(to_french, list(dict.fromkeys(spanish.values()))))
     finally:
         to_spanish.close()
         to_french.close()
-    return {word: french[found] for word, found in known.items() if found in french}
+    return {word: french[found] for word, found in spanish.items() if found in french}
+
+
+def _translated_only(found: dict[str, str]) -> dict[str, str]:
+    """The words a dictionary knew: those that did not come back as they went in."""
+    return {word: translation for word, translation in found.items() if translation.lower() != word.lower()}
 
 
 WORDS_PER_TEXT = 200
@@ -173,11 +178,9 @@ def cached_english_words_in_french(words: Sequence[str], cache: Path, modes: Pat
     """`english_words_in_french`, kept in `cache` (a JSON file) for the next build: the
     same words through the same dictionaries give the same translations, and every build
     needs them (seconds each). A damaged cache file is only made again."""
-    stamp = _dictionaries_stamp(words, modes)
-    with contextlib.suppress(OSError, ValueError):
-        saved = json.loads(cache.read_text(encoding="utf-8"))
-        if saved.get("stamp") == stamp and isinstance(saved.get("words"), dict):
-            return saved["words"]
+    stamp = hashlib.sha256(("\n".join(words) + pairs_stamp(modes)).encode()).hexdigest()[:16]
+    if (saved := _read_cache(cache, stamp)) is not None:
+        return saved
     found = english_words_in_french(words, modes)
     if found:  # nothing is kept from a missing Apertium: installing it later takes effect
         with contextlib.suppress(OSError):
@@ -186,10 +189,23 @@ def cached_english_words_in_french(words: Sequence[str], cache: Path, modes: Pat
     return found
 
 
-def _dictionaries_stamp(words: Sequence[str], modes: Path) -> str:
-    """A digest of the words asked and of the installed pairs' files (their paths, sizes
-    and times), so an upgraded dictionary or another word list is translated again."""
-    digest = hashlib.sha256("\n".join(words).encode())
+def _read_cache(cache: Path, stamp: str) -> dict[str, str] | None:
+    """The translations kept in `cache` for this stamp; None if it is missing, damaged
+    or made for other words or dictionaries."""
+    try:
+        saved = json.loads(cache.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    found = saved.get("words") if isinstance(saved, dict) and saved.get("stamp") == stamp else None
+    if not isinstance(found, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in found.items()):
+        return None
+    return found
+
+
+def pairs_stamp(modes: Path = APERTIUM_MODES) -> str:
+    """A digest of the English→French pairs' files (their paths, sizes and times), so
+    that an upgraded dictionary gives the words again."""
+    digest = hashlib.sha256()
     for pair in ENGLISH_TO_FRENCH:
         mode = modes / f"{pair}.mode"
         text = mode.read_text(encoding="utf-8") if mode.exists() else ""
@@ -203,15 +219,21 @@ def _dictionaries_stamp(words: Sequence[str], modes: Path) -> str:
 
 def _word_by_word(translator: Translator, words: Sequence[str]) -> dict[str, str]:
     """Each word's translation, by texts of many words each a sentence; a text whose
-    translation does not split back into as many sentences is done one word at a time."""
+    translation does not split back into as many sentences is done one word at a time.
+    When Apertium fails (no translation at all), the words found so far are all there is:
+    retrying thousands of words one by one through a broken pipeline would take hours."""
     found: dict[str, str] = {}
     for start in range(0, len(words), WORDS_PER_TEXT):
         batch = list(words[start : start + WORDS_PER_TEXT])
-        parts = [part for part in re.split(r"\s*\.\s*", translator(" . ".join(batch)) or "") if part]
-        if len(parts) == len(batch):
+        translated = translator(" . ".join(batch))
+        if translated is None:
+            log.warning("Apertium failed on English words; the lexicon keeps the %d translated so far", len(found))
+            return found
+        parts = re.split(r"\s*\.\s*", translated.strip())
+        if len(parts) == len(batch) and all(parts):
             found.update(zip(batch, parts, strict=True))
             continue
-        for word in batch:
+        for word in batch:  # a translation with a full stop of its own ("EE.UU."): one at a time
             if one := (translator(word) or "").strip():
                 found[word] = one
     return found

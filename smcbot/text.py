@@ -153,15 +153,16 @@ ABBREVIATIONS = {
     "msg": "message messages", "com": "communication", "reu": "reunion", "info": "information",
     "infos": "informations", "pro": "professionnel", "pros": "professionnels", "perso": "personnel",
     "rh": "ressources humaines", "drh": "ressources humaines", "dg": "direction generale",
-    # saints' days and places as both languages shorten them ("la St Valentin", "St Patrick's")
-    "st": "saint", "ste": "sainte",
+    # saints' days as both languages shorten them ("la St Valentin", "St Patrick's");
+    # not "Ste", which also shortens "société"
+    "st": "saint",
 }  # fmt: skip
 
 
 # Platforms and apps named like a word of English or French: "threads" is Meta's app
 # in a member's question, not the "fils" or "threads" of a discussion the archive
 # speaks of; such a word is a name, found only where the archive's text writes it.
-PLATFORM_WORDS = frozenset("threads discord signal telegram vine clubhouse medium mastodon bluesky bereal".split())
+PLATFORM_WORDS = frozenset("threads discord telegram clubhouse mastodon bluesky bereal".split())
 
 
 # Platforms and apps are names however members type them ("roblox", "twitch"): a
@@ -170,8 +171,17 @@ PLATFORM_NAMES = frozenset(
     """
 tiktok instagram facebook twitter linkedin youtube snapchat pinterest reddit twitch whatsapp wechat weibo
 douyin xiaohongshu roblox fortnite minecraft tumblr vimeo spotify deezer substack patreon onlyfans tinder
-bumble hinge kick rumble quora flickr dailymotion yubo zenly vinted leboncoin
+bumble quora flickr dailymotion yubo zenly vinted leboncoin
 """.split()
+)
+
+
+# The club's words that point at the archive itself ("quelles sessions ont parlé de
+# YouTube ?"): unlike "membre" or "cotisation", they ask for no more than the topic.
+ARCHIVE_WORDS = frozenset(
+    """session sessions roundtable roundtables panel panels conference conferences
+evenement evenements event events rencontre rencontres meetup meetups soiree soirees speaker speakers
+intervenant intervenants intervenante intervenantes panelist panelists paneliste panelistes""".split()
 )
 
 
@@ -319,9 +329,11 @@ class Query:
 
     @property
     def size(self) -> int:
-        """How many content words the question has, the club's own words included: they
-        never match, so "Comment devenir membre du club ?" needs more than "devenir"."""
-        return len(self.words) + len(self.club_words)
+        """How many content words the question has, the club's own words included but those
+        pointing at the archive itself: they never match, so "Comment devenir membre du
+        club ?" needs more than "devenir", while "quelles sessions ont parlé de YouTube ?"
+        asks no more than "YouTube"."""
+        return len(self.words) + len([word for word in self.club_words if word not in ARCHIVE_WORDS])
 
     @property
     def names(self) -> list[str]:
@@ -376,10 +388,10 @@ def analyse(question: str, lexicon=None) -> Query:
 
 
 def _platform_forms(word: str, lexicon) -> set[str]:
-    """A platform's name ("threads") counts as its own stems only where the archive's
-    French text writes the word, never through a translation, a lemma or the English
-    glosses ("au fil de" glossed "to the thread of"): an archive that never writes it
-    does not know the platform."""
+    """A platform's name ("threads") counts as its own stems, never through a translation
+    or a lemma, and only if the archive's French text writes the word: an archive that
+    speaks only of "fils" of discussion (glossed "threads") does not know the platform.
+    (Once it writes the word, its stems match as any word's do, glosses included.)"""
     if lexicon is not None and lexicon.words and not lexicon.knows(word):
         return set()
     return set(stems(word))

@@ -83,7 +83,7 @@ BOUNDS = {
     "setC": {"fr": (1.0, 0, 1), "en": (0.96, 1, 2), "citation_precision": 0.9},
     "setD": {"fr": (1.0, 0, 2), "en": (0.84, 3, 0), "citation_precision": 0.94},
     "setE": {"fr": (0.91, 0, 0), "en": (0.8, 2, 0), "citation_precision": 0.9},
-    "setF": {"fr": (0.83, 4, 1), "en": (1.0, 0, 1), "citation_precision": 0.95},
+    "setF": {"fr": (0.87, 3, 1), "en": (1.0, 0, 1), "citation_precision": 0.95},
     "setG": {"fr": (0.95, 1, 0), "en": (0.88, 2, 0), "citation_precision": 1.0},
     "setH": {"fr": (0.95, 1, 2), "en": (0.96, 1, 1), "citation_precision": 0.92},
     "setI": {"fr": (1.0, 0, 1), "en": (0.8, 4, 0), "citation_precision": 0.95},
@@ -95,7 +95,7 @@ BOUNDS = {
     "setO": {"fr": (0.95, 1, 1), "en": (0.8, 4, 1), "citation_precision": 0.95},
     "setP": {"fr": (0.95, 1, 0), "en": (0.92, 1, 3), "citation_precision": 0.92},
     "setQ": {"fr": (0.87, 2, 1), "en": (0.92, 1, 3), "citation_precision": 0.9},
-    "setR": {"fr": (0.91, 2, 1), "en": (0.84, 4, 0), "citation_precision": 0.97},
+    "setR": {"fr": (0.95, 1, 1), "en": (0.84, 4, 0), "citation_precision": 0.97},
     "setS": {"fr": (0.95, 1, 3), "en": (0.92, 2, 1), "citation_precision": 0.91},
 }
 

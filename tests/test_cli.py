@@ -105,6 +105,21 @@ def test_an_unknown_log_level_is_refused_naming_the_accepted_ones(tmp_path, monk
     )
     monkeypatch.setenv("SMCBOT_LOG_LEVEL", "debug")  # any case, as logging itself takes it
     assert load_settings().log_level == "DEBUG"
+    monkeypatch.setenv("SMCBOT_LOG_LEVEL", "warn")  # logging's other names for its levels
+    assert load_settings().log_level == "WARNING"
+
+
+def test_a_store_url_that_works_is_kept_and_a_blank_one_means_the_sqlite_file(monkeypatch):
+    monkeypatch.setenv("SMCBOT_STORE__URL", "postgresql://smc:ab/c?d#e@db:5432/smc")  # "/", "?", "#" in the password
+    assert load_settings().store.url.get_secret_value().endswith("@db:5432/smc")
+    monkeypatch.setenv("SMCBOT_STORE__URL", "")  # a blank line in a .env or compose file
+    assert load_settings().store.url is None
+
+
+def test_a_whole_section_given_as_one_value_is_named_without_it():
+    with pytest.raises(SettingsError) as caught:
+        load_settings(store="postgresql://u:s3cret@h/db")
+    assert "SMCBOT_STORE" in str(caught.value) and "s3cret" not in str(caught.value)
 
 
 @pytest.mark.parametrize(

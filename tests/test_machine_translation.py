@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 
 import numpy as np
 import pytest
@@ -61,6 +62,22 @@ def test_many_words_are_translated_in_one_pass_and_kept_for_the_next_build(tmp_p
     cache.write_text(saved.replace("Téléphone", "Combiné"), encoding="utf-8")
     assert cached_english_words_in_french(words, cache)["phone"] == "Combiné"  # read back, not redone
     assert cached_english_words_in_french(words[:5], cache)["phone"].lower() == "téléphone"  # other words: redone
+
+
+def test_a_broken_apertium_gives_no_words_at_once_not_word_by_word(tmp_path):
+    for pair in ENGLISH_TO_FRENCH:  # installed, but every pipeline stops at once
+        (tmp_path / f"{pair}.mode").write_text("false", encoding="utf-8")
+    started = time.monotonic()
+    assert english_words_in_french(["phone", "crew"] * 1000, modes=tmp_path) == {}
+    assert time.monotonic() - started < 10  # one failed text, not 2,000 restarts
+
+
+@pytest.mark.skipif(not available(ENGLISH_TO_FRENCH), reason="Apertium's English–Spanish pair is not installed")
+@pytest.mark.parametrize("damaged", ["[]", "null", '{"stamp": 1, "words": {"phone": 3}}', "{not json"])
+def test_a_damaged_word_cache_is_made_again(tmp_path, damaged):
+    cache = tmp_path / "apertium-words.json"
+    cache.write_text(damaged, encoding="utf-8")
+    assert cached_english_words_in_french(["phone"], cache)["phone"].lower() == "téléphone"
 
 
 def test_apertium_s_reserved_characters_do_not_break_the_pipeline(to_english):

@@ -281,6 +281,13 @@ def test_a_platform_is_a_name_however_it_is_typed(question):
     assert platform.name
 
 
+def test_words_pointing_at_the_archive_ask_for_no_more_than_the_topic():
+    assert analyse("quelles sessions ont parlé de youtube ?", Lexicon()).size == 1
+    assert analyse("which sessions talked about youtube?", Lexicon()).size == 1
+    membership = analyse("Comment devenir membre du club ?", Lexicon())
+    assert membership.size > len(membership.words)  # "membre" still asks for more
+
+
 def test_capitals_with_a_plural_s_are_an_acronym():
     # "MPs" in "is X still where reporters and MPs hang out?" is a detail beside a
     # subject the archive holds, like "B2B" or "DM", not a name the archive lacks.
