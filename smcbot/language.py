@@ -46,6 +46,9 @@ log = logging.getLogger(__name__)
 FREEDICT_DIR = Path("/usr/share/dictd")
 LEXICON_FILE = "lexicon.json"
 COGNATE_PREFIX = 5
+# A cognate ends a few letters differently ("analytics" → "analytique"); a longer word
+# starting like it is another word ("review" → "reviewguard", a product's name).
+COGNATE_GROWTH = 3
 SENSES = 3  # translations kept per English word, in the dictionary's order
 
 # Phrases and words that name the club, its format and its members, not a topic.
@@ -248,7 +251,7 @@ class Lexicon:
         found = []
         for candidate in self._by_prefix.get(word[:COGNATE_PREFIX], []):
             shared = len(os.path.commonprefix([word, candidate]))
-            if shared >= max(COGNATE_PREFIX + 1, len(word) - 2):
+            if shared >= max(COGNATE_PREFIX + 1, len(word) - 2) and len(candidate) <= len(word) + COGNATE_GROWTH:
                 found.append(candidate)
         return found
 

@@ -80,3 +80,8 @@ def test_cognates_need_a_long_common_start():
     assert lexicon.cognates("revenue") == ["revenu"]
     assert lexicon.cognates("actually") == []
     assert lexicon.cognates("engagement") == []  # the archive has the word itself
+
+
+def test_a_longer_word_starting_like_an_english_one_is_no_cognate():
+    lexicon = Lexicon(words=["reviewguard", "analytique"])
+    assert lexicon.cognates("review") == []  # a product's name, not "review"
