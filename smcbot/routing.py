@@ -583,7 +583,8 @@ class QuestionRouter:
         # "the last session", "le dernier Cercle Dircoms"; not "last night" or "le dernier iPhone"
         about_sessions = self._about_sessions(question, series)
         newest, oldest = bool(tokens & NEWEST) and about_sessions, bool(tokens & OLDEST) and about_sessions
-        listing = bool(tokens & LIST_WORDS) or newest or oldest
+        # "what was said in 2019?": a period and no topic asks for that period's sessions
+        listing = bool(tokens & LIST_WORDS) or newest or oldest or (period is not None and not query.words)
         named = bool(series) and (episode is not None or period is not None)  # "le Cercle Dircoms de juin 2019"
         if not (listing and (period or series or newest or episode)) and not named:
             unknown = "" if series else self._unheard_series(question)
