@@ -177,16 +177,27 @@ WORDS_PER_TEXT = 200
 def cached_english_words_in_french(words: Sequence[str], cache: Path, modes: Path = APERTIUM_MODES) -> dict[str, str]:
     """`english_words_in_french`, kept in `cache` (a JSON file) for the next build: the
     same words through the same dictionaries give the same translations, and every build
-    needs them (seconds each). A damaged cache file is only made again."""
+    needs them (seconds each). A damaged cache file is only made again. The process also
+    keeps the last translations it made or read: a bot that rebuilds its live index, or
+    builds of several folders, translate once."""
     stamp = hashlib.sha256(("\n".join(words) + pairs_stamp(modes)).encode()).hexdigest()[:16]
-    if (saved := _read_cache(cache, stamp)) is not None:
-        return saved
-    found = english_words_in_french(words, modes)
+    found = _LAST_WORDS.get(stamp)
+    if found is None:
+        found = _read_cache(cache, stamp)
+    if found is None:
+        found = english_words_in_french(words, modes)
     if found:  # nothing is kept from a missing Apertium: installing it later takes effect
-        with contextlib.suppress(OSError):
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            cache.write_text(json.dumps({"stamp": stamp, "words": found}, ensure_ascii=False), encoding="utf-8")
-    return found
+        _LAST_WORDS.clear()
+        _LAST_WORDS[stamp] = found
+        if _read_cache(cache, stamp) is None:
+            with contextlib.suppress(OSError):
+                cache.parent.mkdir(parents=True, exist_ok=True)
+                cache.write_text(json.dumps({"stamp": stamp, "words": found}, ensure_ascii=False), encoding="utf-8")
+    return dict(found)
+
+
+# The last word translations this process made or read, by their stamp (one entry).
+_LAST_WORDS: dict[str, dict[str, str]] = {}
 
 
 def _read_cache(cache: Path, stamp: str) -> dict[str, str] | None:

@@ -53,11 +53,16 @@ def test_english_words_come_out_in_french_and_unknown_ones_are_left_out():
 
 
 @pytest.mark.skipif(not available(ENGLISH_TO_FRENCH), reason="Apertium's English–Spanish pair is not installed")
-def test_many_words_are_translated_in_one_pass_and_kept_for_the_next_build(tmp_path):
+def test_many_words_are_translated_in_one_pass_and_kept_for_the_next_build(tmp_path, monkeypatch):
+    from smcbot import machine_translation
+
     words = ["phone", "crew", "theater", "discount", "walkout"] * 60  # several texts of words
     cache = tmp_path / "models" / "apertium-words.json"
     found = cached_english_words_in_french(words, cache)
     assert found["theater"].lower() == "théâtre" and len(found) >= 4
+    other = tmp_path / "other" / "apertium-words.json"  # another index folder, same process
+    assert cached_english_words_in_french(words, other) == found and other.exists()
+    monkeypatch.setattr(machine_translation, "_LAST_WORDS", {})  # as a new process
     saved = cache.read_text(encoding="utf-8")
     cache.write_text(saved.replace("Téléphone", "Combiné"), encoding="utf-8")
     assert cached_english_words_in_french(words, cache)["phone"] == "Combiné"  # read back, not redone
@@ -74,7 +79,10 @@ def test_a_broken_apertium_gives_no_words_at_once_not_word_by_word(tmp_path):
 
 @pytest.mark.skipif(not available(ENGLISH_TO_FRENCH), reason="Apertium's English–Spanish pair is not installed")
 @pytest.mark.parametrize("damaged", ["[]", "null", '{"stamp": 1, "words": {"phone": 3}}', "{not json"])
-def test_a_damaged_word_cache_is_made_again(tmp_path, damaged):
+def test_a_damaged_word_cache_is_made_again(tmp_path, damaged, monkeypatch):
+    from smcbot import machine_translation
+
+    monkeypatch.setattr(machine_translation, "_LAST_WORDS", {})  # read from the file, as a new process does
     cache = tmp_path / "apertium-words.json"
     cache.write_text(damaged, encoding="utf-8")
     assert cached_english_words_in_french(["phone"], cache)["phone"].lower() == "téléphone"
