@@ -181,14 +181,14 @@ def parse_period(question: str) -> Period | None:
         rf"\b(?:between|entre|from|d[eu]|d')\s*({MONTH})\s+(?:and|et|to|a|au)\s+({MONTH})\s+({YEAR})\b", q
     ):
         first, last, year = MONTH_NAMES[match[1].rstrip(".")], MONTH_NAMES[match[2].rstrip(".")], int(match[3])
-        return _months(year, first, year, last, match[0])
+        return _months(year, first, year, last)
     if match := re.search(rf"\b({SEASON})\s+(?:de\s+|of\s+|d')?({YEAR})\b", q):
         first, last = SEASONS[match[1]]
         year = int(match[2])
-        return _months(year, first, year + (1 if last < first else 0), last, match[0])
+        return _months(year, first, year + (1 if last < first else 0), last)
     if match := re.search(rf"\b({MONTH})\s+({YEAR})\b", q):
         month, year = MONTH_NAMES[match[1].rstrip(".")], int(match[2])
-        return _months(year, month, year, month, match[0])
+        return _months(year, month, year, month)
     if match := re.search(rf"\b(?:since|depuis|after|apres|a\s+partir\s+de)\s+({YEAR})\b", q):
         year = int(match[1])
         return Period(date(year, 1, 1), None, {"fr": f"depuis {year}", "en": f"since {year}"})
@@ -254,11 +254,22 @@ def _month_names(period: Period) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
-def _months(year: int, first: int, last_year: int, last: int, said: str) -> Period:
-    """From the first day of one month to the last day of another."""
+def _months(year: int, first: int, last_year: int, last: int) -> Period:
+    """From the first day of one month to the last day of another, named in each
+    language as a reply writes it ("(juin 2019)", "(June – August 2019)"), not as typed."""
     end = date(last_year + (last == 12), last % 12 + 1, 1)
     until = date.fromordinal(end.toordinal() - 1)
-    return Period(date(year, first, 1), until, {"fr": f"({said})", "en": f"({said})"})
+    label = {language: f"({_month_span(year, first, last_year, last, language)})" for language in MONTHS}
+    return Period(date(year, first, 1), until, label)
+
+
+def _month_span(year: int, first: int, last_year: int, last: int, language: str) -> str:
+    """ "juin 2019", "juin – août 2019", "décembre 2019 – février 2020"."""
+    names = MONTHS[language]
+    if (year, first) == (last_year, last):
+        return f"{names[first - 1]} {year}"
+    start = names[first - 1] if year == last_year else f"{names[first - 1]} {year}"
+    return f"{start} – {names[last - 1]} {last_year}"
 
 
 def _period_words(question: str) -> set[str]:

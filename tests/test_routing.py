@@ -129,6 +129,8 @@ def test_a_period_without_a_topic_lists_that_period_s_sessions(answerer):
     for question in ("what was said in 2019?", "qu'est-ce qui s'est dit en juin 2019 ?"):
         answer = answerer.answer(question)
         assert answer.sources and all(s.date and s.date.year == 2019 for s in answer.sources), question
+    assert "(June 2019)" in answerer.answer("what was said in June 2019?").text  # as a reply writes it, not as typed
+    assert "(février 2019)" in answerer.answer("quelles sessions en fevrier 2019 ?").text
     later = answerer.answer("what was said in 2030?")
     assert not later.answered and "2030" in later.text and "2019" in later.text  # the archive's span
 
