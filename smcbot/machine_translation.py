@@ -181,15 +181,14 @@ def cached_english_words_in_french(words: Sequence[str], cache: Path, modes: Pat
     keeps the last translations it made or read: a bot that rebuilds its live index, or
     builds of several folders, translate once."""
     stamp = hashlib.sha256(("\n".join(words) + pairs_stamp(modes)).encode()).hexdigest()[:16]
-    found = _LAST_WORDS.get(stamp)
-    if found is None:
-        found = _read_cache(cache, stamp)
-    if found is None:
-        found = english_words_in_french(words, modes)
+    remembered = _LAST_WORDS.get(stamp)
+    saved = _read_cache(cache, stamp) if remembered is None else None
+    found = remembered or saved or english_words_in_french(words, modes)
     if found:  # nothing is kept from a missing Apertium: installing it later takes effect
         _LAST_WORDS.clear()
         _LAST_WORDS[stamp] = found
-        if _read_cache(cache, stamp) is None:
+        # the file is read at most once: written when it was found lacking or not read
+        if saved is None and (remembered is None or _read_cache(cache, stamp) is None):
             with contextlib.suppress(OSError):
                 cache.parent.mkdir(parents=True, exist_ok=True)
                 cache.write_text(json.dumps({"stamp": stamp, "words": found}, ensure_ascii=False), encoding="utf-8")
