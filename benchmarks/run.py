@@ -29,10 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from smcbot.answering import Answerer  # noqa: E402
 from smcbot.chunking import chunk_article  # noqa: E402
-from smcbot.index import load_index  # noqa: E402
-from smcbot.services import build_from_sources, make_embedder  # noqa: E402
+from smcbot.services import build_from_sources, make_answerer, make_embedder  # noqa: E402
 from smcbot.settings import Settings, load_settings  # noqa: E402
 from smcbot.sources.articles import speakers_in  # noqa: E402
 from smcbot.sources.ingest import read_sources  # noqa: E402
@@ -187,8 +185,7 @@ def measure_asks(work: Path, embedder, chunks: int) -> tuple[dict, Settings]:
     manifest = write_archive(work / f"archive-{chunks}", chunks)
     settings = settings_for(work, f"index-{chunks}", manifest)
     build_from_sources(settings, embedder=embedder)
-    index = load_index(settings.index_dir, model=embedder.name)
-    answerer = Answerer(index, embedder, settings.retrieval, index_dir=settings.index_dir)
+    answerer = make_answerer(settings, embedder=embedder)  # as the bots answer (Apertium's question translation)
     _, words = source_sentences()
     asked = questions(random.Random(11), words)
     for question in asked[:10]:
@@ -202,7 +199,7 @@ def measure_asks(work: Path, embedder, chunks: int) -> tuple[dict, Settings]:
     return {
         "ask_p50_ms": statistics.median(timings),
         "ask_p95_ms": timings[int(len(timings) * 0.95) - 1],
-        "chunks": len(index.chunks),
+        "chunks": len(answerer.index.chunks),
     }, settings
 
 

@@ -78,11 +78,15 @@ class Answerer:
         *,
         index_dir: Path | None = None,
         translator: Callable[[str], str | None] | None = None,
+        word_translator: Callable[[str], str | None] | None = None,
     ) -> None:
         self.embedder = embedder
         self.settings = settings
-        # With written answers on: English questions are also searched in French.
+        # English questions are also searched in French: translated by the language model
+        # with written answers on (`translator`), else by Apertium (`word_translator`),
+        # whose rough translation may only confirm the session the question finds first.
         self.translator = translator
+        self.word_translator = word_translator
         self.live = LiveIndex(
             index,
             serve=self._serve,
@@ -152,14 +156,25 @@ class Answerer:
             return routed
         filters, period = served.router.dated(question, filters)
         result = served.retriever.search(query, filters)
-        if self.translator is not None and query.language == "en":
-            french = self.translator(query.text)
-            if french:
-                translated = served.retriever.search(served.retriever.analyse(french), filters)
-                result = served.retriever.merge(result, translated)
+        if query.language == "en":
+            result = self._searched_in_french(served, result, filters)
+        if filters is not None:
+            result.held_first(filters)
         if not result.answered:
             return self._nothing_found(question, language, result, period)
         return self._compose(question, language, result)
+
+    def _searched_in_french(self, served: Served, result: SearchResult, filters: SearchFilters | None) -> SearchResult:
+        """An English question's result merged with its French translation's (the
+        language model's if on, else Apertium's); the result as it was without one."""
+        if self.translator is None and (not result.sessions or result.sessions[0].answers):
+            return result  # Apertium's translation could only confirm a first session that already answers
+        translator = self.translator or self.word_translator
+        french = translator(result.query.text) if translator is not None else None
+        if not french:
+            return result
+        translated = served.retriever.search(served.retriever.analyse(french), filters, asked=result)
+        return served.retriever.merge(result, translated, confirming=self.translator is None)
 
     def resolve_series(self, filters: SearchFilters | None) -> SearchFilters | None:
         """The filters with their series under its canonical name (any spelling is accepted).

@@ -301,11 +301,12 @@ def check_language_resources(settings: Settings, manifest: dict | None) -> Check
     """Whether FreeDict and Apertium are installed, and the index has English glosses
     (what bridges English questions to the French archive; see the README)."""
     from smcbot.language import FREEDICT_DIR
-    from smcbot.machine_translation import FRENCH_TO_ENGLISH, available
+    from smcbot.machine_translation import ENGLISH_TO_FRENCH, FRENCH_TO_ENGLISH, available
 
     name = "language resources"
     missing = [p for p in ("dict-freedict-eng-fra", "dict-freedict-fra-eng") if not _freedict(FREEDICT_DIR, p)]
-    if settings.embedding.english_glosses and not available(FRENCH_TO_ENGLISH):
+    glosses_missing = settings.embedding.english_glosses and not available(FRENCH_TO_ENGLISH)
+    if glosses_missing or (settings.retrieval.translate_questions and not available(ENGLISH_TO_FRENCH)):
         missing += ["apertium", "apertium-fr-es", "apertium-eng-spa"]
     if missing:
         return skipped(

@@ -69,7 +69,16 @@ from smcbot.language import (
 from smcbot.lexical import LexicalIndex
 from smcbot.models import Article, Chunk
 from smcbot.settings import DEFAULT_INDEX_DIR
-from smcbot.text import ANALYSIS_VERSION, EN_TO_FR, content_words, fold, index_tokens, stems, written_words
+from smcbot.text import (
+    ANALYSIS_VERSION,
+    EN_TO_FR,
+    content_words,
+    fold,
+    index_tokens,
+    stems,
+    without_asides,
+    written_words,
+)
 
 log = logging.getLogger(__name__)
 
@@ -300,7 +309,9 @@ def _write_build(
     background = ThreadPoolExecutor(max_workers=2)
     stop = threading.Event()
     try:
-        texts = [c.embedding_text() for c in chunks]
+        # Passages are searched (words, glosses, both models' vectors) without the sentences
+        # saying a subject was not discussed; they are still shown whole.
+        texts = [without_asides(c.embedding_text()) for c in chunks]
         glossing = background.submit(_english_glosses, index_dir, texts, options, progress, stop)
         models = options.models_dir or index_dir / "models"
         written = background.submit(

@@ -22,6 +22,7 @@ milliseconds, not the 0.2 s of starting them.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import logging
@@ -252,3 +253,11 @@ def _word_by_word(translator: Translator, words: Sequence[str]) -> dict[str, str
 def french_to_english(modes: Path = APERTIUM_MODES) -> Translator | None:
     """A passage translator into English, or None when Apertium or a pair is missing."""
     return Translator(FRENCH_TO_ENGLISH, modes) if available(FRENCH_TO_ENGLISH, modes) else None
+
+
+@functools.lru_cache(maxsize=4)
+def english_to_french(modes: Path = APERTIUM_MODES) -> Translator | None:
+    """The process's question translator into French (through Spanish), or None when
+    Apertium or a pair is missing. One per process: its pipelines hold about 300 MB, and
+    it translates one text at a time for every thread (a few milliseconds each)."""
+    return Translator(ENGLISH_TO_FRENCH, modes) if available(ENGLISH_TO_FRENCH, modes) else None

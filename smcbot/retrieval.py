@@ -20,10 +20,11 @@ name, a term such as "podcast"); otherwise two are needed. The club's own words
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import NamedTuple
 
@@ -47,10 +48,11 @@ class SearchFilters:
     until: date | None = None
     series: str | None = None
     articles: frozenset[str] = frozenset()  # article ids; empty: any
-    # Folded words naming the period's months ("fevrier"): an article published before
-    # it, since `announced_since`, that names one (a programme announcing its next
-    # sessions, "Mercredi 5 février") is admitted too, and so is one published after it,
-    # until `recalled_until`, that names one (a session on what changed "depuis le 17 février").
+    # Folded words naming the period's months ("fevrier") or years ("2020"): an article
+    # published before it, since `announced_since`, that names one (a programme announcing
+    # its next sessions, "Mercredi 5 février") is admitted too, and so is one published
+    # after it, until `recalled_until`, that names one (a session on what changed "depuis
+    # le 17 février", or on what a chamber of crafts did "en 2020").
     naming: tuple[str, ...] = ()
     announced_since: date | None = None
     recalled_until: date | None = None
@@ -61,10 +63,11 @@ class SearchFilters:
             return False
         if self.series and self.series.casefold() not in article.series.casefold():
             return False
-        return self._in_period(article) or self._names_period(article)
+        return self.held_in_period(article) or self._names_period(article)
 
-    def _in_period(self, article: Article) -> bool:
-        """True if the article's date is within `since`..`until` (or they are not set)."""
+    def held_in_period(self, article: Article) -> bool:
+        """True if the article's date is within `since`..`until` (or they are not set): its
+        session was held in the period, not only announced or recalled."""
         if self.since and (article.date is None or article.date < self.since):
             return False
         return not (self.until and (article.date is None or article.date > self.until))
@@ -130,6 +133,7 @@ class SearchResult:
     gate: GateContext = field(default_factory=lambda: GateContext(words=0))  # what the gate knew of the question
     second_opinion: bool = False  # answered by the multilingual model after the gate refused
     translation: Query | None = None
+    vector: np.ndarray | None = field(default=None, repr=False)  # the question in the embedding model's space
 
     @property
     def question(self) -> str:
@@ -161,6 +165,15 @@ class SearchResult:
     def answering(self) -> list[SessionHit]:
         """The sessions that answer the question."""
         return [s for s in self.sessions if s.answers]
+
+    def held_first(self, filters: SearchFilters) -> None:
+        """Cite the sessions that only announced or recalled a dated question's period
+        ("en 2020, …" in a session of 2021) only when none held in it answers: "en 2022
+        on a parlé de vente en direct ?" asks for 2022's sessions first."""
+        if not filters.naming or not any(filters.held_in_period(hit.article) for hit in self.answering):
+            return
+        for hit in self.answering:
+            hit.answers = filters.held_in_period(hit.article)
 
 
 def _set_dense_lift(hits: list[SessionHit]) -> None:
@@ -224,13 +237,22 @@ class HybridRetriever:
         # One thread for a question: the engine's threads spinning beside the bots' own
         # cost more CPU than they save on one short text.
         self._second = multilingual_embedder(threads=1) if index.second_opinion is not None else None
+        # A question searched again in translation is read by that model as asked, once
+        # (the last few readings are kept; a failure is not).
+        self._meaning = functools.lru_cache(maxsize=64)(lambda text: self._second.encode_query(text))
 
     def analyse(self, question: str) -> Query:
         """The question analysed with this index's lexicon."""
         return analyse(question, self.index.lexicon)
 
-    def search(self, question: str | Query, filters: SearchFilters | None = None) -> SearchResult:
+    def search(
+        self, question: str | Query, filters: SearchFilters | None = None, *, asked: SearchResult | None = None
+    ) -> SearchResult:
         """Find the sessions that answer `question` (text, or a `Query` already analysed), best first.
+
+        `asked`: when `question` translates a question searched first, that search: the
+        gate keeps the names it lacked (`GateContext.with_names_of`), and both models read
+        the question as it was asked; the translation adds its words.
 
         Raises:
             QuestionError: the question has no words to search for.
@@ -250,7 +272,8 @@ class HybridRetriever:
                 "the question has no words to search for; ask with words, e.g. What was said about brand safety?"
             )
         allowed = self._allowed_rows(filters)
-        query_vector = self.embedder.encode([query.text])[0]
+        # A translation adds its words; its meaning is the question's, as asked.
+        query_vector = asked.vector if asked is not None and asked.vector is not None else self._encode(query)
         dense = self._dense_scores(query_vector, allowed)
         lexical = self._lexical_scores(query, allowed)
         fused = self._fuse(dense, lexical)
@@ -264,8 +287,11 @@ class HybridRetriever:
             unknown_acronyms_only=bool(unknown) and all(written_as_acronym(query.original(name)) for name in unknown),
             subject_absent=self._subject_absent(query, absent),
         )
+        if asked is not None:
+            gate = gate.with_names_of(asked.gate)
         apply_gate(sessions, self.thresholds, gate)
-        second_opinion = self._second_opinion(query, sessions, gate, allowed)
+        reading = asked.query if asked is not None else query
+        second_opinion = self._second_opinion(reading, sessions, gate, allowed)
         return SearchResult(
             query,
             sessions,
@@ -274,13 +300,29 @@ class HybridRetriever:
             specific_names=[w.word for w in query.words if w.name and self._specific(w)],
             gate=gate,
             second_opinion=second_opinion,
+            vector=query_vector,
         )
 
-    def merge(self, asked: SearchResult, translated: SearchResult) -> SearchResult:
+    def _encode(self, query: Query) -> np.ndarray:
+        """The question in the embedding model's space."""
+        return self.embedder.encode([query.text])[0]
+
+    def merge(self, asked: SearchResult, translated: SearchResult, *, confirming: bool = False) -> SearchResult:
         """One result from a question searched as asked and in translation: each session
-        keeps its better hit, and the sessions cited are chosen again among both."""
+        keeps its better hit, and the sessions cited are chosen again among both.
+
+        `confirming`: the translation is a rough machine translation ("seo tips" comes
+        out "siège pointes", "who won the world cup" "qui a gagné la coupe mondiale"), so
+        it may only confirm the session the question as asked ranks first, never bring in
+        another, and answer a question refused as asked only on a specific word it finds
+        there ("boulanger" for "baker"), not on general ones.
+        """
+        found = translated.sessions
+        if confirming:
+            first = asked.sessions[0] if asked.sessions else None
+            found = [replace(hit, answers=hit.answers and self._confirms(first, hit)) for hit in translated.sessions]
         best: dict[str, SessionHit] = {}
-        for hit in asked.sessions + translated.sessions:
+        for hit in asked.sessions + found:
             kept = best.get(hit.article.id)
             if kept is None or (hit.answers, hit.strength) > (kept.answers, kept.strength):
                 best[hit.article.id] = hit
@@ -301,6 +343,14 @@ class HybridRetriever:
             second_opinion=any(h.answers for h in sessions) and (asked.second_opinion or translated.second_opinion),
             translation=translated.query,
         )
+
+    @staticmethod
+    def _confirms(first: SessionHit | None, translated: SessionHit) -> bool:
+        """The translation's hit is the session the question as asked ranks first (`first`),
+        and that session answered as asked or the translation finds a specific word there."""
+        if first is None or translated.article.id != first.article.id:
+            return False
+        return first.answers or translated.specific_match
 
     def in_archive(self, word: QueryWord | str) -> bool:
         """True if any form of the word (a stem, or a stem of a translation) is indexed;
@@ -347,7 +397,7 @@ class HybridRetriever:
             return False
         if self._words_speak_clearly(sessions):
             return False
-        vector = self._encode_for_second_opinion(query)
+        vector = self._encode_for_second_opinion(query.text)
         closest = self._closest_sessions(vector, allowed) if vector is not None else []
         if len(closest) < 2:
             return False
@@ -409,10 +459,10 @@ class HybridRetriever:
             if best_similarity - self._session_similarity(vector, hit.article.id) >= self.settings.min_preference_gap:
                 hit.answers = False
 
-    def _encode_for_second_opinion(self, query: Query) -> np.ndarray | None:
-        """The question in the multilingual model's space (None if its engine fails)."""
+    def _encode_for_second_opinion(self, text: str) -> np.ndarray | None:
+        """A question in the multilingual model's space (None if its engine fails)."""
         try:
-            return self._second.encode_query(query.text)
+            return self._meaning(text)
         except (OSError, RuntimeError, ValueError) as error:  # the engine failed: the gate's verdict stands
             log.warning("the multilingual second opinion failed (%s); the gate's verdict stands", error)
             return None
@@ -653,6 +703,18 @@ class GateContext:
     unknown_names: bool = False
     unknown_acronyms_only: bool = False
     subject_absent: bool = False
+
+    def with_names_of(self, asked: GateContext) -> GateContext:
+        """The context of a question's translation, keeping the names the question as asked
+        carries that the archive never mentions: a name does not translate, and a machine
+        translation may turn it into a word the archive holds ("threads" into "fils")."""
+        unknown = self.unknown_names or asked.unknown_names
+        return replace(
+            self,
+            unknown_names=unknown,
+            unknown_acronyms_only=unknown
+            and all(context.unknown_acronyms_only for context in (self, asked) if context.unknown_names),
+        )
 
     def merged(self, other: GateContext) -> GateContext:
         """The context of a question searched as asked and in translation: a name or a

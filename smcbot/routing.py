@@ -240,6 +240,16 @@ def without_thing_dates(question: str) -> str:
 
 ANNOUNCED_DAYS = 365  # a season's programme is published up to a year ahead
 RECALLED_DAYS = 120  # a session comes back to what happened in the months before it
+RECALLED_YEAR_DAYS = 365  # and to the year before it ("en 2020, …" in a session of 2021)
+
+
+def _year_names(period: Period) -> tuple[str, ...]:
+    """The years of a period of whole years ("2020"), so a session looking back on it
+    ("en 2020, la chambre a formé 300 artisans") is found; none for other spans."""
+    if period.since is None or period.until is None:
+        return ()
+    whole = (period.since.month, period.since.day, period.until.month, period.until.day) == (1, 1, 12, 31)
+    return tuple(str(year) for year in range(period.since.year, period.until.year + 1)) if whole else ()
 
 
 def _month_names(period: Period) -> tuple[str, ...]:
@@ -544,11 +554,13 @@ class QuestionRouter:
             return filters, None
         filters = filters or SearchFilters()
         since, until = period.since or filters.since, period.until or filters.until
-        filters = replace(filters, since=since, until=until, naming=_month_names(period))
+        months, years = _month_names(period), _year_names(period)
+        filters = replace(filters, since=since, until=until, naming=months or years)
         if filters.naming and since is not None:
             filters = replace(filters, announced_since=since - timedelta(days=ANNOUNCED_DAYS))
         if filters.naming and until is not None:
-            filters = replace(filters, recalled_until=until + timedelta(days=RECALLED_DAYS))
+            recalled = RECALLED_DAYS if months else RECALLED_YEAR_DAYS
+            filters = replace(filters, recalled_until=until + timedelta(days=recalled))
         return filters, period
 
     def _period(self, question: str, series: str | None = None) -> Period | None:

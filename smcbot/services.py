@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from smcbot import machine_translation
 from smcbot.directory import describe_archive
 from smcbot.embedding import (
     ONNX_META,
@@ -234,12 +235,21 @@ def make_answerer(settings: Settings, *, embedder=None):
 
     embedder = embedder or make_embedder(settings)
     index = load_index(settings.index_dir, model=embedder.name)
-    translator = None
+    translator = word_translator = None
     if settings.llm.enabled:  # English questions are also searched in French
         from smcbot.translation import QuestionTranslator
 
         translator = QuestionTranslator(settings.llm)
-    return Answerer(index, embedder, settings.retrieval, index_dir=settings.index_dir, translator=translator)
+    elif settings.retrieval.translate_questions:
+        word_translator = machine_translation.english_to_french()
+    return Answerer(
+        index,
+        embedder,
+        settings.retrieval,
+        index_dir=settings.index_dir,
+        translator=translator,
+        word_translator=word_translator,
+    )
 
 
 def open_store(settings: Settings):

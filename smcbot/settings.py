@@ -81,6 +81,12 @@ class RetrievalSettings(BaseModel):
     max_sessions: int = Field(3, ge=1, le=10)
     quotes_per_session: int = Field(2, ge=1, le=10)
     mmr_lambda: float = Field(0.7, ge=0, le=1)
+    translate_questions: bool = Field(
+        False,
+        description="Also search an English question whose first session does not answer in its French "
+        "translation by Apertium (rough, so it may only confirm that session). Costs Apertium's pipelines, "
+        "about 300 MB, in each bot process. With written answers on, the language model translates instead.",
+    )
     min_coverage: float = Field(
         0.45,
         ge=0,

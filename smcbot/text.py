@@ -57,12 +57,13 @@ STOP_EN = set(
 STOPWORDS = STOP_FR | STOP_EN
 
 # Verbs that carry no topic in any of their forms ("aurais", "devient", "gets"): a
-# question's word whose lemma is one of them is dropped like a stop word.
+# question's word whose lemma is one of them is dropped like a stop word. "What
+# happened in June 2019?" asks for that month's sessions, as "what was said" does.
 GENERIC_VERBS = {
     "fr": frozenset(
         "avoir etre faire aller pouvoir devoir vouloir devenir falloir venir savoir mettre prendre donner voir".split()
     ),
-    "en": frozenset("be have do get go can may must become come know put take give see want need".split()),
+    "en": frozenset("be have do get go can may must become come know put take give see want need happen".split()),
 }
 
 # A glossary of the club's field — social media, marketing, corporate communication,
@@ -171,7 +172,8 @@ PLATFORM_NAMES = frozenset(
     """
 tiktok instagram facebook twitter linkedin youtube snapchat pinterest reddit twitch whatsapp wechat weibo
 douyin xiaohongshu roblox fortnite minecraft tumblr vimeo spotify deezer substack patreon onlyfans tinder
-bumble quora flickr dailymotion yubo zenly vinted leboncoin
+bumble quora flickr dailymotion yubo zenly vinted leboncoin strava goodreads wattpad letterboxd tripadvisor
+yelp nextdoor lemon8 viadeo soundcloud behance dribbble
 """.split()
 )
 
@@ -198,7 +200,47 @@ MONTH_WORDS = frozenset(fold(name) for names in MONTHS.values() for name in name
 
 
 # Bumped when the tokens of a text change, so a rebuild re-tokenises every article.
-ANALYSIS_VERSION = 5
+ANALYSIS_VERSION = 6
+
+# A write-up's sentence saying that its subject was not discussed ("a évoqué en passant
+# le groupe Strava, sans s'y attarder", "la loi, que la table ronde n'a pas abordée",
+# "ces sujets feront l'objet d'une prochaine session"): the session has nothing to say
+# on it, so those words do not make it answer a question about that subject.
+NOT_DISCUSSED = re.compile(
+    r"(?i)\bsans\s+(?:trop\s+|vraiment\s+|que\s+[^,.;]{0,40}?ne\s+)?s['’]\s*(?:y\s+)?(?:attard|appesanti|étend|etend)\w*"
+    r"|\bsans\s+(?:entrer|rentrer)\s+dans\s+(?:le|les)\s+d[ée]tails?"
+    r"|\b(?:évoqu|evoqu|mentionn|cit|abord|effleur)\w*\s+(?:\w+\s+)?(?:en\s+passant|rapidement|bri[èe]vement)\b"
+    r"|\b(?:en\s+passant|rapidement|bri[èe]vement)\s+(?:évoqu|evoqu|mentionn|cit|abord)\w*"
+    r"|\bn['’]\s*(?:a|ont|avait|avaient|ai|est|sont)\s+pas\s+(?:été\s+|ete\s+)?(?:abord|trait|développ|developp|approfondi|discut|détaill|detaill)\w*"
+    r"|\b(?:fera|feront|fait|font)\s+l['’]\s*objet\s+d['’]\s*une\s+(?:prochaine|future|autre)\b"
+    r"|\b(?:réserv|reserv|renvoy|report|gard)\w*\s+(?:pour\s+|à\s+|a\s+)une\s+(?:prochaine|future|autre)\b"
+    r"|\b(?:session|rencontre|soirée|soiree|table\s+ronde)\s+ult[ée]rieure"
+)
+# The next session's subject, announced at the end of a write-up ("a conclu en annonçant
+# la prochaine session, consacrée aux formats courts"): the words after the announcement
+# are that session's, not this one's; those before it may be a speaker's last words.
+ANNOUNCED = re.compile(
+    r"(?i)\b(?:th[èe]me|sujet)\s+de\s+la\s+prochaine\s+(?:session|rencontre|table|soirée|soiree)"
+    r"|\bprochaine\s+(?:session|rencontre|table\s+ronde|soirée|soiree)\b[^.!?]{0,40}?\bconsacr"
+)
+SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
+
+
+def without_asides(text: str) -> str:
+    """A passage without what it says was not discussed (`NOT_DISCUSSED`, the whole
+    sentence) or announces for a later session (`ANNOUNCED`, from the announcement on):
+    the text searched for a session's words; its whole text is still what is shown."""
+    if not NOT_DISCUSSED.search(text) and not ANNOUNCED.search(text):
+        return text
+    kept = []
+    for sentence in SENTENCE_END.split(text):
+        if NOT_DISCUSSED.search(sentence):
+            continue
+        announced = ANNOUNCED.search(sentence)
+        kept.append(sentence[: announced.start()] if announced else sentence)
+    return " ".join(part for part in kept if part.strip())
+
+
 # French inverted subjects: "fera-t-il" is "fera", "peut-on" is "peut".
 INVERTED_SUBJECT = re.compile(r"-(?:t-)?(?:il|elle|on|ils|elles|je|tu|nous|vous|ce)\b")
 # English possessives and contractions: "boss's" is "boss", "don't" is "do".
@@ -284,10 +326,33 @@ RESOURCES = frozenset({"freedict", "lemmas", "cognates", "wordfreq", "club_words
 
 
 def expansions(word: str) -> list[str]:
-    """The folded word, its parts if hyphenated, what it abbreviates, and its French
-    equivalents from the club's jargon lexicon."""
+    """The folded word, its parts if hyphenated, what it abbreviates, the platform it is
+    derived from ("tiktokeur"), and its French equivalents from the club's jargon lexicon."""
     translated = EN_TO_FR.get(word, "").split() + ABBREVIATIONS.get(word, "").split()
+    platform = platform_of(word)
+    if platform and platform != word:
+        translated.append(platform)
     return [*with_parts(word), *[t for t in dict.fromkeys(translated) if t != word]]
+
+
+# The endings that make a platform's name a word for its users or their trade, in
+# French and English: "tiktokeur", "instagrameuse", "twitcheurs", "youtuber", "linkedinien".
+PLATFORM_SUFFIXES = ("eur", "euse", "eurs", "euses", "er", "ers", "ien", "iens", "ienne", "iennes")
+
+
+def platform_of(word: str) -> str | None:
+    """The platform a folded word names or is derived from ("tiktokeur" → "tiktok",
+    "instagrammeuse" → "instagram"), None for any other word."""
+    if word in PLATFORM_NAMES or word in PLATFORM_WORDS:
+        return word
+    for platform in PLATFORM_NAMES:
+        stem = platform[:-1] if platform.endswith("e") else platform  # "youtubeur"
+        if word.startswith(stem):
+            rest = word[len(stem) :]
+            rest = rest[1:] if rest[:1] == stem[-1] else rest  # "instagrammeur"
+            if rest in PLATFORM_SUFFIXES:
+                return platform
+    return None
 
 
 @dataclass(frozen=True)
@@ -370,21 +435,31 @@ def analyse(question: str, lexicon=None) -> Query:
         if word not in capitals and (_unknown_month(word, lexicon) or _generic_verb(word, language, general)):
             continue
         original = originals.get(word, word)
-        forms, translated = _forms(word, language, lexicon)
+        named = word in names or platform_of(word) is not None
         frequency = _frequency(original, word in capitals, general) if "wordfreq" in RESOURCES else 0.0
-        slip = _slip(word, frequency, word in names, lexicon)
-        if slip:  # "comunity": searched as the archive's "community", as common as it is
-            slipped, slipped_translated = _forms(slip, language, lexicon)
-            forms |= slipped
-            translated = _rarest(translated, slipped_translated)
-            frequency = _frequency(slip, False, general)
-        translated = {stem: zipf for stem, zipf in translated.items() if stem not in forms}
-        if word in PLATFORM_WORDS:
+        if word in PLATFORM_WORDS:  # a platform's own stems only: no translation, lemma or slip
             forms, translated = _platform_forms(word, lexicon), {}
+        else:
+            forms, translated, slip = _word_forms(word, frequency, named, language, lexicon)
+            if slip:  # "comunity": searched as the archive's "community", as common as it is
+                frequency = _frequency(slip, False, general)
         every = tuple(sorted(forms | set(translated)))
-        named = word in names or word in PLATFORM_NAMES or word in PLATFORM_WORDS
         found.append(QueryWord(word, every, named, frequency, tuple(sorted(translated.items()))))
     return Query(text, language, tuple(found), tuple(club), near_now=bool(NEAR_NOW.search(text)))
+
+
+def _word_forms(
+    word: str, frequency: float, named: bool, language: str, lexicon
+) -> tuple[set[str], dict[str, float], str | None]:
+    """A word's own forms and its translated ones (`_forms`), those of the archive word it
+    is a typing slip of added (`_slip`), and that word (None when it is no slip)."""
+    forms, translated = _forms(word, language, lexicon)
+    slip = _slip(word, frequency, named, lexicon)
+    if slip:
+        slipped, slipped_translated = _forms(slip, language, lexicon)
+        forms |= slipped
+        translated = _rarest(translated, slipped_translated)
+    return forms, {stem: zipf for stem, zipf in translated.items() if stem not in forms}, slip
 
 
 def _platform_forms(word: str, lexicon) -> set[str]:
@@ -453,9 +528,17 @@ ASKER_NOW = re.compile(
 )
 
 
+# French "se passer" ("qu'est-ce qui s'est passé en juin 2019 ?") asks what happened,
+# like "what happened": no topic ("passé" alone is the past, "passe" a pass).
+HAPPENED = re.compile(
+    r"(?i)\b(?:s['’]\s*|se\s+)(?:(?:est|était|etait|sont|étaient|etaient)\s+)?pass(?:é|e|ée|ee|és|es|ées|ees|ait|aient|ent)\b"
+)
+
+
 def _without_asker_now(text: str) -> str:
-    """The question without the words that date it from the asker's present (`ASKER_NOW`)."""
-    return ASKER_NOW.sub(" ", text)
+    """The question without the words that date it from the asker's present (`ASKER_NOW`)
+    and those asking what happened (`HAPPENED`)."""
+    return HAPPENED.sub(" ", ASKER_NOW.sub(" ", text))
 
 
 def _original_forms(text: str) -> dict[str, str]:

@@ -118,6 +118,18 @@ def index_copy(bundled_index_dir, tmp_path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def word_translator():
+    """Apertium's English → French question translator (`SMCBOT_RETRIEVAL__TRANSLATE_QUESTIONS`),
+    None where Apertium is not installed."""
+    from smcbot.machine_translation import english_to_french
+
+    translator = english_to_french()
+    yield translator
+    if translator is not None:
+        translator.close()
+
+
+@pytest.fixture(scope="session")
 def answerer(bundled_index_dir, real_embedder):
     """An `Answerer` over the bundled archive with the real model and default settings."""
     from smcbot.answering import Answerer

@@ -63,9 +63,10 @@ def test_gate_refuses_one_shared_word_by_chance(answerer):
 
 
 def test_gate_refuses_general_words_in_common_when_the_subject_is_absent(answerer):
-    # "lemon8" (an app the archive never mentions) is the subject; "worth" and "brands"
-    # are found in sessions, as they would be for any question about brands.
-    question = "is lemon8 worth it for brands?"
+    # "pickleball" (a sport the archive never mentions) is the subject; "worth" and
+    # "brands" are found in sessions, as they would be for any question about brands.
+    # (An app's name, "lemon8", is refused earlier, as a platform the archive lacks.)
+    question = "is pickleball worth it for brands?"
     result = retriever(answerer).search(question)
     assert not result.answered
     best = result.sessions[0]
@@ -252,3 +253,137 @@ def test_a_dated_question_admits_the_sessions_that_announce_or_recall_its_month(
         recalled_until=date(2024, 6, 28),
     )
     assert filters.admits(_article(day, body)) is admitted
+
+
+ASIDES_WRITE_UP = """---
+title: Cercle Dircoms #3 : Une mutuelle raconte ses adhérents sur Instagram
+date: 2023-05-11
+url: https://example.org/2023/05/11/mutuelle-instagram/
+---
+
+Ce que l’on retient des échanges :
+
+- Les adhérents racontent mieux la mutuelle que ses campagnes.
+- Un compte Instagram se nourrit de portraits, pas de garanties.
+- La réponse aux commentaires se prépare avec le service client.
+
+Nous avons réuni Hélène Marchal, directrice de la communication de la Mutuelle des Tisserands, et Paul Ogier,
+community manager de l’agence Fil Rouge. Depuis 2021, la mutuelle publie chaque semaine le portrait d’un adhérent
+sur Instagram : une boulangère de Roubaix, un chauffeur routier, une infirmière de nuit. « Nos adhérents parlent de
+nous mieux que nos brochures », explique Hélène Marchal. Le compte a gagné 14 000 abonnés en deux ans ; en 2022,
+il a publié 52 portraits.
+
+Paul Ogier a détaillé la modération des commentaires : chaque question sur un remboursement est transmise au service
+client dans l’heure. Les intervenants ont évoqué en passant la réforme du zonage Velmora, sans s’y attarder.
+La prochaine session sera consacrée aux podcasts de marque.
+"""
+
+
+EARLIER_WRITE_UP = """---
+title: Cercle Dircoms #2 : La newsletter, le média que l’on possède
+date: 2021-10-07
+url: https://example.org/2021/10/07/newsletter/
+---
+
+Ce que l’on retient des échanges :
+
+- Une newsletter se lit parce qu’elle est attendue.
+
+Nous avons réuni Claire Dumas, rédactrice en chef de la lettre hebdomadaire d’un cabinet d’architectes lyonnais.
+« Nos lecteurs l’ouvrent le mardi matin, à l’heure du café », raconte-t-elle. Le taux d’ouverture atteint 48 %.
+"""
+
+
+@pytest.fixture(scope="module")
+def asides_answerer(tmp_path_factory, real_embedder):
+    """An `Answerer` over a write-up that names subjects it did not discuss, and an
+    earlier one."""
+    from smcbot.answering import Answerer
+    from smcbot.services import build_from_sources
+    from smcbot.settings import load_settings
+
+    folder = tmp_path_factory.mktemp("asides")
+    (folder / "corpus").mkdir()
+    (folder / "corpus" / "2023-05-11-mutuelle-instagram.md").write_text(ASIDES_WRITE_UP, encoding="utf-8")
+    (folder / "corpus" / "2021-10-07-newsletter.md").write_text(EARLIER_WRITE_UP, encoding="utf-8")
+    (folder / "sources.toml").write_text('[[sources]]\ntype = "folder"\npath = "corpus"\n', encoding="utf-8")
+    settings = load_settings(index_dir=folder / "index", sources=folder / "sources.toml")
+    build_from_sources(settings, embedder=real_embedder)
+    index = load_index(settings.index_dir, model=real_embedder.name)
+    return Answerer(index, real_embedder, RetrievalSettings(), index_dir=settings.index_dir)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "qu'ont-ils dit de la réforme du zonage Velmora ?",  # "évoquée en passant, sans s'y attarder"
+        "what was said about the Velmora zoning reform?",
+        "podcasts de marque, on en a parlé ?",  # the next session's subject, announced
+    ],
+)
+def test_a_subject_the_write_up_says_was_not_discussed_is_not_answered_from_it(asides_answerer, question):
+    assert not asides_answerer.answer(question).answered, question
+
+
+def test_the_session_still_answers_on_what_it_discussed_and_shows_its_whole_text(asides_answerer):
+    answer = asides_answerer.answer("les portraits d'adhérents de la mutuelle sur Instagram")
+    assert answer.answered and "mutuelle" in answer.sources[0].title
+    text = " ".join(chunk.text for chunk in asides_answerer.index.chunks)
+    assert "Velmora" in text  # only the words searched lose the aside, not the write-up
+
+
+def test_a_machine_translation_only_confirms_the_session_the_question_finds_first(answerer):
+    searcher = retriever(answerer)
+    asked = searcher.search("What was said about brand safety?")
+    assert asked.answered
+    elsewhere = searcher.search(searcher.analyse("les influenceurs en communication de crise"), asked=asked)
+    assert elsewhere.answered and elsewhere.sessions[0].article.id != asked.sessions[0].article.id
+    merged = searcher.merge(asked, elsewhere, confirming=True)
+    assert [hit.article.id for hit in merged.answering] == [hit.article.id for hit in asked.answering]
+    assert searcher.merge(asked, elsewhere).answering[0].article.id == elsewhere.sessions[0].article.id  # a model's
+
+
+def test_a_name_the_archive_lacks_stays_missing_in_translation(answerer):
+    searcher = retriever(answerer)
+    asked = searcher.search("any tips for brands on threads?")
+    assert not asked.answered and asked.gate.unknown_names
+    translated = searcher.search(searcher.analyse("des conseils pour les marques sur les fils ?"), asked=asked)
+    assert translated.gate.unknown_names  # "fils" is Apertium's "threads", not the platform
+    assert not answerer.answer("any tips for brands on threads?").answered
+
+
+def test_a_session_looking_back_on_the_year_asked_about_answers(asides_answerer):
+    # The session is of May 2023 (the archive's other of 2021); it says what the account did "en 2022".
+    answer = asides_answerer.answer("how many portraits did the Mutuelle des Tisserands publish in 2022?")
+    assert answer.answered and "mutuelle" in answer.sources[0].title, answer.text
+    assert not asides_answerer.answer("how many portraits did the Mutuelle des Tisserands publish in 2020?").answered
+
+
+def test_apertium_s_translation_is_asked_only_for_an_english_question_whose_first_session_does_not_answer(
+    answerer, word_translator
+):
+    if word_translator is None:
+        pytest.skip("Apertium is not installed")
+    from smcbot.answering import Answerer
+
+    asked = []
+
+    def translate(text):
+        asked.append(text)
+        return word_translator(text)
+
+    translating = Answerer(answerer.index, answerer.embedder, RetrievalSettings(), word_translator=translate)
+    assert translating.answer("What was said about brand safety?").answered and asked == []
+    assert not translating.answer("Quelle est la meilleure recette de crêpes ?").answered and asked == []
+    assert not translating.answer("any tips for brands on threads?").answered
+    assert asked == ["any tips for brands on threads?"]
+
+
+def test_the_question_translation_is_a_setting(bundled_index_dir, real_embedder, word_translator):
+    from smcbot.services import make_answerer
+    from smcbot.settings import load_settings
+
+    default = load_settings(index_dir=bundled_index_dir)
+    assert make_answerer(default, embedder=real_embedder).word_translator is None  # off: 300 MB per bot process
+    chosen = load_settings(index_dir=bundled_index_dir, retrieval={"translate_questions": True})
+    assert make_answerer(chosen, embedder=real_embedder).word_translator is word_translator  # one per process

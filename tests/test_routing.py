@@ -126,7 +126,12 @@ def test_a_list_is_dated_and_newest_first(people_answerer):
 
 
 def test_a_period_without_a_topic_lists_that_period_s_sessions(answerer):
-    for question in ("what was said in 2019?", "qu'est-ce qui s'est dit en juin 2019 ?"):
+    for question in (
+        "what was said in 2019?",
+        "qu'est-ce qui s'est dit en juin 2019 ?",
+        "what happened in June 2019?",  # "happened" names no topic
+        "qu'est-ce qui s'est passé en juin 2019 ?",
+    ):
         answer = answerer.answer(question)
         assert answer.sources and all(s.date and s.date.year == 2019 for s in answer.sources), question
     assert "(June 2019)" in answerer.answer("what was said in June 2019?").text  # as a reply writes it, not as typed

@@ -9,7 +9,9 @@ from smcbot.text import (
     detect_language,
     index_tokens,
     named_terms,
+    platform_of,
     stems,
+    without_asides,
     words,
     written_as_acronym,
 )
@@ -293,3 +295,31 @@ def test_capitals_with_a_plural_s_are_an_acronym():
     # subject the archive holds, like "B2B" or "DM", not a name the archive lacks.
     assert all(written_as_acronym(token) for token in ("MPs", "KPIs", "B2B", "SNCF"))
     assert not any(written_as_acronym(token) for token in ("Maps", "Mps", "Kering", "iOS"))
+
+
+def test_sentences_saying_a_subject_was_not_discussed_are_not_searched():
+    text = (
+        "Le compte a gagné 14 000 abonnés. Ils ont évoqué en passant le CPF, sans s’y attarder. "
+        "La loi ELAN, que la table ronde n’a pas abordée, pèse sur les bailleurs. "
+        "Ces sujets feront l’objet d’une prochaine session. Les portraits marchent. "
+        "Les concours sur Snapchat ont été évoqués, mais réservés à une session ultérieure."
+    )
+    kept = without_asides(text)
+    assert "abonnés" in kept and "portraits" in kept
+    assert "CPF" not in kept and "ELAN" not in kept and "prochaine" not in kept and "Snapchat" not in kept
+    last = without_asides(
+        "« Restez drôles », conclut Léa Morin, avant d’annoncer la prochaine session, consacrée aux chatbots."
+    )
+    assert "drôles" in last and "chatbots" not in last  # the speaker's words stay, the next subject goes
+    plain = "Le compte a gagné 14 000 abonnés en passant par Instagram. Les sujets abordés : la santé."
+    assert without_asides(plain) == plain  # "en passant par", "abordés" say nothing of the sort
+
+
+@pytest.mark.parametrize(
+    ("word", "platform"),
+    [("tiktokeur", "tiktok"), ("instagrammeuse", "instagram"), ("youtubeurs", "youtube"), ("linkedinien", "linkedin")],
+)
+def test_a_word_made_from_a_platform_s_name_is_that_platform(word, platform):
+    asked = {w.word: w for w in analyse(f"le {word} qui cartonne", Lexicon()).words}
+    assert asked[word].name and set(stems(platform)) <= set(asked[word].forms)
+    assert platform_of("marketeur") is None
