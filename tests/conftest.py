@@ -166,6 +166,29 @@ def people_index_dir(tmp_path_factory, real_embedder) -> Path:
 
 
 @pytest.fixture(scope="session")
+def write_ups_answerer(tmp_path_factory, real_embedder):
+    """A function giving an `Answerer` over club-style write-ups written for a test
+    (`{"2024-03-21-slug.md": text}`), indexed as a folder source with the real model."""
+    from smcbot.answering import Answerer
+    from smcbot.index import load_index
+    from smcbot.services import build_from_sources
+    from smcbot.settings import RetrievalSettings, load_settings
+
+    def answerer_over(name: str, write_ups: dict[str, str]):
+        folder = tmp_path_factory.mktemp(name)
+        (folder / "corpus").mkdir()
+        for file_name, text in write_ups.items():
+            (folder / "corpus" / file_name).write_text(text, encoding="utf-8")
+        (folder / "sources.toml").write_text('[[sources]]\ntype = "folder"\npath = "corpus"\n', encoding="utf-8")
+        settings = load_settings(index_dir=folder / "index", sources=folder / "sources.toml")
+        build_from_sources(settings, embedder=real_embedder)
+        index = load_index(settings.index_dir, model=real_embedder.name)
+        return Answerer(index, real_embedder, RetrievalSettings(), index_dir=settings.index_dir)
+
+    return answerer_over
+
+
+@pytest.fixture(scope="session")
 def people_answerer(people_index_dir, real_embedder):
     """An `Answerer` over the bundled archive and the club-style test write-ups."""
     from smcbot.answering import Answerer

@@ -295,22 +295,13 @@ Nous avons réuni Claire Dumas, rédactrice en chef de la lettre hebdomadaire d�
 
 
 @pytest.fixture(scope="module")
-def asides_answerer(tmp_path_factory, real_embedder):
+def asides_answerer(write_ups_answerer):
     """An `Answerer` over a write-up that names subjects it did not discuss, and an
     earlier one."""
-    from smcbot.answering import Answerer
-    from smcbot.services import build_from_sources
-    from smcbot.settings import load_settings
-
-    folder = tmp_path_factory.mktemp("asides")
-    (folder / "corpus").mkdir()
-    (folder / "corpus" / "2023-05-11-mutuelle-instagram.md").write_text(ASIDES_WRITE_UP, encoding="utf-8")
-    (folder / "corpus" / "2021-10-07-newsletter.md").write_text(EARLIER_WRITE_UP, encoding="utf-8")
-    (folder / "sources.toml").write_text('[[sources]]\ntype = "folder"\npath = "corpus"\n', encoding="utf-8")
-    settings = load_settings(index_dir=folder / "index", sources=folder / "sources.toml")
-    build_from_sources(settings, embedder=real_embedder)
-    index = load_index(settings.index_dir, model=real_embedder.name)
-    return Answerer(index, real_embedder, RetrievalSettings(), index_dir=settings.index_dir)
+    return write_ups_answerer(
+        "asides",
+        {"2023-05-11-mutuelle-instagram.md": ASIDES_WRITE_UP, "2021-10-07-newsletter.md": EARLIER_WRITE_UP},
+    )
 
 
 @pytest.mark.parametrize(

@@ -201,21 +201,9 @@ Sébastien Lacroix. « Le règlement oblige les plateformes à motiver leurs ret
 
 
 @pytest.fixture(scope="module")
-def regulation_answerer(tmp_path_factory, real_embedder):
+def regulation_answerer(write_ups_answerer):
     """An `Answerer` over one club-style write-up on the European regulation."""
-    from smcbot.answering import Answerer
-    from smcbot.index import load_index
-    from smcbot.services import build_from_sources
-    from smcbot.settings import RetrievalSettings, load_settings
-
-    folder = tmp_path_factory.mktemp("regulation")
-    (folder / "corpus").mkdir()
-    (folder / "corpus" / "2024-03-21-reglement-europeen.md").write_text(WRITE_UP, encoding="utf-8")
-    (folder / "sources.toml").write_text('[[sources]]\ntype = "folder"\npath = "corpus"\n', encoding="utf-8")
-    settings = load_settings(index_dir=folder / "index", sources=folder / "sources.toml")
-    build_from_sources(settings, embedder=real_embedder)
-    index = load_index(settings.index_dir, model=real_embedder.name)
-    return Answerer(index, real_embedder, RetrievalSettings(), index_dir=settings.index_dir)
+    return write_ups_answerer("regulation", {"2024-03-21-reglement-europeen.md": WRITE_UP})
 
 
 def test_a_speaker_whose_post_is_an_acronym_is_found_by_their_company(regulation_answerer):
