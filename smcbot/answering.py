@@ -173,8 +173,9 @@ class Answerer:
         french = translator(result.query.text) if translator is not None else None
         if not french:
             return result
-        translated = served.retriever.search(served.retriever.analyse(french), filters, asked=result)
-        return served.retriever.merge(result, translated, confirming=self.translator is None)
+        rough = self.translator is None  # Apertium's: it only adds its words, and only confirms
+        translated = served.retriever.search(served.retriever.analyse(french), filters, asked=result, reread=not rough)
+        return served.retriever.merge(result, translated, confirming=rough)
 
     def resolve_series(self, filters: SearchFilters | None) -> SearchFilters | None:
         """The filters with their series under its canonical name (any spelling is accepted).

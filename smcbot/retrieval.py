@@ -246,13 +246,19 @@ class HybridRetriever:
         return analyse(question, self.index.lexicon)
 
     def search(
-        self, question: str | Query, filters: SearchFilters | None = None, *, asked: SearchResult | None = None
+        self,
+        question: str | Query,
+        filters: SearchFilters | None = None,
+        *,
+        asked: SearchResult | None = None,
+        reread: bool = True,
     ) -> SearchResult:
         """Find the sessions that answer `question` (text, or a `Query` already analysed), best first.
 
         `asked`: when `question` translates a question searched first, that search: the
-        gate keeps the names it lacked (`GateContext.with_names_of`), and both models read
-        the question as it was asked; the translation adds its words.
+        gate keeps the names it lacked (`GateContext.with_names_of`). `reread`: both
+        models read the translation (a language model's); when False they read the
+        question as it was asked, and a rough translation only adds its words (Apertium's).
 
         Raises:
             QuestionError: the question has no words to search for.
@@ -272,8 +278,8 @@ class HybridRetriever:
                 "the question has no words to search for; ask with words, e.g. What was said about brand safety?"
             )
         allowed = self._allowed_rows(filters)
-        # A translation adds its words; its meaning is the question's, as asked.
-        query_vector = asked.vector if asked is not None and asked.vector is not None else self._encode(query)
+        as_asked = asked is not None and not reread
+        query_vector = asked.vector if as_asked and asked.vector is not None else self._encode(query)
         dense = self._dense_scores(query_vector, allowed)
         lexical = self._lexical_scores(query, allowed)
         fused = self._fuse(dense, lexical)
@@ -290,8 +296,7 @@ class HybridRetriever:
         if asked is not None:
             gate = gate.with_names_of(asked.gate)
         apply_gate(sessions, self.thresholds, gate)
-        reading = asked.query if asked is not None else query
-        second_opinion = self._second_opinion(reading, sessions, gate, allowed)
+        second_opinion = self._second_opinion(asked.query if as_asked else query, sessions, gate, allowed)
         return SearchResult(
             query,
             sessions,
