@@ -185,7 +185,7 @@ def measure_asks(work: Path, embedder, chunks: int) -> tuple[dict, Settings]:
     manifest = write_archive(work / f"archive-{chunks}", chunks)
     settings = settings_for(work, f"index-{chunks}", manifest)
     build_from_sources(settings, embedder=embedder)
-    answerer = make_answerer(settings, embedder=embedder)  # as the bots answer (Apertium's question translation)
+    answerer = make_answerer(settings, embedder=embedder)  # as the bots answer, with the settings in force
     _, words = source_sentences()
     asked = questions(random.Random(11), words)
     for question in asked[:10]:

@@ -159,7 +159,7 @@ class Answerer:
         if query.language == "en":
             result = self._searched_in_french(served, result, filters)
         if filters is not None:
-            result.held_first(filters)
+            result.prefer_held(filters)
         if not result.answered:
             return self._nothing_found(question, language, result, period)
         return self._compose(question, language, result)
@@ -174,7 +174,12 @@ class Answerer:
         if not french:
             return result
         rough = self.translator is None  # Apertium's: it only adds its words, and only confirms
-        translated = served.retriever.search(served.retriever.analyse(french), filters, asked=result, reread=not rough)
+        try:
+            translated = served.retriever.search(
+                served.retriever.analyse(french), filters, asked=result, reread=not rough
+            )
+        except QuestionError:  # the translation kept no word to search for: the question as asked stands
+            return result
         return served.retriever.merge(result, translated, confirming=rough)
 
     def resolve_series(self, filters: SearchFilters | None) -> SearchFilters | None:

@@ -306,7 +306,8 @@ def check_language_resources(settings: Settings, manifest: dict | None) -> Check
     name = "language resources"
     missing = [p for p in ("dict-freedict-eng-fra", "dict-freedict-fra-eng") if not _freedict(FREEDICT_DIR, p)]
     glosses_missing = settings.embedding.english_glosses and not available(FRENCH_TO_ENGLISH)
-    if glosses_missing or (settings.retrieval.translate_questions and not available(ENGLISH_TO_FRENCH)):
+    translating = settings.retrieval.translate_questions and not settings.llm.enabled  # else the model translates
+    if glosses_missing or (translating and not available(ENGLISH_TO_FRENCH)):
         missing += ["apertium", "apertium-fr-es", "apertium-eng-spa"]
     if missing:
         return skipped(

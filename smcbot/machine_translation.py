@@ -11,10 +11,12 @@ model knows, in its own words.
 
 A translation is rough ("les réseaux sociaux" may come out "the social
 coverages"), but retrieval needs the words and the gist, not the style.
-(Translating English questions into French the same way was tried too: with the
-glosses in place it made English answers worse, so questions are not translated.
-Single English words are: `english_words_in_french` gives the lexicon the common
-words FreeDict lacks, see `smcbot.language`.)
+(Translating English questions into French the same way and letting either search
+answer made English answers worse; `english_to_french` now serves a narrower use, off
+by default: a refused question's translation may only confirm its first session,
+see `smcbot.answering`. Single English words are translated too:
+`english_words_in_french` gives the lexicon the common words FreeDict lacks, see
+`smcbot.language`.)
 The pipelines start once and stay up in "null flush" mode: a passage costs a few
 milliseconds, not the 0.2 s of starting them.
 """
@@ -125,7 +127,10 @@ def _through(pipe: subprocess.Popen, text: str) -> str:
         TimeoutError: no reply in REPLY_SECONDS. ValueError: the pipeline stopped.
     """
     assert pipe.stdin is not None and pipe.stdout is not None
-    pipe.stdin.write(RESERVED.sub(r"\\\1", " ".join(text.split())).encode() + END.encode() + b"\0")
+    # A NUL in the text would end it early for every stage (null-flush mode) and shift
+    # the pipeline by one reply for good: it is a space here.
+    clean = " ".join(text.replace("\0", " ").split())
+    pipe.stdin.write(RESERVED.sub(r"\\\1", clean).encode() + END.encode() + b"\0")
     pipe.stdin.flush()
     out = b""
     deadline = time.monotonic() + REPLY_SECONDS

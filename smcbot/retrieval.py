@@ -74,7 +74,7 @@ class SearchFilters:
 
     def _names_period(self, article: Article) -> bool:
         """True if the article announced the period or looked back on it: published shortly
-        before or after it, its text names one of its months."""
+        before or after it, its text names one of its months (or its year)."""
         if not self.naming or article.date is None:
             return False
         day = article.date
@@ -166,10 +166,11 @@ class SearchResult:
         """The sessions that answer the question."""
         return [s for s in self.sessions if s.answers]
 
-    def held_first(self, filters: SearchFilters) -> None:
+    def prefer_held(self, filters: SearchFilters) -> None:
         """Cite the sessions that only announced or recalled a dated question's period
-        ("en 2020, …" in a session of 2021) only when none held in it answers: "en 2022
-        on a parlé de vente en direct ?" asks for 2022's sessions first."""
+        ("en 2020, …" in a session of 2021; a programme announcing February) only when
+        none held in it answers: "en 2022 on a parlé de vente en direct ?" asks for
+        2022's sessions first. Changes which of the result's sessions answer."""
         if not filters.naming or not any(filters.held_in_period(hit.article) for hit in self.answering):
             return
         for hit in self.answering:
@@ -237,9 +238,6 @@ class HybridRetriever:
         # One thread for a question: the engine's threads spinning beside the bots' own
         # cost more CPU than they save on one short text.
         self._second = multilingual_embedder(threads=1) if index.second_opinion is not None else None
-        # A question searched again in translation is read by that model as asked, once
-        # (the last few readings are kept; a failure is not).
-        self._meaning = functools.lru_cache(maxsize=64)(lambda text: self._second.encode_query(text))
 
     def analyse(self, question: str) -> Query:
         """The question analysed with this index's lexicon."""
@@ -341,7 +339,7 @@ class HybridRetriever:
         return SearchResult(
             asked.query,
             sessions,
-            unknown_names=[n for n in asked.unknown_names if n in translated.unknown_names],
+            unknown_names=asked.unknown_names,  # a name does not translate (`GateContext.with_names_of`)
             absent_words=asked.absent_words,
             specific_names=asked.specific_names,
             gate=asked.gate.merged(translated.gate),
@@ -467,7 +465,7 @@ class HybridRetriever:
     def _encode_for_second_opinion(self, text: str) -> np.ndarray | None:
         """A question in the multilingual model's space (None if its engine fails)."""
         try:
-            return self._meaning(text)
+            return _meaning(self._second, text)
         except (OSError, RuntimeError, ValueError) as error:  # the engine failed: the gate's verdict stands
             log.warning("the multilingual second opinion failed (%s); the gate's verdict stands", error)
             return None
@@ -685,6 +683,13 @@ WHOLE_QUESTION = 0.999
 SECOND_OPINION_PEERS = 5
 
 
+@functools.lru_cache(maxsize=64)
+def _meaning(engine, text: str) -> np.ndarray:
+    """A question in the multilingual model's space, kept for the few questions searched
+    again in translation (read once, as asked); a failure is not kept."""
+    return engine.encode_query(text)
+
+
 def _lift_over_peers(closest: list[tuple[str, float]]) -> float:
     """How much closer the first of these (session, cosine) pairs is than the mean of
     the next `SECOND_OPINION_PEERS`: cosine levels differ by question, the gap does not."""
@@ -722,8 +727,9 @@ class GateContext:
         )
 
     def merged(self, other: GateContext) -> GateContext:
-        """The context of a question searched as asked and in translation: a name or a
-        subject is missing only if it is missing both ways."""
+        """The context of a question searched as asked and in translation: a subject is
+        missing only if it is missing both ways; so is a name, which the translation's
+        own context already keeps from the question (`with_names_of`)."""
         unknown = self.unknown_names and other.unknown_names
         return GateContext(
             words=self.words,

@@ -240,7 +240,6 @@ def without_thing_dates(question: str) -> str:
 
 ANNOUNCED_DAYS = 365  # a season's programme is published up to a year ahead
 RECALLED_DAYS = 120  # a session comes back to what happened in the months before it
-RECALLED_YEAR_DAYS = 365  # and to the year before it ("en 2020, …" in a session of 2021)
 
 
 def _year_names(period: Period) -> tuple[str, ...]:
@@ -556,11 +555,12 @@ class QuestionRouter:
         since, until = period.since or filters.since, period.until or filters.until
         months, years = _month_names(period), _year_names(period)
         filters = replace(filters, since=since, until=until, naming=months or years)
-        if filters.naming and since is not None:
+        if months and since is not None:  # a programme announces a season's sessions
             filters = replace(filters, announced_since=since - timedelta(days=ANNOUNCED_DAYS))
-        if filters.naming and until is not None:
-            recalled = RECALLED_DAYS if months else RECALLED_YEAR_DAYS
-            filters = replace(filters, recalled_until=until + timedelta(days=recalled))
+        if months and until is not None:
+            filters = replace(filters, recalled_until=until + timedelta(days=RECALLED_DAYS))
+        elif years and until is not None:  # a session of the next year looks back on it
+            filters = replace(filters, recalled_until=until.replace(year=until.year + 1))
         return filters, period
 
     def _period(self, question: str, series: str | None = None) -> Period | None:

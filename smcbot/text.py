@@ -200,28 +200,37 @@ MONTH_WORDS = frozenset(fold(name) for names in MONTHS.values() for name in name
 
 
 # Bumped when the tokens of a text change, so a rebuild re-tokenises every article.
-ANALYSIS_VERSION = 6
+ANALYSIS_VERSION = 7
 
 # A write-up's sentence saying that its subject was not discussed ("a évoqué en passant
 # le groupe Strava, sans s'y attarder", "la loi, que la table ronde n'a pas abordée",
 # "ces sujets feront l'objet d'une prochaine session"): the session has nothing to say
 # on it, so those words do not make it answer a question about that subject.
+EVENT_NOUN = r"(?:session|rencontre|table\s+ronde|soirée|soiree)"
+PARTICIPLE = r"(?:é|e|ée|ee|és|es|ées|ees)"
 NOT_DISCUSSED = re.compile(
     r"(?i)\bsans\s+(?:trop\s+|vraiment\s+|que\s+[^,.;]{0,40}?ne\s+)?s['’]\s*(?:y\s+)?(?:attard|appesanti|étend|etend)\w*"
-    r"|\bsans\s+(?:entrer|rentrer)\s+dans\s+(?:le|les)\s+d[ée]tails?"
-    r"|\b(?:évoqu|evoqu|mentionn|cit|abord|effleur)\w*\s+(?:\w+\s+)?(?:en\s+passant|rapidement|bri[èe]vement)\b"
-    r"|\b(?:en\s+passant|rapidement|bri[èe]vement)\s+(?:évoqu|evoqu|mentionn|cit|abord)\w*"
-    r"|\bn['’]\s*(?:a|ont|avait|avaient|ai|est|sont)\s+pas\s+(?:été\s+|ete\s+)?(?:abord|trait|développ|developp|approfondi|discut|détaill|detaill)\w*"
-    r"|\b(?:fera|feront|fait|font)\s+l['’]\s*objet\s+d['’]\s*une\s+(?:prochaine|future|autre)\b"
-    r"|\b(?:réserv|reserv|renvoy|report|gard)\w*\s+(?:pour\s+|à\s+|a\s+)une\s+(?:prochaine|future|autre)\b"
-    r"|\b(?:session|rencontre|soirée|soiree|table\s+ronde)\s+ult[ée]rieure"
+    # ", sans entrer dans le détail" after what was named; at a sentence's start it
+    # introduces what is said ("Sans entrer dans les détails, il explique que…")
+    r"|,\s*sans\s+(?:entrer|rentrer)\s+dans\s+(?:le|les)\s+d[ée]tails?"
+    rf"|\b(?:évoqu|evoqu|mentionn|abord|effleur){PARTICIPLE}\s+(?:\w+\s+)?(?:en\s+passant|bri[èe]vement)\b"
+    r"|\b(?:en\s+passant|bri[èe]vement)\s+(?:évoqu|evoqu|mentionn|abord)"
+    rf"|\b(?:évoqu|evoqu|abord){PARTICIPLE}\s+rapidement\s+faute\s+de\s+temps"
+    # the session did not take it up: "n'a pas été abordé", "que la table ronde n'a pas abordées"
+    r"|\bn['’]\s*(?:a|ont|avait|avaient)\s+pas\s+(?:été|ete)\s+(?:abord|trait|développ|developp|approfondi|discut|détaill|detaill)"
+    r"|\bn['’]\s*(?:a|ont|avait|avaient)\s+pas\s+abord"
+    rf"|\b(?:fera|feront)\s+l['’]\s*objet\s+d['’]\s*une\s+(?:prochaine|future|autre)\s+{EVENT_NOUN}"
+    rf"|\b(?:réserv|reserv|renvoy|report)(?:er|{PARTICIPLE})\s+(?:pour\s+|à\s+|a\s+)une\s+(?:prochaine|future|autre)\s+{EVENT_NOUN}"
+    rf"|\b{EVENT_NOUN}\s+ult[ée]rieure"
 )
 # The next session's subject, announced at the end of a write-up ("a conclu en annonçant
 # la prochaine session, consacrée aux formats courts"): the words after the announcement
-# are that session's, not this one's; those before it may be a speaker's last words.
+# are that session's, not this one's; those before it may be a speaker's last words. Only
+# where the sentence closes the session (a programme announcing its sessions keeps them).
 ANNOUNCED = re.compile(
-    r"(?i)\b(?:th[èe]me|sujet)\s+de\s+la\s+prochaine\s+(?:session|rencontre|table|soirée|soiree)"
-    r"|\bprochaine\s+(?:session|rencontre|table\s+ronde|soirée|soiree)\b[^.!?]{0,40}?\bconsacr"
+    r"(?i)\b(?:conclu|conclure|annon[cç]\w*|rendez-vous)\b[^.!?]{0,80}?"
+    r"(?:\b(?:th[èe]me|sujet)\s+de\s+la\s+prochaine\s+(?:session|rencontre|table|soirée|soiree)"
+    r"|\bprochaine\s+(?:session|rencontre|table\s+ronde|soirée|soiree)\b[^.!?]{0,40}?\bconsacr)"
 )
 SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
 
@@ -345,7 +354,7 @@ def platform_of(word: str) -> str | None:
     "instagrammeuse" → "instagram"), None for any other word."""
     if word in PLATFORM_NAMES or word in PLATFORM_WORDS:
         return word
-    for platform in PLATFORM_NAMES:
+    for platform in sorted(PLATFORM_NAMES):
         stem = platform[:-1] if platform.endswith("e") else platform  # "youtubeur"
         if word.startswith(stem):
             rest = word[len(stem) :]

@@ -93,6 +93,14 @@ def test_apertium_s_reserved_characters_do_not_break_the_pipeline(to_english):
     assert "company" in to_english("l'entreprise").lower()
 
 
+def test_a_nul_in_a_text_does_not_shift_the_replies(to_english):
+    # Members' questions go through the same pipelines: a NUL would end the text early
+    # for every stage and leave the next text with the rest of this one.
+    assert to_english("la sécurité\x00 de la marque") is not None
+    assert "company" in to_english("l'entreprise").lower()
+    assert "safety" not in to_english("l'entreprise").lower()
+
+
 def test_a_pipeline_that_dies_costs_one_text_and_starts_again(to_english):
     assert to_english("l'entreprise")
     os.killpg(to_english._pipes[0].pid, signal.SIGKILL)

@@ -1,6 +1,7 @@
 """Fusion, grouping and the relevance gate, on the bundled archive with the real model."""
 
 import logging
+from datetime import date
 
 import pytest
 
@@ -275,7 +276,7 @@ il a publié 52 portraits.
 
 Paul Ogier a détaillé la modération des commentaires : chaque question sur un remboursement est transmise au service
 client dans l’heure. Les intervenants ont évoqué en passant la réforme du zonage Velmora, sans s’y attarder.
-La prochaine session sera consacrée aux podcasts de marque.
+Hélène Marchal a conclu en annonçant la prochaine session, consacrée aux podcasts de marque.
 """
 
 
@@ -343,6 +344,13 @@ def test_a_name_the_archive_lacks_stays_missing_in_translation(answerer):
     assert not answerer.answer("any tips for brands on threads?").answered
 
 
+def test_a_year_admits_the_next_year_s_sessions_naming_it_and_no_earlier_ones(answerer):
+    router = answerer.live.served.router
+    filters, _ = router.dated("what was said about brand safety in 2023?", None)
+    assert filters.naming == ("2023",) and filters.recalled_until == date(2024, 12, 31)  # a leap year
+    assert filters.announced_since is None  # a programme announces a season's months, not a year
+
+
 def test_a_session_looking_back_on_the_year_asked_about_answers(asides_answerer):
     # The session is of May 2023 (the archive's other of 2021); it says what the account did "en 2022".
     answer = asides_answerer.answer("how many portraits did the Mutuelle des Tisserands publish in 2022?")
@@ -366,7 +374,8 @@ def test_apertium_s_translation_is_asked_only_for_an_english_question_whose_firs
     translating = Answerer(answerer.index, answerer.embedder, RetrievalSettings(), word_translator=translate)
     assert translating.answer("What was said about brand safety?").answered and asked == []
     assert not translating.answer("Quelle est la meilleure recette de crêpes ?").answered and asked == []
-    assert not translating.answer("any tips for brands on threads?").answered
+    refused = translating.answer("any tips for brands on threads?")
+    assert not refused.answered and "threads" in refused.text.split("\n")[0]  # named, as without translation
     assert asked == ["any tips for brands on threads?"]
 
 

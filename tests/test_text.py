@@ -312,6 +312,16 @@ def test_sentences_saying_a_subject_was_not_discussed_are_not_searched():
     )
     assert "drôles" in last and "chatbots" not in last  # the speaker's words stay, the next subject goes
     plain = "Le compte a gagné 14 000 abonnés en passant par Instagram. Les sujets abordés : la santé."
+    for sentence in [  # what is said, however it is put
+        "Il faut d'abord répondre rapidement aux commentaires sur Instagram.",
+        "La marque n'a pas développé d'application, elle mise tout sur TikTok.",
+        "Sans entrer dans les détails, il explique que l'algorithme de TikTok favorise les vidéos courtes.",
+        "En 2022, la marque a fait l'objet d'une autre polémique sur X.",
+        "Ces formats, réservés à une autre génération, cartonnent sur Snapchat.",
+        "Les intervenants ont cité rapidement trois chiffres clés sur TikTok.",
+        "La prochaine session, consacrée à l'IA générative, aura lieu le 5 février.",  # a programme's
+    ]:
+        assert without_asides(sentence) == sentence
     assert without_asides(plain) == plain  # "en passant par", "abordés" say nothing of the sort
 
 
