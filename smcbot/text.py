@@ -230,7 +230,7 @@ NOT_DISCUSSED = re.compile(
 ANNOUNCED = re.compile(
     r"(?i)\b(?:conclu|conclure|annon[cç]\w*|rendez-vous)\b[^.!?]{0,80}?"
     r"(?:\b(?:th[èe]me|sujet)\s+de\s+la\s+prochaine\s+(?:session|rencontre|table|soirée|soiree)"
-    r"|\bprochaine\s+(?:session|rencontre|table\s+ronde|soirée|soiree)\b[^.!?]{0,40}?\bconsacr)"
+    rf"|\bprochaine\s+{EVENT_NOUN}\b[^.!?]{{0,40}}?\bconsacr)"
 )
 SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
 
@@ -344,6 +344,9 @@ def expansions(word: str) -> list[str]:
     return [*with_parts(word), *[t for t in dict.fromkeys(translated) if t != word]]
 
 
+# In a fixed order, so that a word two names could start gets the same one in every process.
+PLATFORMS_IN_ORDER = tuple(sorted(PLATFORM_NAMES))
+
 # The endings that make a platform's name a word for its users or their trade, in
 # French and English: "tiktokeur", "instagrameuse", "twitcheurs", "youtuber", "linkedinien".
 PLATFORM_SUFFIXES = ("eur", "euse", "eurs", "euses", "er", "ers", "ien", "iens", "ienne", "iennes")
@@ -354,7 +357,7 @@ def platform_of(word: str) -> str | None:
     "instagrammeuse" → "instagram"), None for any other word."""
     if word in PLATFORM_NAMES or word in PLATFORM_WORDS:
         return word
-    for platform in sorted(PLATFORM_NAMES):
+    for platform in PLATFORMS_IN_ORDER:
         stem = platform[:-1] if platform.endswith("e") else platform  # "youtubeur"
         if word.startswith(stem):
             rest = word[len(stem) :]
@@ -540,7 +543,7 @@ ASKER_NOW = re.compile(
 # French "se passer" ("qu'est-ce qui s'est passé en juin 2019 ?") asks what happened,
 # like "what happened": no topic ("passé" alone is the past, "passe" a pass).
 HAPPENED = re.compile(
-    r"(?i)\b(?:s['’]\s*|se\s+)(?:(?:est|était|etait|sont|étaient|etaient)\s+)?pass(?:é|e|ée|ee|és|es|ées|ees|ait|aient|ent)\b"
+    rf"(?i)\b(?:s['’]\s*|se\s+)(?:(?:est|était|etait|sont|étaient|etaient)\s+)?pass(?:{PARTICIPLE}|ait|aient|ent)\b"
 )
 
 

@@ -224,7 +224,6 @@ def test_a_further_session_is_cited_only_when_close_to_the_best(answerer):
 
 
 def _article(day: str, body: str):
-    from datetime import date
 
     from smcbot.models import Article
 
@@ -242,7 +241,6 @@ def _article(day: str, body: str):
     ],
 )
 def test_a_dated_question_admits_the_sessions_that_announce_or_recall_its_month(day, body, admitted):
-    from datetime import date
 
     from smcbot.retrieval import SearchFilters
 
