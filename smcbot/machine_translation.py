@@ -63,10 +63,15 @@ def key(modes: Path = APERTIUM_MODES) -> str:
     return "glosses-2" if available(FRENCH_TO_ENGLISH, modes) else "no-glosses"
 
 
+# Raised when the words are translated differently (2: a word Apertium knows only
+# capitalised, "Christmas"), so that caches and builds are made again.
+WORDS_METHOD = 2
+
+
 def words_key(modes: Path = APERTIUM_MODES) -> str:
     """What the English→French word translations of a build are made with (an upgraded
     dictionary changes it, so the next build redoes the lexicon)."""
-    return f"words-1:{pairs_stamp(modes)}" if available(ENGLISH_TO_FRENCH, modes) else "no-words"
+    return f"words-{WORDS_METHOD}:{pairs_stamp(modes)}" if available(ENGLISH_TO_FRENCH, modes) else "no-words"
 
 
 class Translator:
@@ -165,11 +170,21 @@ def english_words_in_french(words: Sequence[str], modes: Path = APERTIUM_MODES) 
         # A word a dictionary lacks comes back as it went in; the next would then read
         # it as a word of its own language ("seo", a Spanish cathedral): left out.
         spanish = _translated_only(_word_by_word(to_spanish, words))
+        spanish |= _as_names(to_spanish, [word for word in words if word not in spanish])
         french = _translated_only(_word_by_word(to_french, list(dict.fromkeys(spanish.values()))))
     finally:
         to_spanish.close()
         to_french.close()
     return {word: french[found] for word, found in spanish.items() if found in french}
+
+
+def _as_names(translator: Translator, words: Sequence[str]) -> dict[str, str]:
+    """The words Apertium knows only capitalised, as it keeps holidays, days, peoples and
+    languages ("Christmas" → "Navidad", "Monday", "French"; "christmas" comes back as it
+    went in), each under the word as asked."""
+    capitalised = {word.capitalize(): word for word in words if word.isalpha()}
+    found = _translated_only(_word_by_word(translator, list(capitalised)))
+    return {capitalised[name]: translation for name, translation in found.items()}
 
 
 def _translated_only(found: dict[str, str]) -> dict[str, str]:
@@ -186,7 +201,7 @@ def cached_english_words_in_french(words: Sequence[str], cache: Path, modes: Pat
     needs them (seconds each). A damaged cache file is only made again. The process also
     keeps the last translations it made or read: a bot that rebuilds its live index, or
     builds of several folders, translate once."""
-    stamp = hashlib.sha256(("\n".join(words) + pairs_stamp(modes)).encode()).hexdigest()[:16]
+    stamp = hashlib.sha256(("\n".join(words) + pairs_stamp(modes) + str(WORDS_METHOD)).encode()).hexdigest()[:16]
     remembered = _LAST_WORDS.get(stamp)
     saved = _read_cache(cache, stamp) if remembered is None else None
     found = remembered or saved or english_words_in_french(words, modes)

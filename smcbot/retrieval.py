@@ -629,7 +629,9 @@ class HybridRetriever:
             idf = self._lexical.idf(list(word.forms)) or math.log(1 + n)
             generality = self._weight(word.zipf)
             commonest = generality <= floor
-            presence.append(WordPresence(idf * generality, self._specific(word), commonest, own | weak, weak))
+            holding = own | weak
+            specific = self._specific(word) and not self._widespread(holding)
+            presence.append(WordPresence(idf * generality, specific, commonest, holding, weak))
         return presence
 
     def _articles_holding(self, forms: list[str]) -> np.ndarray:
@@ -654,6 +656,13 @@ class HybridRetriever:
         """A word that alone names a topic: rare in general language ("Kering", "podcast";
         not "Lyon" or "meilleur")."""
         return word.zipf <= self.settings.specific_zipf
+
+    def _widespread(self, holding: np.ndarray) -> bool:
+        """Whether a word is in more than `widespread_share` of the archive's sessions
+        (`holding`, a mask by article): there it names no topic on its own, however rare in
+        general language ("TikTok" in an archive of social media round tables, as the
+        club's own words are in any)."""
+        return bool(len(holding)) and float(holding.mean()) > self.settings.widespread_share
 
     def _subject_absent(self, query: Query, absent: list[QueryWord]) -> bool:
         """Whether the question has specific words ("mastodon", "lasagna") and the archive

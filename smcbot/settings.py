@@ -118,6 +118,13 @@ class RetrievalSettings(BaseModel):
         le=8,
         description="A word at most this common in general language (wordfreq Zipf) names a topic on its own.",
     )
+    widespread_share: float = Field(
+        0.2,
+        ge=0,
+        le=1,
+        description="A word found in more than this share of the archive's sessions does not name a topic on its "
+        'own, however rare in general language ("TikTok" in an archive of social media round tables).',
+    )
     rare_zipf: float = Field(3.5, ge=0, le=8, description="Words rarer than this (Zipf) keep their full weight.")
     common_zipf: float = Field(
         6.5, ge=0, le=8, description="Words this common (Zipf) weigh the least (`common_word_weight`)."

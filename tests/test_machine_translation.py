@@ -53,6 +53,14 @@ def test_english_words_come_out_in_french_and_unknown_ones_are_left_out():
 
 
 @pytest.mark.skipif(not available(ENGLISH_TO_FRENCH), reason="Apertium's English–Spanish pair is not installed")
+def test_words_apertium_knows_only_capitalised_are_translated_too():
+    found = english_words_in_french(["christmas", "monday", "french", "phone", "qwzx"])
+    assert found["christmas"] == "Noël" and found["monday"].lower() == "lundi"
+    assert found["french"].lower() == "français" and found["phone"].lower() == "téléphone"
+    assert "qwzx" not in found  # unknown however written
+
+
+@pytest.mark.skipif(not available(ENGLISH_TO_FRENCH), reason="Apertium's English–Spanish pair is not installed")
 def test_many_words_are_translated_in_one_pass_and_kept_for_the_next_build(tmp_path, monkeypatch):
     from smcbot import machine_translation
 

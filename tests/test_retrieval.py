@@ -5,7 +5,9 @@ from datetime import date
 
 import pytest
 
+from smcbot.answering import Answerer
 from smcbot.index import load_index
+from smcbot.machine_translation import ENGLISH_TO_FRENCH, available
 from smcbot.retrieval import HybridRetriever, reciprocal_rank_fusion
 from smcbot.settings import RetrievalSettings
 
@@ -290,6 +292,7 @@ Ce que l’on retient des échanges :
 
 Nous avons réuni Claire Dumas, rédactrice en chef de la lettre hebdomadaire d’un cabinet d’architectes lyonnais.
 « Nos lecteurs l’ouvrent le mardi matin, à l’heure du café », raconte-t-elle. Le taux d’ouverture atteint 48 %.
+La lettre spéciale de Noël, envoyée le 20 décembre, a battu le record : 61 % d’ouverture.
 """
 
 
@@ -320,6 +323,15 @@ def test_the_session_still_answers_on_what_it_discussed_and_shows_its_whole_text
     assert answer.answered and "mutuelle" in answer.sources[0].title
     text = " ".join(chunk.text for chunk in asides_answerer.index.chunks)
     assert "Velmora" in text  # only the words searched lose the aside, not the write-up
+
+
+@pytest.mark.skipif(not available(ENGLISH_TO_FRENCH), reason="Apertium's English–Spanish pair is not installed")
+def test_a_word_the_dictionaries_know_only_capitalised_finds_its_french(asides_answerer):
+    # Apertium knows "Christmas", not "christmas": read as a name the archive lacks, it
+    # refused the question.
+    assert "noel" in retriever(asides_answerer).analyse("the christmas letter").words[0].forms
+    answer = asides_answerer.answer("what open rate did the Christmas newsletter get?")
+    assert answer.answered and "newsletter" in answer.sources[0].title.lower(), answer.text
 
 
 def test_a_machine_translation_only_confirms_the_session_the_question_finds_first(answerer):
@@ -385,3 +397,70 @@ def test_the_question_translation_is_a_setting(bundled_index_dir, real_embedder,
     assert make_answerer(default, embedder=real_embedder).word_translator is None  # off: 300 MB per bot process
     chosen = load_settings(index_dir=bundled_index_dir, retrieval={"translate_questions": True})
     assert make_answerer(chosen, embedder=real_embedder).word_translator is word_translator  # one per process
+
+
+def _tiktok_write_up(title: str, day: str, body: str) -> str:
+    """A short club-style write-up of a session about a brand on TikTok."""
+    takeaway = body.split(".")[0]
+    return (
+        f"---\ntitle: {title}\ndate: {day}\nurl: https://example.org/{day.replace('-', '/')}/\n---\n\n"
+        f"Ce que l’on retient des échanges :\n\n- {takeaway}.\n\n{body}\n"
+    )
+
+
+@pytest.fixture(scope="module")
+def tiktok_answerer(write_ups_answerer):
+    """An `Answerer` over four sessions, each about someone on TikTok."""
+    return write_ups_answerer(
+        "tiktok",
+        {
+            "2022-03-10-fournil.md": _tiktok_write_up(
+                "Tous influenceurs #3 : Le fournil qui pétrit sur TikTok",
+                "2022-03-10",
+                "Le boulanger Marc Dupain filme chaque matin le pétrissage de ses baguettes et le publie sur TikTok. "
+                "Sa vidéo la plus vue a dépassé deux millions de vues en une semaine. « Les gens aiment voir la "
+                "farine voler », explique-t-il. Depuis, la file d’attente devant la boulangerie de Bordeaux double le "
+                "samedi.",
+            ),
+            "2022-06-14-radio.md": _tiktok_write_up(
+                "Tous plateformisés #4 : Une radio locale à la conquête de TikTok",
+                "2022-06-14",
+                "Radio Garonne a filmé ses chroniques du matin pour TikTok. Le compte a gagné 30 000 abonnés en six "
+                "mois, surtout des lycéens. La directrice des programmes, Inès Carvalho, raconte que les chroniqueurs "
+                "ont dû apprendre à parler face caméra en moins d’une minute.",
+            ),
+            "2022-09-20-cosmetiques.md": _tiktok_write_up(
+                "Cercle Dircoms #7 : Une marque de soins face aux rumeurs sur TikTok",
+                "2022-09-20",
+                "Une rumeur sur un ingrédient de la crème Lunaire s’est répandue sur TikTok en quelques jours. La "
+                "directrice de la communication, Sophie Andrieu, a répondu par une vidéo tournée dans le laboratoire, "
+                "avec la chimiste de la marque. Les ventes ont baissé de 12 % pendant un mois avant de revenir.",
+            ),
+            "2022-11-08-rugby.md": _tiktok_write_up(
+                "Tous influenceurs #5 : Un club de rugby raconte ses coulisses sur TikTok",
+                "2022-11-08",
+                "Le Stade Lotois publie sur TikTok les coulisses des entraînements et des vestiaires. Le responsable "
+                "numérique, Hugo Ferrand, explique que les abonnements jeunes ont augmenté de 40 % la saison "
+                "suivante. Les joueurs choisissent eux-mêmes la musique des vidéos.",
+            ),
+        },
+    )
+
+
+def test_a_word_in_most_sessions_does_not_name_a_topic_on_its_own(tiktok_answerer):
+    # Every session is about TikTok: a question on museums there is not answered by the
+    # platform alone, though "TikTok" is rare in general language.
+    assert not tiktok_answerer.answer("les musées sur tiktok ?").answered
+    assert (
+        tiktok_answerer.answer("tiktok pour une boulangerie, ça marche ?")
+        .sources[0]
+        .title.startswith("Tous influenceurs #3")
+    )
+    assert tiktok_answerer.answer("tiktok").answered  # the word alone still asks for it
+    everywhere_specific = Answerer(
+        tiktok_answerer.index,
+        tiktok_answerer.embedder,
+        RetrievalSettings(widespread_share=1.0),
+        index_dir=tiktok_answerer.index_dir,
+    )
+    assert everywhere_specific.answer("les musées sur tiktok ?").answered  # as it was
