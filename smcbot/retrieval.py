@@ -665,11 +665,19 @@ class HybridRetriever:
         return bool(len(holding)) and float(holding.mean()) > self.settings.widespread_share
 
     def _subject_absent(self, query: Query, absent: list[QueryWord]) -> bool:
-        """Whether the question has specific words ("mastodon", "lasagna") and the archive
-        holds none of them: what it shares with a session can then only be its general
-        words ("brand", "recipe")."""
+        """Whether what the question is about is missing from the archive: it has specific
+        words ("mastodon", "lasagna") and the archive holds none of them, or, asked in
+        French, its rarest word, a little more common ("municipales"), is not in the
+        archive. What it shares with a session can then only be its more general words
+        ("brand", "recipe", "campagne", "facebook"). An English word the archive lacks may
+        only lack a translation ("publicly"): only the specific ones count there."""
         specific = [w for w in query.words if self._specific(w)]
-        return bool(specific) and all(w in absent for w in specific)
+        if specific and all(w in absent for w in specific):
+            return True
+        if query.language != "fr" or not query.words:
+            return False
+        rarest = min(query.words, key=lambda w: w.zipf)
+        return rarest in absent and rarest.zipf <= self.settings.absent_subject_zipf
 
     def _coverage(self, article_id: str, presence: list[WordPresence]) -> dict:
         """Weighted share of the question's words found in the article's chunks, how many
@@ -715,7 +723,7 @@ class GateContext:
 
     `words`: how many content words it has; `unknown_names`: it names something the
     archive never mentions ("TikTok"); `unknown_acronyms_only`: each such name is written
-    in capitals ("B2B", "DM"); `subject_absent`: none of its specific words is in the archive.
+    in capitals ("B2B", "DM"); `subject_absent`: what it is about is not in the archive (`_subject_absent`).
     """
 
     words: int

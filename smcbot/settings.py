@@ -118,6 +118,14 @@ class RetrievalSettings(BaseModel):
         le=8,
         description="A word at most this common in general language (wordfreq Zipf) names a topic on its own.",
     )
+    absent_subject_zipf: float = Field(
+        4.5,
+        ge=0,
+        le=8,
+        description="A French question's rarest word, at most this common (Zipf) and absent from the archive, is "
+        "a subject the archive lacks: a session sharing only the question's more general words must then stand out "
+        "in meaning (`min_lift_absent_subject`).",
+    )
     widespread_share: float = Field(
         0.2,
         ge=0,
@@ -134,8 +142,9 @@ class RetrievalSettings(BaseModel):
         0.1,
         ge=-1,
         le=1,
-        description="When none of the question's specific words is in the archive, how much closer in meaning "
-        "(dense lift) a session matching only its general words must look than the others to answer.",
+        description="When none of the question's specific words is in the archive (or its rarest word, see "
+        "`absent_subject_zipf`), how much closer in meaning (dense lift) a session matching only its general words "
+        "must look than the others to answer.",
     )
     min_lift_general_match: float = Field(
         0.0,

