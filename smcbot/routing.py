@@ -77,6 +77,14 @@ WHO_SPOKE_RATIO = 0.75
 # "Le prochain Cercle Dircoms", "the next meetup": an event still to come is not in an
 # archive of sessions held.
 UPCOMING = re.compile(r"\b(?:prochaine?s?|next|upcoming|a venir|coming up)\b")
+# "Vous vous réunissez où ?", "where does the club usually meet?": where the club meets
+# is practical information, not in the write-ups of its sessions.
+MEETING_PLACE = re.compile(
+    r"(?=.*\b(?:ou|where)\b).*(?:\bvous (?:vous )?(?:reunissez|retrouvez|voyez)\b"
+    r"|\b(?:le club|le smc|smc(?: \w+)?|les membres|on) se (?:reunit|retrouve|reunissent|retrouvent)\b"
+    r"|\bse (?:reunit|retrouve|reunissent|retrouvent) (?:le club|le smc|smc|les membres)\b"
+    r"|\b(?:do|does) (?:you|the club|smc|members)(?: \w+)? (?:meet|gather|get together)\b)"
+)
 EVENT_WORDS = re.compile(
     r"\b(?:sessions?|tables? rondes?|round ?tables?|meetups?|evenements?|events?|soirees?|rencontres?"
     r"|afterworks?|conferences?|talks?|rendez-vous|dates?)\b"
@@ -331,6 +339,8 @@ class QuestionRouter:
         folded = _fold_keep(question)
         if UPCOMING.search(fold(question)) and self._about_sessions(question):
             return self._refusal(question, language, text_of("upcoming", language))
+        if MEETING_PLACE.search(fold(question)):
+            return self._refusal(question, language, text_of("meeting_place", language))
         if WHO_SPOKE.search(folded):
             return self._who_spoke(question, folded, language, filters)
         period = self._period(question)

@@ -31,6 +31,12 @@ WORDING: dict[str, dict[str, str]] = {
         "fr": "L'archive ne contient que les sessions déjà tenues : les prochaines sont annoncées sur le site du club.",
         "en": "The archive holds only the sessions already held: upcoming ones are announced on the club's site.",
     },
+    "meeting_place": {
+        "fr": "L'archive ne contient que les comptes rendus des sessions : les lieux et les dates des prochaines "
+        "sont sur le site du club.",
+        "en": "The archive holds only the write-ups of the sessions: where and when the next ones meet is on the "
+        "club's site.",
+    },
     "nothing_in_period": {
         "fr": "Je n'ai rien trouvé sur ce sujet dans l'archive du Social Media Club {period}.",
         "en": "I found nothing on that in the Social Media Club archive {period}.",

@@ -194,6 +194,15 @@ def test_an_event_still_to_come_is_not_in_the_archive(answerer):
     assert "site du club" not in answerer.answer("Quelles sont les prochaines étapes du brand safety ?").lead
 
 
+def test_where_the_club_meets_is_not_in_the_archive(answerer):
+    for question, language in (("vous vous réunissez où à Paris ?", "fr"), ("Where does the club usually meet?", "en")):
+        answer = answerer.answer(question)
+        assert not answer.answered and answer.language == language
+        assert "site" in answer.lead  # where the next sessions' places are
+    # where a brand meets its customers is a topic question
+    assert "site" not in answerer.answer("where do brands meet their customers online?").lead
+
+
 def test_a_dated_topic_question_keeps_to_its_period(answerer):
     refused = answerer.answer("What was said about brand safety in 2024?")
     assert not refused.answered and "in 2024" in refused.lead
