@@ -1,4 +1,4 @@
-"""Blind sets B to X: questions and club-style write-ups, each written by a
+"""Blind sets B to Z: questions and club-style write-ups, each written by a
 different person who saw only the archive's text (never the code or the gate).
 These bounds are the figures each set reached, so that a later change cannot make
 them worse unnoticed (set A, tuned on from the start, has `test_blind.py`).
@@ -78,6 +78,18 @@ them worse unnoticed (set A, tuned on from the start, has `test_blind.py`).
 - **V**, written with W and X, was kept untouched until the round's work was done,
   then scored once: French hit@1 1.00 (none refused), English 0.88 (2 refused), 5 of
   14 off-topic questions answered (the code before the round: the same, with 7).
+- **Y** was written for the round after and scored once on the code as it stood
+  (French hit@1 1.00, English 0.88 (2 refused), 6 of 14 off-topic questions
+  answered), then tuned on. Its writer, and Z's, were asked to name subjects in
+  passing as real write-ups do, in a clause, not with a remark that a subject was not
+  discussed.
+- **Z**, written with Y, was kept untouched until the round's work was done, then
+  scored once: French hit@1 0.92 (1 refused), English 0.96 (1 refused), 5 of 14
+  off-topic questions answered (the code before the round: the same); then studied
+  ("vous vous réunissez où à Paris ?" is now answered with where to find that).
+- In that round E lost one French answer ("rumeur du van qui kidnappe des gosses…":
+  "kidnappe", its rarest word, is not in the archive) for four off-topic questions
+  refused elsewhere (M, Q, S, T), and its bound moved with it.
 """
 
 from pathlib import Path
@@ -97,7 +109,7 @@ BOUNDS = {
     "setB": {"fr": (0.95, 0, 0), "en": (0.8, 3, 0), "citation_precision": 0.97},
     "setC": {"fr": (1.0, 0, 1), "en": (0.96, 1, 2), "citation_precision": 0.9},
     "setD": {"fr": (1.0, 0, 2), "en": (0.84, 3, 0), "citation_precision": 0.94},
-    "setE": {"fr": (0.91, 0, 0), "en": (0.8, 2, 0), "citation_precision": 0.9},
+    "setE": {"fr": (0.87, 1, 0), "en": (0.8, 2, 0), "citation_precision": 0.91},
     "setF": {"fr": (0.87, 3, 1), "en": (1.0, 0, 1), "citation_precision": 0.95},
     "setG": {"fr": (0.95, 1, 0), "en": (0.88, 2, 0), "citation_precision": 1.0},
     "setH": {"fr": (0.95, 1, 2), "en": (0.96, 1, 1), "citation_precision": 0.92},
@@ -105,18 +117,20 @@ BOUNDS = {
     "setJ": {"fr": (1.0, 0, 1), "en": (0.92, 2, 1), "citation_precision": 0.94},
     "setK": {"fr": (1.0, 0, 0), "en": (0.96, 1, 0), "citation_precision": 1.0},
     "setL": {"fr": (1.0, 0, 1), "en": (0.96, 0, 1), "citation_precision": 0.94},
-    "setM": {"fr": (0.91, 1, 1), "en": (0.88, 2, 1), "citation_precision": 0.91},
+    "setM": {"fr": (0.91, 1, 0), "en": (0.88, 2, 1), "citation_precision": 0.93},
     "setN": {"fr": (0.87, 1, 0), "en": (0.84, 0, 2), "citation_precision": 0.84},
     "setO": {"fr": (0.95, 1, 1), "en": (0.8, 4, 1), "citation_precision": 0.95},
     "setP": {"fr": (0.95, 1, 0), "en": (0.92, 1, 3), "citation_precision": 0.92},
-    "setQ": {"fr": (0.87, 2, 1), "en": (0.92, 1, 3), "citation_precision": 0.9},
+    "setQ": {"fr": (0.87, 2, 0), "en": (0.92, 1, 1), "citation_precision": 0.97},
     "setR": {"fr": (0.95, 1, 1), "en": (0.84, 4, 0), "citation_precision": 0.97},
-    "setS": {"fr": (0.95, 1, 3), "en": (0.92, 2, 1), "citation_precision": 0.92},
-    "setT": {"fr": (0.91, 1, 2), "en": (0.92, 2, 0), "citation_precision": 0.93},
+    "setS": {"fr": (0.95, 1, 1), "en": (0.92, 2, 1), "citation_precision": 0.95},
+    "setT": {"fr": (0.91, 1, 1), "en": (0.92, 2, 0), "citation_precision": 0.95},
     "setU": {"fr": (0.91, 1, 0), "en": (0.92, 1, 1), "citation_precision": 0.94},
     "setV": {"fr": (1.0, 0, 1), "en": (0.88, 2, 4), "citation_precision": 0.87},
     "setW": {"fr": (1.0, 0, 3), "en": (0.92, 2, 2), "citation_precision": 0.88},
     "setX": {"fr": (1.0, 0, 0), "en": (0.84, 4, 2), "citation_precision": 0.95},
+    "setY": {"fr": (1.0, 0, 3), "en": (0.92, 1, 3), "citation_precision": 0.89},
+    "setZ": {"fr": (0.91, 1, 3), "en": (0.96, 1, 1), "citation_precision": 0.88},
 }
 
 
