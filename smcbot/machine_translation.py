@@ -162,7 +162,8 @@ def english_words_in_french(words: Sequence[str], modes: Path = APERTIUM_MODES) 
     dictionaries give it out of context ("phone" → "Téléphone", "crew" → "Équipage"); a
     word Apertium does not know ("bigots") is left out, and so is everything when
     Apertium or a pair is missing. Words go `WORDS_PER_TEXT` to a text, one sentence
-    each, so that thousands take seconds."""
+    each, so that thousands take seconds; those it does not know are tried again
+    capitalised ("Christmas", `_as_names`)."""
     if not available(ENGLISH_TO_FRENCH, modes):
         return {}
     to_spanish, to_french = Translator(ENGLISH_TO_FRENCH[:1], modes), Translator(ENGLISH_TO_FRENCH[1:], modes)
@@ -201,7 +202,7 @@ def cached_english_words_in_french(words: Sequence[str], cache: Path, modes: Pat
     needs them (seconds each). A damaged cache file is only made again. The process also
     keeps the last translations it made or read: a bot that rebuilds its live index, or
     builds of several folders, translate once."""
-    stamp = hashlib.sha256(("\n".join(words) + pairs_stamp(modes) + str(WORDS_METHOD)).encode()).hexdigest()[:16]
+    stamp = hashlib.sha256(("\n".join(words) + pairs_stamp(modes) + f"|words-{WORDS_METHOD}").encode()).hexdigest()[:16]
     remembered = _LAST_WORDS.get(stamp)
     saved = _read_cache(cache, stamp) if remembered is None else None
     found = remembered or saved or english_words_in_french(words, modes)

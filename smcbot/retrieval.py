@@ -95,7 +95,7 @@ class WordPresence(NamedTuple):
     """One question word as the gate weighs it, and the articles (by position) holding it."""
 
     weight: float
-    specific: bool  # names a topic on its own ("Kering", "podcast")
+    specific: bool  # names a topic on its own ("Kering", "podcast"; not a word in most sessions)
     commonest: bool  # among the commonest words ("temps", "time"): names none
     articles: np.ndarray
     by_commonest_only: np.ndarray  # articles holding it only as a commonest translation ("weather": "temps")
@@ -289,7 +289,7 @@ class HybridRetriever:
             words=query.size,
             unknown_names=bool(unknown),
             unknown_acronyms_only=bool(unknown) and all(written_as_acronym(query.original(name)) for name in unknown),
-            subject_absent=self._subject_absent(query, absent),
+            subject_absent=self._subject_absent(query, absent, presence, as_asked=asked is None),
         )
         if asked is not None:
             gate = gate.with_names_of(asked.gate)
@@ -629,9 +629,8 @@ class HybridRetriever:
             idf = self._lexical.idf(list(word.forms)) or math.log(1 + n)
             generality = self._weight(word.zipf)
             commonest = generality <= floor
-            holding = own | weak
-            specific = self._specific(word) and not self._widespread(holding)
-            presence.append(WordPresence(idf * generality, specific, commonest, holding, weak))
+            specific = self._specific(word) and not self._widespread(own)
+            presence.append(WordPresence(idf * generality, specific, commonest, own | weak, weak))
         return presence
 
     def _articles_holding(self, forms: list[str]) -> np.ndarray:
@@ -654,30 +653,50 @@ class HybridRetriever:
 
     def _specific(self, word: QueryWord) -> bool:
         """A word that alone names a topic: rare in general language ("Kering", "podcast";
-        not "Lyon" or "meilleur")."""
+        not "Lyon" or "meilleur"). The gate also asks that it not be `_widespread` in
+        the archive (`WordPresence.specific`)."""
         return word.zipf <= self.settings.specific_zipf
 
     def _widespread(self, holding: np.ndarray) -> bool:
-        """Whether a word is in more than `widespread_share` of the archive's sessions
-        (`holding`, a mask by article): there it names no topic on its own, however rare in
-        general language ("TikTok" in an archive of social media round tables, as the
-        club's own words are in any)."""
-        return bool(len(holding)) and float(holding.mean()) > self.settings.widespread_share
+        """Whether a word is in more than `widespread_share` of the archive's sessions, and
+        in `MIN_WIDESPREAD` of them at least (`holding`, a mask by article): there it names
+        no topic on its own, however rare in general language ("TikTok" in an archive of
+        social media round tables, as the club's own words are in any). In an archive of a
+        few sessions every word is in a large share of them."""
+        held = int(holding.sum())
+        return held >= MIN_WIDESPREAD and held > self.settings.widespread_share * len(holding)
 
-    def _subject_absent(self, query: Query, absent: list[QueryWord]) -> bool:
+    def _subject_absent(
+        self, query: Query, absent: list[QueryWord], presence: list[WordPresence], *, as_asked: bool
+    ) -> bool:
         """Whether what the question is about is missing from the archive: it has specific
-        words ("mastodon", "lasagna") and the archive holds none of them, or, asked in
-        French, its rarest word, a little more common ("municipales"), is not in the
-        archive. What it shares with a session can then only be its more general words
-        ("brand", "recipe", "campagne", "facebook"). An English word the archive lacks may
-        only lack a translation ("publicly"): only the specific ones count there."""
-        specific = [w for w in query.words if self._specific(w)]
-        if specific and all(w in absent for w in specific):
+        words ("mastodon", "lasagna") and the archive holds none of them, or
+        (`_rarest_word_absent`) its rarest word is a little more common and missing. What
+        it shares with a session can then only be its more general words ("brand",
+        "recipe", "campagne", "facebook")."""
+        specific = [word for word, seen in zip(query.words, presence, strict=True) if seen.specific]
+        if specific and all(word in absent for word in specific):
             return True
-        if query.language != "fr" or not query.words:
+        return as_asked and self._rarest_word_absent(query, absent, presence)
+
+    def _rarest_word_absent(self, query: Query, absent: list[QueryWord], presence: list[WordPresence]) -> bool:
+        """A question asked in French whose rarest word, too common to be specific but at
+        most `absent_subject_zipf` ("municipales", "podcast"), is not in the archive: the
+        archive is French, so it lacks the subject. Not for English, nor for a machine
+        translation: an English word the archive lacks may only lack a translation
+        ("publicly"), and a translation's may be a wrong one. Words in most sessions
+        ("tiktok") are left aside, as the gate leaves them."""
+        if query.language != "fr":
             return False
-        rarest = min(query.words, key=lambda w: w.zipf)
-        return rarest in absent and rarest.zipf <= self.settings.absent_subject_zipf
+        named = [
+            word for word, seen in zip(query.words, presence, strict=True) if seen.specific or not self._specific(word)
+        ]
+        rarest = min(named, key=lambda word: word.zipf, default=None)
+        return (
+            rarest is not None
+            and rarest in absent
+            and self.settings.specific_zipf < rarest.zipf <= self.settings.absent_subject_zipf
+        )
 
     def _coverage(self, article_id: str, presence: list[WordPresence]) -> dict:
         """Weighted share of the question's words found in the article's chunks, how many
@@ -692,6 +711,10 @@ class HybridRetriever:
             "specific_match": any(word.specific and not word.by_commonest_only[position] for word in found),
         }
 
+
+# A word in fewer sessions than this is never widespread, whatever share of a small
+# archive they make (`HybridRetriever._widespread`).
+MIN_WIDESPREAD = 3
 
 # A session with this coverage holds every word of the question: not met by chance.
 WHOLE_QUESTION = 0.999
@@ -826,8 +849,9 @@ class GateThresholds:
     def _only_by_chance(self, hit: SessionHit, min_lift: float) -> bool:
         """The session shares a few general words with the question ("worth", "brands";
         "gagné", "ligue"), as any may, none specific, and does not stand out in meaning
-        from the other candidates by `min_lift`: more is asked when the question's
-        specific words are all absent from the archive ("is bereal worth it for brands")."""
+        from the other candidates by `min_lift`: more is asked when what the question is
+        about is absent from the archive ("is bereal worth it for brands",
+        `HybridRetriever._subject_absent`)."""
         return not hit.specific_match and hit.matched_words < TOPIC_WORDS and hit.dense_lift < min_lift
 
 

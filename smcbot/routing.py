@@ -78,12 +78,26 @@ WHO_SPOKE_RATIO = 0.75
 # archive of sessions held.
 UPCOMING = re.compile(r"\b(?:prochaine?s?|next|upcoming|a venir|coming up)\b")
 # "Vous vous réunissez où ?", "where does the club usually meet?": where the club meets
-# is practical information, not in the write-ups of its sessions.
+# is practical information, not in the write-ups of its sessions. Read on folded text,
+# where "où" is "ou" ("or"): the place word must stand beside the club's meeting.
+_CLUB = r"(?:le club|le smc|le social media club|les membres|on)"
+_MEETS_FR = (
+    r"(?:vous vous (?:reunissez|retrouvez)|" + _CLUB + r" se (?:reunit|retrouve|reunissent|retrouvent)"
+    r"|(?:les sessions|les rencontres|les soirees|les tables rondes|vos sessions)"
+    r" (?:ont lieu|se tiennent|se deroulent))"
+)
+_CLUB_EN = r"(?:you|we|(?:the )?(?:social media )?club|smc|(?:the )?members)"
 MEETING_PLACE = re.compile(
-    r"(?=.*\b(?:ou|where)\b).*(?:\bvous (?:vous )?(?:reunissez|retrouvez|voyez)\b"
-    r"|\b(?:le club|le smc|smc(?: \w+)?|les membres|on) se (?:reunit|retrouve|reunissent|retrouvent)\b"
-    r"|\bse (?:reunit|retrouve|reunissent|retrouvent) (?:le club|le smc|smc|les membres)\b"
-    r"|\b(?:do|does) (?:you|the club|smc|members)(?: \w+)? (?:meet|gather|get together)\b)"
+    r"\bou (?:est-ce qu(?:e|')?\s*)?(?:"
+    + _MEETS_FR
+    + r"|se (?:reunit|retrouve|reunissent|retrouvent) "
+    + _CLUB
+    + r"|(?:ont lieu|se tiennent|se deroulent) (?:les|vos) (?:sessions|rencontres|soirees|tables rondes))\b"
+    r"|\b" + _MEETS_FR + r" ou\b(?! pas\b| non\b)"
+    r"|\bwhere (?:do|does) " + _CLUB_EN + r" (?:usually |normally |generally |often )?(?:meet|gather|get together)"
+    r"(?= in\b| at\b| these days\b| now\b|\s*[?.!]|\s*$)"
+    r"|\bwhere (?:are|is) (?:the|your) (?:sessions|meetups|meetings|events|round ?tables)"
+    r" (?:usually )?(?:held|hosted)\b"
 )
 EVENT_WORDS = re.compile(
     r"\b(?:sessions?|tables? rondes?|round ?tables?|meetups?|evenements?|events?|soirees?|rencontres?"

@@ -122,16 +122,18 @@ class RetrievalSettings(BaseModel):
         4.5,
         ge=0,
         le=8,
-        description="A French question's rarest word, at most this common (Zipf) and absent from the archive, is "
-        "a subject the archive lacks: a session sharing only the question's more general words must then stand out "
-        "in meaning (`min_lift_absent_subject`).",
+        description="A French question's rarest word, too common to be specific (`specific_zipf`) but at most this "
+        "common (Zipf), and absent from the archive, is a subject the archive lacks: a session sharing only the "
+        "question's more general words must then stand out in meaning (`min_lift_absent_subject`). At "
+        "`specific_zipf` or below: off.",
     )
     widespread_share: float = Field(
         0.2,
         ge=0,
         le=1,
-        description="A word found in more than this share of the archive's sessions does not name a topic on its "
-        'own, however rare in general language ("TikTok" in an archive of social media round tables).',
+        description="A word found in more than this share of the archive's sessions (and in three at least) does "
+        'not name a topic on its own, however rare in general language ("TikTok" in an archive of social media '
+        "round tables). 1.0: off.",
     )
     rare_zipf: float = Field(3.5, ge=0, le=8, description="Words rarer than this (Zipf) keep their full weight.")
     common_zipf: float = Field(

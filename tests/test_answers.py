@@ -10,6 +10,7 @@ import pytest
 from smcbot.errors import QuestionError
 from smcbot.evaluation import evaluate_file, title_matches
 from smcbot.retrieval import SearchFilters
+from smcbot.wording import say
 
 HERE = Path(__file__).resolve().parent / "data"
 SHARED_DEV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev.jsonl"
@@ -194,13 +195,32 @@ def test_an_event_still_to_come_is_not_in_the_archive(answerer):
     assert "site du club" not in answerer.answer("Quelles sont les prochaines étapes du brand safety ?").lead
 
 
-def test_where_the_club_meets_is_not_in_the_archive(answerer):
-    for question, language in (("vous vous réunissez où à Paris ?", "fr"), ("Where does the club usually meet?", "en")):
-        answer = answerer.answer(question)
-        assert not answer.answered and answer.language == language
-        assert "site" in answer.lead  # where the next sessions' places are
-    # where a brand meets its customers is a topic question
-    assert "site" not in answerer.answer("where do brands meet their customers online?").lead
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("vous vous réunissez où à Paris ?", "fr"),
+        ("Le Social Media Club se réunit où ?", "fr"),
+        ("Where does the club usually meet?", "en"),
+        ("Where are the meetups held?", "en"),
+    ],
+)
+def test_where_the_club_meets_is_not_in_the_archive(answerer, question, language):
+    answer = answerer.answer(question)
+    assert not answer.answered and answer.lead == say("meeting_place", language)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Que faire quand on se retrouve face à un bad buzz ou une crise ?",  # folded "ou" is also "or"
+        "Est-ce que vous voyez une différence entre TikTok ou Instagram ?",
+        "Where do you meet influencers for a campaign?",
+        "where do brands meet their customers online?",
+    ],
+)
+def test_a_topic_question_with_a_meeting_word_is_searched(answerer, question):
+    answer = answerer.answer(question)
+    assert answer.lead != say("meeting_place", answer.language)
 
 
 def test_a_dated_topic_question_keeps_to_its_period(answerer):

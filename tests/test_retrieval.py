@@ -451,11 +451,8 @@ def test_a_word_in_most_sessions_does_not_name_a_topic_on_its_own(tiktok_answere
     # Every session is about TikTok: a question on museums there is not answered by the
     # platform alone, though "TikTok" is rare in general language.
     assert not tiktok_answerer.answer("les musées sur tiktok ?").answered
-    assert (
-        tiktok_answerer.answer("tiktok pour une boulangerie, ça marche ?")
-        .sources[0]
-        .title.startswith("Tous influenceurs #3")
-    )
+    bakery = tiktok_answerer.answer("tiktok pour une boulangerie, ça marche ?")
+    assert bakery.answered and bakery.sources[0].title.startswith("Tous influenceurs #3")
     assert tiktok_answerer.answer("tiktok").answered  # the word alone still asks for it
     everywhere_specific = Answerer(
         tiktok_answerer.index,
@@ -468,9 +465,20 @@ def test_a_word_in_most_sessions_does_not_name_a_topic_on_its_own(tiktok_answere
 
 def test_a_question_whose_rarest_word_the_archive_lacks_lacks_its_subject(tiktok_answerer):
     # "municipales" is the rarest word and no session holds it: what the question shares
-    # with a session ("campagne", "vidéos") is general, and must stand out in meaning.
+    # with a session ("vidéo") is general, and must stand out in meaning.
     question = "la campagne des municipales en vidéo"
     assert retriever(tiktok_answerer).search(question).gate.subject_absent
     assert not retriever(tiktok_answerer).search("la campagne de la crème Lunaire en vidéo").gate.subject_absent
-    lenient = retriever(tiktok_answerer, absent_subject_zipf=0.0)
+    lenient = retriever(tiktok_answerer, absent_subject_zipf=4.0)  # at specific_zipf: off
     assert not lenient.search(question).gate.subject_absent  # only the specific words, as before
+    # a machine translation's rarest word may be a wrong one: the rule reads questions as asked
+    asked = retriever(tiktok_answerer).search("the city council campaign on video")
+    assert not retriever(tiktok_answerer).search(question, asked=asked).gate.subject_absent
+
+
+def test_a_word_in_one_of_a_few_sessions_still_names_a_topic(asides_answerer):
+    # two sessions: a word in one of them is in half the archive, but not widespread
+    searcher = retriever(asides_answerer)
+    held = searcher._articles_holding(list(searcher.analyse("newsletter").words[0].forms))
+    assert held.sum() == 1 and not searcher._widespread(held)
+    assert searcher.search("newsletter").sessions[0].specific_match
