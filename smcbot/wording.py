@@ -46,6 +46,13 @@ WORDING: dict[str, dict[str, str]] = {
         "en": "I found nothing on {names} in the Social Media Club archive.",
     },
     "covers": {"fr": "L'archive couvre ces cycles : {series}.", "en": "The archive covers these series: {series}."},
+    "declined": {
+        "fr": "Les sessions les plus proches de votre question n'y répondent pas : elles n'en parlent qu'en passant, "
+        "ou d'autre chose.",
+        "en": "The sessions closest to your question do not answer it: they only mention it in passing, or speak of "
+        "something else.",
+    },
+    "closest_sessions": {"fr": "Sessions les plus proches :", "en": "Closest sessions:"},
     "recent_sessions": {"fr": "Sessions les plus récentes :", "en": "Most recent sessions:"},
     # --- questions about people, periods and series (smcbot.routing) ---------------
     "person": {

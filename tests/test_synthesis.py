@@ -21,7 +21,8 @@ from smcbot.models import Answer, Article, Chunk, Passage, SessionQuotes
 from smcbot.services import make_synthesizer
 from smcbot.settings import load_settings
 from smcbot.store import QuestionStore
-from smcbot.synthesis import Synthesizer, check_citations, number_passages
+from smcbot.synthesis import Synthesizer, check_citations, declines, number_passages
+from smcbot.wording import say
 from tests.conftest import ROOT
 from tests.helpers.cli import run_cli
 from tests.helpers.openai_api import ChatCompletionsStandIn
@@ -166,6 +167,37 @@ def test_a_reply_without_a_valid_citation_gives_the_quoted_answer(llm, answerer,
     assert not synthesis.written and synthesis.answer is extractive
     assert synthesis.answer.text.startswith("Here is what was said")
     assert synthesis.fallback == "the reply cites no passage"
+
+
+def test_a_model_that_finds_the_passages_do_not_answer_says_so_with_the_closest_sessions(llm, answerer, caplog):
+    llm.script("NO_ANSWER")
+    extractive = answerer.answer(BRAND_SAFETY)
+    with caplog.at_level("INFO", logger="smcbot.synthesis"):
+        synthesis = synthesizer_for(llm).write(extractive)
+
+    assert synthesis.declined and not synthesis.written
+    declined = synthesis.answer
+    assert not declined.answered and declined.lead == say("declined", "en")  # recorded as not answered
+    assert [a.url for a in declined.suggestions] == [s.article.url for s in extractive.sessions]
+    assert ai_session_url(answerer) in declined.text and "Here is what was said" not in declined.text
+    assert "do not answer" in caplog.text
+    # the model's "I do not know" in words is not a decline: the quoted answer stands
+    llm.script("I do not know: the passages do not say.")
+    assert synthesizer_for(llm).write(extractive).answer is extractive
+
+
+@pytest.mark.parametrize(
+    ("reply", "declined"),
+    [
+        ("NO_ANSWER", True),
+        ('"no_answer."', True),
+        ("NO_ANSWER: the passages only name the scheme.", True),
+        ("Brand safety matters [1]. NO_ANSWER", False),  # an answer that ends oddly is checked as one
+        ("NO_ANSWERS", False),
+    ],
+)
+def test_a_decline_is_the_reply_s_opening_word(reply, declined):
+    assert declines(reply) is declined
 
 
 def test_a_timeout_gives_the_quoted_answer(llm, answerer):
@@ -350,6 +382,20 @@ async def test_telegram_sends_the_quoted_answer_when_the_model_fails(bot_api, an
     assert bot_api.calls_to("editMessageText") == []
 
 
+async def test_telegram_tells_the_member_when_the_model_finds_no_answer(bot_api, answerer, tmp_path, llm):
+    llm.script("NO_ANSWER", piece_delay=0.05)
+    async with telegram_bot(bot_api, answerer, tmp_path, llm) as store:
+        bot_api.push(message=message(BRAND_SAFETY, chat_id=1004))
+        [reply] = await bot_api.wait_sent(1004)
+        [row] = store.questions()
+
+    assert reply.params["text"].startswith(say("declined", "en").split(":")[0])
+    problems, links = check_telegram_html(reply.params["text"])
+    assert problems == [] and ai_session_url(answerer) in [href for href, _ in links]
+    assert bot_api.calls_to("editMessageText") == []  # nothing was shown while it was written
+    assert row["answered"] == 0
+
+
 # --- Slack: one message updated as the text arrives --------------------------------
 
 
@@ -405,6 +451,20 @@ def test_slack_posts_the_quoted_answer_when_the_model_fails(answerer, slack_api,
     assert reply.params["text"].startswith("Here is what was said")
     assert {"feedback_up", "feedback_down"} <= set(buttons(reply.params))
     assert slack_api.calls("chat.update") == [] and "went wrong" not in payload_text(reply.params)
+
+
+def test_slack_tells_the_member_when_the_model_finds_no_answer(answerer, slack_api, slack_store, llm):
+    llm.script("NO_ANSWER")
+    with slack_app(answerer, slack_api, slack_store, llm) as slack:
+        slack.event(mention(BRAND_SAFETY, ts="610.000100"), event_id="EvW3")
+        slack_api.wait_for("reactions.remove", timeout=30)
+
+    [reply] = slack_api.calls("chat.postMessage")
+    shown = payload_text(reply.params)
+    assert say("declined", "en").split(":")[0] in shown and "Here is what was said" not in shown
+    assert ai_session_url(answerer).replace("|", "%7C") in shown
+    [row] = slack_store.questions()
+    assert row["answered"] == 0
 
 
 def test_slack_slash_command_answers_in_writing_privately(answerer, slack_api, slack_store, llm):

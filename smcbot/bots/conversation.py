@@ -109,6 +109,12 @@ class Reply:
         """Whether the reply is the model's written answer."""
         return self.synthesis is not None and self.synthesis.written
 
+    @property
+    def declined(self) -> bool:
+        """Whether the model found that the sessions found do not answer the question:
+        `answer` then says so and names them, in place of the quoted answer."""
+        return self.synthesis is not None and self.synthesis.declined
+
     def notice_text(self) -> str:
         """The notice in the asker's language (English when unknown)."""
         return say(self.notice, self.language, **self.values)

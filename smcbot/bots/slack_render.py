@@ -239,4 +239,6 @@ def render_reply(reply: Reply, *, share: bool = False, heading: str = "") -> dic
     how = {"question_id": reply.question_id, "share": share, "heading": heading}
     if reply.written:
         return render_written(reply.synthesis, **how)
+    if reply.declined:
+        return render_answer(reply.answer, [], **how)
     return render_answer(reply.quoted, reply.quotes, **how)

@@ -242,9 +242,11 @@ def html_to_text(message: str) -> str:
 
 def reply_messages(reply: Reply) -> list[str]:
     """The HTML messages for what the conversation core replied: a notice, the written
-    answer, or the quoted answer."""
+    answer, the quoted answer, or, when the model found it does not answer, what it found."""
     if reply.notice:
         return split_messages([[notice_html(reply)]])
     if reply.written:
         return written_messages(reply.synthesis)
+    if reply.declined:
+        return answer_messages(reply.answer, [])
     return answer_messages(reply.quoted, reply.quotes)
