@@ -19,6 +19,7 @@ from smcbot.index import ArchiveIndex
 from smcbot.live_index import LiveIndex, Served
 from smcbot.models import Answer, Article, Passage, Quote, SessionQuotes, Source
 from smcbot.quoting import body_quote, clip, signed
+from smcbot.replies import refusal
 from smcbot.retrieval import HybridRetriever, SearchFilters, SearchResult
 from smcbot.settings import RetrievalSettings
 from smcbot.text import detect_language, stems, words
@@ -262,25 +263,10 @@ class Answerer:
             lines = [say("nothing_in_period", language, period=period.label[language])]
         else:
             lines = [say("nothing", language)]
-        lead = lines[0]
         series = ", ".join(name for name, _ in self.series_counts())
         notes = [say("covers", language, series=series)] if series else []
         notes.append(say("recent_sessions", language))
-        lines += notes
-        suggestions = self.recent(3)
-        for article in suggestions:
-            link = f"\n  {article.url}" if article.url else ""  # a local file's article may have none
-            lines.append(f"■ {session_label(article, language)}{link}")
-        return Answer(
-            question=question,
-            answered=False,
-            text="\n".join(lines),
-            language=language,
-            lead=lead,
-            notes=notes,
-            suggestions=suggestions,
-            terms=result.term_groups,
-        )
+        return refusal(question, language, lines[0], notes, self.recent(3), terms=result.term_groups)
 
     def recent(self, count: int = 5) -> list[Article]:
         """The latest sessions, newest first."""

@@ -28,6 +28,7 @@ from smcbot.index import ArchiveIndex
 from smcbot.models import Answer, Article, Quote, SessionQuotes, Source
 from smcbot.people import Unit, units_of
 from smcbot.quoting import UNSIGNED, clip
+from smcbot.replies import refusal
 from smcbot.retrieval import HybridRetriever, SearchFilters
 from smcbot.series import series_key
 from smcbot.text import Query, content_words, expansions, fold, stems
@@ -771,11 +772,7 @@ class QuestionRouter:
             first, last = format_date(dated[-1].date, language), format_date(dated[0].date, language)
             notes.append(text_of("span", language, first=first, last=last))
         notes.append(text_of("recent", language))
-        suggestions = self.directory.articles[:3]
-        lines = [lead, *notes]
-        for article in suggestions:
-            lines.append(f"■ {session_label(article, language)}" + (f"\n  {article.url}" if article.url else ""))
-        return Answer(question, False, "\n".join(lines), language, lead=lead, notes=notes, suggestions=suggestions)
+        return refusal(question, language, lead, notes, self.directory.articles[:3])
 
 
 # --- helpers ------------------------------------------------------------------------------

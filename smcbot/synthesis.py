@@ -38,6 +38,7 @@ from smcbot.answering import session_label
 from smcbot.errors import SettingsError
 from smcbot.language import GeneralWords, Lexicon
 from smcbot.models import Answer, Passage, SessionQuotes, Source
+from smcbot.replies import refusal
 from smcbot.settings import LLMSettings
 from smcbot.text import analyse, detect_language, index_tokens
 from smcbot.wording import say
@@ -399,23 +400,10 @@ def decline(extractive: Answer) -> Synthesis:
     sessions found as the closest, not as an answer; logged, and recorded as not answered."""
     log.info("the language model found that the passages do not answer the question; telling the member")
     language = extractive.language
-    lead = say("declined", language)
-    notes = [say("closest_sessions", language)]
     closest = [session.article for session in extractive.sessions]
-    lines = [lead, notes[0]]
-    for article in closest:
-        lines.append(f"■ {session_label(article, language)}" + (f"\n  {article.url}" if article.url else ""))
-    refusal = Answer(
-        question=extractive.question,
-        answered=False,
-        text="\n".join(lines),
-        language=language,
-        lead=lead,
-        notes=notes,
-        suggestions=closest,
-        terms=extractive.terms,
-    )
-    return Synthesis(refusal, extractive, fallback="the passages do not answer the question", declined=True)
+    notes = [say("closest_sessions", language)]
+    told = refusal(extractive.question, language, say("declined", language), notes, closest, terms=extractive.terms)
+    return Synthesis(told, extractive, fallback="the passages do not answer the question", declined=True)
 
 
 def fall_back(extractive: Answer, reason: str) -> Synthesis:
