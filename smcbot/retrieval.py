@@ -681,7 +681,7 @@ class HybridRetriever:
 
     def _rarest_word_absent(self, query: Query, absent: list[QueryWord], presence: list[WordPresence]) -> bool:
         """A question asked in French whose rarest word, too common to be specific but at
-        most `absent_subject_zipf` ("municipales", "podcast"), is not in the archive: the
+        most `absent_subject_zipf` ("municipales"), is not in the archive: the
         archive is French, so it lacks the subject. Not for English, nor for a machine
         translation: an English word the archive lacks may only lack a translation
         ("publicly"), and a translation's may be a wrong one. Words in most sessions
