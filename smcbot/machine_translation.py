@@ -202,7 +202,7 @@ def cached_english_words_in_french(words: Sequence[str], cache: Path, modes: Pat
     needs them (seconds each). A damaged cache file is only made again. The process also
     keeps the last translations it made or read: a bot that rebuilds its live index, or
     builds of several folders, translate once."""
-    stamp = hashlib.sha256(("\n".join(words) + pairs_stamp(modes) + f"|words-{WORDS_METHOD}").encode()).hexdigest()[:16]
+    stamp = hashlib.sha256(("\n".join(words) + words_key(modes)).encode()).hexdigest()[:16]
     remembered = _LAST_WORDS.get(stamp)
     saved = _read_cache(cache, stamp) if remembered is None else None
     found = remembered or saved or english_words_in_french(words, modes)

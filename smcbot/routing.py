@@ -352,9 +352,10 @@ class QuestionRouter:
         filters = filters or SearchFilters()
         question = query.text
         folded = _fold_keep(question)
-        if UPCOMING.search(fold(question)) and self._about_sessions(question):
+        plain = fold(question)
+        if UPCOMING.search(plain) and self._about_sessions(question):
             return self._refusal(question, language, text_of("upcoming", language))
-        if MEETING_PLACE.search(fold(question)):
+        if MEETING_PLACE.search(plain):
             return self._refusal(question, language, text_of("meeting_place", language))
         if WHO_SPOKE.search(folded):
             return self._who_spoke(question, folded, language, filters)
