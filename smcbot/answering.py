@@ -256,6 +256,8 @@ class Answerer:
     def _nothing_found(self, question: str, language: str, result: SearchResult, period=None) -> Answer:
         """Say plainly that nothing answers (in the period the question names, if any),
         and offer what the archive covers."""
+        if result.off_subject:
+            return self._only_mentioned(question, language, result)
         if result.missing_subject:
             names = ", ".join(result.query.original(n) for n in result.missing_subject)
             lines = [say("nothing_named", language, names=names)]
@@ -267,6 +269,13 @@ class Answerer:
         notes = [say("covers", language, series=series)] if series else []
         notes.append(say("recent_sessions", language))
         return refusal(question, language, lines[0], notes, self.recent(3), terms=result.term_groups)
+
+    def _only_mentioned(self, question: str, language: str, result: SearchResult) -> Answer:
+        """A question on what a law or scheme provides, or how to use it, that sessions
+        name only in passing: say so, and list them (the member may still read them)."""
+        mentioning = [hit.article for hit in result.sessions if hit.article.id in result.off_subject][:3]
+        notes = [say("mentioned_in", language)]
+        return refusal(question, language, say("only_mentioned", language), notes, mentioning, terms=result.term_groups)
 
     def recent(self, count: int = 5) -> list[Article]:
         """The latest sessions, newest first."""

@@ -35,7 +35,17 @@ from smcbot.errors import QuestionError
 from smcbot.index import ArchiveIndex
 from smcbot.models import Article, Passage
 from smcbot.settings import RetrievalSettings
-from smcbot.text import Query, QueryWord, analyse, content_words, expansions, fold, stems, written_as_acronym
+from smcbot.text import (
+    Query,
+    QueryWord,
+    analyse,
+    content_words,
+    expansions,
+    fold,
+    index_tokens,
+    stems,
+    written_as_acronym,
+)
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +144,7 @@ class SearchResult:
     second_opinion: bool = False  # answered by the multilingual model after the gate refused
     translation: Query | None = None
     vector: np.ndarray | None = field(default=None, repr=False)  # the question in the embedding model's space
+    off_subject: frozenset = frozenset()  # sessions refused for naming a practical question's subject in passing
 
     @property
     def question(self) -> str:
@@ -295,6 +306,7 @@ class HybridRetriever:
             gate = gate.with_names_of(asked.gate)
         apply_gate(sessions, self.thresholds, gate)
         second_opinion = self._second_opinion(asked.query if as_asked else query, sessions, gate, allowed)
+        off_subject = self._refuse_off_subject(query, sessions, presence)
         return SearchResult(
             query,
             sessions,
@@ -302,9 +314,38 @@ class HybridRetriever:
             absent_words=[w.word for w in absent],
             specific_names=[w.word for w in query.words if w.name and self._specific(w)],
             gate=gate,
-            second_opinion=second_opinion,
+            second_opinion=second_opinion and any(hit.answers for hit in sessions),
             vector=query_vector,
+            off_subject=off_subject,
         )
+
+    def _refuse_off_subject(self, query: Query, sessions: list[SessionHit], presence: list[WordPresence]) -> frozenset:
+        """For a question asking what a law or scheme says or how to use it
+        (`Query.practical`), refuse the sessions that only name its subject in passing, and
+        return their ids. A round table about the Evin law answers "que dit la loi Evin ?";
+        a session on craft beer naming it in one sentence does not, however well the words
+        match: the archive reports what was said, it does not explain the law."""
+        if not query.practical:
+            return frozenset()
+        refused = {hit.article.id for hit in sessions if hit.answers and not self._treats_subject(hit, query, presence)}
+        for hit in sessions:
+            hit.answers = hit.answers and hit.article.id not in refused
+        return frozenset(refused)
+
+    def _treats_subject(self, hit: SessionHit, query: Query, presence: list[WordPresence]) -> bool:
+        """Whether the session's title or takeaways name the question's subject: the rarest
+        of the question's words it holds (the commonest words name none)."""
+        position = self._article_position[hit.article.id]
+        held = [
+            word
+            for word, seen in zip(query.words, presence, strict=True)
+            if seen.articles[position] and not seen.commonest and not seen.by_commonest_only[position]
+        ]
+        if not held:
+            return False
+        subject = min(held, key=lambda word: word.zipf)
+        head = set(index_tokens(" ".join([hit.article.title, *hit.article.takeaways])))
+        return not head.isdisjoint(subject.forms)
 
     def _encode(self, query: Query) -> np.ndarray:
         """The question in the embedding model's space."""
@@ -320,10 +361,13 @@ class HybridRetriever:
         another, and answer a question refused as asked only on a specific word it finds
         there ("boulanger" for "baker"), not on general ones.
         """
-        found = translated.sessions
+        # A session the question as asked names only in passing stays refused (`_refuse_off_subject`).
+        found = [
+            replace(hit, answers=hit.answers and hit.article.id not in asked.off_subject) for hit in translated.sessions
+        ]
         if confirming:
             first = asked.sessions[0] if asked.sessions else None
-            found = [replace(hit, answers=hit.answers and self._confirms(first, hit)) for hit in translated.sessions]
+            found = [replace(hit, answers=hit.answers and self._confirms(first, hit)) for hit in found]
         best: dict[str, SessionHit] = {}
         for hit in asked.sessions + found:
             kept = best.get(hit.article.id)
@@ -345,6 +389,7 @@ class HybridRetriever:
             gate=asked.gate.merged(translated.gate),
             second_opinion=any(h.answers for h in sessions) and (asked.second_opinion or translated.second_opinion),
             translation=translated.query,
+            off_subject=asked.off_subject | translated.off_subject,
         )
 
     @staticmethod

@@ -95,6 +95,7 @@ MEETING_PLACE = re.compile(
     + _CLUB
     + r"|(?:ont lieu|se tiennent|se deroulent) (?:les|vos) (?:sessions|rencontres|soirees|tables rondes))\b"
     r"|\b" + _MEETS_FR + r" ou\b(?! pas\b| non\b)"
+    r"|\bc'est ou (?:les|vos) (?:sessions|rencontres|soirees|tables rondes|evenements|afterworks)\b"
     r"|\bwhere (?:do|does) " + _CLUB_EN + r" (?:usually |normally |generally |often )?(?:meet|gather|get together)"
     r"(?= in\b| at\b| these days\b| now\b|\s*[?.!]|\s*$)"
     r"|\bwhere (?:are|is) (?:the|your) (?:sessions|meetups|meetings|events|round ?tables)"

@@ -398,6 +398,7 @@ class Query:
     words: tuple[QueryWord, ...]
     club_words: tuple[str, ...] = ()
     near_now: bool = False  # dated from the asker's days around now (`NEAR_NOW`): "demain", "hier soir"
+    practical: bool = False  # asks what a law or scheme says, or how to use it (`PRACTICAL`)
 
     @property
     def term_groups(self) -> list[list[str]]:
@@ -457,7 +458,44 @@ def analyse(question: str, lexicon=None) -> Query:
                 frequency = _frequency(slip, False, general)
         every = tuple(sorted(forms | set(translated)))
         found.append(QueryWord(word, every, named, frequency, tuple(sorted(translated.items()))))
-    return Query(text, language, tuple(found), tuple(club), near_now=bool(NEAR_NOW.search(text)))
+    return Query(
+        text,
+        language,
+        tuple(found),
+        tuple(club),
+        near_now=bool(NEAR_NOW.search(text)),
+        practical=bool(PRACTICAL.search(fold(text))),
+    )
+
+
+# A law, a rule or a public scheme (folded text).
+_REGULATION = (
+    r"(?:lois?|decrets?|reglementation|reglement|regles|chartes?|dispositifs?|labels?|bonus|primes?|allocations?"
+    r"|subventions?|credits? d'impot|laws?|acts?|decrees?|regulations?|rules|charters?|schemes?|tax credits?"
+    r"|grants?|subsid(?:y|ies)|allowances?)"
+)
+# What a text of that kind says or does.
+_PRESCRIBES = (
+    r"(?:(?<!\ba )(?<!\bont )dit|disent|interdit|interdisent|impose|imposent|prevoit|prevoient|exige|exigent"
+    r"|oblige|obligent|couvre|autorise|says?|require[sd]?|bans?|covers?|allows?|forbids?|imposes?)"
+)
+# Questions asking what a law or a public scheme says, how something works or how to
+# use it as a citizen: "la loi Egalim impose quoi aux supermarchés ?", "what does the
+# Studer law require?", "FR-Alert ça marche comment ?", "who qualifies for the tax
+# credit?", "on peut payer son permis avec le CPF ?". The archive reports what was said
+# at round tables: it answers them only from a session about that law or scheme, not
+# from one naming it in passing (`smcbot.retrieval`). Not "what did the lawyer say
+# about the law": a speaker's view is what the archive holds.
+PRACTICAL = re.compile(
+    rf"\b{_REGULATION}\b[^?.!]*\b{_PRESCRIBES}\b"
+    rf"|\b(?:que dit|qu'est-ce que dit|what does|what do|what are|what's (?:actually )?in)\b[^?.!]*\b{_REGULATION}\b"
+    r"|\b(?:ca|cela) (?:marche|fonctionne) comment\b|\bcomment (?:ca|cela) (?:marche|fonctionne)\b"
+    r"|\bhow (?:does|do) [^?.!]* work\b|\bwho (?:qualifies|is eligible|can apply)\b|\bqui (?:a|y a) droit\b"
+    r"|\bcomment (?:on |je |faire pour )?(?:s'inscri\w*|candidate\w*|postule\w*|beneficie\w*|participe\w*)"
+    r"|\bhow (?:do|can) (?:i|we|you) (?:apply|sign up|register|claim|qualify)\b"
+    r"|\b(?:faut quoi comme|quelles (?:sont les )?conditions|on peut payer|peut-on payer|can (?:i|we) pay)\b"
+    rf"|\b(?:montant|how big is|how much is)\b[^?.!]*\b{_REGULATION}\b"
+)
 
 
 def _word_forms(

@@ -10,6 +10,8 @@ from smcbot.index import load_index
 from smcbot.machine_translation import ENGLISH_TO_FRENCH, available
 from smcbot.retrieval import HybridRetriever, reciprocal_rank_fusion
 from smcbot.settings import RetrievalSettings
+from smcbot.text import PRACTICAL, fold
+from smcbot.wording import say
 
 
 def test_fusion_rewards_items_both_rankings_agree_on():
@@ -474,6 +476,92 @@ def test_a_question_whose_rarest_word_the_archive_lacks_lacks_its_subject(tiktok
     # a machine translation's rarest word may be a wrong one: the rule reads questions as asked
     asked = retriever(tiktok_answerer).search("the city council campaign on video")
     assert not retriever(tiktok_answerer).search(question, asked=asked).gate.subject_absent
+
+
+@pytest.fixture(scope="module")
+def regulation_answerer(write_ups_answerer):
+    """An `Answerer` over a session about the Evin law and three that name laws and
+    schemes in passing."""
+    return write_ups_answerer(
+        "regulation",
+        {
+            "2021-04-08-evin.md": _tiktok_write_up(
+                "Cercle Dircoms #9 : Marques d’alcool, communiquer sous la loi Evin",
+                "2021-04-08",
+                "La loi Evin interdit d’associer une boisson alcoolisée à la fête, au sport ou à la séduction. La "
+                "juriste Claire Morel a détaillé ce que la loi Evin permet encore sur Instagram : l’origine, le "
+                "goût, le savoir-faire. « Un influenceur payé par une marque de bière tombe sous la loi Evin », "
+                "rappelle-t-elle.",
+            ),
+            "2022-05-12-brasserie.md": _tiktok_write_up(
+                "Tous influenceurs #6 : Une brasserie artisanale fédère sa communauté",
+                "2022-05-12",
+                "La Brasserie du Ried a réuni 12 000 abonnés autour de ses brassins du samedi. Entre deux "
+                "salons, et depuis que la loi Egalim a changé les promotions en grande surface, la brasserie vend "
+                "surtout en direct. Son fondateur, Luc Weber, répond lui-même aux commentaires chaque soir.",
+            ),
+            "2023-02-16-auto-ecole.md": _tiktok_write_up(
+                "SMC Lyon : Une auto-école devenue star des vidéos courtes",
+                "2023-02-16",
+                "L’auto-école Feu Vert publie chaque jour une minute de conduite commentée. Ses élèves, dont "
+                "beaucoup financent leur permis avec le CPF, réservent désormais leurs leçons en ligne. Le "
+                "moniteur Karim Benali explique que les vidéos sur les ronds-points font le plus de vues.",
+            ),
+            "2023-09-21-zoo.md": _tiktok_write_up(
+                "Tous plateformisés #7 : Un zoo filme la naissance d’une girafe",
+                "2023-09-21",
+                "Le parc de la Haute-Touche a diffusé en direct la naissance d’une girafe, suivie par 80 000 "
+                "personnes. La soigneuse Emma Roux raconte que le direct a été coupé deux fois pour protéger la mère.",
+            ),
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "la loi Egalim impose quoi exactement aux supermarchés ?",
+        "que dit la loi Evin sur la pub ?",
+        "what does the Studer law require from phone makers?",
+        "FR-Alert ça marche comment ?",
+        "how does the video game tax credit work, who qualifies?",
+        "comment on s'inscrit sur le registre des refus ?",
+        "can I pay for driving lessons with my CPF account?",
+        "montant du bonus réparation pour un lave-linge ?",
+    ],
+)
+def test_a_question_on_what_a_law_or_scheme_provides_is_practical(question):
+    assert PRACTICAL.search(fold(question))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What was said about brand safety?",
+        "les règles du concours, la juriste a dit quoi ?",  # what a speaker said
+        "what did the lawyer say about the influencer law?",
+        "privacy rules and closed data access: what that means for social data work?",
+        "Egalim, on en a parlé ?",
+    ],
+)
+def test_a_question_on_what_was_said_is_not_practical(question):
+    assert not PRACTICAL.search(fold(question))
+
+
+def test_a_law_named_in_passing_does_not_answer_what_it_provides(regulation_answerer):
+    # The Evin law is the first session's subject: it answers what the law provides.
+    evin = regulation_answerer.answer("que dit la loi Evin sur les influenceurs ?")
+    assert evin.answered and "loi Evin" in evin.sources[0].title
+    # The brewery session names Egalim once, in passing: it does not say what the law imposes.
+    egalim = regulation_answerer.answer("la loi Egalim impose quoi exactement aux brasseries ?")
+    assert not egalim.answered and egalim.lead == say("only_mentioned", "fr")
+    assert [a.title for a in egalim.suggestions] == [
+        "Tous influenceurs #6 : Une brasserie artisanale fédère sa communauté"
+    ]
+    # Asked what was said, the passing mention is still what the archive holds.
+    assert regulation_answerer.answer("la loi Egalim et la brasserie, on en a parlé ?").answered
+    assert not regulation_answerer.answer("can I pay for driving lessons with my CPF account?").answered
+    assert regulation_answerer.answer("the driving school's videos on roundabouts, how many views?").answered
 
 
 def test_a_word_in_one_of_a_few_sessions_still_names_a_topic(asides_answerer):
