@@ -27,6 +27,8 @@ from smcbot.wording import say
 
 SENTENCE_END = re.compile(r"(?<=[.!?…»”\"])\s+(?=[«“\"A-ZÀ-ÖØ-Ý])")
 QUOTE_LIMIT = 420
+# Sessions listed when a practical question's subject is only mentioned in passing.
+MENTIONING_LISTED = 3
 
 
 def quote_for(passage: Passage, terms: list[list[str]]) -> Quote:
@@ -273,7 +275,8 @@ class Answerer:
     def _only_mentioned(self, question: str, language: str, result: SearchResult) -> Answer:
         """A question on what a law or scheme provides, or how to use it, that sessions
         name only in passing: say so, and list them (the member may still read them)."""
-        mentioning = [hit.article for hit in result.sessions if hit.article.id in result.off_subject][:3]
+        mentioning = [hit.article for hit in result.sessions if hit.article.id in result.off_subject]
+        mentioning = mentioning[:MENTIONING_LISTED]
         notes = [say("mentioned_in", language)]
         return refusal(question, language, say("only_mentioned", language), notes, mentioning, terms=result.term_groups)
 

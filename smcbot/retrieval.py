@@ -144,7 +144,7 @@ class SearchResult:
     second_opinion: bool = False  # answered by the multilingual model after the gate refused
     translation: Query | None = None
     vector: np.ndarray | None = field(default=None, repr=False)  # the question in the embedding model's space
-    off_subject: frozenset = frozenset()  # sessions refused for naming a practical question's subject in passing
+    off_subject: frozenset[str] = frozenset()  # sessions refused for naming a practical question's subject in passing
 
     @property
     def question(self) -> str:
@@ -305,8 +305,13 @@ class HybridRetriever:
         if asked is not None:
             gate = gate.with_names_of(asked.gate)
         apply_gate(sessions, self.thresholds, gate)
+        # A practical question keeps that reading in translation ("puis-je payer…" may lose it).
+        practical = asked.query.practical if asked is not None else query.practical
+        subject = self._subject(query, presence) if practical else None
+        refused = self._refuse_off_subject(sessions, subject) if practical else set()
         second_opinion = self._second_opinion(asked.query if as_asked else query, sessions, gate, allowed)
-        off_subject = self._refuse_off_subject(query, sessions, presence)
+        if practical:  # a session the multilingual model brought in is held to the same rule
+            refused |= self._refuse_off_subject(sessions, subject)
         return SearchResult(
             query,
             sessions,
@@ -316,36 +321,44 @@ class HybridRetriever:
             gate=gate,
             second_opinion=second_opinion and any(hit.answers for hit in sessions),
             vector=query_vector,
-            off_subject=off_subject,
+            off_subject=frozenset(
+                hit.article.id for hit in sessions if hit.article.id in refused and self._holds(hit, subject)
+            ),
         )
 
-    def _refuse_off_subject(self, query: Query, sessions: list[SessionHit], presence: list[WordPresence]) -> frozenset:
-        """For a question asking what a law or scheme says or how to use it
-        (`Query.practical`), refuse the sessions that only name its subject in passing, and
-        return their ids. A round table about the Evin law answers "que dit la loi Evin ?";
-        a session on craft beer naming it in one sentence does not, however well the words
-        match: the archive reports what was said, it does not explain the law."""
-        if not query.practical:
-            return frozenset()
-        refused = {hit.article.id for hit in sessions if hit.answers and not self._treats_subject(hit, query, presence)}
+    def _subject(self, query: Query, presence: list[WordPresence]) -> QueryWord | None:
+        """What a question is about, as far as the archive holds it: the rarest of its words
+        some session holds (the commonest words name nothing). None when it holds none."""
+        held = [
+            word for word, seen in zip(query.words, presence, strict=True) if seen.articles.any() and not seen.commonest
+        ]
+        return min(held, key=lambda word: word.zipf, default=None)
+
+    def _refuse_off_subject(self, sessions: list[SessionHit], subject: QueryWord | None) -> set[str]:
+        """For a question asking what a law or scheme provides or how to use it
+        (`Query.practical`), refuse the sessions whose title and takeaways do not name its
+        `subject`, and return their ids. A round table about the Evin law answers "que dit
+        la loi Evin ?"; a session on craft beer naming the law in one sentence does not,
+        however well the words match: the archive reports what was said, it does not
+        explain the law."""
+        refused = {hit.article.id for hit in sessions if hit.answers and not self._treats(hit, subject)}
         for hit in sessions:
             hit.answers = hit.answers and hit.article.id not in refused
-        return frozenset(refused)
+        return refused
 
-    def _treats_subject(self, hit: SessionHit, query: Query, presence: list[WordPresence]) -> bool:
-        """Whether the session's title or takeaways name the question's subject: the rarest
-        of the question's words it holds (the commonest words name none)."""
-        position = self._article_position[hit.article.id]
-        held = [
-            word
-            for word, seen in zip(query.words, presence, strict=True)
-            if seen.articles[position] and not seen.commonest and not seen.by_commonest_only[position]
-        ]
-        if not held:
+    @staticmethod
+    def _treats(hit: SessionHit, subject: QueryWord | None) -> bool:
+        """Whether the session's title or takeaways name the subject."""
+        if subject is None:
             return False
-        subject = min(held, key=lambda word: word.zipf)
         head = set(index_tokens(" ".join([hit.article.title, *hit.article.takeaways])))
         return not head.isdisjoint(subject.forms)
+
+    def _holds(self, hit: SessionHit, subject: QueryWord | None) -> bool:
+        """Whether the session's text holds the subject at all (it then mentions it)."""
+        return subject is not None and bool(
+            self._articles_holding(list(subject.forms))[self._article_position[hit.article.id]]
+        )
 
     def _encode(self, query: Query) -> np.ndarray:
         """The question in the embedding model's space."""

@@ -87,6 +87,7 @@ _MEETS_FR = (
     r"|(?:les sessions|les rencontres|les soirees|les tables rondes|vos sessions)"
     r" (?:ont lieu|se tiennent|se deroulent))"
 )
+_GATHERINGS = r"(?:sessions|rencontres|soirees|tables rondes|evenements|afterworks)"
 _CLUB_EN = r"(?:you|we|(?:the )?(?:social media )?club|smc|(?:the )?members)"
 MEETING_PLACE = re.compile(
     r"\bou (?:est-ce qu(?:e|')?\s*)?(?:"
@@ -95,7 +96,8 @@ MEETING_PLACE = re.compile(
     + _CLUB
     + r"|(?:ont lieu|se tiennent|se deroulent) (?:les|vos) (?:sessions|rencontres|soirees|tables rondes))\b"
     r"|\b" + _MEETS_FR + r" ou\b(?! pas\b| non\b)"
-    r"|\bc'est ou (?:les|vos) (?:sessions|rencontres|soirees|tables rondes|evenements|afterworks)\b"
+    r"|\bc'?\s?est ou (?:les|vos) " + _GATHERINGS + r"\b(?![^?]*\bou\b)"  # not "c'est ou X, ou Y ?"
+    r"|\b(?:les|vos) " + _GATHERINGS + r",? c'?\s?est ou\b"
     r"|\bwhere (?:do|does) " + _CLUB_EN + r" (?:usually |normally |generally |often )?(?:meet|gather|get together)"
     r"(?= in\b| at\b| these days\b| now\b|\s*[?.!]|\s*$)"
     r"|\bwhere (?:are|is) (?:the|your) (?:sessions|meetups|meetings|events|round ?tables)"

@@ -398,7 +398,7 @@ class Query:
     words: tuple[QueryWord, ...]
     club_words: tuple[str, ...] = ()
     near_now: bool = False  # dated from the asker's days around now (`NEAR_NOW`): "demain", "hier soir"
-    practical: bool = False  # asks what a law or scheme says, or how to use it (`PRACTICAL`)
+    practical: bool = False  # asks what a law or scheme provides, or how to use it (`practical`)
 
     @property
     def term_groups(self) -> list[list[str]]:
@@ -464,38 +464,78 @@ def analyse(question: str, lexicon=None) -> Query:
         tuple(found),
         tuple(club),
         near_now=bool(NEAR_NOW.search(text)),
-        practical=bool(PRACTICAL.search(fold(text))),
+        practical=practical(text),
     )
 
 
-# A law, a rule or a public scheme (folded text).
-_REGULATION = (
+# A law, a rule or a public scheme, as named in French and in English (folded text).
+_LAW_FR = (
     r"(?:lois?|decrets?|reglementation|reglement|regles|chartes?|dispositifs?|labels?|bonus|primes?|allocations?"
-    r"|subventions?|credits? d'impot|laws?|acts?|decrees?|regulations?|rules|charters?|schemes?|tax credits?"
-    r"|grants?|subsid(?:y|ies)|allowances?)"
+    r"|subventions?|credits? d'impot|aides? de l'etat|directives?|rgpd|dsa|dma)"
 )
-# What a text of that kind says or does.
-_PRESCRIBES = (
-    r"(?:(?<!\ba )(?<!\bont )dit|disent|interdit|interdisent|impose|imposent|prevoit|prevoient|exige|exigent"
-    r"|oblige|obligent|couvre|autorise|says?|require[sd]?|bans?|covers?|allows?|forbids?|imposes?)"
+_LAW_EN = (
+    r"(?:laws?|act|decrees?|regulations?|rules|charters?|schemes?|labels?|tax credits?|grants?|subsid(?:y|ies)"
+    r"|allowances?|bonus|directives?|gdpr|dsa|dma)"
 )
-# Questions asking what a law or a public scheme says, how something works or how to
-# use it as a citizen: "la loi Egalim impose quoi aux supermarchés ?", "what does the
-# Studer law require?", "FR-Alert ça marche comment ?", "who qualifies for the tax
-# credit?", "on peut payer son permis avec le CPF ?". The archive reports what was said
-# at round tables: it answers them only from a session about that law or scheme, not
-# from one naming it in passing (`smcbot.retrieval`). Not "what did the lawyer say
-# about the law": a speaker's view is what the archive holds.
-PRACTICAL = re.compile(
-    rf"\b{_REGULATION}\b[^?.!]*\b{_PRESCRIBES}\b"
-    rf"|\b(?:que dit|qu'est-ce que dit|what does|what do|what are|what's (?:actually )?in)\b[^?.!]*\b{_REGULATION}\b"
-    r"|\b(?:ca|cela) (?:marche|fonctionne) comment\b|\bcomment (?:ca|cela) (?:marche|fonctionne)\b"
-    r"|\bhow (?:does|do) [^?.!]* work\b|\bwho (?:qualifies|is eligible|can apply)\b|\bqui (?:a|y a) droit\b"
-    r"|\bcomment (?:on |je |faire pour )?(?:s'inscri\w*|candidate\w*|postule\w*|beneficie\w*|participe\w*)"
-    r"|\bhow (?:do|can) (?:i|we|you) (?:apply|sign up|register|claim|qualify)\b"
-    r"|\b(?:faut quoi comme|quelles (?:sont les )?conditions|on peut payer|peut-on payer|can (?:i|we) pay)\b"
-    rf"|\b(?:montant|how big is|how much is)\b[^?.!]*\b{_REGULATION}\b"
+# What such a text does, said of it in French: "la loi Egalim impose quoi ?". The
+# lookbehinds leave out a speaker's words: "qu'a dit la juriste", "ont dit", "en dit",
+# "qu'a-t-elle dit" (not "elle interdit": "la loi Evin, elle interdit quoi ?").
+_PROVIDES_FR = (
+    r"(?<!\ba )(?<!\bont )(?<!\ben )(?<!-t-elle )(?<!-t-il )"
+    r"(?:dit|prevoit|prevoient|impose|imposent|interdit|interdisent|exige|exigent|oblige|obligent|couvre|autorise)"
 )
+_PROVIDES_EN = r"(?:say|require|ban|cover|allow|forbid|impose|change|mean|provide)"
+# Questions asking what a law or a public scheme provides, how something works or how
+# to use it as a citizen. The archive reports what was said at round tables: it
+# answers them only from a session about that law or scheme, not from one naming it in
+# passing (`smcbot.retrieval`). Each pattern keeps a speaker's view out ("what does
+# Claire Morel think of the Evin law?", "les intervenants en disent quoi ?"): that
+# is what the archive holds.
+PRACTICAL_PATTERNS = (
+    # "la loi Egalim impose quoi exactement ?", "que dit la loi Evin ?", "qu'interdit le décret ?"
+    re.compile(rf"\b{_LAW_FR}\b[^?.!]{{0,60}}\b{_PROVIDES_FR}\b"),
+    re.compile(
+        rf"(?:\b(?:que|qu'est-ce que|qu'est ce que) {_PROVIDES_FR}|\bqu'(?:impose|interdit|exige|autorise))"
+        rf"(?: exactement| concretement| vraiment)? (?:la |le |les |l')?{_LAW_FR}\b"
+    ),
+    # "c'est quoi la loi Evin ?", "la prime, c'est quoi ?"
+    re.compile(rf"\bc'est quoi (?:la |le |les |l')?{_LAW_FR}\b|\b{_LAW_FR}\b[^?.!]{{0,40}}\bc'est quoi\b"),
+    # "what does the Studer law require?", "the DSA requires what?", "what's actually in the charter?"
+    re.compile(rf"\bwhat (?:does|do) [^?.!]{{0,40}}\b{_LAW_EN}\b[^?.!]{{0,40}}\b{_PROVIDES_EN}\b"),
+    re.compile(
+        rf"\b{_LAW_EN} {_PROVIDES_EN}s\b|\bwhat's (?:actually )?in (?:the |this |that )?[^?.!]{{0,40}}\b{_LAW_EN}\b"
+    ),
+    # "what are the ANJ's rules for…", "what is the Evin law?", "what's the … law about"
+    re.compile(r"\bwhat are the (?:[\w-]+'s )?(?:rules|regulations|conditions|criteria)\b"),
+    re.compile(rf"\bwhat(?:'s| is) (?:the |this |that )?[^?.!]{{0,40}}\b{_LAW_EN}\b(?: about)?\s*(?:[?.!]|$)"),
+    # how it works: "FR-Alert ça marche comment ?", "how does the tax credit work?"
+    re.compile(r"\b(?:ca|cela) (?:marche|fonctionne) comment\b|\bcomment (?:ca|cela) (?:marche|fonctionne)\b"),
+    re.compile(r"\bhow does [^?.!]{1,60}\bwork\s*(?:[?,.!]|$| in\b| for (?:me|us|people|students|families)\b)"),
+    # who may use it, and how: "who qualifies?", "comment s'inscrire ?", "can I pay with my CPF?"
+    re.compile(r"\bwho (?:qualifies|is eligible|can apply)\b|\b(?:am i|are we|is my \w+) eligible\b"),
+    re.compile(r"\bqui (?:a|y a) droit\b|\bai-je droit\b|\bj'y ai droit\b"),
+    re.compile(r"\bcomment (?:on |je |faire pour )?(?:s'inscri\w*|candidate\w*|postule\w*|en beneficier)\b"),
+    re.compile(rf"\bcomment (?:obtenir|toucher|demander|beneficier d[eu']) ?(?:la |le |les |l'|un |une )?{_LAW_FR}\b"),
+    re.compile(r"\bhow (?:do|can) (?:i|we|you) (?:apply|sign up|register|claim|qualify)\b|\bhow to (?:apply|claim)\b"),
+    re.compile(
+        r"\b(?:on peut|peut-on|je peux|puis-je) payer [^?.!]{1,50}\bavec (?:le|la|les|l'|mon|ma|mes|son|sa|un|une)\b"
+    ),
+    re.compile(r"\bcan (?:i|we|you) pay (?:for )?[^?.!]{1,50}\bwith (?:my|our|your|the|a)\b"),
+    re.compile(
+        r"\bfaut quoi comme (?:conditions|papiers|documents)\b"
+        r"|\bconditions? pour (?:avoir|obtenir|beneficier|toucher)\b"
+    ),
+    # how much it is: "montant du bonus réparation ?", "how big is the grant?"
+    re.compile(rf"\b(?:montant|combien)\b[^?.!]{{0,40}}\b{_LAW_FR}\b"),
+    re.compile(rf"\bhow (?:big|much) (?:is|are) (?:the |this |that )?[^?.!]{{0,40}}\b{_LAW_EN}\b"),
+)
+
+
+def practical(text: str) -> bool:
+    """Whether a question asks what a law or public scheme provides, or how to use it
+    (`PRACTICAL_PATTERNS`)."""
+    folded = fold(text)
+    return any(pattern.search(folded) for pattern in PRACTICAL_PATTERNS)
 
 
 def _word_forms(

@@ -55,11 +55,14 @@ WORDING: dict[str, dict[str, str]] = {
     "closest_sessions": {"fr": "Sessions les plus proches :", "en": "Closest sessions:"},
     "only_mentioned": {
         "fr": "L'archive rapporte ce qui s'est dit aux sessions : elle n'explique pas ce que prévoit une loi ou un "
-        "dispositif, ni comment s'en servir, et les sessions qui en parlent ne le font qu'en passant.",
+        "dispositif, ni comment en bénéficier.",
         "en": "The archive reports what was said at the sessions: it does not explain what a law or a scheme "
-        "provides or how to use it, and the sessions that name it only do so in passing.",
+        "provides, or how to use it.",
     },
-    "mentioned_in": {"fr": "Sessions qui le mentionnent :", "en": "Sessions that mention it:"},
+    "mentioned_in": {
+        "fr": "Sessions qui n'en parlent qu'en passant :",
+        "en": "Sessions that only mention it in passing:",
+    },
     "recent_sessions": {"fr": "Sessions les plus récentes :", "en": "Most recent sessions:"},
     # --- questions about people, periods and series (smcbot.routing) ---------------
     "person": {

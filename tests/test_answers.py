@@ -201,6 +201,7 @@ def test_an_event_still_to_come_is_not_in_the_archive(answerer):
         ("vous vous réunissez où à Paris ?", "fr"),
         ("Le Social Media Club se réunit où ?", "fr"),
         ("c'est où les rencontres à Lyon ?", "fr"),
+        ("les rencontres, c'est où ?", "fr"),
         ("Where does the club usually meet?", "en"),
         ("Where are the meetups held?", "en"),
     ],
@@ -216,6 +217,7 @@ def test_where_the_club_meets_is_not_in_the_archive(answerer, question, language
         "Que faire quand on se retrouve face à un bad buzz ou une crise ?",  # folded "ou" is also "or"
         "Est-ce que vous voyez une différence entre TikTok ou Instagram ?",
         "C'est plutôt TikTok ou les rencontres en vrai qui marchent pour recruter ?",
+        "Ce qui marche, c'est ou les événements, ou les lives ?",
         "Where do you meet influencers for a campaign?",
         "where do brands meet their customers online?",
     ],

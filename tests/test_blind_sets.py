@@ -1,4 +1,4 @@
-"""Blind sets B to Z: questions and club-style write-ups, each written by a
+"""Blind sets B to AC: questions and club-style write-ups, each written by a
 different person who saw only the archive's text (never the code or the gate).
 These bounds are the figures each set reached, so that a later change cannot make
 them worse unnoticed (set A, tuned on from the start, has `test_blind.py`).
@@ -90,6 +90,20 @@ them worse unnoticed (set A, tuned on from the start, has `test_blind.py`).
 - In that round E lost one French answer ("rumeur du van qui kidnappe des gosses…":
   "kidnappe", its rarest word, is not in the archive) for four off-topic questions
   refused elsewhere (M, Q, S, T), and its bound moved with it.
+- **AC** was written for the round after and scored once on the code as it stood
+  (French hit@1 1.00, English 0.88 (2 refused), 4 of 14 off-topic questions
+  answered), then tuned on. **AA** had the same themes, by another writer (French
+  1.00, English 0.96 (1 refused), 6 of 14 answered at the start). Their near misses
+  asking what a law or scheme provides ("la loi de 1905 dit quoi…", "on peut payer son
+  permis avec le CPF ?") are refused since, as are such questions in V to Z.
+- **AB**, written with them on other themes, was kept untouched until the round's work
+  was done, then scored once: French hit@1 0.92 (2 refused), English 0.96 (1
+  refused), 6 of 14 off-topic questions answered: the same as the code before the
+  round. Its practical near misses were phrased in ways the round's rule did not read
+  ("comment obtenir le label…", "c'est combien pour un collégien ?", "what's the ESSOC
+  law about"); after the round's review of the rule (variants suggested by a reader who
+  had not seen AB, and a trailing "about" that AB's phrasing showed), two of them are
+  refused since.
 """
 
 from pathlib import Path
@@ -126,11 +140,14 @@ BOUNDS = {
     "setS": {"fr": (0.95, 1, 1), "en": (0.92, 2, 1), "citation_precision": 0.95},
     "setT": {"fr": (0.91, 1, 1), "en": (0.92, 2, 0), "citation_precision": 0.95},
     "setU": {"fr": (0.91, 1, 0), "en": (0.92, 1, 1), "citation_precision": 0.94},
-    "setV": {"fr": (1.0, 0, 1), "en": (0.88, 2, 4), "citation_precision": 0.87},
-    "setW": {"fr": (1.0, 0, 3), "en": (0.92, 2, 2), "citation_precision": 0.88},
-    "setX": {"fr": (1.0, 0, 0), "en": (0.84, 4, 2), "citation_precision": 0.95},
-    "setY": {"fr": (1.0, 0, 3), "en": (0.92, 1, 3), "citation_precision": 0.89},
-    "setZ": {"fr": (0.91, 1, 3), "en": (0.96, 1, 1), "citation_precision": 0.88},
+    "setV": {"fr": (1.0, 0, 1), "en": (0.88, 2, 2), "citation_precision": 0.9},
+    "setW": {"fr": (1.0, 0, 1), "en": (0.92, 2, 2), "citation_precision": 0.92},
+    "setX": {"fr": (1.0, 0, 0), "en": (0.84, 4, 1), "citation_precision": 0.97},
+    "setY": {"fr": (1.0, 0, 0), "en": (0.92, 1, 2), "citation_precision": 0.96},
+    "setZ": {"fr": (0.91, 1, 2), "en": (0.96, 1, 0), "citation_precision": 0.92},
+    "setAA": {"fr": (1.0, 0, 0), "en": (0.96, 1, 1), "citation_precision": 0.98},
+    "setAB": {"fr": (0.91, 2, 2), "en": (0.96, 1, 2), "citation_precision": 0.92},
+    "setAC": {"fr": (1.0, 0, 1), "en": (0.88, 2, 1), "citation_precision": 0.94},
 }
 
 

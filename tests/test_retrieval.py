@@ -10,7 +10,7 @@ from smcbot.index import load_index
 from smcbot.machine_translation import ENGLISH_TO_FRENCH, available
 from smcbot.retrieval import HybridRetriever, reciprocal_rank_fusion
 from smcbot.settings import RetrievalSettings
-from smcbot.text import PRACTICAL, fold
+from smcbot.text import practical
 from smcbot.wording import say
 
 
@@ -528,10 +528,21 @@ def regulation_answerer(write_ups_answerer):
         "comment on s'inscrit sur le registre des refus ?",
         "can I pay for driving lessons with my CPF account?",
         "montant du bonus réparation pour un lave-linge ?",
+        "que prévoit la loi Avia ?",
+        "que dit exactement la loi de 1998 sur l'appellation boulangerie ?",
+        "qu'impose le décret sur les cookies ?",
+        "c'est quoi la loi Evin ?",
+        "la loi Evin elle interdit quoi exactement ?",
+        "what is the Evin law?",
+        "que dit le RGPD sur les jeux concours ?",
+        "what does the GDPR say about giveaways?",
+        "comment obtenir la prime à la réparation ?",
+        "am I eligible for the grant?",
+        "how to apply for the culture grant",
     ],
 )
 def test_a_question_on_what_a_law_or_scheme_provides_is_practical(question):
-    assert PRACTICAL.search(fold(question))
+    assert practical(question)
 
 
 @pytest.mark.parametrize(
@@ -542,16 +553,31 @@ def test_a_question_on_what_a_law_or_scheme_provides_is_practical(question):
         "what did the lawyer say about the influencer law?",
         "privacy rules and closed data access: what that means for social data work?",
         "Egalim, on en a parlé ?",
+        "What does Claire Morel think of the Evin law?",
+        "What do influencers think of the new law?",
+        "What are the golden rules of community management?",
+        "How do brands work with influencers?",
+        "How does remote work change internal comms?",
+        "The influencer law: what did the lawyer say?",
+        "la loi Evin, les intervenants en disent quoi ?",
+        "la loi Evin, qu'a-t-elle dit la juriste ?",
+        "Il faut quoi comme outils pour un live ?",
+        "Quelles sont les conditions de succès d'un live ?",
+        "Can we pay influencers in products?",
+        "What does Amazon Prime Video post on TikTok?",
+        "Que dit l'avocate sur les fichiers d'électeurs ?",
     ],
 )
 def test_a_question_on_what_was_said_is_not_practical(question):
-    assert not PRACTICAL.search(fold(question))
+    assert not practical(question)
 
 
 def test_a_law_named_in_passing_does_not_answer_what_it_provides(regulation_answerer):
     # The Evin law is the first session's subject: it answers what the law provides.
     evin = regulation_answerer.answer("que dit la loi Evin sur les influenceurs ?")
     assert evin.answered and "loi Evin" in evin.sources[0].title
+    # The brewery session's title holds "influenceurs", not the question's subject.
+    assert all("brasserie" not in source.title for source in evin.sources)
     # The brewery session names Egalim once, in passing: it does not say what the law imposes.
     egalim = regulation_answerer.answer("la loi Egalim impose quoi exactement aux brasseries ?")
     assert not egalim.answered and egalim.lead == say("only_mentioned", "fr")
