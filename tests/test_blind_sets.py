@@ -103,7 +103,9 @@ them worse unnoticed (set A, tuned on from the start, has `test_blind.py`).
   ("comment obtenir le label…", "c'est combien pour un collégien ?", "what's the ESSOC
   law about"); after the round's review of the rule (variants suggested by a reader who
   had not seen AB, and a trailing "about" that AB's phrasing showed), two of them are
-  refused since.
+  refused since, as is its "la fermeture du réseau cuivre c'est pour quand exactement"
+  once the rule also read questions on facts of the world beyond the sessions (who
+  won a final, when something will happen, the best time to post).
 """
 
 from pathlib import Path
@@ -127,27 +129,27 @@ BOUNDS = {
     "setF": {"fr": (0.87, 3, 0), "en": (1.0, 0, 1), "citation_precision": 0.97},
     "setG": {"fr": (0.95, 1, 0), "en": (0.88, 2, 0), "citation_precision": 1.0},
     "setH": {"fr": (0.95, 1, 2), "en": (0.96, 1, 1), "citation_precision": 0.92},
-    "setI": {"fr": (1.0, 0, 1), "en": (0.8, 4, 0), "citation_precision": 0.95},
+    "setI": {"fr": (1.0, 0, 0), "en": (0.8, 4, 0), "citation_precision": 0.97},
     "setJ": {"fr": (1.0, 0, 1), "en": (0.92, 2, 1), "citation_precision": 0.94},
     "setK": {"fr": (1.0, 0, 0), "en": (0.96, 1, 0), "citation_precision": 1.0},
-    "setL": {"fr": (1.0, 0, 1), "en": (0.96, 0, 1), "citation_precision": 0.94},
+    "setL": {"fr": (1.0, 0, 1), "en": (0.96, 0, 0), "citation_precision": 0.96},
     "setM": {"fr": (0.87, 2, 0), "en": (0.88, 2, 1), "citation_precision": 0.93},
     "setN": {"fr": (0.87, 1, 0), "en": (0.84, 0, 2), "citation_precision": 0.84},
     "setO": {"fr": (0.95, 1, 1), "en": (0.8, 4, 1), "citation_precision": 0.95},
     "setP": {"fr": (0.95, 1, 0), "en": (0.92, 1, 3), "citation_precision": 0.92},
-    "setQ": {"fr": (0.87, 2, 0), "en": (0.92, 1, 1), "citation_precision": 0.97},
+    "setQ": {"fr": (0.87, 2, 0), "en": (0.92, 1, 0), "citation_precision": 1.0},
     "setR": {"fr": (0.95, 1, 1), "en": (0.84, 4, 0), "citation_precision": 0.97},
     "setS": {"fr": (0.95, 1, 1), "en": (0.92, 2, 1), "citation_precision": 0.95},
     "setT": {"fr": (0.91, 1, 1), "en": (0.92, 2, 0), "citation_precision": 0.95},
     "setU": {"fr": (0.91, 1, 0), "en": (0.92, 1, 1), "citation_precision": 0.94},
     "setV": {"fr": (1.0, 0, 1), "en": (0.88, 2, 2), "citation_precision": 0.9},
-    "setW": {"fr": (1.0, 0, 1), "en": (0.92, 2, 2), "citation_precision": 0.92},
+    "setW": {"fr": (1.0, 0, 1), "en": (0.92, 2, 1), "citation_precision": 0.94},
     "setX": {"fr": (1.0, 0, 0), "en": (0.84, 4, 1), "citation_precision": 0.97},
     "setY": {"fr": (1.0, 0, 0), "en": (0.92, 1, 2), "citation_precision": 0.96},
     "setZ": {"fr": (0.91, 1, 2), "en": (0.96, 1, 0), "citation_precision": 0.92},
     "setAA": {"fr": (1.0, 0, 0), "en": (0.96, 1, 1), "citation_precision": 0.98},
-    "setAB": {"fr": (0.91, 2, 2), "en": (0.96, 1, 2), "citation_precision": 0.92},
-    "setAC": {"fr": (1.0, 0, 1), "en": (0.88, 2, 1), "citation_precision": 0.94},
+    "setAB": {"fr": (0.91, 2, 1), "en": (0.96, 1, 2), "citation_precision": 0.94},
+    "setAC": {"fr": (1.0, 0, 1), "en": (0.88, 2, 0), "citation_precision": 0.95},
 }
 
 
