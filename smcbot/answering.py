@@ -273,8 +273,9 @@ class Answerer:
         return refusal(question, language, lines[0], notes, self.recent(3), terms=result.term_groups)
 
     def _only_mentioned(self, question: str, language: str, result: SearchResult) -> Answer:
-        """A question on what a law or scheme provides, or how to use it, that sessions
-        name only in passing: say so, and list them (the member may still read them)."""
+        """A practical question (what a law provides, how to use a scheme, who won a final)
+        whose subject sessions name only in passing: say so, and list them (the member may
+        still read them)."""
         mentioning = [hit.article for hit in result.sessions if hit.article.id in result.off_subject]
         mentioning = mentioning[:MENTIONING_LISTED]
         notes = [say("mentioned_in", language)]

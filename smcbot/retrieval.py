@@ -335,12 +335,12 @@ class HybridRetriever:
         return min(held, key=lambda word: word.zipf, default=None)
 
     def _refuse_off_subject(self, sessions: list[SessionHit], subject: QueryWord | None) -> set[str]:
-        """For a question asking what a law or scheme provides or how to use it
-        (`Query.practical`), refuse the sessions whose title and takeaways do not name its
-        `subject`, and return their ids. A round table about the Evin law answers "que dit
-        la loi Evin ?"; a session on craft beer naming the law in one sentence does not,
-        however well the words match: the archive reports what was said, it does not
-        explain the law."""
+        """For a question asking what a law or scheme provides, how to use it, or a fact of
+        the world such as who won a final (`Query.practical`), refuse the sessions whose
+        title and takeaways do not name its `subject`, and return their ids. A round table
+        about the Evin law answers "que dit la loi Evin ?"; a session on craft beer naming
+        the law in one sentence does not, however well the words match: the archive
+        reports what was said, it does not explain the law."""
         refused = {hit.article.id for hit in sessions if hit.answers and not self._treats(hit, subject)}
         for hit in sessions:
             hit.answers = hit.answers and hit.article.id not in refused

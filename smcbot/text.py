@@ -398,7 +398,7 @@ class Query:
     words: tuple[QueryWord, ...]
     club_words: tuple[str, ...] = ()
     near_now: bool = False  # dated from the asker's days around now (`NEAR_NOW`): "demain", "hier soir"
-    practical: bool = False  # asks what a law or scheme provides, or how to use it (`practical`)
+    practical: bool = False  # what a law or scheme provides, how to use it, or news (`practical`)
 
     @property
     def term_groups(self) -> list[list[str]]:
@@ -537,8 +537,8 @@ PRACTICAL_PATTERNS = (
 
 
 def practical(text: str) -> bool:
-    """Whether a question asks what a law or public scheme provides, or how to use it
-    (`PRACTICAL_PATTERNS`)."""
+    """Whether a question asks what a law or public scheme provides, how to use it, or a
+    fact of the world beyond the sessions (`PRACTICAL_PATTERNS`)."""
     folded = fold(text)
     return any(pattern.search(folded) for pattern in PRACTICAL_PATTERNS)
 

@@ -54,10 +54,10 @@ WORDING: dict[str, dict[str, str]] = {
     },
     "closest_sessions": {"fr": "Sessions les plus proches :", "en": "Closest sessions:"},
     "only_mentioned": {
-        "fr": "L'archive rapporte ce qui s'est dit aux sessions : elle n'explique pas ce que prévoit une loi ou un "
-        "dispositif, ni comment en bénéficier.",
-        "en": "The archive reports what was said at the sessions: it does not explain what a law or a scheme "
-        "provides, or how to use it.",
+        "fr": "L'archive rapporte ce qui s'est dit aux sessions : elle n'est pas une source sur ce que prévoit une "
+        "loi, sur la façon de bénéficier d'un dispositif ni sur l'actualité.",
+        "en": "The archive reports what was said at the sessions: it is no source on what a law provides, how to "
+        "use a scheme or the news.",
     },
     "mentioned_in": {
         "fr": "Sessions qui n'en parlent qu'en passant :",
