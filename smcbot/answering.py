@@ -273,7 +273,7 @@ class Answerer:
         return refusal(question, language, lines[0], notes, self.recent(3), terms=result.term_groups)
 
     def _only_mentioned(self, question: str, language: str, result: SearchResult) -> Answer:
-        """A practical question (what a law provides, how to use a scheme, who won a final)
+        """A practical question (what a law provides, how to use a scheme, when a ban comes)
         whose subject sessions name only in passing: say so, and list them (the member may
         still read them)."""
         mentioning = [hit.article for hit in result.sessions if hit.article.id in result.off_subject]

@@ -336,7 +336,7 @@ class HybridRetriever:
 
     def _refuse_off_subject(self, sessions: list[SessionHit], subject: QueryWord | None) -> set[str]:
         """For a question asking what a law or scheme provides, how to use it, or a fact of
-        the world such as who won a final (`Query.practical`), refuse the sessions whose
+        the world such as when a ban comes (`Query.practical`), refuse the sessions whose
         title and takeaways do not name its `subject`, and return their ids. A round table
         about the Evin law answers "que dit la loi Evin ?"; a session on craft beer naming
         the law in one sentence does not, however well the words match: the archive

@@ -486,8 +486,8 @@ _PROVIDES_FR = (
 )
 _PROVIDES_EN = r"(?:say|require|ban|cover|allow|forbid|impose|change|mean|provide)"
 # Questions asking what a law or a public scheme provides, how something works or how
-# to use it as a citizen, or a fact of the world beyond the sessions (who won a final,
-# when a ban comes, the best time to post). The archive reports what was said at round
+# to use it as a citizen, or a fact of the world beyond the sessions (when a ban comes,
+# the best time to post). The archive reports what was said at round
 # tables: it answers them only from a session about that subject, not from one naming
 # it in passing (`smcbot.retrieval`). Each pattern keeps a speaker's view out ("what does
 # Claire Morel think of the Evin law?", "les intervenants en disent quoi ?"): that
@@ -526,8 +526,9 @@ PRACTICAL_PATTERNS = (
         r"\bfaut quoi comme (?:conditions|papiers|documents)\b"
         r"|\bconditions? pour (?:avoir|obtenir|beneficier|toucher)\b"
     ),
-    # facts of the world beyond the sessions: who won, what will happen, when to post
-    re.compile(r"^(?:et |and |so )?(?:who won|who will win|qui a (?:gagne|remporte)|qui va gagner)\b"),
+    # facts of the world beyond the sessions: what will happen, when to post. Not "who
+    # won": a session may tell who won its own contest ("qui a gagné le tournoi de
+    # tetris à la médiathèque ?"), in its text rather than its takeaways.
     re.compile(r"\bwhen will\b|\bc'est pour quand\b"),
     re.compile(r"\bbest (?:time|day|hour)s? to post\b|\bmeilleure? (?:heure|moment|jour)s? pour poster\b"),
     # how much it is: "montant du bonus réparation ?", "how big is the grant?"

@@ -1,4 +1,4 @@
-"""Blind sets B to AC: questions and club-style write-ups, each written by a
+"""Blind sets B to AD: questions and club-style write-ups, each written by a
 different person who saw only the archive's text (never the code or the gate).
 These bounds are the figures each set reached, so that a later change cannot make
 them worse unnoticed (set A, tuned on from the start, has `test_blind.py`).
@@ -104,8 +104,14 @@ them worse unnoticed (set A, tuned on from the start, has `test_blind.py`).
   law about"); after the round's review of the rule (variants suggested by a reader who
   had not seen AB, and a trailing "about" that AB's phrasing showed), two of them are
   refused since, as is its "la fermeture du réseau cuivre c'est pour quand exactement"
-  once the rule also read questions on facts of the world beyond the sessions (who
-  won a final, when something will happen, the best time to post).
+  once the rule also read questions on facts of the world beyond the sessions (when
+  something will happen, the best time to post).
+- **AD** was written during that round and kept untouched until its work was done,
+  then scored once: French hit@1 0.92 (2 refused), English 0.92 (1 refused), 4 of 14
+  off-topic questions answered (the code before the round: French 0.96 (1 refused), 5
+  answered). The rule then also read "who won …" as news; AD's "qui a gagné le tournoi
+  de tetris à la médiathèque ?" (a session's own contest) was refused by it, and it
+  was dropped.
 """
 
 from pathlib import Path
@@ -137,19 +143,20 @@ BOUNDS = {
     "setN": {"fr": (0.87, 1, 0), "en": (0.84, 0, 2), "citation_precision": 0.84},
     "setO": {"fr": (0.95, 1, 1), "en": (0.8, 4, 1), "citation_precision": 0.95},
     "setP": {"fr": (0.95, 1, 0), "en": (0.92, 1, 3), "citation_precision": 0.92},
-    "setQ": {"fr": (0.87, 2, 0), "en": (0.92, 1, 0), "citation_precision": 1.0},
+    "setQ": {"fr": (0.87, 2, 0), "en": (0.92, 1, 1), "citation_precision": 0.97},
     "setR": {"fr": (0.95, 1, 1), "en": (0.84, 4, 0), "citation_precision": 0.97},
     "setS": {"fr": (0.95, 1, 1), "en": (0.92, 2, 1), "citation_precision": 0.95},
     "setT": {"fr": (0.91, 1, 1), "en": (0.92, 2, 0), "citation_precision": 0.95},
     "setU": {"fr": (0.91, 1, 0), "en": (0.92, 1, 1), "citation_precision": 0.94},
     "setV": {"fr": (1.0, 0, 1), "en": (0.88, 2, 2), "citation_precision": 0.9},
-    "setW": {"fr": (1.0, 0, 1), "en": (0.92, 2, 1), "citation_precision": 0.94},
+    "setW": {"fr": (1.0, 0, 1), "en": (0.92, 2, 2), "citation_precision": 0.92},
     "setX": {"fr": (1.0, 0, 0), "en": (0.84, 4, 1), "citation_precision": 0.97},
     "setY": {"fr": (1.0, 0, 0), "en": (0.92, 1, 2), "citation_precision": 0.96},
     "setZ": {"fr": (0.91, 1, 2), "en": (0.96, 1, 0), "citation_precision": 0.92},
     "setAA": {"fr": (1.0, 0, 0), "en": (0.96, 1, 1), "citation_precision": 0.98},
     "setAB": {"fr": (0.91, 2, 1), "en": (0.96, 1, 2), "citation_precision": 0.94},
-    "setAC": {"fr": (1.0, 0, 1), "en": (0.88, 2, 0), "citation_precision": 0.95},
+    "setAC": {"fr": (1.0, 0, 1), "en": (0.88, 2, 1), "citation_precision": 0.94},
+    "setAD": {"fr": (0.95, 1, 1), "en": (0.92, 1, 3), "citation_precision": 0.9},
 }
 
 

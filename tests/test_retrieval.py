@@ -539,8 +539,6 @@ def regulation_answerer(write_ups_answerer):
         "comment obtenir la prime à la réparation ?",
         "am I eligible for the grant?",
         "how to apply for the culture grant",
-        "who won the champions league final",
-        "qui a remporté le Bocuse d'Or ?",
         "meilleure heure pour poster sur insta",
         "la fermeture du réseau cuivre c'est pour quand ?",
     ],
@@ -571,7 +569,7 @@ def test_a_question_on_what_a_law_or_scheme_provides_is_practical(question):
         "What does Amazon Prime Video post on TikTok?",
         "Que dit l'avocate sur les fichiers d'électeurs ?",
         "the partner who won a 400k contract thanks to his newsletter",
-        "l'infirmière qui a gagné, elle a raconté quoi ?",
+        "qui a gagné le tournoi de tetris à la médiathèque ?",  # a session's own contest
     ],
 )
 def test_a_question_on_what_was_said_is_not_practical(question):
