@@ -144,7 +144,7 @@ class SearchResult:
     second_opinion: bool = False  # answered by the multilingual model after the gate refused
     translation: Query | None = None
     vector: np.ndarray | None = field(default=None, repr=False)  # the question in the embedding model's space
-    off_subject: frozenset[str] = frozenset()  # sessions refused for naming a practical question's subject in passing
+    off_subject: frozenset[str] = frozenset()  # sessions naming a practical question's subject only in passing
 
     @property
     def question(self) -> str:
@@ -321,9 +321,7 @@ class HybridRetriever:
             gate=gate,
             second_opinion=second_opinion and any(hit.answers for hit in sessions),
             vector=query_vector,
-            off_subject=frozenset(
-                hit.article.id for hit in sessions if hit.article.id in refused and self._holds(hit, subject)
-            ),
+            off_subject=self._mentioning(sessions, subject, refused, presence, query),
         )
 
     def _subject(self, query: Query, presence: list[WordPresence]) -> QueryWord | None:
@@ -333,6 +331,26 @@ class HybridRetriever:
             word for word, seen in zip(query.words, presence, strict=True) if seen.articles.any() and not seen.commonest
         ]
         return min(held, key=lambda word: word.zipf, default=None)
+
+    def _mentioning(
+        self,
+        sessions: list[SessionHit],
+        subject: QueryWord | None,
+        refused: set[str],
+        presence: list[WordPresence],
+        query: Query,
+    ) -> frozenset[str]:
+        """The sessions to name as mentioning a practical question's subject in passing:
+        those refused for not treating it and, when no session answers at all and the
+        subject names a topic on its own ("Egalim"; not "prix", nor "TikTok" in an archive
+        of social media round tables), any session found that holds it."""
+        if subject is None:
+            return frozenset()
+        if not any(hit.answers for hit in sessions) and presence[query.words.index(subject)].specific:
+            candidates = sessions
+        else:
+            candidates = [hit for hit in sessions if hit.article.id in refused]
+        return frozenset(hit.article.id for hit in candidates if self._holds(hit, subject))
 
     def _refuse_off_subject(self, sessions: list[SessionHit], subject: QueryWord | None) -> set[str]:
         """For a question asking what a law or scheme provides, how to use it, or a fact of
@@ -374,10 +392,7 @@ class HybridRetriever:
         another, and answer a question refused as asked only on a specific word it finds
         there ("boulanger" for "baker"), not on general ones.
         """
-        # A session the question as asked names only in passing stays refused (`_refuse_off_subject`).
-        found = [
-            replace(hit, answers=hit.answers and hit.article.id not in asked.off_subject) for hit in translated.sessions
-        ]
+        found = translated.sessions  # held to the question's practical reading already (`search`)
         if confirming:
             first = asked.sessions[0] if asked.sessions else None
             found = [replace(hit, answers=hit.answers and self._confirms(first, hit)) for hit in found]

@@ -588,6 +588,10 @@ def test_a_law_named_in_passing_does_not_answer_what_it_provides(regulation_answ
     assert [a.title for a in egalim.suggestions] == [
         "Tous influenceurs #6 : Une brasserie artisanale fédère sa communauté"
     ]
+    # The same in English, whether the gate found the brewery or not: it mentions Egalim.
+    english = regulation_answerer.answer("what does the Egalim law require from breweries?")
+    assert not english.answered and english.lead == say("only_mentioned", "en")
+    assert [a.title for a in english.suggestions] == [a.title for a in egalim.suggestions]
     # Asked what was said, the passing mention is still what the archive holds.
     assert regulation_answerer.answer("la loi Egalim et la brasserie, on en a parlé ?").answered
     assert not regulation_answerer.answer("can I pay for driving lessons with my CPF account?").answered
