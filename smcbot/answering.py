@@ -258,7 +258,7 @@ class Answerer:
     def _nothing_found(self, question: str, language: str, result: SearchResult, period=None) -> Answer:
         """Say plainly that nothing answers (in the period the question names, if any),
         and offer what the archive covers."""
-        if result.off_subject:
+        if result.off_subject and not result.missing_subject:
             return self._only_mentioned(question, language, result)
         if result.missing_subject:
             names = ", ".join(result.query.original(n) for n in result.missing_subject)

@@ -309,6 +309,8 @@ class HybridRetriever:
         practical = asked.query.practical if asked is not None else query.practical
         subject = self._subject(query, presence) if practical else None
         refused = self._refuse_off_subject(sessions, subject) if practical else set()
+        if refused:  # the sessions that answer first again: the second opinion weighs the first
+            sessions.sort(key=lambda hit: not hit.answers)
         second_opinion = self._second_opinion(asked.query if as_asked else query, sessions, gate, allowed)
         if practical:  # a session the multilingual model brought in is held to the same rule
             refused |= self._refuse_off_subject(sessions, subject)
@@ -326,9 +328,12 @@ class HybridRetriever:
 
     def _subject(self, query: Query, presence: list[WordPresence]) -> QueryWord | None:
         """What a question is about, as far as the archive holds it: the rarest of its words
-        some session holds (the commonest words name nothing). None when it holds none."""
+        some session holds by more than its commonest translation ("weather" held only as
+        "temps" is not held). The commonest words name nothing. None when it holds none."""
         held = [
-            word for word, seen in zip(query.words, presence, strict=True) if seen.articles.any() and not seen.commonest
+            word
+            for word, seen in zip(query.words, presence, strict=True)
+            if (seen.articles & ~seen.by_commonest_only).any() and not seen.commonest
         ]
         return min(held, key=lambda word: word.zipf, default=None)
 
@@ -343,14 +348,15 @@ class HybridRetriever:
         """The sessions to name as mentioning a practical question's subject in passing:
         those refused for not treating it and, when no session answers at all and the
         subject names a topic on its own ("Egalim"; not "prix", nor "TikTok" in an archive
-        of social media round tables), any session found that holds it."""
+        of social media round tables), the sessions found that hold it without treating it."""
         if subject is None:
             return frozenset()
         if not any(hit.answers for hit in sessions) and presence[query.words.index(subject)].specific:
-            candidates = sessions
+            candidates = [hit for hit in sessions if not self._treats(hit, subject)]
         else:
             candidates = [hit for hit in sessions if hit.article.id in refused]
-        return frozenset(hit.article.id for hit in candidates if self._holds(hit, subject))
+        holding = self._articles_holding(self._own_forms(subject))
+        return frozenset(hit.article.id for hit in candidates if holding[self._article_position[hit.article.id]])
 
     def _refuse_off_subject(self, sessions: list[SessionHit], subject: QueryWord | None) -> set[str]:
         """For a question asking what a law or scheme provides, how to use it, or a fact of
@@ -364,19 +370,13 @@ class HybridRetriever:
             hit.answers = hit.answers and hit.article.id not in refused
         return refused
 
-    @staticmethod
-    def _treats(hit: SessionHit, subject: QueryWord | None) -> bool:
-        """Whether the session's title or takeaways name the subject."""
+    def _treats(self, hit: SessionHit, subject: QueryWord | None) -> bool:
+        """Whether the session's title or takeaways name the subject (by more than its
+        commonest translation)."""
         if subject is None:
             return False
         head = set(index_tokens(" ".join([hit.article.title, *hit.article.takeaways])))
-        return not head.isdisjoint(subject.forms)
-
-    def _holds(self, hit: SessionHit, subject: QueryWord | None) -> bool:
-        """Whether the session's text holds the subject at all (it then mentions it)."""
-        return subject is not None and bool(
-            self._articles_holding(list(subject.forms))[self._article_position[hit.article.id]]
-        )
+        return not head.isdisjoint(self._own_forms(subject))
 
     def _encode(self, query: Query) -> np.ndarray:
         """The question in the embedding model's space."""
@@ -696,15 +696,22 @@ class HybridRetriever:
         presence = []
         floor = self.settings.common_word_weight  # the weight of the commonest words
         for word in query.words:
-            common = {stem for stem, zipf in word.translated_forms if self._weight(zipf) <= floor}
-            own = self._articles_holding([f for f in word.forms if f not in common])
-            weak = self._articles_holding(list(common)) & ~own
+            own_forms = self._own_forms(word)
+            own = self._articles_holding(own_forms)
+            weak = self._articles_holding([form for form in word.forms if form not in own_forms]) & ~own
             idf = self._lexical.idf(list(word.forms)) or math.log(1 + n)
             generality = self._weight(word.zipf)
             commonest = generality <= floor
             specific = self._specific(word) and not self._widespread(own)
             presence.append(WordPresence(idf * generality, specific, commonest, own | weak, weak))
         return presence
+
+    def _own_forms(self, word: QueryWord) -> list[str]:
+        """A word's forms but its commonest translations ("weather" → "temps"), through
+        which alone a session shares no clue with the question."""
+        floor = self.settings.common_word_weight
+        common = {stem for stem, zipf in word.translated_forms if self._weight(zipf) <= floor}
+        return [form for form in word.forms if form not in common]
 
     def _articles_holding(self, forms: list[str]) -> np.ndarray:
         """A mask of the articles (by position) whose chunks hold any of `forms`."""

@@ -97,7 +97,7 @@ MEETING_PLACE = re.compile(
     + r"|(?:ont lieu|se tiennent|se deroulent) (?:les|vos) (?:sessions|rencontres|soirees|tables rondes))\b"
     r"|\b" + _MEETS_FR + r" ou\b(?! pas\b| non\b)"
     r"|\bc'?\s?est ou (?:les|vos) " + _GATHERINGS + r"\b(?![^?]*\bou\b)"  # not "c'est ou X, ou Y ?"
-    r"|\b(?:les|vos) " + _GATHERINGS + r",? c'?\s?est ou\b"
+    r"|\b(?:les|vos) " + _GATHERINGS + r",? c'?\s?est ou\b(?![^?]*\bou\b)"
     r"|\bwhere (?:do|does) " + _CLUB_EN + r" (?:usually |normally |generally |often )?(?:meet|gather|get together)"
     r"(?= in\b| at\b| these days\b| now\b|\s*[?.!]|\s*$)"
     r"|\bwhere (?:are|is) (?:the|your) (?:sessions|meetups|meetings|events|round ?tables)"

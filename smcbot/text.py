@@ -485,6 +485,11 @@ _PROVIDES_FR = (
     r"(?:dit|prevoit|prevoient|impose|imposent|interdit|interdisent|exige|exigent|oblige|obligent|couvre|autorise)"
 )
 _PROVIDES_EN = r"(?:say|require|ban|cover|allow|forbid|impose|change|mean|provide)"
+# A public scheme whose amount or use a citizen asks about (not "les règles de
+# l'algorithme", not a brand's payment in kind).
+_SCHEME_FR = r"(?:bonus|primes?|aides?|allocations?|subventions?|credits? d'impot|pass \w+|cheques? \w+|cpf)"
+_SCHEME_EN = r"(?:grants?|subsid(?:y|ies)|allowances?|tax credits?|bonus|vouchers?|pass|cpf)"
+_ACCOUNT_EN = r"(?:accounts?|vouchers?|pass|cards?|credits?|allowances?|grants?|bonus|cpf)"
 # Questions asking what a law or a public scheme provides, how something works or how
 # to use it as a citizen, or a fact of the world beyond the sessions (when a ban comes,
 # the best time to post). The archive reports what was said at round
@@ -494,7 +499,8 @@ _PROVIDES_EN = r"(?:say|require|ban|cover|allow|forbid|impose|change|mean|provid
 # is what the archive holds.
 PRACTICAL_PATTERNS = (
     # "la loi Egalim impose quoi exactement ?", "que dit la loi Evin ?", "qu'interdit le décret ?"
-    re.compile(rf"\b{_LAW_FR}\b[^?.!]{{0,60}}\b{_PROVIDES_FR}\b"),
+    # (the verb close to the law, not "que dit" of a speaker: "la loi Evin : que dit Claire Morel ?")
+    re.compile(rf"\b{_LAW_FR}\b[^?.!]{{0,30}}(?<!\bque )(?<!\bce que )\b{_PROVIDES_FR}\b"),
     re.compile(
         rf"(?:\b(?:que|qu'est-ce que|qu'est ce que) {_PROVIDES_FR}|\bqu'(?:impose|interdit|exige|autorise))"
         rf"(?: exactement| concretement| vraiment)? (?:la |le |les |l')?{_LAW_FR}\b"
@@ -504,10 +510,14 @@ PRACTICAL_PATTERNS = (
     # "what does the Studer law require?", "the DSA requires what?", "what's actually in the charter?"
     re.compile(rf"\bwhat (?:does|do) [^?.!]{{0,40}}\b{_LAW_EN}\b[^?.!]{{0,40}}\b{_PROVIDES_EN}\b"),
     re.compile(
-        rf"\b{_LAW_EN} {_PROVIDES_EN}s\b|\bwhat's (?:actually )?in (?:the |this |that )?[^?.!]{{0,40}}\b{_LAW_EN}\b"
+        rf"\b{_LAW_EN} (?:says|requires|bans|covers|allows|forbids|imposes|provides)\b"
+        rf"|\bwhat's (?:actually )?in (?:the |this |that )?[^?.!]{{0,40}}\b{_LAW_EN}\b"
     ),
     # "what are the ANJ's rules for…", "what is the Evin law?", "what's the … law about"
-    re.compile(r"\bwhat are the (?:[\w-]+'s )?(?:rules|regulations|conditions|criteria)\b"),
+    re.compile(
+        r"\bwhat are the [\w-]+'s (?:rules|regulations|conditions|criteria)\b"
+        r"|\bwhat are the (?:rules|conditions|criteria) (?:to|for) (?:get|getting|apply|applying|qualify|claim)\w*\b"
+    ),
     re.compile(rf"\bwhat(?:'s| is) (?:the |this |that )?[^?.!]{{0,40}}\b{_LAW_EN}\b(?: about)?\s*(?:[?.!]|$)"),
     # how it works: "FR-Alert ça marche comment ?", "how does the tax credit work?"
     re.compile(r"\b(?:ca|cela) (?:marche|fonctionne) comment\b|\bcomment (?:ca|cela) (?:marche|fonctionne)\b"),
@@ -519,9 +529,12 @@ PRACTICAL_PATTERNS = (
     re.compile(rf"\bcomment (?:obtenir|toucher|demander|beneficier d[eu']) ?(?:la |le |les |l'|un |une )?{_LAW_FR}\b"),
     re.compile(r"\bhow (?:do|can) (?:i|we|you) (?:apply|sign up|register|claim|qualify)\b|\bhow to (?:apply|claim)\b"),
     re.compile(
-        r"\b(?:on peut|peut-on|je peux|puis-je) payer [^?.!]{1,50}\bavec (?:le|la|les|l'|mon|ma|mes|son|sa|un|une)\b"
+        rf"\b(?:on peut|peut-on|je peux|puis-je) payer [^?.!]{{1,50}}\bavec (?:le |la |l'|mon |ma |son |sa |un |une )?"
+        rf"(?:compte \w+|{_SCHEME_FR})\b"
     ),
-    re.compile(r"\bcan (?:i|we|you) pay (?:for )?[^?.!]{1,50}\bwith (?:my|our|your|the|a)\b"),
+    re.compile(
+        rf"\bcan (?:i|we|you) pay (?:for )?[^?.!]{{1,50}}\bwith (?:my|our|your|the|a) [^?.!]{{0,20}}\b{_ACCOUNT_EN}\b"
+    ),
     re.compile(
         r"\bfaut quoi comme (?:conditions|papiers|documents)\b"
         r"|\bconditions? pour (?:avoir|obtenir|beneficier|toucher)\b"
@@ -530,10 +543,14 @@ PRACTICAL_PATTERNS = (
     # won": a session may tell who won its own contest ("qui a gagné le tournoi de
     # tetris à la médiathèque ?"), in its text rather than its takeaways.
     re.compile(r"\bwhen will\b|\bc'est pour quand\b"),
-    re.compile(r"\bbest (?:time|day|hour)s? to post\b|\bmeilleure? (?:heure|moment|jour)s? pour poster\b"),
+    # (asked of the world, at the question's start: not "what did the speakers say about the best time to post?")
+    re.compile(
+        r"^(?:(?:what(?:'s| is) the|any) )?best (?:time|day|hour)s? to post\b"
+        r"|^(?:(?:quelle est la|c'est quoi la|la) )?meilleure? (?:heure|moment|jour)s? pour poster\b"
+    ),
     # how much it is: "montant du bonus réparation ?", "how big is the grant?"
-    re.compile(rf"\b(?:montant|combien)\b[^?.!]{{0,40}}\b{_LAW_FR}\b"),
-    re.compile(rf"\bhow (?:big|much) (?:is|are) (?:the |this |that )?[^?.!]{{0,40}}\b{_LAW_EN}\b"),
+    re.compile(rf"\b(?:montant|combien)\b[^?.!]{{0,40}}\b{_SCHEME_FR}\b"),
+    re.compile(rf"\bhow (?:big|much) (?:is|are) (?:the |this |that )?[^?.!]{{0,40}}\b{_SCHEME_EN}\b"),
 )
 
 

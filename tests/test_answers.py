@@ -218,6 +218,7 @@ def test_where_the_club_meets_is_not_in_the_archive(answerer, question, language
         "Est-ce que vous voyez une différence entre TikTok ou Instagram ?",
         "C'est plutôt TikTok ou les rencontres en vrai qui marchent pour recruter ?",
         "Ce qui marche, c'est ou les événements, ou les lives ?",
+        "les événements, c'est ou TikTok ou Instagram qui marche ?",
         "Where do you meet influencers for a campaign?",
         "where do brands meet their customers online?",
     ],

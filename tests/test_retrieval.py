@@ -570,6 +570,13 @@ def test_a_question_on_what_a_law_or_scheme_provides_is_practical(question):
         "Que dit l'avocate sur les fichiers d'électeurs ?",
         "the partner who won a 400k contract thanks to his newsletter",
         "qui a gagné le tournoi de tetris à la médiathèque ?",  # a session's own contest
+        "What are the conditions for a successful live?",
+        "the law changes for brands, who explained them?",
+        "La loi Evin : que dit Claire Morel ?",
+        "On peut payer un influenceur avec un produit ?",
+        "Can we pay an influencer with a gift box?",
+        "combien de vues selon les règles de l'algorithme ?",
+        "What did the speakers say about the best time to post?",
     ],
 )
 def test_a_question_on_what_was_said_is_not_practical(question):
