@@ -39,6 +39,8 @@ from smcbot.sources.manifest import load_manifest  # noqa: E402
 MONTHS = ["Janv", "Févr", "Mars", "Avr", "Mai", "Juin", "Juil", "Août", "Sept", "Oct", "Nov", "Déc"]
 SERIES = ["Cercle Dircoms", "Tous influenceurs", "Sciences et réseaux sociaux", "Tous plateformisés", "SMC Focus"]
 HEADINGS = ["Ce que l’on retient des échanges :", "Les points à retenir :", "Ce qu’il faut retenir :"]
+# One listing page's size at most: under the default limit on a source file (5 MB).
+PAGE_BYTES = 4_000_000
 KEYS = [
     "encode_ceiling_chunks_per_s", "build_chunks_per_s", "full_build_s", "rebuild_unchanged_s",
     "ask_p50_ms", "ask_p95_ms", "cold_start_s", "peak_rss_mb", "chunks",
@@ -86,29 +88,40 @@ def listing_item(number: int, sentences: list[str], words: list[str], rng: rando
 
 
 def write_archive(folder: Path, chunks: int, seed: int = 7) -> Path:
-    """Write a listing page of about `chunks` chunks and its manifest; returns the manifest."""
+    """Write listing pages of about `chunks` chunks in all and their manifest; returns the
+    manifest. Each page stays under the default limit on one source file
+    (`SMCBOT_INGEST__MAX_FILE_BYTES`), as a real club's pages would."""
     folder.mkdir(parents=True, exist_ok=True)
     manifest = folder / "sources.toml"
-    page = folder / "listing.txt"
     marker = folder / "chunks.txt"
-    if manifest.exists() and marker.exists() and marker.read_text() == str(chunks):
+    if manifest.exists() and marker.exists() and marker.read_text() == f"{chunks}:{PAGE_BYTES}":
         return manifest
     rng = random.Random(seed)
     sentences, words = source_sentences()
-    items, total, number = [], 0, 0
+    pages, items, size, total, number = [], [], 0, 0, 0
     settings = Settings()
     while total < chunks:
         number += 1
         item = listing_item(number, sentences, words, rng)
+        if items and size + len(item.encode()) > PAGE_BYTES:
+            pages.append(items)
+            items, size = [], 0
         items.append(item)
+        size += len(item.encode()) + 1
         total += _chunks_in(item, settings)
-    page.write_text("Les articles du Social Media Club\n\n" + "\n".join(items), encoding="utf-8")
-    manifest.write_text(
-        '[[sources]]\ntype = "listing"\npath = "listing.txt"\n'
-        'url = "https://socialmediaclub.fr/publications-2/"\nyear = 2026\n',
-        encoding="utf-8",
-    )
-    marker.write_text(str(chunks))
+    pages.append(items)
+    for old in folder.glob("listing*.txt"):
+        old.unlink()
+    entries = []
+    for index, page_items in enumerate(pages, start=1):
+        name = f"listing-{index}.txt"
+        (folder / name).write_text("Les articles du Social Media Club\n\n" + "\n".join(page_items), encoding="utf-8")
+        entries.append(
+            f'[[sources]]\ntype = "listing"\npath = "{name}"\n'
+            f'url = "https://socialmediaclub.fr/publications-2/?page={index}"\nyear = 2026\n'
+        )
+    manifest.write_text("\n".join(entries), encoding="utf-8")
+    marker.write_text(f"{chunks}:{PAGE_BYTES}")
     return manifest
 
 
