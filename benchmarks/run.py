@@ -103,11 +103,12 @@ def write_archive(folder: Path, chunks: int, seed: int = 7) -> Path:
     while total < chunks:
         number += 1
         item = listing_item(number, sentences, words, rng)
-        if items and size + len(item.encode()) > PAGE_BYTES:
+        item_bytes = len(item.encode())
+        if items and size + item_bytes > PAGE_BYTES:
             pages.append(items)
             items, size = [], 0
         items.append(item)
-        size += len(item.encode()) + 1
+        size += item_bytes + 1  # and the line break joining it to the next
         total += _chunks_in(item, settings)
     pages.append(items)
     for old in folder.glob("listing*.txt"):

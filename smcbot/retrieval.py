@@ -241,6 +241,7 @@ class HybridRetriever:
         self.thresholds = GateThresholds.resolve(settings, gate_fitted_for(index.manifest, embedder.name))
         self._num_chunks = len(index.chunks)
         self._article_position = {article_id: n for n, article_id in enumerate(index.articles)}
+        self._heads: dict[str, frozenset[str]] = {}  # index tokens of each session's title and takeaways
         # Which article each chunk row belongs to, for set operations on BM25 postings.
         self._article_of_row = np.fromiter(
             (self._article_position[c.article_id] for c in index.chunks), dtype=np.int64, count=self._num_chunks
@@ -375,8 +376,15 @@ class HybridRetriever:
         commonest translation)."""
         if subject is None:
             return False
-        head = set(index_tokens(" ".join([hit.article.title, *hit.article.takeaways])))
-        return not head.isdisjoint(self._own_forms(subject))
+        return not self._head(hit.article).isdisjoint(self._own_forms(subject))
+
+    def _head(self, article: Article) -> frozenset[str]:
+        """The index tokens of a session's title and takeaways, made once per session: a
+        practical question reads them for each session found, twice."""
+        head = self._heads.get(article.id)
+        if head is None:
+            head = self._heads[article.id] = frozenset(index_tokens(" ".join([article.title, *article.takeaways])))
+        return head
 
     def _encode(self, query: Query) -> np.ndarray:
         """The question in the embedding model's space."""
