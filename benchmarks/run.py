@@ -199,7 +199,10 @@ def measure_asks(work: Path, embedder, chunks: int) -> tuple[dict, Settings]:
     manifest = write_archive(work / f"archive-{chunks}", chunks)
     settings = settings_for(work, f"index-{chunks}", manifest)
     build_from_sources(settings, embedder=embedder)
-    answerer = make_answerer(settings, embedder=embedder)  # as the bots answer, with the settings in force
+    # Answered as `smcbot ask` and the bots answer: their own model, one thread a question.
+    # The build's model runs onnxruntime's threads on every core, spinning between runs,
+    # which took the core the multilingual model answers on and doubled its time.
+    answerer = make_answerer(settings)
     _, words = source_sentences()
     asked = questions(random.Random(11), words)
     for question in asked[:10]:

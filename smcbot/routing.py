@@ -614,14 +614,7 @@ class QuestionRouter:
 
     def _series_in(self, question: str) -> str:
         """The series a question names (any alias; the longest match wins), "" if none."""
-        key = f" {series_key(question)} "
-        found = []
-        for canonical, aliases in self.directory.series.aliases.items():
-            for alias in [canonical, *aliases]:
-                alias_key = series_key(alias)
-                if alias_key and f" {alias_key} " in key:
-                    found.append((len(alias_key), canonical))
-        return max(found)[1] if found else ""
+        return self.directory.series.named_in(question)
 
     def _listing(self, query: Query, language: str, filters: SearchFilters) -> Answer | None:
         """ "Quelles sessions en 2020 ?", "the latest Cercle Dircoms", "List the SMC Focus sessions"."""

@@ -233,6 +233,14 @@ class SeriesCatalog:
         found = {c for k, c in self._by_key.items() if re.search(rf"(?:^| ){re.escape(key)}(?: |$)", k)}
         return found.pop() if len(found) == 1 else None
 
+    def named_in(self, text: str) -> str:
+        """The series a text names by any spelling, the longest spelling winning; ""
+        if none. Reads the spellings' keys made once, at registration: a question is
+        compared with every spelling of every series (a thousand on a large archive)."""
+        key = f" {series_key(text)} "
+        found = [(len(alias), canonical) for alias, canonical in self._by_key.items() if f" {alias} " in key]
+        return max(found)[1] if found else ""
+
     @property
     def names(self) -> list[str]:
         """Every canonical series name, sorted."""

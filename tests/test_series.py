@@ -106,6 +106,15 @@ def test_aliases_find_the_canonical_series_and_unknown_names_find_none():
     assert catalog.canonical("Hackathon") is None
 
 
+def test_a_question_names_the_series_of_its_longest_spelling_and_a_word_inside_another_names_none():
+    catalog = SeriesCatalog([SeriesDeclaration("Social Data"), SeriesDeclaration("Social Data Lab", ["SDL Lab"])])
+    assert catalog.named_in("Qu'a dit le #SocialDataLab de mars ?") == "Social Data Lab"
+    assert catalog.named_in("les sessions social data ?") == "Social Data"
+    assert catalog.named_in("What did the SDL labs say?") == "Social Data Lab"  # plurals do not count
+    assert catalog.named_in("des données sociales ?") == ""
+    assert catalog.named_in("socialdata") == ""  # a word, not the series' two words
+
+
 def test_a_series_given_by_the_source_is_kept(tmp_path):
     listing = read_listing(DATA / "smc-articles-2019.txt", url="https://example.org/", year=2019, links={})
     article = listing[1]  # the programme post: no series in its title
