@@ -564,13 +564,18 @@ class HybridRetriever:
         """Put first the session the multilingual model finds clearly closer (by
         `min_preference_gap` of cosine) than the one the hybrid search put first, if that
         session shares the question's words as the gate asks of any (two, or a specific
-        one): the words support both, and the model reads the meaning of the question
-        where the two languages differ ("getting staff to post about the company")."""
+        one), or as many as the session first: the words support both, and the model reads
+        the meaning of the question where the two languages differ ("getting staff to post
+        about the company", "NFT" for a museum's tokens)."""
         if best == sessions[0].article.id or gap < self.settings.min_preference_gap:
             return
         chosen = next((hit for hit in sessions if hit.article.id == best and hit.passages), None)
         enough_words = min(self.thresholds.min_matched_words, gate.words)
-        if chosen is None or not (chosen.specific_match or chosen.matched_words >= enough_words):
+        if chosen is None:
+            return
+        # The words cannot choose between two sessions sharing as many of them: the meaning does.
+        ties = chosen.matched_words >= max(1, sessions[0].matched_words)
+        if not (chosen.specific_match or chosen.matched_words >= enough_words or ties):
             return
         sessions.remove(chosen)
         sessions.insert(0, chosen)

@@ -293,6 +293,9 @@ def written_as_acronym(token: str) -> bool:
 
 
 PLURAL_ACRONYM = re.compile(r"[A-Z]{2,5}s")
+# A word as written with its elided article or pronoun ("l'ISS", "qu'Apple") or its
+# possessive ("the CEO's"), which `words` leaves out of the word.
+WRITTEN_AFFIX = re.compile(r"^(?:l|d|j|qu|n|s|c|m|t|lorsqu|jusqu|puisqu)'|'s$", re.IGNORECASE)
 
 
 # Words a question needs before capitals throughout read as shouting ("WHAT WAS SAID").
@@ -419,10 +422,12 @@ class Query:
         return [w.word for w in self.words if w.name]
 
     def original(self, folded: str) -> str:
-        """A word as the asker wrote it ("TikTok" rather than "tiktok")."""
-        for token in re.findall(r"[\w'-]+", self.text):
-            if fold(token) == folded:
-                return token
+        """A word as the asker wrote it ("TikTok" rather than "tiktok"; "ISS" in "l'ISS",
+        "CEO" in "CEO's")."""
+        for token in re.findall(r"[\w'-]+", self.text.replace("’", "'")):
+            for written in (token, WRITTEN_AFFIX.sub("", token)):
+                if fold(written) == folded:
+                    return written
         return folded
 
 
@@ -482,7 +487,8 @@ _LAW_EN = (
 # "qu'a-t-elle dit" (not "elle interdit": "la loi Evin, elle interdit quoi ?").
 _PROVIDES_FR = (
     r"(?<!\ba )(?<!\bont )(?<!\ben )(?<!-t-elle )(?<!-t-il )"
-    r"(?:dit|prevoit|prevoient|impose|imposent|interdit|interdisent|exige|exigent|oblige|obligent|couvre|autorise)"
+    r"(?:dit|prevoit|prevoient|impose|imposent|interdit|interdisent|exige|exigent|oblige|obligent|couvre|autorise"
+    r"|change(?:nt)? quoi)"
 )
 _PROVIDES_EN = r"(?:say|require|ban|cover|allow|forbid|impose|change|mean|provide)"
 # A public scheme whose amount or use a citizen asks about (not "les règles de
@@ -521,6 +527,11 @@ PRACTICAL_PATTERNS = (
     re.compile(rf"\bwhat(?:'s| is) (?:the |this |that )?[^?.!]{{0,40}}\b{_LAW_EN}\b(?: about)?\s*(?:[?.!]|$)"),
     # how it works: "FR-Alert ça marche comment ?", "how does the tax credit work?"
     re.compile(r"\b(?:ca|cela) (?:marche|fonctionne) comment\b|\bcomment (?:ca|cela) (?:marche|fonctionne)\b"),
+    # "comment fonctionne une rupture conventionnelle ?", as "how does … work?" is asked
+    # (not "selon les intervenants": what speakers said)
+    re.compile(
+        r"^comment (?:marche|fonctionne)(?:nt)? (?:une?|la|le|les|l')\b(?:(?!selon|d'apres)[^?.!,]){1,60}(?:[?.!]|$)"
+    ),
     re.compile(r"\bhow does [^?.!]{1,60}\bwork\s*(?:[?,.!]|$| in\b| for (?:me|us|people|students|families)\b)"),
     # who may use it, and how: "who qualifies?", "comment s'inscrire ?", "can I pay with my CPF?"
     re.compile(r"\bwho (?:qualifies|is eligible|can apply)\b|\b(?:am i|are we|is my \w+) eligible\b"),

@@ -1,4 +1,4 @@
-"""Blind sets B to AD: questions and club-style write-ups, each written by a
+"""Blind sets B to AF: questions and club-style write-ups, each written by a
 different person who saw only the archive's text (never the code or the gate).
 These bounds are the figures each set reached, so that a later change cannot make
 them worse unnoticed (set A, tuned on from the start, has `test_blind.py`).
@@ -112,6 +112,14 @@ them worse unnoticed (set A, tuned on from the start, has `test_blind.py`).
   answered). The rule then also read "who won …" as news; AD's "qui a gagné le tournoi
   de tetris à la médiathèque ?" (a session's own contest) was refused by it, and it
   was dropped.
+- **AF** was written for the round after, on new themes, and scored once on the code
+  as it stood (French hit@1 0.96, English 0.77 (5 refused), 3 of 14 off-topic
+  questions answered), then tuned on: the multilingual model now chooses between two
+  sessions sharing as many of the question's words ("combien le musée a récolté avec
+  ses NFT ?": the write-up says "jetons"), and the rule on practical questions reads
+  "la loi …, ça change quoi ?" and "comment fonctionne une … ?" as it read their
+  English forms. Its English refusals are words no dictionary here bridges
+  ("cheesemaker" for "fromagère", "scooter" for "trottinette").
 """
 
 from pathlib import Path
@@ -157,6 +165,7 @@ BOUNDS = {
     "setAB": {"fr": (0.91, 2, 1), "en": (0.96, 1, 2), "citation_precision": 0.94},
     "setAC": {"fr": (1.0, 0, 1), "en": (0.88, 2, 1), "citation_precision": 0.94},
     "setAD": {"fr": (0.95, 1, 1), "en": (0.92, 1, 3), "citation_precision": 0.9},
+    "setAF": {"fr": (1.0, 0, 0), "en": (0.76, 5, 1), "citation_precision": 0.95},
 }
 
 

@@ -162,6 +162,25 @@ def test_the_session_the_multilingual_model_clearly_prefers_is_cited_first(searc
     assert "Économie des créateurs" in chosen.article.title and chosen.matched_words >= 2
 
 
+def test_between_sessions_sharing_as_many_words_the_multilingual_model_chooses(search_blind):
+    # "récolté" is in the ski resort's write-up, "musée" in the museum's, and "NFT" in
+    # neither (the museum's says "jetons"): one word each, and the words put the ski
+    # resort first. The multilingual model reads "NFT" as the museum's tokens.
+    question = "combien le musée a récolté avec ses NFT ?"
+    unaided = search_blind("setAF", question, min_preference_gap=1.0).answering[0]
+    assert "musée" not in unaided.article.title
+    chosen = search_blind("setAF", question).answering[0]
+    assert "musée" in chosen.article.title and chosen.matched_words == unaided.matched_words == 1
+
+
+def test_an_acronym_after_an_elided_article_is_read_as_an_acronym(search_blind):
+    # "l'ISS": the write-up says "la Station spatiale internationale", never "ISS"; read
+    # as an acronym, "ISS" is a detail, and the multilingual model may answer.
+    result = search_blind("setAB", "l'astronaute il postait lui-même sur insta depuis l'ISS ?")
+    assert result.unknown_names == ["iss"] and result.gate.unknown_acronyms_only
+    assert result.answered and "Des nouvelles d’en haut" in result.answering[0].article.title
+
+
 def test_a_further_session_is_cited_only_if_the_multilingual_model_finds_it_close(search_blind):
     # "company" and "online" are found in the session on crisis tools too; the
     # multilingual model finds it far from the question, so it is not cited.
@@ -541,6 +560,9 @@ def regulation_answerer(write_ups_answerer):
         "how to apply for the culture grant",
         "meilleure heure pour poster sur insta",
         "la fermeture du réseau cuivre c'est pour quand ?",
+        "la loi Egalim, ça change quoi pour les éleveurs ?",
+        "comment fonctionne une rupture conventionnelle collective ?",
+        "comment marche le pass culture",
     ],
 )
 def test_a_question_on_what_a_law_or_scheme_provides_is_practical(question):
@@ -577,6 +599,9 @@ def test_a_question_on_what_a_law_or_scheme_provides_is_practical(question):
         "Can we pay an influencer with a gift box?",
         "combien de vues selon les règles de l'algorithme ?",
         "What did the speakers say about the best time to post?",
+        "la loi influenceurs a changé la donne pour les marques, qui en a parlé ?",
+        "comment marche le live shopping selon les intervenants ?",
+        "Comment fonctionne la modération chez Nerio, d'après la session ?",
     ],
 )
 def test_a_question_on_what_was_said_is_not_practical(question):
