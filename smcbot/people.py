@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from smcbot.language import lemma
 from smcbot.models import Speaker, Statement
 from smcbot.text import fold
 
@@ -59,7 +60,10 @@ ROLE_CUT = re.compile(
 NOT_ROLE_START = {
     "avec", "pour", "selon", "dans", "sur", "chez", "en", "a", "au", "aux", "et", "ou", "mais",
     "puis", "le", "la", "les", "un", "une", "des", "du", "de", "est", "sont", "ont", "a-t-il",
+    "lui", "elle", "eux", "elles", "nous", "vous", "aussi", "quant", "pourtant", "justement",
 }  # fmt: skip
+# A clause opened by an elided word before a name ("C'est Manon Castan, …").
+ELIDED_OPENER = re.compile(r"^(?:c|qu|l|d|j|s|n)['’][a-zé]", re.IGNORECASE)
 PLACE_WORDS = {"chez", "a", "au", "aux", "dans", "en"}
 # The kind of body an organisation is, written before its name ("l'agence Nuances").
 ORG_KINDS = set(
@@ -99,7 +103,9 @@ MIN_SPEECH_WORDS = 5  # « partenariat rémunéré » is a term in quotation mar
 def clean_speaker_name(raw: str) -> str:
     """A person's name alone: no leading "Selon", "Pour", title or role word."""
     words = raw.split()
-    while words and (fold(words[0]).rstrip(".") in NOT_NAME_WORDS or fold(words[0]) in ROLE_WORDS):
+    while words and (
+        fold(words[0]).rstrip(".") in NOT_NAME_WORDS or fold(words[0]) in ROLE_WORDS or ELIDED_OPENER.match(words[0])
+    ):
         words = words[1:]
     if len(words) < 2 or any(fold(w) in {"social", "media", "club"} for w in words):
         return ""
@@ -130,7 +136,20 @@ def _is_role(text: str) -> bool:
         return False
     first = fold(text.split()[0]) if text.split() else ""
     # an elided pronoun opens a verb ("le Digital Services Act, s'applique à…"), not a post
-    return not (first in NOT_ROLE_START or first.startswith(("l'", "d'", "qu'", "s'", "n'", "c'", "j'", "m'", "t'")))
+    if first in NOT_ROLE_START or first.startswith(("l'", "d'", "qu'", "s'", "n'", "c'", "j'", "m'", "t'")):
+        return False
+    return not (first in SPEECH_VERBS or _plural_verb(text.split()[0]))
+
+
+def _plural_verb(word: str) -> bool:
+    """A verb of the third person plural ("partagent", "racontaient"): after a name and a
+    comma it opens a clause ("… l'extension du Pass Culture, partagent dans le salon…"),
+    not a post ("talent manager", "président", "agent" end alike but are no verbs)."""
+    word = word.lower()
+    if not word.endswith("ent"):
+        return False
+    dictionary_form = lemma(word, "fr")
+    return dictionary_form != word and dictionary_form.endswith(("er", "ir", "re"))
 
 
 def _role_span(role: str) -> str:

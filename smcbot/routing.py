@@ -29,7 +29,7 @@ from smcbot.models import Answer, Article, Quote, SessionQuotes, Source
 from smcbot.people import Unit, units_of
 from smcbot.quoting import UNSIGNED, clip
 from smcbot.replies import refusal
-from smcbot.retrieval import HybridRetriever, SearchFilters
+from smcbot.retrieval import HybridRetriever, SearchFilters, SearchResult
 from smcbot.series import series_key
 from smcbot.text import Query, content_words, expansions, fold, stems
 from smcbot.wording import say
@@ -60,7 +60,9 @@ WHO_SPOKE = re.compile(
     r"|\b(?:which|what)\s+speakers\b|\bthe\s+speakers\s+(?:at|of|on|for|about)\b"
 )
 PERSON = [
-    re.compile(r"\bqu'?(?:a|ont|avait|avaient)(?:-t-(?:il|elle|ils|elles)|-(?:ils|elles))?\s+dit\s+(?P<who>.+)"),
+    re.compile(
+        r"\bqu'?(?:a|ont|avait|avaient)(?:-t-(?:il|elle|ils|elles)|-(?:ils|elles))?\s+(?:dit|raconte|explique)\s+(?P<who>.+)"
+    ),
     re.compile(r"\bque\s+(?:dit|disait|pense|pensait|raconte|racontait|explique|expliquait)\s+(?P<who>.+)"),
     re.compile(r"\bqu'?en\s+(?:pense|pensait|dit|disait)\s+(?P<who>.+)"),
     re.compile(r"\bqui\s+(?:est|etait)\s+(?P<who>.+)"),
@@ -645,7 +647,10 @@ class QuestionRouter:
             articles = [a for a in articles if a.series == series]
         if period:
             articles = [a for a in articles if _within(a, period)]
-        articles = self._on_topic(query, series, articles, filters, period)
+        on_topic = self._on_topic(query, series, articles, filters, period)
+        if on_topic is None:  # a topic the archive lacks: the topic search says so
+            return None
+        articles = on_topic
         if episode is not None:
             articles = [a for a in articles if a.episode == episode]
         if not articles:  # without words asking for a list or an episode, it may be a topic question
@@ -691,8 +696,12 @@ class QuestionRouter:
 
     def _on_topic(
         self, query: Query, series: str, articles: list[Article], filters: SearchFilters, period: Period | None
-    ) -> list[Article]:
-        """Narrow a listing to the sessions about the topic the question also names, if any."""
+    ) -> list[Article] | None:
+        """Narrow a listing to the sessions about the topic the question also names, if any.
+        When none is found, all: a series named narrows the list enough ("la session lyon
+        sur la bouffe"); but None, with no series named, when the topic is one the archive
+        lacks ("what was said at the session about the 2024 olympic torch relay?"): the
+        sessions of 2024 are not about it."""
         when = _period_words(query.text)
         words = [w.word for w in query.words if w.word not in NOISE and w.word not in when]
         series_words = set(re.findall(r"[a-z0-9]+", fold(series)))
@@ -710,6 +719,8 @@ class QuestionRouter:
         except QuestionError:
             return articles
         found = {hit.article.id for hit in result.answering}
+        if not found and not series and _lacks_subject(result):
+            return None
         return [a for a in articles if a.id in found] if found else articles
 
     def _list_answer(
@@ -859,6 +870,14 @@ def _article_text(article: Article) -> str:
 def _narration(article: Article) -> list[Unit]:
     """The narration units of an article's body."""
     return [u for u in units_of(article.body, article.speakers) if not u.speech]
+
+
+def _lacks_subject(result: SearchResult) -> bool:
+    """Whether a search found nothing because what it asks about is not in the archive:
+    its subject is absent, a name it gives that is no acronym, or every word it has."""
+    names_lacking = bool(result.unknown_names) and not result.gate.unknown_acronyms_only
+    every_word = len(result.absent_words) == len(result.query.words)
+    return result.gate.subject_absent or names_lacking or every_word
 
 
 def _within(article: Article, period: Period) -> bool:

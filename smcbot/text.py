@@ -554,6 +554,12 @@ PRACTICAL_PATTERNS = (
     # won": a session may tell who won its own contest ("qui a gagné le tournoi de
     # tetris à la médiathèque ?"), in its text rather than its takeaways.
     re.compile(r"\bwhen will\b|\bc'est pour quand\b"),
+    # Who won a competition of a given year is the news ("who won the 2018 world cup?",
+    # "who won the Bocuse d'Or this year"); undated, it may be a session's own contest.
+    re.compile(
+        r"\b(?:who won|qui a (?:gagne|remporte))\b[^?.!]{0,60}"
+        r"(?:\b(?:19|20)\d\d\b|\b(?:this|last) year\b|\bcette annee\b|\bl'an dernier\b|\bl'annee derniere\b)"
+    ),
     # (asked of the world, at the question's start: not "what did the speakers say about the best time to post?")
     re.compile(
         r"^(?:(?:what(?:'s| is) the|any) )?best (?:time|day|hour)s? to post\b"

@@ -80,6 +80,32 @@ def test_a_law_followed_by_a_verb_is_not_a_person():
     assert speakers_in(text) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a scheme's name, then a verb of the third person plural
+        "Certains membres, qui suivaient l’extension du Pass Culture, partagent dans le salon leurs achats.",
+        "L’Atelier Ondine, lancée en 2021, vend en ligne.",  # a brand, then a participle
+        "Albert Castan, lui, préfère la vigne.",  # a name, then a pronoun set apart
+    ],
+)
+def test_a_name_followed_by_a_verb_or_a_pronoun_is_not_presented_with_a_role(text):
+    assert speakers_in(text) == []
+
+
+def test_a_clause_opening_before_a_name_is_not_part_of_it():
+    text = "C’est Manon Castan, chargée de communication de la cave, qui gère le compte."
+    assert [(s.name, s.role) for s in speakers_in(text)] == [("Manon Castan", "chargée de communication de la cave")]
+
+
+def test_posts_ending_like_verbs_are_roles():
+    text = "Jade Lemaire, talent manager au Studio Ricochet, et Jean Roux, président de la coopérative, ont parlé."
+    assert [(s.name, s.role) for s in speakers_in(text)] == [
+        ("Jade Lemaire", "talent manager"),
+        ("Jean Roux", "président de la coopérative"),
+    ]
+
+
 def test_the_words_said_are_kept_without_the_narration_around_them():
     listing = read_listing(DATA / "smc-articles-2019.txt", url="https://example.org/", year=2019, links={})
     research = next(a for a in listing if "objets de recherches" in a.title)

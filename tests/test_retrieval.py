@@ -563,6 +563,8 @@ def regulation_answerer(write_ups_answerer):
         "la loi Egalim, ça change quoi pour les éleveurs ?",
         "comment fonctionne une rupture conventionnelle collective ?",
         "comment marche le pass culture",
+        "who won the 2018 world cup",
+        "qui a remporté le Bocuse d'Or cette année ?",
     ],
 )
 def test_a_question_on_what_a_law_or_scheme_provides_is_practical(question):

@@ -136,6 +136,9 @@ def test_a_period_without_a_topic_lists_that_period_s_sessions(answerer):
         assert answer.sources and all(s.date and s.date.year == 2019 for s in answer.sources), question
     assert "(June 2019)" in answerer.answer("what was said in June 2019?").text  # as a reply writes it, not as typed
     assert "(février 2019)" in answerer.answer("quelles sessions en fevrier 2019 ?").text
+    # A topic the archive lacks: the sessions of the period are not about it.
+    olympics = answerer.answer("what was said at the session about the 2019 olympic torch relay?")
+    assert not olympics.answered and not olympics.sources
     later = answerer.answer("what was said in 2030?")
     assert not later.answered and "2030" in later.text and "2019" in later.text  # the archive's span
 
@@ -215,6 +218,12 @@ def test_a_company_named_in_a_write_up_is_searched_not_refused_as_an_unknown_spe
     answer = regulation_answerer.answer("qu'a dit l'intervenant de Maison Vernet ?")
     assert answer.answered and answer.sources, answer.text
     assert not regulation_answerer.answer("qu'a dit Jean Dupontel sur TikTok ?").answered
+
+
+def test_someone_the_archive_never_names_is_refused_however_their_words_are_asked(regulation_answerer):
+    for question in ("qu'est-ce qu'a raconté Jean Dupontel quand il est venu ?", "qu'a expliqué Jean Dupontel ?"):
+        answer = regulation_answerer.answer(question)
+        assert not answer.answered and "Jean Dupontel" in answer.text, question
 
 
 def test_a_law_is_not_taken_for_a_speaker_and_a_session_recalling_the_month_answers(regulation_answerer):
