@@ -60,10 +60,16 @@ ROLE_CUT = re.compile(
 NOT_ROLE_START = {
     "avec", "pour", "selon", "dans", "sur", "chez", "en", "a", "au", "aux", "et", "ou", "mais",
     "puis", "le", "la", "les", "un", "une", "des", "du", "de", "est", "sont", "ont", "a-t-il",
-    "lui", "elle", "eux", "elles", "nous", "vous", "aussi", "quant", "pourtant", "justement",
+    "lui", "elle", "eux", "elles", "nous", "vous", "quant", "pourtant", "justement",
 }  # fmt: skip
-# A clause opened by an elided word before a name ("C'est Manon Castan, …").
-ELIDED_OPENER = re.compile(r"^(?:c|qu|l|d|j|s|n)['’][a-zé]", re.IGNORECASE)
+# "Hélène Roux, elle aussi fondatrice d'une agence": the role follows.
+ALSO = re.compile(r"^(?:(?:lui|elle|eux|elles)(?:-m[êe]me)?\s+)?aussi\s+", re.IGNORECASE)
+# What a brand or a product is said to be after its name ("L'Atelier Ondine, lancée en
+# 2021"): launched or created, never a person's post.
+LAUNCHED = {"lance", "lancee", "lances", "lancees", "cree", "creee", "crees", "creees"}
+# An elided word before a name: a clause's opening ("C'est Manon Castan"), or a
+# conjunction's ("Qu'Anne Martin"); not part of a name ("N'Golo", "D'Artagnan").
+ELIDED = re.compile(r"^(?i:c|qu|l|d|j|s|n|lorsqu|puisqu)['’]")
 PLACE_WORDS = {"chez", "a", "au", "aux", "dans", "en"}
 # The kind of body an organisation is, written before its name ("l'agence Nuances").
 ORG_KINDS = set(
@@ -102,14 +108,28 @@ MIN_SPEECH_WORDS = 5  # « partenariat rémunéré » is a term in quotation mar
 
 def clean_speaker_name(raw: str) -> str:
     """A person's name alone: no leading "Selon", "Pour", title or role word."""
-    words = raw.split()
+    words = [_without_elided_conjunction(word) for word in raw.split()[:1]] + raw.split()[1:]
     while words and (
-        fold(words[0]).rstrip(".") in NOT_NAME_WORDS or fold(words[0]) in ROLE_WORDS or ELIDED_OPENER.match(words[0])
+        fold(words[0]).rstrip(".") in NOT_NAME_WORDS or fold(words[0]) in ROLE_WORDS or _opens_a_clause(words[0])
     ):
         words = words[1:]
     if len(words) < 2 or any(fold(w) in {"social", "media", "club"} for w in words):
         return ""
     return " ".join(words)
+
+
+def _opens_a_clause(word: str) -> bool:
+    """An elided word before a lower-case letter ("C'est"): no part of a name."""
+    elided = ELIDED.match(word)
+    return bool(elided) and word[elided.end() :][:1].islower()
+
+
+def _without_elided_conjunction(word: str) -> str:
+    """ "Qu'Anne" → "Anne": the conjunction elided before a first name ("qu'", "lorsqu'")."""
+    elided = ELIDED.match(word)
+    if elided and fold(word[: elided.end() - 1]) in {"qu", "lorsqu", "puisqu"} and word[elided.end() :][:1].isupper():
+        return word[elided.end() :]
+    return word
 
 
 def speakers_in(text: str) -> list[Speaker]:
@@ -131,14 +151,16 @@ def speakers_in(text: str) -> list[Speaker]:
 
 def _is_role(text: str) -> bool:
     """False for what follows a name without being a role ("avec Thomas…", "l'équipe a…",
-    "qui a lancé…": a relative clause that names no post)."""
-    if RELATIVE.match(text.strip()) and not POST_OF.search(text):
+    "qui a lancé…": a relative clause that names no post; "lui, …": a pronoun set apart;
+    "lancée en 2021": a brand; "partagent…": a verb). "Elle aussi fondatrice…" is a role."""
+    text = ALSO.sub("", text.strip())
+    if RELATIVE.match(text) and not POST_OF.search(text):
         return False
     first = fold(text.split()[0]) if text.split() else ""
     # an elided pronoun opens a verb ("le Digital Services Act, s'applique à…"), not a post
     if first in NOT_ROLE_START or first.startswith(("l'", "d'", "qu'", "s'", "n'", "c'", "j'", "m'", "t'")):
         return False
-    return not (first in SPEECH_VERBS or _plural_verb(text.split()[0]))
+    return not (first in LAUNCHED or _plural_verb(text.split()[0]))
 
 
 def _plural_verb(word: str) -> bool:
@@ -161,7 +183,7 @@ def split_role(text: str, org: str | None = None) -> tuple[str, str]:
     """Role and organisation from what follows a name: "directrice de la communication
     de la MAIF" → ("directrice de la communication", "MAIF"); a relative clause ("qui vient
     de prendre le poste de Head of UX chez Sportéo") keeps only the post it names."""
-    text = text.strip()
+    text = ALSO.sub("", text.strip())
     if RELATIVE.match(text):
         post = POST_OF.search(text)
         if not post:

@@ -574,8 +574,8 @@ class HybridRetriever:
         if chosen is None:
             return
         # The words cannot choose between two sessions sharing as many of them: the meaning does.
-        ties = chosen.matched_words >= max(1, sessions[0].matched_words)
-        if not (chosen.specific_match or chosen.matched_words >= enough_words or ties):
+        as_many_words = chosen.matched_words >= max(1, sessions[0].matched_words)
+        if not (chosen.specific_match or chosen.matched_words >= enough_words or as_many_words):
             return
         sessions.remove(chosen)
         sessions.insert(0, chosen)

@@ -142,6 +142,7 @@ NOISE = set(
     intervenants intervenant intervenu intervenue intervenus speakers speaker spoke table ronde tables
     rondes autour panel participe participated took part parler talk talked pour etaient etait sont
     qui who invites people personnes gens round roundtable soiree soirees evening meeting meetup talks
+    svp stp please plz bonjour hello hi merci thanks thx
     """.split()
 )
 
@@ -715,7 +716,8 @@ class QuestionRouter:
             until=(period.until if period and period.until else filters.until),
         )
         try:
-            result = self.retriever.search(" ".join(topic), scoped)
+            # as written: a name keeps its capitals ("Decathlon"), which the search reads
+            result = self.retriever.search(" ".join(query.original(word) for word in topic), scoped)
         except QuestionError:
             return articles
         found = {hit.article.id for hit in result.answering}

@@ -293,9 +293,6 @@ def written_as_acronym(token: str) -> bool:
 
 
 PLURAL_ACRONYM = re.compile(r"[A-Z]{2,5}s")
-# A word as written with its elided article or pronoun ("l'ISS", "qu'Apple") or its
-# possessive ("the CEO's"), which `words` leaves out of the word.
-WRITTEN_AFFIX = re.compile(r"^(?:l|d|j|qu|n|s|c|m|t|lorsqu|jusqu|puisqu)'|'s$", re.IGNORECASE)
 
 
 # Words a question needs before capitals throughout read as shouting ("WHAT WAS SAID").
@@ -422,12 +419,10 @@ class Query:
         return [w.word for w in self.words if w.name]
 
     def original(self, folded: str) -> str:
-        """A word as the asker wrote it ("TikTok" rather than "tiktok"; "ISS" in "l'ISS",
-        "CEO" in "CEO's")."""
-        for token in re.findall(r"[\w'-]+", self.text.replace("’", "'")):
-            for written in (token, WRITTEN_AFFIX.sub("", token)):
-                if fold(written) == folded:
-                    return written
+        """A word as the asker wrote it ("TikTok" rather than "tiktok")."""
+        for token in re.findall(r"[\w'-]+", self.text):
+            if fold(token) == folded:
+                return token
         return folded
 
 
@@ -487,8 +482,7 @@ _LAW_EN = (
 # "qu'a-t-elle dit" (not "elle interdit": "la loi Evin, elle interdit quoi ?").
 _PROVIDES_FR = (
     r"(?<!\ba )(?<!\bont )(?<!\ben )(?<!-t-elle )(?<!-t-il )"
-    r"(?:dit|prevoit|prevoient|impose|imposent|interdit|interdisent|exige|exigent|oblige|obligent|couvre|autorise"
-    r"|change(?:nt)? quoi)"
+    r"(?:dit|prevoit|prevoient|impose|imposent|interdit|interdisent|exige|exigent|oblige|obligent|couvre|autorise)"
 )
 _PROVIDES_EN = r"(?:say|require|ban|cover|allow|forbid|impose|change|mean|provide)"
 # A public scheme whose amount or use a citizen asks about (not "les règles de
@@ -496,6 +490,11 @@ _PROVIDES_EN = r"(?:say|require|ban|cover|allow|forbid|impose|change|mean|provid
 _SCHEME_FR = r"(?:bonus|primes?|aides?|allocations?|subventions?|credits? d'impot|pass \w+|cheques? \w+|cpf)"
 _SCHEME_EN = r"(?:grants?|subsid(?:y|ies)|allowances?|tax credits?|bonus|vouchers?|pass|cpf)"
 _ACCOUNT_EN = r"(?:accounts?|vouchers?|pass|cards?|credits?|allowances?|grants?|bonus|cpf)"
+# A competition of the world, whose winner is news.
+_CONTEST = (
+    r"(?:cup|final|finals|championships?|title|league|tournament|prize|award|trophy|medal|election|race|bocuse"
+    r"|coupe|finale|championnat|titre|ligue|tournoi|prix|trophee|medaille|election|course)"
+)
 # Questions asking what a law or a public scheme provides, how something works or how
 # to use it as a citizen, or a fact of the world beyond the sessions (when a ban comes,
 # the best time to post). The archive reports what was said at round
@@ -527,10 +526,14 @@ PRACTICAL_PATTERNS = (
     re.compile(rf"\bwhat(?:'s| is) (?:the |this |that )?[^?.!]{{0,40}}\b{_LAW_EN}\b(?: about)?\s*(?:[?.!]|$)"),
     # how it works: "FR-Alert ça marche comment ?", "how does the tax credit work?"
     re.compile(r"\b(?:ca|cela) (?:marche|fonctionne) comment\b|\bcomment (?:ca|cela) (?:marche|fonctionne)\b"),
-    # "comment fonctionne une rupture conventionnelle ?", as "how does … work?" is asked
-    # (not "selon les intervenants": what speakers said)
+    # "comment fonctionne le pass Culture ?" (a law or a scheme: "comment fonctionne la
+    # cuisine centrale ?" asks what a speaker told of their own)
+    re.compile(rf"\bcomment (?:marche|fonctionne)(?:nt)? (?:une?|la|le|les|l')?\s*(?:{_LAW_FR}|{_SCHEME_FR})\b"),
+    # "la loi Egalim, ça change quoi pour les éleveurs ?" (a law proper, not "les règles de
+    # l'algorithme"; not "selon les intervenants": what speakers said)
     re.compile(
-        r"^comment (?:marche|fonctionne)(?:nt)? (?:une?|la|le|les|l')\b(?:(?!selon|d'apres)[^?.!,]){1,60}(?:[?.!]|$)"
+        r"\b(?:lois?|decrets?|reglement|directives?|rgpd|dsa|dma)\b[^?.!]{0,30}\b(?:ca|cela) (?:change|a change) quoi\b"
+        r"(?![^?.!]*\b(?:selon|d'apres)\b)"
     ),
     re.compile(r"\bhow does [^?.!]{1,60}\bwork\s*(?:[?,.!]|$| in\b| for (?:me|us|people|students|families)\b)"),
     # who may use it, and how: "who qualifies?", "comment s'inscrire ?", "can I pay with my CPF?"
@@ -555,9 +558,10 @@ PRACTICAL_PATTERNS = (
     # tetris à la médiathèque ?"), in its text rather than its takeaways.
     re.compile(r"\bwhen will\b|\bc'est pour quand\b"),
     # Who won a competition of a given year is the news ("who won the 2018 world cup?",
-    # "who won the Bocuse d'Or this year"); undated, it may be a session's own contest.
+    # "who won the Bocuse d'Or this year"); undated, it may be a session's own contest,
+    # and "gagner" is also to gain ("qui a gagné 14 000 abonnés en 2022 ?").
     re.compile(
-        r"\b(?:who won|qui a (?:gagne|remporte))\b[^?.!]{0,60}"
+        rf"\b(?:who won|qui a (?:gagne|remporte))\b(?=[^?.!]*\b{_CONTEST}\b)[^?.!]{{0,60}}"
         r"(?:\b(?:19|20)\d\d\b|\b(?:this|last) year\b|\bcette annee\b|\bl'an dernier\b|\bl'annee derniere\b)"
     ),
     # (asked of the world, at the question's start: not "what did the speakers say about the best time to post?")

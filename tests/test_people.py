@@ -93,17 +93,30 @@ def test_a_name_followed_by_a_verb_or_a_pronoun_is_not_presented_with_a_role(tex
     assert speakers_in(text) == []
 
 
-def test_a_clause_opening_before_a_name_is_not_part_of_it():
-    text = "C’est Manon Castan, chargée de communication de la cave, qui gère le compte."
-    assert [(s.name, s.role) for s in speakers_in(text)] == [("Manon Castan", "chargée de communication de la cave")]
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("C’est Manon Castan, chargée de communication de la cave, qui gère le compte.", "Manon Castan"),
+        ("Il fallait qu’Anne Martin, directrice marketing chez Danone, le dise.", "Anne Martin"),
+        ("N’Golo Kanté, ambassadeur de la marque Adidas, sourit.", "N’Golo Kanté"),  # part of the name
+    ],
+)
+def test_an_elided_word_before_a_name_is_part_of_it_only_before_a_capital(text, name):
+    assert [s.name for s in speakers_in(text)] == [name]
 
 
-def test_posts_ending_like_verbs_are_roles():
-    text = "Jade Lemaire, talent manager au Studio Ricochet, et Jean Roux, président de la coopérative, ont parlé."
-    assert [(s.name, s.role) for s in speakers_in(text)] == [
-        ("Jade Lemaire", "talent manager"),
-        ("Jean Roux", "président de la coopérative"),
-    ]
+@pytest.mark.parametrize(
+    "text, role",
+    [
+        ("Jade Lemaire, talent manager au Studio Ricochet, parle.", "talent manager"),  # ends like a verb
+        ("Jean Roux, président de la coopérative, parle.", "président de la coopérative"),
+        ("Marie Dupont, juge consulaire au tribunal de commerce, parle.", "juge consulaire au tribunal de commerce"),
+        ("Hélène Roux, elle aussi fondatrice d’une agence, répond.", "fondatrice d’une agence"),
+        ("Paul Martin, lui aussi directeur de la communication, ajoute.", "directeur de la communication"),
+    ],
+)
+def test_posts_are_roles_however_they_begin(text, role):
+    assert [s.role for s in speakers_in(text)] == [role]
 
 
 def test_the_words_said_are_kept_without_the_narration_around_them():

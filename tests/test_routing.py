@@ -136,6 +136,8 @@ def test_a_period_without_a_topic_lists_that_period_s_sessions(answerer):
         assert answer.sources and all(s.date and s.date.year == 2019 for s in answer.sources), question
     assert "(June 2019)" in answerer.answer("what was said in June 2019?").text  # as a reply writes it, not as typed
     assert "(février 2019)" in answerer.answer("quelles sessions en fevrier 2019 ?").text
+    polite = answerer.answer("Liste les sessions de 2019 svp")  # a courtesy is no topic
+    assert polite.sources and all(s.date and s.date.year == 2019 for s in polite.sources)
     # A topic the archive lacks: the sessions of the period are not about it.
     olympics = answerer.answer("what was said at the session about the 2019 olympic torch relay?")
     assert not olympics.answered and not olympics.sources

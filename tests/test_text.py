@@ -290,12 +290,6 @@ def test_words_pointing_at_the_archive_ask_for_no_more_than_the_topic():
     assert membership.size > len(membership.words)  # "membre" still asks for more
 
 
-def test_a_word_is_given_as_written_without_its_elided_article_or_possessive():
-    query = analyse("l’astronaute postait depuis l'ISS, dit le CEO's assistant ?", Lexicon())
-    assert query.original("iss") == "ISS" and query.original("ceo") == "CEO"
-    assert query.original("astronaute") == "astronaute"
-
-
 def test_capitals_with_a_plural_s_are_an_acronym():
     # "MPs" in "is X still where reporters and MPs hang out?" is a detail beside a
     # subject the archive holds, like "B2B" or "DM", not a name the archive lacks.
