@@ -336,7 +336,10 @@ class HybridRetriever:
             for word, seen in zip(query.words, presence, strict=True)
             if (seen.articles & ~seen.by_commonest_only).any() and not seen.commonest
         ]
-        return min(held, key=lambda word: word.zipf, default=None)
+        # Of a law or scheme the question names, the words naming it: "le pass culture ça
+        # marche comment pour les ados" is about the pass, not the teenagers.
+        naming = [word for word in held if word.word in query.scheme_words]
+        return min(naming or held, key=lambda word: word.zipf, default=None)
 
     def _mentioning(
         self,

@@ -399,6 +399,7 @@ class Query:
     club_words: tuple[str, ...] = ()
     near_now: bool = False  # dated from the asker's days around now (`NEAR_NOW`): "demain", "hier soir"
     practical: bool = False  # what a law or scheme provides, how to use it, or news (`practical`)
+    scheme_words: frozenset[str] = frozenset()  # the words naming a law or scheme it names (`scheme_words`)
 
     @property
     def term_groups(self) -> list[list[str]]:
@@ -465,6 +466,7 @@ def analyse(question: str, lexicon=None) -> Query:
         tuple(club),
         near_now=bool(NEAR_NOW.search(text)),
         practical=practical(text),
+        scheme_words=scheme_words(text),
     )
 
 
@@ -573,6 +575,27 @@ PRACTICAL_PATTERNS = (
     re.compile(rf"\b(?:montant|combien)\b[^?.!]{{0,40}}\b{_SCHEME_FR}\b"),
     re.compile(rf"\bhow (?:big|much) (?:is|are) (?:the |this |that )?[^?.!]{{0,40}}\b{_SCHEME_EN}\b"),
 )
+
+
+# The noun of a law or a public scheme ("loi", "pass", "grant"), and how many words
+# either side of it name which one ("le pass culture", "the Evin law").
+_SCHEME_NOUN = re.compile(rf"\b(?:{_LAW_FR}|{_LAW_EN}|{_SCHEME_FR}|{_SCHEME_EN})\b")
+SCHEME_REACH = 2
+
+
+def scheme_words(text: str) -> frozenset[str]:
+    """The folded words naming the laws or schemes a question names: each one's noun and
+    the `SCHEME_REACH` words either side ("le pass culture ça marche comment pour les
+    ados": "pass", "culture", "ca", "marche"; not "ados", whom it is for)."""
+    folded = fold(text)
+    tokens = list(WORD.finditer(ELISION.sub(lambda m: " " * len(m.group()), folded)))  # same positions
+    found: set[str] = set()
+    for noun in _SCHEME_NOUN.finditer(folded):
+        inside = [i for i, token in enumerate(tokens) if token.start() < noun.end() and token.end() > noun.start()]
+        if inside:
+            first, last = max(inside[0] - SCHEME_REACH, 0), inside[-1] + SCHEME_REACH + 1
+            found.update(token.group() for token in tokens[first:last])
+    return frozenset(found)
 
 
 def practical(text: str) -> bool:

@@ -122,8 +122,13 @@ them worse unnoticed (set A, tuned on from the start, has `test_blind.py`).
   named is one the archive lacks ("what was said at the session about the 2024 olympic
   torch relay?" listed the one session of 2024), "qu'est-ce qu'a raconté <someone>"
   asks for a speaker as "qu'a dit" does, and "who won" a competition of a given year is
-  the news; 5 of 14 answered since. A scheme named with a capital ("… du Pass Culture,
-  partagent dans le salon…") is no longer read as a speaker.
+  the news; a practical question is about the law or scheme it names, not whom it is
+  for ("le pass culture ça marche comment pour les ados" was answered from the session
+  on teenagers); 4 of 14 answered since. A scheme named with a capital ("… du Pass
+  Culture, partagent dans le salon…") is no longer read as a speaker. With that
+  reading W's "montant du bonus reparation pour un lave linge ?" is answered from a
+  session whose takeaways name repair (refused before because "linge" was the
+  question's rarest word), for two near misses refused in AA and R: W's bound moved.
 - **AF** was written with AE, on new themes, and scored once on the code
   as it stood (French hit@1 0.96, English 0.77 (5 refused), 3 of 14 off-topic
   questions answered), then tuned on: the multilingual model now chooses between two
@@ -174,20 +179,20 @@ BOUNDS = {
     "setO": {"fr": (0.95, 1, 1), "en": (0.8, 4, 1), "citation_precision": 0.95},
     "setP": {"fr": (0.95, 1, 0), "en": (0.92, 1, 3), "citation_precision": 0.92},
     "setQ": {"fr": (0.87, 2, 0), "en": (0.92, 1, 1), "citation_precision": 0.97},
-    "setR": {"fr": (0.95, 1, 1), "en": (0.84, 4, 0), "citation_precision": 0.97},
+    "setR": {"fr": (0.95, 1, 0), "en": (0.84, 4, 0), "citation_precision": 0.97},
     "setS": {"fr": (0.95, 1, 1), "en": (0.92, 2, 1), "citation_precision": 0.95},
     "setT": {"fr": (0.91, 1, 1), "en": (0.92, 2, 0), "citation_precision": 0.95},
     "setU": {"fr": (0.91, 1, 0), "en": (0.92, 1, 1), "citation_precision": 0.94},
     "setV": {"fr": (1.0, 0, 1), "en": (0.88, 2, 2), "citation_precision": 0.9},
-    "setW": {"fr": (1.0, 0, 1), "en": (0.92, 2, 2), "citation_precision": 0.92},
+    "setW": {"fr": (1.0, 0, 2), "en": (0.92, 2, 1), "citation_precision": 0.92},
     "setX": {"fr": (1.0, 0, 0), "en": (0.84, 4, 1), "citation_precision": 0.97},
     "setY": {"fr": (1.0, 0, 0), "en": (0.92, 1, 2), "citation_precision": 0.96},
     "setZ": {"fr": (0.91, 1, 2), "en": (0.96, 1, 0), "citation_precision": 0.92},
-    "setAA": {"fr": (1.0, 0, 0), "en": (0.96, 1, 1), "citation_precision": 0.98},
+    "setAA": {"fr": (1.0, 0, 0), "en": (0.96, 1, 0), "citation_precision": 0.98},
     "setAB": {"fr": (0.91, 2, 1), "en": (0.96, 1, 2), "citation_precision": 0.94},
     "setAC": {"fr": (1.0, 0, 1), "en": (0.88, 2, 1), "citation_precision": 0.94},
     "setAD": {"fr": (0.95, 1, 1), "en": (0.92, 1, 3), "citation_precision": 0.9},
-    "setAE": {"fr": (1.0, 0, 3), "en": (0.92, 2, 2), "citation_precision": 0.9},
+    "setAE": {"fr": (1.0, 0, 2), "en": (0.92, 2, 2), "citation_precision": 0.9},
     "setAF": {"fr": (1.0, 0, 1), "en": (0.76, 5, 1), "citation_precision": 0.93},
     "setAG": {"fr": (0.95, 0, 3), "en": (0.92, 2, 2), "citation_precision": 0.88},
 }

@@ -10,7 +10,7 @@ from smcbot.index import load_index
 from smcbot.machine_translation import ENGLISH_TO_FRENCH, available
 from smcbot.retrieval import HybridRetriever, reciprocal_rank_fusion
 from smcbot.settings import RetrievalSettings
-from smcbot.text import practical
+from smcbot.text import practical, scheme_words
 from smcbot.wording import say
 
 
@@ -561,6 +561,18 @@ def regulation_answerer(write_ups_answerer):
 )
 def test_a_question_on_what_a_law_or_scheme_provides_is_practical(question):
     assert practical(question)
+
+
+def test_a_practical_question_is_about_the_scheme_it_names_not_whom_it_is_for(search_blind):
+    # "ados" is the question's rarest word, and the library session is about teenagers;
+    # the pass Culture is named there once, in passing: the session does not answer
+    # how the scheme works, and is listed as mentioning it.
+    question = "le pass culture ça marche comment pour les ados"
+    assert scheme_words(question) >= {"pass", "culture"} and "ados" not in scheme_words(question)
+    result = search_blind("setAE", question)
+    assert not result.answered
+    assert [result.sessions[0].article.id] == list(result.off_subject)
+    assert "Bibliothèques" in result.sessions[0].article.title
 
 
 @pytest.mark.parametrize(
