@@ -58,7 +58,7 @@ class SearchFilters:
     until: date | None = None
     series: str | None = None
     articles: frozenset[str] = frozenset()  # article ids; empty: any
-    # Folded words naming the period's months ("fevrier") or years ("2020"): an article
+    # Folded words naming the period's months ("fevrier"), season ("ete 2022") or years ("2020"): an article
     # published before it, since `announced_since`, that names one (a programme announcing
     # its next sessions, "Mercredi 5 février") is admitted too, and so is one published
     # after it, until `recalled_until`, that names one (a session on what changed "depuis
@@ -92,8 +92,10 @@ class SearchFilters:
         recalled = self.recalled_until is not None and self.until and self.until < day <= self.recalled_until
         if not (announced or recalled):
             return False
-        text = set(re.findall(r"\w+", fold(f"{article.title}\n{article.body}")))
-        return any(month in text for month in self.naming)
+        folded = fold(f"{article.title}\n{article.body}")
+        words = set(re.findall(r"\w+", folded))
+        # a month or a year is a word; a season is named with its year ("ete 2022")
+        return any(name in folded if " " in name else name in words for name in self.naming)
 
     @property
     def active(self) -> bool:

@@ -280,6 +280,16 @@ def _year_names(period: Period) -> tuple[str, ...]:
     return tuple(str(year) for year in range(period.since.year, period.until.year + 1)) if whole else ()
 
 
+def _season_names(period: Period) -> tuple[str, ...]:
+    """The season of a period that is one season of a year, with its year, in each
+    language ("ete 2022", "summer 2022"), so a session looking back on it months later
+    ("à l'été 2022, le pic journalier a baissé de 31 %") is found; none for other spans."""
+    if period.since is None or period.until is None:
+        return ()
+    span = (period.since.month, period.until.month)
+    return tuple(f"{name} {period.until.year}" for name, months in SEASONS.items() if months == span)
+
+
 def _month_names(period: Period) -> tuple[str, ...]:
     """The folded names of the months of a period of at most a season ("fevrier",
     "february"), so a programme published before it is found; none for longer spans."""
@@ -585,14 +595,14 @@ class QuestionRouter:
             return filters, None
         filters = filters or SearchFilters()
         since, until = period.since or filters.since, period.until or filters.until
-        months, years = _month_names(period), _year_names(period)
-        filters = replace(filters, since=since, until=until, naming=months or years)
+        months, years, seasons = _month_names(period), _year_names(period), _season_names(period)
+        filters = replace(filters, since=since, until=until, naming=months + seasons or years)
         if months and since is not None:  # a programme announces a season's sessions
             filters = replace(filters, announced_since=since - timedelta(days=ANNOUNCED_DAYS))
-        if months and until is not None:
-            filters = replace(filters, recalled_until=until + timedelta(days=RECALLED_DAYS))
-        elif years and until is not None:  # a session of the next year looks back on it
+        if (years or seasons) and until is not None:  # a session of the next year looks back on it
             filters = replace(filters, recalled_until=until.replace(year=until.year + 1))
+        elif months and until is not None:
+            filters = replace(filters, recalled_until=until + timedelta(days=RECALLED_DAYS))
         return filters, period
 
     def _period(self, question: str, series: str | None = None) -> Period | None:

@@ -537,7 +537,12 @@ PRACTICAL_PATTERNS = (
         r"\b(?:lois?|decrets?|reglement|directives?|rgpd|dsa|dma)\b[^?.!]{0,30}\b(?:ca|cela) (?:change|a change) quoi\b"
         r"(?![^?.!]*\b(?:selon|d'apres)\b)"
     ),
-    re.compile(r"\bhow does [^?.!]{1,60}\bwork\s*(?:[?,.!]|$| in\b| for (?:me|us|people|students|families)\b)"),
+    # "how does the video game tax credit work?" (a law or a scheme: "how does ordering fish
+    # from the coop work?" asks what a speaker told of their own)
+    re.compile(
+        rf"\bhow does (?=[^?.!]{{0,60}}\b(?:{_LAW_EN}|{_SCHEME_EN})\b)[^?.!]{{1,60}}\bwork"
+        r"\s*(?:[?,.!]|$| in\b| for (?:me|us|people|students|families)\b)"
+    ),
     # who may use it, and how: "who qualifies?", "comment s'inscrire ?", "can I pay with my CPF?"
     re.compile(r"\bwho (?:qualifies|is eligible|can apply)\b|\b(?:am i|are we|is my \w+) eligible\b"),
     re.compile(r"\bqui (?:a|y a) droit\b|\bai-je droit\b|\bj'y ai droit\b"),

@@ -1,4 +1,4 @@
-"""Blind sets B to AG: questions and club-style write-ups, each written by a
+"""Blind sets B to AH: questions and club-style write-ups, each written by a
 different person who saw only the archive's text (never the code or the gate).
 These bounds are the figures each set reached, so that a later change cannot make
 them worse unnoticed (set A, tuned on from the start, has `test_blind.py`).
@@ -147,6 +147,12 @@ them worse unnoticed (set A, tuned on from the start, has `test_blind.py`).
   the other way round ("le pass culture ça donne combien aux jeunes ?"), a passenger's
   rights under EU rules, the date of an event named in passing, a session that never
   happened, and the money newspapers make from Google.
+- **AH** was written after AG was scored, and scored once on the code as it then stood
+  (French hit@1 0.92 (2 refused), English 0.92 (2 refused), 5 of 14 off-topic
+  questions answered), then tuned on: a session looking back on a season of a year
+  ("à l'été 2022", months later) is found as one looking back on a year is, and "how
+  does … work?" is practical only of a law or a scheme ("how does ordering fish from
+  the Loctudy coop work?" asks what a speaker told of their own).
 """
 
 from pathlib import Path
@@ -195,6 +201,7 @@ BOUNDS = {
     "setAE": {"fr": (1.0, 0, 2), "en": (0.92, 2, 2), "citation_precision": 0.9},
     "setAF": {"fr": (1.0, 0, 1), "en": (0.76, 5, 1), "citation_precision": 0.93},
     "setAG": {"fr": (0.95, 0, 3), "en": (0.92, 2, 2), "citation_precision": 0.88},
+    "setAH": {"fr": (0.95, 1, 2), "en": (0.96, 1, 3), "citation_precision": 0.9},
 }
 
 

@@ -609,6 +609,7 @@ def test_a_practical_question_is_about_the_scheme_it_names_not_whom_it_is_for(se
         "comment marche le live shopping selon les intervenants ?",
         "Comment fonctionne la modération chez Nerio, d'après la session ?",
         "Comment fonctionne la cuisine centrale ?",  # what a speaker told of their own
+        "how does ordering fish from the coop work, which days?",
         "La loi influenceurs, ça change quoi selon les intervenants ?",
         "Les règles de l'algorithme, ça change quoi pour les créateurs ?",
         "Qui a gagné 14 000 abonnés en 2022 ?",  # to gain

@@ -254,3 +254,21 @@ def test_a_question_on_a_dated_law_is_searched_not_taken_for_sessions_of_that_ye
 def test_an_answer_always_cites_a_session(people_answerer, question):
     answer = people_answerer.answer(question)
     assert not answer.answered or answer.sources, answer.text
+
+
+def test_a_session_looking_back_on_a_season_months_later_is_found(blind_set_index, real_embedder):
+    # The park's write-up, of April 2023, tells the results of "l'été 2022": a season with
+    # its year, looked back on more than the months a session recalls ("depuis février").
+    from smcbot.answering import Answerer
+    from smcbot.index import load_index
+    from smcbot.settings import RetrievalSettings
+
+    def answer(name, question):
+        index = load_index(blind_set_index(name), model=real_embedder.name)
+        return Answerer(index, real_embedder, RetrievalSettings()).answer(question)
+
+    park = answer("setAH", "baisse de fréquentation à l’été 2022 ?")
+    assert park.answered and park.sources[0].date.year == 2023, park.text
+    assert "Territoires connectés #3" in park.sources[0].title
+    summer = answer("setAH", "what happened in summer 2022?")
+    assert all(s.date.year in (2022, 2023) for s in summer.sources)
