@@ -60,13 +60,19 @@ ROLE_CUT = re.compile(
 NOT_ROLE_START = {
     "avec", "pour", "selon", "dans", "sur", "chez", "en", "a", "au", "aux", "et", "ou", "mais",
     "puis", "le", "la", "les", "un", "une", "des", "du", "de", "est", "sont", "ont", "a-t-il",
-    "lui", "elle", "eux", "elles", "nous", "vous", "quant", "pourtant", "justement",
+    "lui", "elle", "eux", "elles", "nous", "vous", "quant", "pourtant", "justement", "se", "ne", "y",
 }  # fmt: skip
 # "Hélène Roux, elle aussi fondatrice d'une agence": the role follows.
 ALSO = re.compile(r"^(?:(?:lui|elle|eux|elles)(?:-m[êe]me)?\s+)?aussi\s+", re.IGNORECASE)
-# What a brand or a product is said to be after its name ("L'Atelier Ondine, lancée en
-# 2021"): launched or created, never a person's post.
-LAUNCHED = {"lance", "lancee", "lances", "lancees", "cree", "creee", "crees", "creees"}
+# What a brand, a product or a law is said to be after its name ("L'Atelier Ondine, lancée
+# en 2021", "L'AI Act, entré en vigueur en août 2024"), never a person's post; "entre" is
+# also "between" ("Marie Roux, entre deux réunions"), no post either.
+LAUNCHED = set(
+    """
+    lance lancee lances lancees cree creee crees creees entre entree entres entrees adopte adoptee
+    adoptes adoptees vote votee votes votees promulgue promulguee
+    """.split()
+)
 # An elided word before a name: a clause's opening ("C'est Manon Castan"), or a
 # conjunction's ("Qu'Anne Martin"); not part of a name ("N'Golo", "D'Artagnan").
 ELIDED = re.compile(r"^(?i:c|qu|l|d|j|s|n|lorsqu|puisqu)['’]")

@@ -486,7 +486,7 @@ _PROVIDES_FR = (
     r"(?<!\ba )(?<!\bont )(?<!\ben )(?<!-t-elle )(?<!-t-il )"
     r"(?:dit|prevoit|prevoient|impose|imposent|interdit|interdisent|exige|exigent|oblige|obligent|couvre|autorise)"
 )
-_PROVIDES_EN = r"(?:say|require|ban|cover|allow|forbid|impose|change|mean|provide)"
+_PROVIDES_EN = r"(?:say|require|ban|cover|allow|forbid|impose|change|mean|provide|set)"
 # A public scheme whose amount or use a citizen asks about (not "les règles de
 # l'algorithme", not a brand's payment in kind).
 _SCHEME_FR = r"(?:bonus|primes?|aides?|allocations?|subventions?|credits? d'impot|pass \w+|cheques? \w+|cpf)"
@@ -515,7 +515,7 @@ PRACTICAL_PATTERNS = (
     # "c'est quoi la loi Evin ?", "la prime, c'est quoi ?"
     re.compile(rf"\bc'est quoi (?:la |le |les |l')?{_LAW_FR}\b|\b{_LAW_FR}\b[^?.!]{{0,40}}\bc'est quoi\b"),
     # "what does the Studer law require?", "the DSA requires what?", "what's actually in the charter?"
-    re.compile(rf"\bwhat (?:does|do) [^?.!]{{0,40}}\b{_LAW_EN}\b[^?.!]{{0,40}}\b{_PROVIDES_EN}\b"),
+    re.compile(rf"\bwhat (?:\w+ )?(?:does|do) [^?.!]{{0,40}}\b{_LAW_EN}\b[^?.!]{{0,40}}\b{_PROVIDES_EN}\b"),
     re.compile(
         rf"\b{_LAW_EN} (?:says|requires|bans|covers|allows|forbids|imposes|provides)\b"
         rf"|\bwhat's (?:actually )?in (?:the |this |that )?[^?.!]{{0,40}}\b{_LAW_EN}\b"
@@ -564,6 +564,9 @@ PRACTICAL_PATTERNS = (
     # won": a session may tell who won its own contest ("qui a gagné le tournoi de
     # tetris à la médiathèque ?"), in its text rather than its takeaways.
     re.compile(r"\bwhen will\b|\bc'est pour quand\b"),
+    # what opens or takes place this year: "la ligne 3 du tram ouvre quand ?", "c'est quand
+    # le salon cette année ?" (not the club's next session: the router says where to see it)
+    re.compile(r"\b(?:ouvre|ouvrira|rouvre|rouvrira) quand\b|\bc'est quand\b[^?.!]{0,40}\bcette annee\b"),
     # Who won a competition of a given year is the news ("who won the 2018 world cup?",
     # "who won the Bocuse d'Or this year"); undated, it may be a session's own contest,
     # and "gagner" is also to gain ("qui a gagné 14 000 abonnés en 2022 ?").
@@ -578,6 +581,11 @@ PRACTICAL_PATTERNS = (
     ),
     # how much it is: "montant du bonus réparation ?", "how big is the grant?"
     re.compile(rf"\b(?:montant|combien)\b[^?.!]{{0,40}}\b{_SCHEME_FR}\b"),
+    # "le pass culture ça donne combien ?" (not "selon l'intervenant": what a speaker said)
+    re.compile(
+        rf"\b{_SCHEME_FR}\b[^?.!]{{0,30}}\b(?:c'est|ca (?:donne|fait|rapporte)) combien\b"
+        r"(?![^?.!]*\b(?:selon|d'apres)\b)"
+    ),
     re.compile(rf"\bhow (?:big|much) (?:is|are) (?:the |this |that )?[^?.!]{{0,40}}\b{_SCHEME_EN}\b"),
 )
 

@@ -146,13 +146,16 @@ them worse unnoticed (set A, tuned on from the start, has `test_blind.py`).
   before the round. Its off-topic answers are near misses on a scheme's amount asked
   the other way round ("le pass culture ça donne combien aux jeunes ?"), a passenger's
   rights under EU rules, the date of an event named in passing, a session that never
-  happened, and the money newspapers make from Google.
+  happened, and the money newspapers make from Google. Studied after: the pass's
+  amount asked that way round, and "c'est quand … cette année" of an event, are read
+  as practical questions since; and "Pass Culture, se sont écoulées…" is no speaker.
 - **AH** was written after AG was scored, and scored once on the code as it then stood
   (French hit@1 0.92 (2 refused), English 0.92 (2 refused), 5 of 14 off-topic
   questions answered), then tuned on: a session looking back on a season of a year
   ("à l'été 2022", months later) is found as one looking back on a year is, and "how
   does … work?" is practical only of a law or a scheme ("how does ordering fish from
-  the Loctudy coop work?" asks what a speaker told of their own).
+  the Loctudy coop work?" asks what a speaker told of their own); "what fines does the
+  … law set", "la ligne 3 du tram ouvre quand ?" are practical.
 """
 
 from pathlib import Path
@@ -195,13 +198,13 @@ BOUNDS = {
     "setY": {"fr": (1.0, 0, 0), "en": (0.92, 1, 2), "citation_precision": 0.96},
     "setZ": {"fr": (0.91, 1, 2), "en": (0.96, 1, 0), "citation_precision": 0.92},
     "setAA": {"fr": (1.0, 0, 0), "en": (0.96, 1, 0), "citation_precision": 0.98},
-    "setAB": {"fr": (0.91, 2, 1), "en": (0.96, 1, 2), "citation_precision": 0.94},
+    "setAB": {"fr": (0.95, 1, 0), "en": (0.96, 1, 2), "citation_precision": 0.95},
     "setAC": {"fr": (1.0, 0, 1), "en": (0.88, 2, 1), "citation_precision": 0.94},
     "setAD": {"fr": (0.95, 1, 1), "en": (0.92, 1, 3), "citation_precision": 0.9},
     "setAE": {"fr": (1.0, 0, 2), "en": (0.92, 2, 2), "citation_precision": 0.9},
     "setAF": {"fr": (1.0, 0, 1), "en": (0.76, 5, 1), "citation_precision": 0.93},
-    "setAG": {"fr": (0.95, 0, 3), "en": (0.92, 2, 2), "citation_precision": 0.88},
-    "setAH": {"fr": (0.95, 1, 2), "en": (0.96, 1, 3), "citation_precision": 0.9},
+    "setAG": {"fr": (0.95, 0, 1), "en": (0.92, 2, 2), "citation_precision": 0.92},
+    "setAH": {"fr": (0.95, 1, 1), "en": (0.96, 1, 2), "citation_precision": 0.94},
 }
 
 

@@ -86,7 +86,9 @@ def test_a_law_followed_by_a_verb_is_not_a_person():
         # a scheme's name, then a verb of the third person plural
         "Certains membres, qui suivaient l’extension du Pass Culture, partagent dans le salon leurs achats.",
         "L’Atelier Ondine, lancée en 2021, vend en ligne.",  # a brand, then a participle
+        "Depuis que L’AI Act, entré en vigueur en août 2024, s’applique, tout change.",  # a law
         "Albert Castan, lui, préfère la vigne.",  # a name, then a pronoun set apart
+        "Les places à un euro, réservées au Pass Culture, se sont écoulées en 11 minutes.",
     ],
 )
 def test_a_name_followed_by_a_verb_or_a_pronoun_is_not_presented_with_a_role(text):

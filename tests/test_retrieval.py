@@ -555,6 +555,10 @@ def regulation_answerer(write_ups_answerer):
         "la loi Egalim, ça change quoi pour les éleveurs ?",
         "comment marche le pass culture",
         "Bonjour, comment fonctionne le CPF ?",
+        "le pass culture ça donne combien aux jeunes ?",
+        "what fines does the Naegelen law set for cold calling?",
+        "la ligne 3 du tram ouvre quand ?",
+        "c'est quand le salon cette année ?",
         "who won the 2018 world cup",
         "qui a remporté le Bocuse d'Or cette année ?",
     ],
@@ -610,6 +614,8 @@ def test_a_practical_question_is_about_the_scheme_it_names_not_whom_it_is_for(se
         "Comment fonctionne la modération chez Nerio, d'après la session ?",
         "Comment fonctionne la cuisine centrale ?",  # what a speaker told of their own
         "how does ordering fish from the coop work, which days?",
+        "les primes des commerciaux, c'est combien selon l'intervenant ?",
+        "What role does the law play for brands, according to the speakers?",
         "La loi influenceurs, ça change quoi selon les intervenants ?",
         "Les règles de l'algorithme, ça change quoi pour les créateurs ?",
         "Qui a gagné 14 000 abonnés en 2022 ?",  # to gain
