@@ -60,19 +60,19 @@ ROLE_CUT = re.compile(
 NOT_ROLE_START = {
     "avec", "pour", "selon", "dans", "sur", "chez", "en", "a", "au", "aux", "et", "ou", "mais",
     "puis", "le", "la", "les", "un", "une", "des", "du", "de", "est", "sont", "ont", "a-t-il",
-    "lui", "elle", "eux", "elles", "nous", "vous", "quant", "pourtant", "justement", "se", "ne", "y",
+    "nous", "vous", "quant", "pourtant", "justement",
 }  # fmt: skip
+# A clause about the one named that opens with a pronoun ("Albert Castan, lui, préfère…",
+# "Odile Charvet, y a vu défiler…", "Marie Roux, se souvenant…"): a person, whose role
+# is not given there; unless its verb is plural ("… du Pass Culture, se sont écoulées"),
+# which no one person is the subject of.
+PRONOUN_CLAUSE = {"lui", "elle", "eux", "elles", "se", "ne", "y"}
+PLURAL_AUXILIARIES = {"sont", "ont", "font", "vont"}
 # "Hélène Roux, elle aussi fondatrice d'une agence": the role follows.
 ALSO = re.compile(r"^(?:(?:lui|elle|eux|elles)(?:-m[êe]me)?\s+)?aussi\s+", re.IGNORECASE)
 # What a brand, a product or a law is said to be after its name ("L'Atelier Ondine, lancée
-# en 2021", "L'AI Act, entré en vigueur en août 2024"), never a person's post; "entre" is
-# also "between" ("Marie Roux, entre deux réunions"), no post either.
-LAUNCHED = set(
-    """
-    lance lancee lances lancees cree creee crees creees entre entree entres entrees adopte adoptee
-    adoptes adoptees vote votee votes votees promulgue promulguee
-    """.split()
-)
+# en 2021", "L'AI Act, entré en vigueur en août 2024"), never a person's post.
+LAUNCHED = re.compile(r"^(?:lance|cree|entre(?=e?s? en vigueur))e?s?\b")
 # An elided word before a name: a clause's opening ("C'est Manon Castan"), or a
 # conjunction's ("Qu'Anne Martin"); not part of a name ("N'Golo", "D'Artagnan").
 ELIDED = re.compile(r"^(?i:c|qu|l|d|j|s|n|lorsqu|puisqu)['’]")
@@ -143,9 +143,12 @@ def speakers_in(text: str) -> list[Speaker]:
     found: dict[str, Speaker] = {}
     position = 0
     while match := NAME_ROLE.search(text, position):
-        if not _is_role(match.group("role")) or not _add(
-            found, match.group("name"), *split_role(match.group("role"), match.group("org"))
-        ):
+        role = match.group("role")
+        if _about_the_one_named(ALSO.sub("", role.strip())) and not _plural_clause(role):
+            _add(found, match.group("name"), "", (match.group("org") or "").strip())
+            position = match.start("role")
+            continue
+        if not _is_role(role) or not _add(found, match.group("name"), *split_role(role, match.group("org"))):
             position = match.start("role")  # not a person and a role: look again from the "role"
             continue
         # A role ends where the next person starts ("… pour Danone et Charlotte Sandret, …").
@@ -166,7 +169,19 @@ def _is_role(text: str) -> bool:
     # an elided pronoun opens a verb ("le Digital Services Act, s'applique à…"), not a post
     if first in NOT_ROLE_START or first.startswith(("l'", "d'", "qu'", "s'", "n'", "c'", "j'", "m'", "t'")):
         return False
-    return not (first in LAUNCHED or _plural_verb(text.split()[0]))
+    return not (LAUNCHED.match(fold(text)) or _plural_verb(text.split()[0]) or _about_the_one_named(text))
+
+
+def _about_the_one_named(text: str) -> bool:
+    """A clause opening with a pronoun (`PRONOUN_CLAUSE`) where a role was expected."""
+    words = fold(text.strip()).split()
+    return bool(words) and words[0] in PRONOUN_CLAUSE
+
+
+def _plural_clause(text: str) -> bool:
+    """The clause's verb is plural ("se sont écoulées", "ne font que…")."""
+    words = fold(text.strip()).split()[1:]
+    return bool(words) and (words[0] in PLURAL_AUXILIARIES or _plural_verb(words[0]))
 
 
 def _plural_verb(word: str) -> bool:

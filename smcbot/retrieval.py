@@ -58,7 +58,7 @@ class SearchFilters:
     until: date | None = None
     series: str | None = None
     articles: frozenset[str] = frozenset()  # article ids; empty: any
-    # Folded words naming the period's months ("fevrier"), season ("ete 2022") or years ("2020"): an article
+    # Folded words naming the period's months ("fevrier") or years ("2020"): an article
     # published before it, since `announced_since`, that names one (a programme announcing
     # its next sessions, "Mercredi 5 février") is admitted too, and so is one published
     # after it, until `recalled_until`, that names one (a session on what changed "depuis
@@ -66,6 +66,11 @@ class SearchFilters:
     naming: tuple[str, ...] = ()
     announced_since: date | None = None
     recalled_until: date | None = None
+    # The period's season with its year, in each language ("ete 2022", "summer 2022"): an
+    # article published after it, until `season_recalled_until`, that names it ("à l'été
+    # 2022, le pic a baissé") is admitted.
+    season: tuple[str, ...] = ()
+    season_recalled_until: date | None = None
 
     def admits(self, article: Article) -> bool:
         """True if the article passes every filter that is set."""
@@ -84,23 +89,32 @@ class SearchFilters:
 
     def _names_period(self, article: Article) -> bool:
         """True if the article announced the period or looked back on it: published shortly
-        before or after it, its text names one of its months (or its year)."""
-        if not self.naming or article.date is None:
+        before or after it, its text names one of its months (or its year); or published
+        within a year after it, its text names its season with the year ("l'été 2022")."""
+        if article.date is None:
             return False
         day = article.date
         announced = self.announced_since is not None and self.since and self.announced_since <= day < self.since
         recalled = self.recalled_until is not None and self.until and self.until < day <= self.recalled_until
-        if not (announced or recalled):
+        later = self.season_recalled_until is not None and self.until and self.until < day <= self.season_recalled_until
+        if not (self.naming and (announced or recalled)) and not (self.season and later):
             return False
         folded = fold(f"{article.title}\n{article.body}")
-        words = set(re.findall(r"\w+", folded))
-        # a month or a year is a word; a season is named with its year ("ete 2022")
-        return any(name in folded if " " in name else name in words for name in self.naming)
+        if self.naming and (announced or recalled) and not set(re.findall(r"\w+", folded)).isdisjoint(self.naming):
+            return True
+        return bool(later and any(_names_season(folded, name) for name in self.season))
 
     @property
     def active(self) -> bool:
         """True if any filter is set."""
         return bool(self.since or self.until or self.series or self.articles)
+
+
+def _names_season(folded: str, season: str) -> bool:
+    """Whether a folded text names a season with its year, as "ete 2022" is written: "l'été
+    2022", "l'été de 2022", "summer of 2022" (not "la fête 2022")."""
+    name, year = season.split()
+    return bool(re.search(rf"\b{name}\s+(?:de\s+|of\s+|d')?{year}\b", folded))
 
 
 class WordPresence(NamedTuple):
@@ -332,7 +346,9 @@ class HybridRetriever:
     def _subject(self, query: Query, presence: list[WordPresence]) -> QueryWord | None:
         """What a question is about, as far as the archive holds it: the rarest of its words
         some session holds by more than its commonest translation ("weather" held only as
-        "temps" is not held). The commonest words name nothing. None when it holds none."""
+        "temps" is not held), among those naming a law or scheme the question names when
+        it names one (`Query.scheme_words`). The commonest words name nothing. None when
+        it holds none."""
         held = [
             word
             for word, seen in zip(query.words, presence, strict=True)

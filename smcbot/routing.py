@@ -269,6 +269,7 @@ def without_thing_dates(question: str) -> str:
 
 ANNOUNCED_DAYS = 365  # a season's programme is published up to a year ahead
 RECALLED_DAYS = 120  # a session comes back to what happened in the months before it
+SEASON_RECALLED_DAYS = 365  # or to a season it names with its year ("l'été 2022")
 
 
 def _year_names(period: Period) -> tuple[str, ...]:
@@ -280,14 +281,17 @@ def _year_names(period: Period) -> tuple[str, ...]:
     return tuple(str(year) for year in range(period.since.year, period.until.year + 1)) if whole else ()
 
 
-def _season_names(period: Period) -> tuple[str, ...]:
-    """The season of a period that is one season of a year, with its year, in each
-    language ("ete 2022", "summer 2022"), so a session looking back on it months later
-    ("à l'été 2022, le pic journalier a baissé de 31 %") is found; none for other spans."""
+def _season_names(period: Period, question: str) -> tuple[str, ...]:
+    """The season a question dates its period with, in each language, with the year the
+    question gives it ("ete 2022", "summer 2022"), so a session looking back on it months
+    later ("à l'été 2022, le pic journalier a baissé de 31 %") is found; none for other
+    periods."""
     if period.since is None or period.until is None:
         return ()
-    span = (period.since.month, period.until.month)
-    return tuple(f"{name} {period.until.year}" for name, months in SEASONS.items() if months == span)
+    match = re.search(rf"\b({SEASON})\s+(?:de\s+|of\s+|d')?({YEAR})\b", fold(question))
+    if not match or SEASONS[match[1]] != (period.since.month, period.until.month):
+        return ()
+    return tuple(f"{name} {match[2]}" for name, months in SEASONS.items() if months == SEASONS[match[1]])
 
 
 def _month_names(period: Period) -> tuple[str, ...]:
@@ -595,14 +599,19 @@ class QuestionRouter:
             return filters, None
         filters = filters or SearchFilters()
         since, until = period.since or filters.since, period.until or filters.until
-        months, years, seasons = _month_names(period), _year_names(period), _season_names(period)
-        filters = replace(filters, since=since, until=until, naming=months + seasons or years)
+        months, years = _month_names(period), _year_names(period)
+        filters = replace(filters, since=since, until=until, naming=months or years)
         if months and since is not None:  # a programme announces a season's sessions
             filters = replace(filters, announced_since=since - timedelta(days=ANNOUNCED_DAYS))
-        if (years or seasons) and until is not None:  # a session of the next year looks back on it
-            filters = replace(filters, recalled_until=until.replace(year=until.year + 1))
-        elif months and until is not None:
+        if months and until is not None:
             filters = replace(filters, recalled_until=until + timedelta(days=RECALLED_DAYS))
+        elif years and until is not None:  # a session of the next year looks back on it
+            filters = replace(filters, recalled_until=until.replace(year=until.year + 1))
+        season = _season_names(period, self._dating_text(question))
+        if season and until is not None:  # named with its year, a season is looked back on longer
+            filters = replace(
+                filters, season=season, season_recalled_until=until + timedelta(days=SEASON_RECALLED_DAYS)
+            )
         return filters, period
 
     def _period(self, question: str, series: str | None = None) -> Period | None:

@@ -486,12 +486,17 @@ _PROVIDES_FR = (
     r"(?<!\ba )(?<!\bont )(?<!\ben )(?<!-t-elle )(?<!-t-il )"
     r"(?:dit|prevoit|prevoient|impose|imposent|interdit|interdisent|exige|exigent|oblige|obligent|couvre|autorise)"
 )
-_PROVIDES_EN = r"(?:say|require|ban|cover|allow|forbid|impose|change|mean|provide|set)"
+_PROVIDES_EN = r"(?:say|require|ban|cover|allow|forbid|impose|change|mean|provide)"
 # A public scheme whose amount or use a citizen asks about (not "les règles de
 # l'algorithme", not a brand's payment in kind).
 _SCHEME_FR = r"(?:bonus|primes?|aides?|allocations?|subventions?|credits? d'impot|pass \w+|cheques? \w+|cpf)"
 _SCHEME_EN = r"(?:grants?|subsid(?:y|ies)|allowances?|tax credits?|bonus|vouchers?|pass|cpf)"
 _ACCOUNT_EN = r"(?:accounts?|vouchers?|pass|cards?|credits?|allowances?|grants?|bonus|cpf)"
+# A question that says whose words it asks about ("selon Marc", "d'après la mairie",
+# "according to the panel"): what was said, which the archive holds.
+_NOT_A_SPEAKER = r"^(?![^?.!]*\b(?:selon|d'apres|according to)\b)"
+# A public scheme, as opposed to a brand's or an employer's ("la prime de Noël chez…").
+_PUBLIC_SCHEME_FR = r"(?:pass \w+|cpf|allocations? \w+|aides? de l'etat|primes? a la \w+|cheques? energie)"
 # A competition of the world, whose winner is news.
 _CONTEST = (
     r"(?:cup|final|finals|championships?|title|league|tournament|prize|award|trophy|medal|election|race|bocuse"
@@ -515,7 +520,12 @@ PRACTICAL_PATTERNS = (
     # "c'est quoi la loi Evin ?", "la prime, c'est quoi ?"
     re.compile(rf"\bc'est quoi (?:la |le |les |l')?{_LAW_FR}\b|\b{_LAW_FR}\b[^?.!]{{0,40}}\bc'est quoi\b"),
     # "what does the Studer law require?", "the DSA requires what?", "what's actually in the charter?"
-    re.compile(rf"\bwhat (?:\w+ )?(?:does|do) [^?.!]{{0,40}}\b{_LAW_EN}\b[^?.!]{{0,40}}\b{_PROVIDES_EN}\b"),
+    re.compile(rf"\bwhat (?:does|do) [^?.!]{{0,40}}\b{_LAW_EN}\b[^?.!]{{0,40}}\b{_PROVIDES_EN}\b"),
+    # "what fines does the Naegelen law set?" (what it sets, not "what goals do the speakers set")
+    re.compile(
+        rf"\bwhat (?:fines|penalties|sanctions|obligations) (?:does|do) (?:the |this |that )?"
+        rf"[^?.!]{{0,30}}\b{_LAW_EN}\b"
+    ),
     re.compile(
         rf"\b{_LAW_EN} (?:says|requires|bans|covers|allows|forbids|imposes|provides)\b"
         rf"|\bwhat's (?:actually )?in (?:the |this |that )?[^?.!]{{0,40}}\b{_LAW_EN}\b"
@@ -565,8 +575,13 @@ PRACTICAL_PATTERNS = (
     # tetris à la médiathèque ?"), in its text rather than its takeaways.
     re.compile(r"\bwhen will\b|\bc'est pour quand\b"),
     # what opens or takes place this year: "la ligne 3 du tram ouvre quand ?", "c'est quand
-    # le salon cette année ?" (not the club's next session: the router says where to see it)
-    re.compile(r"\b(?:ouvre|ouvrira|rouvre|rouvrira) quand\b|\bc'est quand\b[^?.!]{0,40}\bcette annee\b"),
+    # le salon cette année ?" (not what was said: "c'est quand qu'on a parlé de BeReal cette
+    # année ?", "selon Marc, le magasin ouvre quand ?")
+    re.compile(
+        rf"{_NOT_A_SPEAKER}(?:.*\b(?:ouvre|ouvrira|rouvre|rouvrira) quand\b"
+        r"|.*\bc'est quand\b(?![^?.!]*\b(?:parle|dit|session|sessions|rencontre|table ronde|intervenu)\b)"
+        r"[^?.!]{0,40}\bcette annee\b)"
+    ),
     # Who won a competition of a given year is the news ("who won the 2018 world cup?",
     # "who won the Bocuse d'Or this year"); undated, it may be a session's own contest,
     # and "gagner" is also to gain ("qui a gagné 14 000 abonnés en 2022 ?").
@@ -581,34 +596,63 @@ PRACTICAL_PATTERNS = (
     ),
     # how much it is: "montant du bonus réparation ?", "how big is the grant?"
     re.compile(rf"\b(?:montant|combien)\b[^?.!]{{0,40}}\b{_SCHEME_FR}\b"),
-    # "le pass culture ça donne combien ?" (not "selon l'intervenant": what a speaker said)
+    # "le pass culture ça donne combien ?": a public scheme (not a brand's bonus, nor what a
+    # speaker said: "d'après Marie Roux, la prime c'est combien ?")
     re.compile(
-        rf"\b{_SCHEME_FR}\b[^?.!]{{0,30}}\b(?:c'est|ca (?:donne|fait|rapporte)) combien\b"
-        r"(?![^?.!]*\b(?:selon|d'apres)\b)"
+        rf"{_NOT_A_SPEAKER}.*\b{_PUBLIC_SCHEME_FR}\b[^?.!]{{0,30}}\b(?:c'est|ca (?:donne|fait|rapporte)) combien\b"
     ),
     re.compile(rf"\bhow (?:big|much) (?:is|are) (?:the |this |that )?[^?.!]{{0,40}}\b{_SCHEME_EN}\b"),
 )
 
 
-# The noun of a law or a public scheme ("loi", "pass", "grant"), and how many words
+# The noun of a law or a public scheme ("loi", "pass", "grant"; "aide" only as "l'aide de
+# l'État": "l'appli qui aide les commerçants" is a verb), and how many content words
 # either side of it name which one ("le pass culture", "the Evin law").
-_SCHEME_NOUN = re.compile(rf"\b(?:{_LAW_FR}|{_LAW_EN}|{_SCHEME_FR}|{_SCHEME_EN})\b")
+_SCHEME_NOUN = re.compile(
+    rf"\b(?:{_LAW_FR}|{_LAW_EN}|{_SCHEME_FR}|{_SCHEME_EN})\b".replace("aides?|", "").replace("|aides?)", ")")
+)
 SCHEME_REACH = 2
+# What a question asks of a law or scheme, beside its name: no part of the name.
+SCHEME_ASKING = frozenset(
+    """
+    dit prevoit prevoient impose imposent interdit interdisent exige exigent oblige obligent couvre autorise
+    change changent marche fonctionne fonctionnent toucher obtenir demander beneficier donne rapporte fait
+    coute ouvre ouvrira say says require requires ban bans cover covers allow allows forbid forbids impose
+    imposes mean means provide provides set sets work works cost costs change changes
+    actually exactly really concretely exactement vraiment concretement
+    """.split()
+)
 
 
 def scheme_words(text: str) -> frozenset[str]:
     """The folded words naming the laws or schemes a question names: each one's noun and
-    the `SCHEME_REACH` words either side ("le pass culture ça marche comment pour les
-    ados": "pass", "culture", "ca", "marche"; not "ados", whom it is for)."""
+    the `SCHEME_REACH` content words either side, up to what the question asks of it
+    (`SCHEME_ASKING`): "le pass culture ça marche comment pour les ados" gives "pass"
+    and "culture", not "ados", whom it is for; "comment toucher la prime à la
+    conversion ?" gives "prime" and "conversion", not "toucher"."""
     folded = fold(text)
-    tokens = list(WORD.finditer(ELISION.sub(lambda m: " " * len(m.group()), folded)))  # same positions
+    blanked = ELISION.sub(lambda m: " " * len(m.group()), folded)  # the same positions
+    capitals = acronyms(text)  # "the EU AI Act": "AI" is no French "ai"
+    tokens = [token for token in WORD.finditer(blanked) if token.group() not in STOPWORDS or token.group() in capitals]
+    words = [token.group() for token in tokens]
     found: set[str] = set()
     for noun in _SCHEME_NOUN.finditer(folded):
         inside = [i for i, token in enumerate(tokens) if token.start() < noun.end() and token.end() > noun.start()]
         if inside:
-            first, last = max(inside[0] - SCHEME_REACH, 0), inside[-1] + SCHEME_REACH + 1
-            found.update(token.group() for token in tokens[first:last])
-    return frozenset(found)
+            found.update(words[inside[0] : inside[-1] + 1])
+            found.update(_until_asked(words[: inside[0]][::-1]))
+            found.update(_until_asked(words[inside[-1] + 1 :]))
+    return frozenset(found - SCHEME_ASKING)
+
+
+def _until_asked(words: list[str]) -> list[str]:
+    """The first `SCHEME_REACH` words, up to what the question asks (`SCHEME_ASKING`)."""
+    kept = []
+    for word in words[:SCHEME_REACH]:
+        if word in SCHEME_ASKING:
+            break
+        kept.append(word)
+    return kept
 
 
 def practical(text: str) -> bool:

@@ -125,10 +125,10 @@ them worse unnoticed (set A, tuned on from the start, has `test_blind.py`).
   the news; a practical question is about the law or scheme it names, not whom it is
   for ("le pass culture ça marche comment pour les ados" was answered from the session
   on teenagers); 4 of 14 answered since. A scheme named with a capital ("… du Pass
-  Culture, partagent dans le salon…") is no longer read as a speaker. With that
-  reading W's "montant du bonus reparation pour un lave linge ?" is answered from a
-  session whose takeaways name repair (refused before because "linge" was the
-  question's rarest word), for two near misses refused in AA and R: W's bound moved.
+  Culture, partagent dans le salon…") is no longer read as a speaker. (With a first
+  reading of the words naming a scheme, W's "montant du bonus reparation pour un lave
+  linge ?" was answered for a while; read up to what the question asks of the scheme,
+  it is refused again.)
 - **AF** was written with AE, on new themes, and scored once on the code
   as it stood (French hit@1 0.96, English 0.77 (5 refused), 3 of 14 off-topic
   questions answered), then tuned on: the multilingual model now chooses between two
@@ -193,12 +193,12 @@ BOUNDS = {
     "setT": {"fr": (0.91, 1, 1), "en": (0.92, 2, 0), "citation_precision": 0.95},
     "setU": {"fr": (0.91, 1, 0), "en": (0.92, 1, 1), "citation_precision": 0.94},
     "setV": {"fr": (1.0, 0, 1), "en": (0.88, 2, 2), "citation_precision": 0.9},
-    "setW": {"fr": (1.0, 0, 2), "en": (0.92, 2, 1), "citation_precision": 0.92},
+    "setW": {"fr": (1.0, 0, 1), "en": (0.92, 2, 1), "citation_precision": 0.94},
     "setX": {"fr": (1.0, 0, 0), "en": (0.84, 4, 1), "citation_precision": 0.97},
     "setY": {"fr": (1.0, 0, 0), "en": (0.92, 1, 2), "citation_precision": 0.96},
     "setZ": {"fr": (0.91, 1, 2), "en": (0.96, 1, 0), "citation_precision": 0.92},
     "setAA": {"fr": (1.0, 0, 0), "en": (0.96, 1, 0), "citation_precision": 0.98},
-    "setAB": {"fr": (0.95, 1, 0), "en": (0.96, 1, 2), "citation_precision": 0.95},
+    "setAB": {"fr": (0.91, 2, 0), "en": (0.96, 1, 2), "citation_precision": 0.95},
     "setAC": {"fr": (1.0, 0, 1), "en": (0.88, 2, 1), "citation_precision": 0.94},
     "setAD": {"fr": (0.95, 1, 1), "en": (0.92, 1, 3), "citation_precision": 0.9},
     "setAE": {"fr": (1.0, 0, 2), "en": (0.92, 2, 2), "citation_precision": 0.9},

@@ -272,3 +272,26 @@ def test_a_session_looking_back_on_a_season_months_later_is_found(blind_set_inde
     assert "Territoires connectés #3" in park.sources[0].title
     summer = answer("setAH", "what happened in summer 2022?")
     assert all(s.date.year in (2022, 2023) for s in summer.sources)
+
+
+def test_a_season_with_its_year_is_looked_back_on_for_a_year_and_its_months_as_before(answerer):
+    from datetime import date
+
+    from smcbot.models import Article
+
+    def admitted(question, day, body):
+        filters, _ = answerer.router.dated(question, None)
+        return filters.admits(Article("Une session", day, "https://example.org/" + body[:9], body=body))
+
+    summer = "qu'a-t-on dit du tourisme à l'été 2022 ?"
+    assert admitted(summer, date(2023, 4, 12), "À l’été 2022, le pic journalier a baissé de 31 %.")
+    assert admitted("what was said about tourism in summer 2022?", date(2023, 4, 12), "À l’été de 2022, le pic…")
+    assert not admitted(summer, date(2023, 4, 12), "La fête 2022 du cidre a réuni 3 000 personnes.")
+    assert not admitted(summer, date(2023, 9, 12), "À l’été 2022, le pic journalier a baissé.")  # over a year
+    # A month name is a common word: a session of the next spring naming "mars" is not
+    # one looking back on spring 2022, beyond the months a session recalls.
+    assert not admitted("qu'a-t-on dit de l'IA au printemps 2022 ?", date(2023, 4, 20), "Depuis le 31 mars, tout…")
+    # a winter ending on a leap day (29 February 2020) is looked back on as any other
+    assert answerer.answer("what was said in winter 2019?").text
+    filters, _ = answerer.router.dated("what was said in winter 2019?", None)
+    assert filters.season_recalled_until == date(2021, 2, 28)
