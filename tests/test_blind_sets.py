@@ -1,4 +1,4 @@
-"""Blind sets B to AH: questions and club-style write-ups, each written by a
+"""Blind sets B to AI: questions and club-style write-ups, each written by a
 different person who saw only the archive's text (never the code or the gate).
 These bounds are the figures each set reached, so that a later change cannot make
 them worse unnoticed (set A, tuned on from the start, has `test_blind.py`).
@@ -156,6 +156,13 @@ them worse unnoticed (set A, tuned on from the start, has `test_blind.py`).
   does … work?" is practical only of a law or a scheme ("how does ordering fish from
   the Loctudy coop work?" asks what a speaker told of their own); "what fines does the
   … law set", "la ligne 3 du tram ouvre quand ?" are practical.
+- **AI**, written with AH, was kept untouched until the round's work was done (two
+  reviews' mends included), then scored once: French hit@1 1.00 (none refused),
+  English 0.73 (6 refused, 1 answered from the wrong session), 3 of 14 off-topic
+  questions answered, citation precision 0.92: the same as the code before the round.
+  Its English refusals are paraphrases sharing few words with the French text ("the
+  wind turbine fight" for "les éoliennes", "the ski resort cams" for "les webcams",
+  "the fake paper" for a forged exam subject).
 """
 
 from pathlib import Path
@@ -205,6 +212,7 @@ BOUNDS = {
     "setAF": {"fr": (1.0, 0, 1), "en": (0.76, 5, 1), "citation_precision": 0.93},
     "setAG": {"fr": (0.95, 0, 1), "en": (0.92, 2, 2), "citation_precision": 0.92},
     "setAH": {"fr": (0.95, 1, 1), "en": (0.96, 1, 2), "citation_precision": 0.94},
+    "setAI": {"fr": (1.0, 0, 2), "en": (0.73, 6, 1), "citation_precision": 0.91},
 }
 
 
