@@ -97,12 +97,14 @@ class SearchFilters:
         announced = self.announced_since is not None and self.since and self.announced_since <= day < self.since
         recalled = self.recalled_until is not None and self.until and self.until < day <= self.recalled_until
         later = self.season_recalled_until is not None and self.until and self.until < day <= self.season_recalled_until
-        if not (self.naming and (announced or recalled)) and not (self.season and later):
+        by_month_or_year = bool(self.naming) and bool(announced or recalled)
+        by_season = bool(self.season) and bool(later)
+        if not (by_month_or_year or by_season):
             return False
         folded = fold(f"{article.title}\n{article.body}")
-        if self.naming and (announced or recalled) and not set(re.findall(r"\w+", folded)).isdisjoint(self.naming):
+        if by_month_or_year and not set(re.findall(r"\w+", folded)).isdisjoint(self.naming):
             return True
-        return bool(later and any(_names_season(folded, name) for name in self.season))
+        return by_season and any(_names_season(folded, name) for name in self.season)
 
     @property
     def active(self) -> bool:

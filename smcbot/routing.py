@@ -154,6 +154,9 @@ class Period:
     since: date | None
     until: date | None
     label: dict[str, str]
+    # The season it was named by, in each language, with its year ("ete 2022", "summer
+    # 2022"): a session looking back on it months later names it so.
+    season: tuple[str, ...] = ()
 
 
 def dates_label(filters: SearchFilters) -> dict[str, str]:
@@ -214,7 +217,8 @@ def parse_period(question: str) -> Period | None:
     if match := re.search(rf"\b({SEASON})\s+(?:de\s+|of\s+|d')?({YEAR})\b", q):
         first, last = SEASONS[match[1]]
         year = int(match[2])
-        return _months(year, first, year + (1 if last < first else 0), last)
+        names = tuple(f"{name} {year}" for name, months in SEASONS.items() if months == (first, last))
+        return replace(_months(year, first, year + (1 if last < first else 0), last), season=names)
     if match := re.search(rf"\b({MONTH})\s+({YEAR})\b", q):
         month, year = MONTH_NAMES[match[1].rstrip(".")], int(match[2])
         return _months(year, month, year, month)
@@ -279,19 +283,6 @@ def _year_names(period: Period) -> tuple[str, ...]:
         return ()
     whole = (period.since.month, period.since.day, period.until.month, period.until.day) == (1, 1, 12, 31)
     return tuple(str(year) for year in range(period.since.year, period.until.year + 1)) if whole else ()
-
-
-def _season_names(period: Period, question: str) -> tuple[str, ...]:
-    """The season a question dates its period with, in each language, with the year the
-    question gives it ("ete 2022", "summer 2022"), so a session looking back on it months
-    later ("à l'été 2022, le pic journalier a baissé de 31 %") is found; none for other
-    periods."""
-    if period.since is None or period.until is None:
-        return ()
-    match = re.search(rf"\b({SEASON})\s+(?:de\s+|of\s+|d')?({YEAR})\b", fold(question))
-    if not match or SEASONS[match[1]] != (period.since.month, period.until.month):
-        return ()
-    return tuple(f"{name} {match[2]}" for name, months in SEASONS.items() if months == SEASONS[match[1]])
 
 
 def _month_names(period: Period) -> tuple[str, ...]:
@@ -607,11 +598,9 @@ class QuestionRouter:
             filters = replace(filters, recalled_until=until + timedelta(days=RECALLED_DAYS))
         elif years and until is not None:  # a session of the next year looks back on it
             filters = replace(filters, recalled_until=until.replace(year=until.year + 1))
-        season = _season_names(period, self._dating_text(question))
-        if season and until is not None:  # named with its year, a season is looked back on longer
-            filters = replace(
-                filters, season=season, season_recalled_until=until + timedelta(days=SEASON_RECALLED_DAYS)
-            )
+        if period.season and until is not None:  # named with its year, a season is looked back on longer
+            later = until + timedelta(days=SEASON_RECALLED_DAYS)
+            filters = replace(filters, season=period.season, season_recalled_until=later)
         return filters, period
 
     def _period(self, question: str, series: str | None = None) -> Period | None:

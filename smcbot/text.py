@@ -608,9 +608,7 @@ PRACTICAL_PATTERNS = (
 # The noun of a law or a public scheme ("loi", "pass", "grant"; "aide" only as "l'aide de
 # l'État": "l'appli qui aide les commerçants" is a verb), and how many content words
 # either side of it name which one ("le pass culture", "the Evin law").
-_SCHEME_NOUN = re.compile(
-    rf"\b(?:{_LAW_FR}|{_LAW_EN}|{_SCHEME_FR}|{_SCHEME_EN})\b".replace("aides?|", "").replace("|aides?)", ")")
-)
+_SCHEME_NOUN = re.compile(rf"\b(?:{_LAW_FR}|{_LAW_EN}|{_SCHEME_FR}|{_SCHEME_EN})\b(?<!\baide)(?<!\baides)")
 SCHEME_REACH = 2
 # What a question asks of a law or scheme, beside its name: no part of the name.
 SCHEME_ASKING = frozenset(
