@@ -77,6 +77,10 @@ LAUNCHED = re.compile(r"^(?:lance|cree|entre(?=e?s? en vigueur))e?s?\b")
 # conjunction's ("Qu'Anne Martin"); not part of a name ("N'Golo", "D'Artagnan").
 ELIDED = re.compile(r"^(?i:c|qu|l|d|j|s|n|lorsqu|puisqu)['’]")
 PLACE_WORDS = {"chez", "a", "au", "aux", "dans", "en"}
+TITLES = {"dr", "docteur", "professeur", "pr", "maitre", "me", "madame", "monsieur", "mme", "m", "mr"}
+# A person's name takes no article; a thing's does ("le Pass Culture, généralisé en 2021").
+ARTICLES = {"le", "la", "les", "un", "une", "du", "des", "au", "aux"}
+ARTICLE_BEFORE = re.compile(r"(?:^|[\s(])(?:[Ll]e|[Ll]a|[Ll]es|[Uu]ne?|[Dd]u|[Dd]es|[Aa]ux?|[LlDd]['’])\s*$")
 # The kind of body an organisation is, written before its name ("l'agence Nuances").
 ORG_KINDS = set(
     """
@@ -113,15 +117,24 @@ MIN_SPEECH_WORDS = 5  # « partenariat rémunéré » is a term in quotation mar
 
 
 def clean_speaker_name(raw: str) -> str:
-    """A person's name alone: no leading "Selon", "Pour", title or role word."""
+    """A person's name alone: no leading "Selon", "Pour", title or role word; nothing
+    when an article leads it ("Le Pass Culture", "La Loi Climat"): a thing's name."""
     words = [_without_elided_conjunction(word) for word in raw.split()[:1]] + raw.split()[1:]
     while words and (
         fold(words[0]).rstrip(".") in NOT_NAME_WORDS or fold(words[0]) in ROLE_WORDS or _opens_a_clause(words[0])
     ):
+        if fold(words[0]) in ARTICLES:
+            return ""
         words = words[1:]
     if len(words) < 2 or any(fold(w) in {"social", "media", "club"} for w in words):
         return ""
     return " ".join(words)
+
+
+def _titled(name: str) -> bool:
+    """The name opens with a title or a post ("le Dr Kévin Tran", "la directrice Anne Roy"):
+    the article is the title's."""
+    return fold(name.split()[0]).rstrip(".") in TITLES | ROLE_WORDS
 
 
 def _opens_a_clause(word: str) -> bool:
@@ -144,6 +157,9 @@ def speakers_in(text: str) -> list[Speaker]:
     position = 0
     while match := NAME_ROLE.search(text, position):
         role = match.group("role")
+        if ARTICLE_BEFORE.search(text, max(0, match.start() - 4), match.start()) and not _titled(match.group("name")):
+            position = match.start("role")  # "la Loi Climat, publiée…": a thing, not a person
+            continue
         if _about_the_one_named(ALSO.sub("", role.strip())) and not _plural_clause(role):
             _add(found, match.group("name"), "", (match.group("org") or "").strip())
             position = match.start("role")

@@ -97,6 +97,33 @@ def test_a_name_followed_by_a_verb_or_a_pronoun_is_not_presented_with_a_role(tex
 @pytest.mark.parametrize(
     "text",
     [
+        # a thing's name takes an article, a person's does not
+        "Le Pass Culture, généralisé au printemps, a tout changé.",
+        "Au Grand Palais, rénové pour les Jeux, la foule se presse.",
+        "Ils ont lu la Gazette du Haut-Rhône, titre centenaire diffusé dans l’Ain.",
+        "Tout a commencé par l’API Topics, annoncée fin janvier par Google.",
+        "La Brasserie La Canopée, fondée en 2016 à Montreuil, brasse.",
+    ],
+)
+def test_a_name_after_an_article_is_no_person(text):
+    assert speakers_in(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("Nous avons réuni le Dr Kévin Tran, vétérinaire en chef du parc.", "Kévin Tran"),  # the title's article
+        ("Autour de la table, la directrice Anne Roy, fondatrice de Kiwi, répond.", "Anne Roy"),
+        ("Yann Le Gall, directeur de la communication, ouvre la séance.", "Yann Le Gall"),  # an article in the name
+    ],
+)
+def test_a_person_keeps_a_title_with_its_article(text, name):
+    assert [s.name for s in speakers_in(text)] == [name]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "Albert Castan, lui, préfère la vigne.",  # a pronoun set apart
         "Sa fondatrice, Albert Castan, y a vu défiler des lecteurs.",
         "Albert Castan, se souvenant de 2019, sourit.",
