@@ -59,7 +59,7 @@ CLUB_WORDS = frozenset(
     adhesion adhesions adherent adherents adherer intervenant intervenants intervenante intervenantes
     speaker speakers panel panels panelist panelists paneliste panelistes conference conferences
     evenement evenements event events rencontre rencontres meetup meetups soiree soirees
-    cotisation cotisations inscription inscriptions inscrire fee fees join joining organisateur
+    cotisation cotisations cotiser inscription inscriptions inscrire fee fees join joining organisateur
     organisateurs organisatrice organiser organisers organizer organizers prochain prochaine
     prochains prochaines next upcoming agenda billet billets ticket tickets intervenir
     """.split()

@@ -443,7 +443,7 @@ def analyse(question: str, lexicon=None) -> Query:
     found, club = [], []
     capitals = acronyms(topical)
     for word in dict.fromkeys(content_words(topical, keep=capitals)):
-        if "club_words" in RESOURCES and word in CLUB_WORDS:
+        if "club_words" in RESOURCES and _club_word(word, originals.get(word, word), language, general):
             club.append(word)
             continue
         if word not in capitals and (_unknown_month(word, lexicon) or _generic_verb(word, language, general)):
@@ -540,7 +540,10 @@ PRACTICAL_PATTERNS = (
     re.compile(r"\b(?:ca|cela) (?:marche|fonctionne) comment\b|\bcomment (?:ca|cela) (?:marche|fonctionne)\b"),
     # "comment fonctionne le pass Culture ?" (a law or a scheme: "comment fonctionne la
     # cuisine centrale ?" asks what a speaker told of their own)
-    re.compile(rf"\bcomment (?:marche|fonctionne)(?:nt)? (?:une?|la|le|les|l')?\s*(?:{_LAW_FR}|{_SCHEME_FR})\b"),
+    # (or a part of one: "comment marche le reste à charge du CPF ?")
+    re.compile(
+        rf"\bcomment (?:marche|fonctionne)(?:nt)? (?:une?|la|le|les|l')?[^?.!]{{0,25}}\b(?:{_LAW_FR}|{_SCHEME_FR})\b"
+    ),
     # "la loi Egalim, ça change quoi pour les éleveurs ?" (a law proper, not "les règles de
     # l'algorithme"; not "selon les intervenants": what speakers said)
     re.compile(
@@ -591,8 +594,9 @@ PRACTICAL_PATTERNS = (
     ),
     # (asked of the world, at the question's start: not "what did the speakers say about the best time to post?")
     re.compile(
-        r"^(?:(?:what(?:'s| is) the|any) )?best (?:time|day|hour)s? to post\b"
-        r"|^(?:(?:quelle est la|c'est quoi la|la) )?meilleure? (?:heure|moment|jour)s? pour poster\b"
+        r"^(?:(?:what(?:'s| is) the|any) )?best (?:time|day|hour)s?(?: of (?:the )?(?:day|week))? to post\b"
+        r"|^(?:(?:quelle est la|c'est quoi la|la) )?meilleure? (?:heure|moment|jour)s?"
+        r"(?: de (?:la )?(?:journee|semaine))? pour poster\b"
     ),
     # how much it is: "montant du bonus réparation ?", "how big is the grant?"
     re.compile(rf"\b(?:montant|combien)\b[^?.!]{{0,40}}\b{_SCHEME_FR}\b"),
@@ -711,6 +715,19 @@ def _unknown_month(word: str, lexicon) -> bool:
 def _generic_verb(word: str, language: str, general: LibraryWords | WordTables) -> bool:
     """True for a form of a verb that says nothing of a topic ("aurais", "devient")."""
     return "lemmas" in RESOURCES and fold(general.lemma(word, language)) in GENERIC_VERBS[language]
+
+
+def _club_word(word: str, original: str, language: str, general: LibraryWords | WordTables) -> bool:
+    """A word naming the club, its format or its members (`CLUB_WORDS`), in any of its
+    forms (`original`, as typed: the lemmas know "adhère", not "adhere"): "comment on
+    adhère au club ?" asks how to join as "adhérer" does."""
+    if word in CLUB_WORDS:
+        return True
+    if "lemmas" not in RESOURCES:
+        return False
+    # (not "clubs": other clubs, "les clubs de ping-pong", are a topic)
+    lemmas = {fold(general.lemma(form, language)) for form in {word, original.lower()}}
+    return bool(lemmas & CLUB_WORDS - {"club"})
 
 
 def _without_club_phrases(text: str) -> str:

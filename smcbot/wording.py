@@ -37,6 +37,12 @@ WORDING: dict[str, dict[str, str]] = {
         "en": "The archive holds only the write-ups of the sessions: where and when the next ones meet is on the "
         "club's site.",
     },
+    "joining": {
+        "fr": "L'archive ne contient que les comptes rendus des sessions : comment adhérer au club et ce que cela "
+        "coûte sont sur le site du club.",
+        "en": "The archive holds only the write-ups of the sessions: how to join the club and what it costs are on "
+        "the club's site.",
+    },
     "nothing_in_period": {
         "fr": "Je n'ai rien trouvé sur ce sujet dans l'archive du Social Media Club {period}.",
         "en": "I found nothing on that in the Social Media Club archive {period}.",

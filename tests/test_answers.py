@@ -204,11 +204,41 @@ def test_an_event_still_to_come_is_not_in_the_archive(answerer):
         ("les rencontres, c'est où ?", "fr"),
         ("Where does the club usually meet?", "en"),
         ("Where are the meetups held?", "en"),
+        ("where does the club hold its meetups in Paris", "en"),
+        ("où le club organise ses soirées ?", "fr"),
     ],
 )
 def test_where_the_club_meets_is_not_in_the_archive(answerer, question, language):
     answer = answerer.answer(question)
     assert not answer.answered and answer.lead == say("meeting_place", language)
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("comment on adhère au club ? c'est payant ?", "fr"),
+        ("Comment devenir membre du SMC ?", "fr"),
+        ("la cotisation c'est combien ?", "fr"),
+        ("How much is the membership fee?", "en"),
+        ("can I join the club?", "en"),
+    ],
+)
+def test_how_to_join_the_club_is_not_in_the_archive(answerer, question, language):
+    answer = answerer.answer(question)
+    assert not answer.answered and answer.lead == say("joining", language)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "combien coûte l'adhésion au planétarium ?",  # another body's membership: a session's subject
+        "les adhérents du club d'astronomie ont payé combien ?",
+        "how can we join the conversation on TikTok?",
+        "comment faire adhérer les salariés au projet ?",
+    ],
+)
+def test_another_membership_or_joining_is_searched(answerer, question):
+    assert answerer.answer(question).lead != say("joining", answerer.answer(question).language)
 
 
 @pytest.mark.parametrize(

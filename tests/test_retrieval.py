@@ -551,6 +551,8 @@ def regulation_answerer(write_ups_answerer):
         "am I eligible for the grant?",
         "how to apply for the culture grant",
         "meilleure heure pour poster sur insta",
+        "best time of day to post on LinkedIn?",
+        "comment marche le reste à charge du CPF pour un cours d'anglais",
         "la fermeture du réseau cuivre c'est pour quand ?",
         "la loi Egalim, ça change quoi pour les éleveurs ?",
         "comment marche le pass culture",

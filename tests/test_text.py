@@ -96,6 +96,9 @@ def test_the_club_s_own_words_carry_no_weight():
     assert [w.word for w in query.words] == []  # "become" is a generic verb
     assert "member" in query.club_words
     assert analyse("Combien coûte l'adhésion au SMC ?").club_words == ("adhesion", "smc")
+    # in any of their forms: "adhère" is "adhérer", "cotise" "cotiser"
+    assert analyse("comment on adhère au club ?").words == ()
+    assert "clubs" in {w.word for w in analyse("les clubs de ping-pong débordés après les Jeux").words}
 
 
 @pytest.mark.parametrize(
