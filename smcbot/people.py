@@ -252,7 +252,8 @@ def _org_from_role(role: str) -> tuple[str, str]:
     if not readings:
         return role, ""
     _, _, kept_role, org = max(readings)
-    return kept_role, org
+    # "consultante au sein du cabinet Marée Haute": "au sein" leads to the organisation
+    return re.sub(r"\s+(?:au sein|aupr[èe]s)$", "", kept_role), org
 
 
 def _add(found: dict[str, Speaker], raw_name: str, role: str, org: str) -> bool:

@@ -764,10 +764,27 @@ HAPPENED = re.compile(
 )
 
 
+# Who ran a session ("who hosted the lighthouse keepers talk", "qui animait la table
+# ronde sur les phares ?") asks for one of its people, as "who spoke" does: the verb
+# names the session's format, not its topic (not "how to host a live", "animer sa
+# communauté", where no "who" asks for a person).
+RAN_THE_SESSION = re.compile(
+    r"(?i)(?<=who )(?:hosted|moderated|chaired|emceed|ran|led)\b"
+    r"|\b(?<=qui )(?:animait|animaient|a anim[ée]e?|mod[ée]rait|a mod[ée]r[ée]e?|pr[ée]sentait)\b"
+)
+
+
+# "back in 2019", "back then": when, not what.
+BACK_THEN = re.compile(r"(?i)\b(?:way\s+)?back(?=\s+(?:in\s+(?:19|20)\d\d|then)\b)")
+
+
 def _without_asker_now(text: str) -> str:
     """The question without the words that date it from the asker's present (`ASKER_NOW`)
-    and those asking what happened (`HAPPENED`)."""
-    return HAPPENED.sub(" ", ASKER_NOW.sub(" ", text))
+    or in the past (`BACK_THEN`), those asking what happened (`HAPPENED`) and who ran the
+    session (`RAN_THE_SESSION`)."""
+    for frame in (ASKER_NOW, BACK_THEN, HAPPENED, RAN_THE_SESSION):
+        text = frame.sub(" ", text)
+    return text
 
 
 def _original_forms(text: str) -> dict[str, str]:

@@ -153,6 +153,8 @@ def test_an_elided_word_before_a_name_is_part_of_it_only_before_a_capital(text, 
         ("Marie Dupont, juge consulaire au tribunal de commerce, parle.", "juge consulaire au tribunal de commerce"),
         ("Hélène Roux, elle aussi fondatrice d’une agence, répond.", "fondatrice d’une agence"),
         ("Paul Martin, lui aussi directeur de la communication, ajoute.", "directeur de la communication"),
+        # "au sein du cabinet …" leads to the organisation; it is no part of the post
+        ("Anne Le Gall, consultante en com au sein du cabinet Marée Haute, anime.", "consultante en com"),
     ],
 )
 def test_posts_are_roles_however_they_begin(text, role):

@@ -336,3 +336,17 @@ def test_a_word_made_from_a_platform_s_name_is_that_platform(word, platform):
     asked = {w.word: w for w in analyse(f"le {word} qui cartonne", Lexicon()).words}
     assert asked[word].name and set(stems(platform)) <= set(asked[word].forms)
     assert platform_of("marketeur") is None
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("who hosted the lighthouse keepers talk", {"lighthouse", "keepers"}),  # who ran it: no topic
+        ("Qui animait la table ronde sur les phares ?", {"phares"}),
+        ("who hosted the AI panel back in 2019?", {"ai"}),  # "back in 2019": when
+        ("how to host a live on twitch", {"host", "live", "twitch"}),  # no "who": hosting is the topic
+        ("back pain at work", {"back", "pain", "work"}),
+    ],
+)
+def test_who_ran_a_session_and_when_name_no_topic(question, topic):
+    assert {w.word for w in analyse(question).words} == topic
