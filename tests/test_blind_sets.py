@@ -1,4 +1,4 @@
-"""Blind sets B to AI: questions and club-style write-ups, each written by a
+"""Blind sets B to AJ: questions and club-style write-ups, each written by a
 different person who saw only the archive's text (never the code or the gate).
 These bounds are the figures each set reached, so that a later change cannot make
 them worse unnoticed (set A, tuned on from the start, has `test_blind.py`).
@@ -163,6 +163,15 @@ them worse unnoticed (set A, tuned on from the start, has `test_blind.py`).
   Its English refusals are paraphrases sharing few words with the French text ("the
   wind turbine fight" for "les éoliennes", "the ski resort cams" for "les webcams",
   "the fake paper" for a forged exam subject).
+- **AJ** was written for the round after and scored once on the code as it stood
+  (French hit@1 1.00 (none refused), English 0.92 (1 refused, 1 answered from the
+  wrong session), 6 of 14 off-topic questions answered, citation precision 0.86),
+  then tuned on: how to join the club and what it costs ("comment on adhère au club ?
+  c'est payant ?", matched on an astronomy club's own members) and where the club holds
+  its meetups are said to be on the club's site; "best time of day to post" and "comment
+  marche le reste à charge du CPF" are practical questions; 2 of 14 answered since.
+  "who hosted the … talk" asks for a session's people (AG's lighthouse question is
+  answered since).
 """
 
 from pathlib import Path
@@ -210,9 +219,10 @@ BOUNDS = {
     "setAD": {"fr": (0.95, 1, 1), "en": (0.92, 1, 3), "citation_precision": 0.9},
     "setAE": {"fr": (1.0, 0, 2), "en": (0.92, 2, 2), "citation_precision": 0.9},
     "setAF": {"fr": (1.0, 0, 1), "en": (0.76, 5, 1), "citation_precision": 0.93},
-    "setAG": {"fr": (0.95, 0, 1), "en": (0.92, 2, 2), "citation_precision": 0.92},
+    "setAG": {"fr": (0.95, 0, 1), "en": (0.96, 1, 2), "citation_precision": 0.92},
     "setAH": {"fr": (0.95, 1, 1), "en": (0.96, 1, 2), "citation_precision": 0.94},
     "setAI": {"fr": (1.0, 0, 2), "en": (0.73, 6, 1), "citation_precision": 0.91},
+    "setAJ": {"fr": (1.0, 0, 1), "en": (0.92, 1, 1), "citation_precision": 0.92},
 }
 
 
