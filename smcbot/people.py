@@ -77,10 +77,17 @@ LAUNCHED = re.compile(r"^(?:lance|cree|entre(?=e?s? en vigueur))e?s?\b")
 # conjunction's ("Qu'Anne Martin"); not part of a name ("N'Golo", "D'Artagnan").
 ELIDED = re.compile(r"^(?i:c|qu|l|d|j|s|n|lorsqu|puisqu)['’]")
 PLACE_WORDS = {"chez", "a", "au", "aux", "dans", "en"}
-TITLES = {"dr", "docteur", "professeur", "pr", "maitre", "me", "madame", "monsieur", "mme", "m", "mr"}
+TITLES = set(
+    """
+    dr docteur professeur pr maitre me madame monsieur mme m mr general generale colonel commandant capitaine
+    lieutenant adjudant sergent pere soeur frere abbe chanoine pasteur rabbin imam senateur senatrice depute
+    deputee maire ministre prefet prefete juge procureur procureure
+    """.split()
+)
 # A person's name takes no article; a thing's does ("le Pass Culture, généralisé en 2021").
 ARTICLES = {"le", "la", "les", "un", "une", "du", "des", "au", "aux"}
-ARTICLE_BEFORE = re.compile(r"(?:^|[\s(])(?:[Ll]e|[Ll]a|[Ll]es|[Uu]ne?|[Dd]u|[Dd]es|[Aa]ux?|[LlDd]['’])\s*$")
+# ("d'" is no article: "l'avis d'Anne Martin"; the lookbehind sees before the window.)
+ARTICLE_BEFORE = re.compile(r"(?<![\w'’])(?:[Ll]es?|[Ll]a|[Uu]ne?|[Dd]u|[Dd]es|[Aa]ux?|[Ll]['’])\s*$")
 # The kind of body an organisation is, written before its name ("l'agence Nuances").
 ORG_KINDS = set(
     """
@@ -121,7 +128,9 @@ def clean_speaker_name(raw: str) -> str:
     when an article leads it ("Le Pass Culture", "La Loi Climat"): a thing's name."""
     words = [_without_elided_conjunction(word) for word in raw.split()[:1]] + raw.split()[1:]
     while words and (
-        fold(words[0]).rstrip(".") in NOT_NAME_WORDS or fold(words[0]) in ROLE_WORDS or _opens_a_clause(words[0])
+        fold(words[0]).rstrip(".") in NOT_NAME_WORDS | TITLES
+        or fold(words[0]) in ROLE_WORDS
+        or _opens_a_clause(words[0])
     ):
         if fold(words[0]) in ARTICLES:
             return ""
@@ -157,7 +166,7 @@ def speakers_in(text: str) -> list[Speaker]:
     position = 0
     while match := NAME_ROLE.search(text, position):
         role = match.group("role")
-        if ARTICLE_BEFORE.search(text, max(0, match.start() - 4), match.start()) and not _titled(match.group("name")):
+        if ARTICLE_BEFORE.search(text, max(0, match.start() - 6), match.start()) and not _titled(match.group("name")):
             position = match.start("role")  # "la Loi Climat, publiée…": a thing, not a person
             continue
         if _about_the_one_named(ALSO.sub("", role.strip())) and not _plural_clause(role):

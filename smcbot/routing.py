@@ -90,7 +90,7 @@ _MEETS_FR = (
     r" (?:ont lieu|se tiennent|se deroulent))"
 )
 _GATHERINGS = r"(?:sessions|rencontres|soirees|tables rondes|evenements|afterworks)"
-_CLUB_EN = r"(?:you|we|(?:the )?(?:social media )?club|smc|(?:the )?members)"
+_CLUB_EN = r"(?:you|we|(?:the )?(?:(?:social media )?club|smc)|(?:the )?members)"
 MEETING_PLACE = re.compile(
     r"\bou (?:est-ce qu(?:e|')?\s*)?(?:"
     + _MEETS_FR
@@ -102,39 +102,53 @@ MEETING_PLACE = re.compile(
     r"|\b(?:les|vos) " + _GATHERINGS + r",? c'?\s?est ou\b(?![^?]*\bou\b)"
     r"|\bwhere (?:do|does) " + _CLUB_EN + r" (?:usually |normally |generally |often )?(?:meet|gather|get together)"
     r"(?= in\b| at\b| these days\b| now\b|\s*[?.!]|\s*$)"
-    r"|\bwhere (?:do|does) " + _CLUB_EN + r" (?:usually |normally )?(?:hold|host|run|organi[sz]e) (?:its|your|their)"
-    r" (?:sessions|meetups|meetings|events|round ?tables)\b"
-    r"|\bou (?:est-ce que )?(?:le club|vous) (?:organise|organisez|tient|tenez) (?:ses|vos) " + _GATHERINGS + r"\b"
+    r"|\bwhere (?:do|does) "
+    + _CLUB_EN
+    + r" (?:usually |normally )?(?:hold|host|run|organi[sz]e) (?:its|your|their|our)"
+    r" (?:sessions|meetups|meetings|events|round ?tables)(?=\s*(?:[?.!]|$| in\b| at\b| these days\b| now\b))"
+    # "où le club organise ses soirées ?" at the question's start ("… une agence ou vous
+    # organisez vos soirées vous-mêmes ?" is "or")
+    r"|(?:^|[,;:?!.]\s*)ou (?:est-ce que )?(?:le club|vous) (?:organise|organisez|tient|tenez) (?:ses|vos) "
+    + _GATHERINGS
+    + r"\b"
     r"|\bwhere (?:are|is) (?:the|your) (?:sessions|meetups|meetings|events|round ?tables)"
     r" (?:usually )?(?:held|hosted)\b"
 )
 # "Comment on adhère au club ?", "how much is the membership fee?": joining the club and
-# what it costs are practical information, not in the write-ups (an astronomy club's own
-# members and paid subscriptions may be). The club must be the one asked about: "vous",
-# "le club", "the club", or membership as such.
+# what it costs are practical information, not in the write-ups. The club must be the one
+# asked about: "le club", "the club" named no further, the SMC, or membership as such;
+# another body's membership (an astronomy club's, the Guardian's, "les cotisations
+# sociales" of a freelance) is a session's subject.
 _THE_CLUB = (
     r"(?:(?:au |le |du |the |your |this )?(?:smc|social media club)\b"
     r"|(?:au |le |du |the |your |this )club(?=\s*(?:[?.!,]|$)))"  # a club named no further: ours
 )
-# A membership asked of no one else ("l'adhésion au planétarium" is a session's subject).
-_OURS = r"(?!\s+(?:au|a la|a l'|aux|du|de la|de l'|des|d'un|d'une|of|at|to)\s+(?!club\b|smc\b|social media club\b))"
+# What may follow a membership asked as such: its price, nothing else named.
+_ITS_PRICE = r"(?:c'est |elle est |est |coute |ca coute |elle coute |is |costs? )?"
 JOINING = re.compile(
     r"\b(?:comment|pour) (?:on |je |faire pour |peut-on |puis-je )?(?:adherer|adhere|adherez|devenir membre)"
     r"(?:,? " + _THE_CLUB + r"|\s*[?.!]|\s*$)"
     r"|\b(?:adherer|adhere|adherez|devenir membre|cotiser|cotise|adhesion)\b[^?.!]{0,20}\b"
     + _THE_CLUB
-    + r"|\b(?:adhesion|cotisation)s?\b"
-    + _OURS
-    + r"[^?.!]{0,25}\b(?:combien|prix|tarif|payante?|gratuite?|coute)\b"
-    r"|\b(?:combien|prix|tarif)\b[^?.!]{0,25}\b(?:adhesion|cotisation)s?\b"
-    + _OURS
-    + r"|\b(?:join|become a member of|sign up (?:to|for)|membership (?:of|in)) "
+    # "la cotisation c'est combien ?", "l'adhésion est payante ?", "combien coûte l'adhésion ?"
+    + r"|\b(?:l'|la )?(?:adhesion|cotisation)(?: (?:au|du) (?:club|smc))?,? "
+    + _ITS_PRICE
+    + r"(?:combien|payante|gratuite|quel prix)(?=\s*(?:[?.!,]|$))"
+    r"|\b(?:combien|prix|tarif) (?:coute |de |pour |est )?(?:l'|la |une )?(?:adhesion|cotisation)"
+    r"(?: (?:au|du) (?:club|smc))?\s*(?:[?.!]|$)"
+    r"|\b(?:join|become a member of|sign up (?:to|for)|membership (?:of|in)) "
     + _THE_CLUB
-    + r"|\bhow (?:do|can) (?:i|we|you) (?:become a member|join)\s*[?.!]?\s*$"
-    r"|\bmembership (?:fee|fees|cost|costs|price|prices|dues)\b"
-    + _OURS
-    + r"|\bhow much (?:is|does) (?:the )?membership\b"
-    + _OURS
+    + r"|\bhow (?:do|can) (?:i|we|you) (?:become a member|join)\s*(?:[?.!,]|$)"
+    # "how much is the membership fee?", not "the Guardian's membership fees"
+    r"|(?:^|\b(?:the|your|a|is|what's|whats|are) )(?:annual |yearly |monthly |student )?membership"
+    r" (?:fee|fees|cost|costs|price|prices|dues)"
+    r"(?=\s*(?:[?.!,]|$| and\b))"
+    r"|\bhow much (?:is|does) (?:the )?membership(?=\s*(?:[?.!,]|$| and\b| cost\s*(?:[?.!,]|$)))"
+)
+# Another club or association named ("the astronomy club", "le club d'astronomie"): its
+# members and fees are what a session may tell.
+OTHER_CLUB = re.compile(
+    r"\b(?!(?:the|your|this|our|media|au|le|du|ce|votre|notre) )\w+ club\b|\bclub (?:d'|de |des |du )\w"
 )
 EVENT_WORDS = re.compile(
     r"\b(?:sessions?|tables? rondes?|round ?tables?|meetups?|evenements?|events?|soirees?|rencontres?"
@@ -399,7 +413,7 @@ class QuestionRouter:
             return self._refusal(question, language, text_of("upcoming", language))
         if MEETING_PLACE.search(plain):
             return self._refusal(question, language, text_of("meeting_place", language))
-        if JOINING.search(plain):
+        if JOINING.search(plain) and not OTHER_CLUB.search(plain):
             return self._refusal(question, language, text_of("joining", language))
         if WHO_SPOKE.search(folded):
             return self._who_spoke(question, folded, language, filters)

@@ -437,7 +437,7 @@ def analyse(question: str, lexicon=None) -> Query:
     text = question.strip()[:MAX_QUESTION_CHARS]
     general = _general(lexicon)
     language = detect_language(text, general)
-    topical = _without_asker_now(_without_club_phrases(text))
+    topical = _without_asker_now(_without_club_phrases(_without_who_ran(text)))
     names = set(named_terms(topical))
     originals = _original_forms(topical)
     found, club = [], []
@@ -540,9 +540,12 @@ PRACTICAL_PATTERNS = (
     re.compile(r"\b(?:ca|cela) (?:marche|fonctionne) comment\b|\bcomment (?:ca|cela) (?:marche|fonctionne)\b"),
     # "comment fonctionne le pass Culture ?" (a law or a scheme: "comment fonctionne la
     # cuisine centrale ?" asks what a speaker told of their own)
-    # (or a part of one: "comment marche le reste à charge du CPF ?")
+    re.compile(rf"\bcomment (?:marche|fonctionne)(?:nt)? (?:une?|la|le|les|l')?\s*(?:{_LAW_FR}|{_SCHEME_FR})\b"),
+    # or a part of a public one: "comment marche le reste à charge du CPF ?" (not "le système
+    # de primes chez Decathlon", a speaker's own)
     re.compile(
-        rf"\bcomment (?:marche|fonctionne)(?:nt)? (?:une?|la|le|les|l')?[^?.!]{{0,25}}\b(?:{_LAW_FR}|{_SCHEME_FR})\b"
+        rf"\bcomment (?:marche|fonctionne)(?:nt)? (?:une?|la|le|les|l')?\s*(?:[\w-]+ ){{0,3}}(?:du|de la|de l'|des) ?"
+        rf"{_PUBLIC_SCHEME_FR}\b"
     ),
     # "la loi Egalim, ça change quoi pour les éleveurs ?" (a law proper, not "les règles de
     # l'algorithme"; not "selon les intervenants": what speakers said)
@@ -717,17 +720,21 @@ def _generic_verb(word: str, language: str, general: LibraryWords | WordTables) 
     return "lemmas" in RESOURCES and fold(general.lemma(word, language)) in GENERIC_VERBS[language]
 
 
+MEMBERSHIP_VERBS = frozenset({"adherer", "cotiser"})
+
+
 def _club_word(word: str, original: str, language: str, general: LibraryWords | WordTables) -> bool:
     """A word naming the club, its format or its members (`CLUB_WORDS`), in any of its
-    forms (`original`, as typed: the lemmas know "adhère", not "adhere"): "comment on
-    adhère au club ?" asks how to join as "adhérer" does."""
+    forms for the verbs of membership (`original`, as typed: the lemmas know "adhère",
+    not "adhere"): "comment on adhère au club ?" asks how to join as "adhérer" does."""
     if word in CLUB_WORDS:
         return True
     if "lemmas" not in RESOURCES:
         return False
-    # (not "clubs": other clubs, "les clubs de ping-pong", are a topic)
+    # Only the verbs of membership: "intervient", "organisent", "joined" have other subjects
+    # ("pourquoi l'État intervient", "why Gen Z joined BeReal"), and "clubs" are other clubs.
     lemmas = {fold(general.lemma(form, language)) for form in {word, original.lower()}}
-    return bool(lemmas & CLUB_WORDS - {"club"})
+    return bool(lemmas & MEMBERSHIP_VERBS)
 
 
 def _without_club_phrases(text: str) -> str:
@@ -766,11 +773,17 @@ HAPPENED = re.compile(
 
 # Who ran a session ("who hosted the lighthouse keepers talk", "qui animait la table
 # ronde sur les phares ?") asks for one of its people, as "who spoke" does: the verb
-# names the session's format, not its topic (not "how to host a live", "animer sa
-# communauté", where no "who" asks for a person).
+# names the session's format, not its topic. Only where "who" or "qui" asks (the
+# question's start, or after a comma) and a session is named: "who moderated the panda
+# cam chat", "l'IA qui modérait les contenus" ask about moderating.
+_SESSION_NAMED = (
+    r"(?=[^?.!]*\b(?:talk|talks|session|sessions|panel|round ?tables?|meetup|debate|table ronde|tables rondes"
+    r"|soir[ée]es?|rencontres?|d[ée]bats?|cercle|cycle|s[ée]ries?)\b)"
+)
 RAN_THE_SESSION = re.compile(
-    r"(?i)(?<=who )(?:hosted|moderated|chaired|emceed|ran|led)\b"
-    r"|\b(?<=qui )(?:animait|animaient|a anim[ée]e?|mod[ée]rait|a mod[ée]r[ée]e?|pr[ée]sentait)\b"
+    r"(?i)(?:^|(?<=[,;:?!.]))(\s*(?:who|qui)\s+)"
+    r"(?:hosted|moderated|chaired|emceed|ran|led|animait|animaient|a\s+anim[ée]e?|mod[ée]rait|a\s+mod[ée]r[ée]e?"
+    r"|pr[ée]sentait)\b" + _SESSION_NAMED
 )
 
 
@@ -780,11 +793,16 @@ BACK_THEN = re.compile(r"(?i)\b(?:way\s+)?back(?=\s+(?:in\s+(?:19|20)\d\d|then)\
 
 def _without_asker_now(text: str) -> str:
     """The question without the words that date it from the asker's present (`ASKER_NOW`)
-    or in the past (`BACK_THEN`), those asking what happened (`HAPPENED`) and who ran the
-    session (`RAN_THE_SESSION`)."""
-    for frame in (ASKER_NOW, BACK_THEN, HAPPENED, RAN_THE_SESSION):
+    or in the past (`BACK_THEN`), and those asking what happened (`HAPPENED`)."""
+    for frame in (ASKER_NOW, BACK_THEN, HAPPENED):
         text = frame.sub(" ", text)
     return text
+
+
+def _without_who_ran(text: str) -> str:
+    """The question without the verb asking who ran the session (`RAN_THE_SESSION`), read
+    before the club's phrases go ("table ronde" names the session); "who" stays."""
+    return RAN_THE_SESSION.sub(r"\1", text)
 
 
 def _original_forms(text: str) -> dict[str, str]:

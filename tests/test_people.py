@@ -103,6 +103,8 @@ def test_a_name_followed_by_a_verb_or_a_pronoun_is_not_presented_with_a_role(tex
         "Ils ont lu la Gazette du Haut-Rhône, titre centenaire diffusé dans l’Ain.",
         "Tout a commencé par l’API Topics, annoncée fin janvier par Google.",
         "La Brasserie La Canopée, fondée en 2016 à Montreuil, brasse.",
+        "Ils ont lu les Échos Judiciaires, quotidien économique régional, en 2019.",  # mid-sentence
+        "Ils ont repris une Brasserie Parisienne, entreprise familiale, en 2010.",
     ],
 )
 def test_a_name_after_an_article_is_no_person(text):
@@ -113,7 +115,9 @@ def test_a_name_after_an_article_is_no_person(text):
     "text, name",
     [
         ("Nous avons réuni le Dr Kévin Tran, vétérinaire en chef du parc.", "Kévin Tran"),  # the title's article
-        ("Autour de la table, la directrice Anne Roy, fondatrice de Kiwi, répond.", "Anne Roy"),
+        ("Autour de la table, la Directrice Anne Roy, fondatrice de Kiwi, répond.", "Anne Roy"),
+        ("Le débat a suivi le Général Jean Dupont, chef d’état-major, venu en voisin.", "Jean Dupont"),
+        ("Nous avons recueilli l’avis d’Anne Martin, directrice de la communication chez Kiwi.", "Anne Martin"),
         ("Yann Le Gall, directeur de la communication, ouvre la séance.", "Yann Le Gall"),  # an article in the name
     ],
 )

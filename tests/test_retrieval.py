@@ -628,6 +628,7 @@ def test_a_practical_question_is_about_the_scheme_it_names_not_whom_it_is_for(se
         "comment marche le live shopping selon les intervenants ?",
         "Comment fonctionne la modération chez Nerio, d'après la session ?",
         "Comment fonctionne la cuisine centrale ?",  # what a speaker told of their own
+        "comment marche le système de primes chez Decathlon ?",
         "how does ordering fish from the coop work, which days?",
         "les primes des commerciaux, c'est combien selon l'intervenant ?",
         "D'après Marie Roux, la prime c'est combien ?",

@@ -99,6 +99,7 @@ def test_the_club_s_own_words_carry_no_weight():
     # in any of their forms: "adhère" is "adhérer", "cotise" "cotiser"
     assert analyse("comment on adhère au club ?").words == ()
     assert "clubs" in {w.word for w in analyse("les clubs de ping-pong débordés après les Jeux").words}
+    assert "intervient" in {w.word for w in analyse("pourquoi l'État intervient dans les médias").words}
 
 
 @pytest.mark.parametrize(
@@ -346,6 +347,12 @@ def test_a_word_made_from_a_platform_s_name_is_that_platform(word, platform):
         ("who hosted the AI panel back in 2019?", {"ai"}),  # "back in 2019": when
         ("how to host a live on twitch", {"host", "live", "twitch"}),  # no "who": hosting is the topic
         ("back pain at work", {"back", "pain", "work"}),
+        # where "who" is no question, or no session is named, the verb is the topic
+        (
+            "the Kenyan workers who moderated content for Facebook",
+            {"kenyan", "workers", "moderated", "content", "facebook"},
+        ),
+        ("who moderated the panda cam chat", {"moderated", "panda", "cam", "chat"}),
     ],
 )
 def test_who_ran_a_session_and_when_name_no_topic(question, topic):
