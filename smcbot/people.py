@@ -277,6 +277,29 @@ def _add(found: dict[str, Speaker], raw_name: str, role: str, org: str) -> bool:
     return True
 
 
+# Who ran a session: "La session était animée par Anne-Sophie Le Gall", "table ronde
+# modérée par …", "moderated by …", or a role saying so ("animatrice de la soirée").
+RAN_BY = re.compile(
+    r"\b(?:anim[ée]e?s?|mod[ée]r[ée]e?s?|orchestr[ée]e?s?|pr[ée]sent[ée]e?s?|moderated|hosted|chaired)\s+(?:par|by)\s",
+    re.IGNORECASE,
+)
+RUNNING_ROLE = re.compile(r"\b(?:animat(?:eur|rice)|mod[ée]rat(?:eur|rice)|moderator|host)\b", re.IGNORECASE)
+RAN_BY_REACH = 60  # characters after "animée par" within which the name stands
+
+
+def moderators_in(text: str, speakers: list[Speaker]) -> set[str]:
+    """The names of `speakers` a write-up says ran the session ("animée par X", "X,
+    modératrice de la table ronde"; roles as read with the name)."""
+    folded = fold(text)
+    starts = [match.end() for match in RAN_BY.finditer(folded)]
+    found = set()
+    for speaker in speakers:
+        name = fold(speaker.name)
+        if RUNNING_ROLE.search(speaker.role) or any(name in folded[at : at + RAN_BY_REACH] for at in starts):
+            found.add(speaker.name)
+    return found
+
+
 # --- what was said ----------------------------------------------------------------------
 
 

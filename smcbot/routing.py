@@ -26,7 +26,7 @@ from smcbot.directory import Directory, Person, mentions, mentions_folded
 from smcbot.errors import QuestionError
 from smcbot.index import ArchiveIndex
 from smcbot.models import Answer, Article, Quote, SessionQuotes, Source
-from smcbot.people import Unit, units_of
+from smcbot.people import Unit, moderators_in, units_of
 from smcbot.quoting import UNSIGNED, clip
 from smcbot.replies import refusal
 from smcbot.retrieval import HybridRetriever, SearchFilters, SearchResult
@@ -607,25 +607,49 @@ class QuestionRouter:
             best = result.answering[0].strength
             articles = [hit.article for hit in result.answering if hit.strength >= WHO_SPOKE_RATIO * best]
         wanted = {s for group in (result.term_groups if result else []) for s in group}
-        sessions, people = [], []
+        at = {"fr": " dans", "en": " at"}[language] if series else ""
+        what = (f"{at} « {series} »" if series else "") + (f" {period.label[language]}" if period else "")
+        n = _n(len(articles), language)
+        heading = text_of("who_spoke", language, n=n) if topic else text_of("who_spoke_in", language, what=what, n=n)
+        return self._speakers_answer(question, language, articles, wanted, heading)
+
+    def who_ran(self, question: str, language: str, result: SearchResult) -> Answer:
+        """ "Who hosted the lighthouse keepers talk?": the people of the sessions the
+        question's search found (`result`, answered), whoever ran each one first."""
+        best = result.answering[0].strength
+        articles = [hit.article for hit in result.answering if hit.strength >= WHO_SPOKE_RATIO * best]
+        wanted = {s for group in result.term_groups for s in group}
+        heading = text_of("who_ran", language, n=_n(len(articles), language))
+        return self._speakers_answer(question, language, articles, wanted, heading, running_first=True)
+
+    def _speakers_answer(
+        self,
+        question: str,
+        language: str,
+        articles: list[Article],
+        wanted: set[str],
+        heading: str,
+        *,
+        running_first: bool = False,
+    ) -> Answer:
+        """The people of `articles` under `heading`, each session with one quote of each;
+        with `running_first`, whoever ran a session (`moderators_in`) comes first, said so."""
+        sessions, people, running = [], [], set()
         for article in articles:
             speakers = self.directory.speakers_of(article)
             people += [p for p in speakers if p not in people]
+            running |= moderators_in(article.body, article.speakers) if running_first else set()
             quotes = [q for p in speakers for q in self._person_quotes(p, article, wanted, language)[:1]]
             quotes = [q for q in quotes if q.kind == "speech"]  # their own words, one each
             sessions.append(SessionQuotes(article, [], 1.0, shown=quotes))
-        at = {"fr": " dans", "en": " at"}[language] if series else ""
-        what = (f"{at} « {series} »" if series else "") + (f" {period.label[language]}" if period else "")
-        if topic:
-            heading = text_of("who_spoke", language, n=_n(len(sessions), language))
-        else:
-            heading = text_of("who_spoke_in", language, what=what, n=_n(len(sessions), language))
         if not people:  # the write-ups name nobody: say so rather than show an empty list
             many = len(sessions) > 1
             lead = text_of("no_speakers_many" if many else "no_speakers", language, n=len(sessions))
             return self._answered(question, language, lead, sessions)
-        lead = "\n".join([heading] + [f"• {p.label()}" for p in people])
-        return self._answered(question, language, lead, sessions)
+        people.sort(key=lambda person: person.name not in running)  # stable: the write-up's order otherwise
+        ran = text_of("ran_it", language)
+        lines = [f"• {p.label()}" + (f" — {ran}" if p.name in running else "") for p in people]
+        return self._answered(question, language, "\n".join([heading, *lines]), sessions)
 
     # --- periods and series ---------------------------------------------------------------
 

@@ -799,6 +799,11 @@ def _without_asker_now(text: str) -> str:
     return text
 
 
+def asks_who_ran(question: str) -> bool:
+    """True for a question asking who ran a session ("who hosted the … talk?")."""
+    return bool(RAN_THE_SESSION.search(question))
+
+
 def _without_who_ran(text: str) -> str:
     """The question without the verb asking who ran the session (`RAN_THE_SESSION`), read
     before the club's phrases go ("table ronde" names the session); "who" stays."""

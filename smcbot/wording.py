@@ -83,6 +83,11 @@ WORDING: dict[str, dict[str, str]] = {
         "fr": "Sont intervenus sur ce sujet, d'après {n} de l'archive du Social Media Club :",
         "en": "Who spoke on this, from {n} in the Social Media Club archive:",
     },
+    "who_ran": {
+        "fr": "Animation et intervenants, d'après {n} de l'archive du Social Media Club :",
+        "en": "Who ran it and who spoke, from {n} in the Social Media Club archive:",
+    },
+    "ran_it": {"fr": "à l'animation", "en": "moderator"},
     "who_spoke_in": {
         "fr": "Sont intervenus{what}, d'après {n} de l'archive du Social Media Club :",
         "en": "Who spoke{what}, from {n} in the Social Media Club archive:",

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from smcbot.directory import Directory, describe_archive
-from smcbot.people import speakers_in, statements_in, units_of
+from smcbot.people import moderators_in, speakers_in, statements_in, units_of
 from smcbot.sources.files import read_folder
 from smcbot.sources.listing import read_listing
 from smcbot.text import fold
@@ -329,3 +329,66 @@ def test_an_unknown_series_is_refused_by_name_however_it_is_asked(framed_answere
     answer = framed_answerer.answer(question)
     assert not answer.answered and not answer.sources
     assert answer.lead == "I found no series named Hackathon in the Social Media Club archive."
+
+
+MODERATED = """---
+title: "Tous plateformisés #8 : des phares et des abonnés"
+date: 2020-10-14
+url: https://socialmediaclub.fr/2020/10/14/des-phares-et-des-abonnes/
+---
+
+Ce que l’on retient des échanges :
+
+- Les gardiens de phare racontent leur métier en vidéo.
+- Les abonnés suivent les tempêtes en direct.
+- Le patrimoine maritime trouve un public jeune.
+
+Autour de la table, Yannick Quéméner, président de l’association des gardiens de phare, et Morgane Tanguy, photographe et community manager bénévole. La table ronde était animée par Anne-Sophie Le Gall, consultante en communication patrimoniale au sein du cabinet Marée Haute.
+
+« Nos vidéos de tempête font dix fois plus de vues que nos photos de beau temps », raconte Yannick Quéméner. Morgane Tanguy a filmé l’ascension des 307 marches d’un phare, téléphone à la main.
+"""  # noqa: E501
+
+
+def test_whoever_ran_a_session_is_read_from_its_write_up():
+    body = body_of(MODERATED)
+    assert moderators_in(body, speakers_in(body)) == {"Anne-Sophie Le Gall"}
+    assert moderators_in(body_of(FRAMED), speakers_in(body_of(FRAMED))) == set()  # nobody said to run it
+
+
+@pytest.fixture(scope="module")
+def moderated_answerer(tmp_path_factory, real_embedder):
+    """An `Answerer` over the three write-ups above, indexed with the real model."""
+    from smcbot.answering import Answerer
+    from smcbot.index import load_index
+    from smcbot.services import build_from_sources
+    from smcbot.settings import RetrievalSettings, load_settings
+
+    folder = tmp_path_factory.mktemp("moderated")
+    corpus = folder / "corpus"
+    corpus.mkdir()
+    (corpus / "2020-10-14-des-phares-et-des-abonnes.md").write_text(MODERATED, encoding="utf-8")
+    # other sessions beside it: a word in the only session of an archive is in all of them
+    (corpus / "2024-05-20-mesurer-sans-se-noyer-dans-les-chiffres.md").write_text(FRAMED, encoding="utf-8")
+    (corpus / "2024-03-12-social-data-ecouter-avant-de-publier.md").write_text(NAMELESS, encoding="utf-8")
+    manifest = folder / "sources.toml"
+    manifest.write_text(f'[[sources]]\ntype = "folder"\npath = "{corpus}"\n', encoding="utf-8")
+    index_dir = folder / "index"
+    build_from_sources(load_settings(index_dir=index_dir, sources=manifest), embedder=real_embedder)
+    return Answerer(
+        load_index(index_dir, model=real_embedder.name), real_embedder, RetrievalSettings(), index_dir=index_dir
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "ran"),
+    [
+        ("who hosted the lighthouse keepers talk?", "moderator"),
+        ("Qui animait la table ronde sur les phares ?", "à l'animation"),
+    ],
+)
+def test_who_ran_a_session_names_its_moderator_first(moderated_answerer, question, ran):
+    answer = moderated_answerer.answer(question)
+    assert answer.answered and "des-phares-et-des-abonnes" in answer.sources[0].url
+    people = [line for line in answer.lead.splitlines() if line.startswith("•")]
+    assert people[0].startswith("• Anne-Sophie Le Gall") and people[0].endswith(ran)
+    assert any(line.startswith("• Yannick Quéméner") for line in people[1:])
