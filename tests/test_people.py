@@ -281,7 +281,7 @@ def test_a_later_pronoun_is_signed_only_when_nobody_else_was_named_in_between():
 
 @pytest.fixture(scope="module")
 def framed_answerer(tmp_path_factory, real_embedder):
-    """An `Answerer` over the two write-ups above alone, indexed with the real model."""
+    """An `Answerer` over the write-ups of this file alone, indexed with the real model."""
     from smcbot.answering import Answerer
     from smcbot.index import load_index
     from smcbot.services import build_from_sources
@@ -292,6 +292,7 @@ def framed_answerer(tmp_path_factory, real_embedder):
     corpus.mkdir()
     (corpus / "2024-05-20-mesurer-sans-se-noyer-dans-les-chiffres.md").write_text(FRAMED, encoding="utf-8")
     (corpus / "2024-03-12-social-data-ecouter-avant-de-publier.md").write_text(NAMELESS, encoding="utf-8")
+    (corpus / "2020-10-14-des-phares-et-des-abonnes.md").write_text(MODERATED, encoding="utf-8")
     manifest = folder / "sources.toml"
     manifest.write_text(f'[[sources]]\ntype = "folder"\npath = "{corpus}"\n', encoding="utf-8")
     index_dir = folder / "index"
@@ -355,30 +356,6 @@ def test_whoever_ran_a_session_is_read_from_its_write_up():
     assert moderators_in(body_of(FRAMED), speakers_in(body_of(FRAMED))) == set()  # nobody said to run it
 
 
-@pytest.fixture(scope="module")
-def moderated_answerer(tmp_path_factory, real_embedder):
-    """An `Answerer` over the three write-ups above, indexed with the real model."""
-    from smcbot.answering import Answerer
-    from smcbot.index import load_index
-    from smcbot.services import build_from_sources
-    from smcbot.settings import RetrievalSettings, load_settings
-
-    folder = tmp_path_factory.mktemp("moderated")
-    corpus = folder / "corpus"
-    corpus.mkdir()
-    (corpus / "2020-10-14-des-phares-et-des-abonnes.md").write_text(MODERATED, encoding="utf-8")
-    # other sessions beside it: a word in the only session of an archive is in all of them
-    (corpus / "2024-05-20-mesurer-sans-se-noyer-dans-les-chiffres.md").write_text(FRAMED, encoding="utf-8")
-    (corpus / "2024-03-12-social-data-ecouter-avant-de-publier.md").write_text(NAMELESS, encoding="utf-8")
-    manifest = folder / "sources.toml"
-    manifest.write_text(f'[[sources]]\ntype = "folder"\npath = "{corpus}"\n', encoding="utf-8")
-    index_dir = folder / "index"
-    build_from_sources(load_settings(index_dir=index_dir, sources=manifest), embedder=real_embedder)
-    return Answerer(
-        load_index(index_dir, model=real_embedder.name), real_embedder, RetrievalSettings(), index_dir=index_dir
-    )
-
-
 @pytest.mark.parametrize(
     ("question", "ran"),
     [
@@ -386,8 +363,8 @@ def moderated_answerer(tmp_path_factory, real_embedder):
         ("Qui animait la table ronde sur les phares ?", "à l'animation"),
     ],
 )
-def test_who_ran_a_session_names_its_moderator_first(moderated_answerer, question, ran):
-    answer = moderated_answerer.answer(question)
+def test_who_ran_a_session_names_its_moderator_first(framed_answerer, question, ran):
+    answer = framed_answerer.answer(question)
     assert answer.answered and "des-phares-et-des-abonnes" in answer.sources[0].url
     people = [line for line in answer.lead.splitlines() if line.startswith("•")]
     assert people[0].startswith("• Anne-Sophie Le Gall") and people[0].endswith(ran)
