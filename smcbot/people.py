@@ -283,7 +283,14 @@ RAN_BY = re.compile(
     r"\b(?:anim[ée]e?s?|mod[ée]r[ée]e?s?|orchestr[ée]e?s?|pr[ée]sent[ée]e?s?|moderated|hosted|chaired)\s+(?:par|by)\s",
     re.IGNORECASE,
 )
-RUNNING_ROLE = re.compile(r"\b(?:animat(?:eur|rice)|mod[ée]rat(?:eur|rice)|moderator|host)\b", re.IGNORECASE)
+# The role is running the session itself, not a job ("animatrice et référente
+# communication de l'EHPAD", "modératrice de contenus", "host of a podcast").
+RUNNING_ROLE = re.compile(
+    r"^(?:mod[ée]rat(?:eur|rice)|animat(?:eur|rice)|moderator|host)"
+    r"(?:\s+(?:de|of)\s+(?:la |cette |l['’]|the |this )?(?:table ronde|session|soir[ée]e|rencontre|d[ée]bat|[ée]changes"
+    r"|panel|talk|discussion|evening|event))?$",
+    re.IGNORECASE,
+)
 RAN_BY_REACH = 60  # characters after "animée par" within which the name stands
 
 
@@ -295,7 +302,7 @@ def moderators_in(text: str, speakers: list[Speaker]) -> set[str]:
     found = set()
     for speaker in speakers:
         name = fold(speaker.name)
-        if RUNNING_ROLE.search(speaker.role) or any(name in folded[at : at + RAN_BY_REACH] for at in starts):
+        if RUNNING_ROLE.match(speaker.role.strip()) or any(name in folded[at : at + RAN_BY_REACH] for at in starts):
             found.add(speaker.name)
     return found
 

@@ -6,6 +6,7 @@ import json
 import pytest
 
 from smcbot.directory import Directory, describe_archive
+from smcbot.models import Speaker
 from smcbot.people import moderators_in, speakers_in, statements_in, units_of
 from smcbot.sources.files import read_folder
 from smcbot.sources.listing import read_listing
@@ -354,6 +355,13 @@ def test_whoever_ran_a_session_is_read_from_its_write_up():
     body = body_of(MODERATED)
     assert moderators_in(body, speakers_in(body)) == {"Anne-Sophie Le Gall"}
     assert moderators_in(body_of(FRAMED), speakers_in(body_of(FRAMED))) == set()  # nobody said to run it
+    # a role running the session, not a job that sounds like it
+    said = [
+        Speaker("Marc Roy", "modérateur de la table ronde", ""),
+        Speaker("Yasmine Ferhat", "animatrice et référente communication de l’établissement", ""),
+        Speaker("Jo Lin", "modératrice de contenus", "Vidéomaniak"),
+    ]
+    assert moderators_in("Rien de plus.", said) == {"Marc Roy"}
 
 
 @pytest.mark.parametrize(
