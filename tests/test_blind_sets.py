@@ -1,4 +1,4 @@
-"""Blind sets B to AJ: questions and club-style write-ups, each written by a
+"""Blind sets B to AK: questions and club-style write-ups, each written by a
 different person who saw only the archive's text (never the code or the gate).
 These bounds are the figures each set reached, so that a later change cannot make
 them worse unnoticed (set A, tuned on from the start, has `test_blind.py`).
@@ -172,6 +172,12 @@ them worse unnoticed (set A, tuned on from the start, has `test_blind.py`).
   marche le reste à charge du CPF" are practical questions; 2 of 14 answered since.
   "who hosted the … talk" asks for a session's people (AG's lighthouse question is
   answered since).
+- **AK**, written with AJ, was kept untouched until the round's work was done, then
+  scored once: French hit@1 0.92 (2 refused), English 0.85 (2 refused, 2 answered from
+  the wrong session), 1 of 14 off-topic questions answered, citation precision 0.94
+  (the code before the round: French 0.96, 1 refused, 2 of 14 answered; its French
+  answer came from reading the tool library "la Clé de Douze, recyclerie…" as a
+  person, which it no longer is).
 """
 
 from pathlib import Path
@@ -223,6 +229,7 @@ BOUNDS = {
     "setAH": {"fr": (0.95, 1, 1), "en": (0.96, 1, 2), "citation_precision": 0.94},
     "setAI": {"fr": (1.0, 0, 2), "en": (0.73, 6, 1), "citation_precision": 0.91},
     "setAJ": {"fr": (1.0, 0, 1), "en": (0.92, 1, 1), "citation_precision": 0.92},
+    "setAK": {"fr": (0.91, 2, 0), "en": (0.84, 2, 1), "citation_precision": 0.93},
 }
 
 
