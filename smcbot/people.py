@@ -278,33 +278,64 @@ def _add(found: dict[str, Speaker], raw_name: str, role: str, org: str) -> bool:
 
 
 # Who ran a session: "La session était animée par Anne-Sophie Le Gall", "table ronde
-# modérée par …", "moderated by …", or a role saying so ("animatrice de la soirée").
-RAN_BY = re.compile(
-    r"\b(?:anim[ée]e?s?|mod[ée]r[ée]e?s?|orchestr[ée]e?s?|pr[ée]sent[ée]e?s?|moderated|hosted|chaired)\s+(?:par|by)\s",
-    re.IGNORECASE,
-)
+# modérée par …", "moderated by …" (not "les chiffres présentés par X", nor words in
+# quotation marks), or a role saying so ("modératrice de la table ronde").
+RAN_BY = re.compile(r"\b(?:anim[ée]e?s?|mod[ée]r[ée]e?s?|orchestr[ée]e?s?|moderated|hosted|chaired)\s+(?:par|by)\s+")
+# The name right after "par", past a title or a short description ("la journaliste",
+# "notre présidente"); a second one joined by "et" ("… et Guilhem Boyer, …").
+_RAN_BY_LEAD = re.compile(r"(?:(?:[a-zéèêàâîôûç'’.]+|M\.|Mme|Dr)\s+){0,3}")
+_RAN_BY_AND = re.compile(r"\s+(?:et|and)\s+")
 # The role is running the session itself, not a job ("animatrice et référente
-# communication de l'EHPAD", "modératrice de contenus", "host of a podcast").
+# communication de l'EHPAD", "modératrice chez Facebook", "host of a podcast").
 RUNNING_ROLE = re.compile(
     r"^(?:mod[ée]rat(?:eur|rice)|animat(?:eur|rice)|moderator|host)"
-    r"(?:\s+(?:de|of)\s+(?:la |cette |l['’]|the |this )?(?:table ronde|session|soir[ée]e|rencontre|d[ée]bat|[ée]changes"
-    r"|panel|talk|discussion|evening|event))?$",
+    r"(?:\s+(?:de|du|des|of)\s+(?:la |cette |l['’]|the |this )?(?:table[- ]ronde|session|soir[ée]e|rencontre|d[ée]bat"
+    r"|[ée]changes?|panel|talk|discussion|evening|event))?$",
     re.IGNORECASE,
 )
-RAN_BY_REACH = 60  # characters after "animée par" within which the name stands
 
 
-def moderators_in(text: str, speakers: list[Speaker]) -> set[str]:
-    """The names of `speakers` a write-up says ran the session ("animée par X", "X,
-    modératrice de la table ronde"; roles as read with the name)."""
-    folded = fold(text)
-    starts = [match.end() for match in RAN_BY.finditer(folded)]
-    found = set()
+def moderators_in(text: str, speakers: list[Speaker]) -> list[str]:
+    """Who a write-up says ran the session, in its order: the names right after "animée
+    par", "moderated by"… (and after "et" in the same sentence), outside quotation marks,
+    then the `speakers` whose role is running it with no organisation of their own.
+    Names are as written, so one the write-up presents without a role counts too."""
+    found: list[str] = []
+    presented = {fold(speaker.name) for speaker in speakers}
+    for match in RAN_BY.finditer(text):
+        if _inside_quotes(text, match.start()):
+            continue
+        sentence = re.split(r"[.;:!?«“]\s", text[match.end() :], maxsplit=1)[0]
+        # a name the write-up does not present counts in French only ("hosted by Google France")
+        french = not match.group().lower().startswith(("moderated", "hosted", "chaired"))
+        leading = [name for name in _names_leading(sentence) if french or fold(name) in presented]
+        found += [name for name in leading if name not in found]
     for speaker in speakers:
-        name = fold(speaker.name)
-        if RUNNING_ROLE.match(speaker.role.strip()) or any(name in folded[at : at + RAN_BY_REACH] for at in starts):
-            found.add(speaker.name)
+        if not speaker.organisation and RUNNING_ROLE.match(speaker.role.strip()) and speaker.name not in found:
+            found.append(speaker.name)
     return found
+
+
+def _names_leading(sentence: str) -> list[str]:
+    """The person named at the start of `sentence` (past a short description), and any
+    joined to it by "et": "la journaliste Anne Roy, de …, et Marc Petit" → both."""
+    names, at = [], 0
+    while True:
+        lead = _RAN_BY_LEAD.match(sentence, at)
+        name = NAME_RE.match(sentence, lead.end())
+        if not name or not clean_speaker_name(name.group()):
+            return names
+        names.append(clean_speaker_name(name.group()))
+        joined = _RAN_BY_AND.search(sentence, name.end())
+        if not joined or re.match(r"(?:de|d['’]|du|des)\b", sentence[joined.end() :]):
+            return names  # "… en présence de Paul Martin et de Julie Roy": guests, not hosts
+        at = joined.end()
+
+
+def _inside_quotes(text: str, at: int) -> bool:
+    """The position is within « … » or “ … ” (words said, not the write-up's narration)."""
+    before = text[:at]
+    return before.count("«") > before.count("»") or before.count("“") > before.count("”")
 
 
 # --- what was said ----------------------------------------------------------------------

@@ -615,12 +615,15 @@ class QuestionRouter:
 
     def who_ran(self, question: str, language: str, result: SearchResult) -> Answer:
         """ "Who hosted the lighthouse keepers talk?": the people of the sessions the
-        question's search found (`result`, answered), whoever ran each one first."""
+        question's search found (`result`, answered), whoever the write-up says ran each
+        one first, said so; the heading says when no write-up says who ran it."""
         best = result.answering[0].strength
         articles = [hit.article for hit in result.answering if hit.strength >= WHO_SPOKE_RATIO * best]
         wanted = {s for group in result.term_groups for s in group}
-        heading = text_of("who_ran", language, n=_n(len(articles), language))
-        return self._speakers_answer(question, language, articles, wanted, heading, running_first=True)
+        running = {article.id: moderators_in(article.body, article.speakers) for article in articles}
+        key = "who_ran" if any(running.values()) else "who_ran_unsaid"
+        heading = text_of(key, language, n=_n(len(articles), language))
+        return self._speakers_answer(question, language, articles, wanted, heading, running=running)
 
     def _speakers_answer(
         self,
@@ -630,26 +633,43 @@ class QuestionRouter:
         wanted: set[str],
         heading: str,
         *,
-        running_first: bool = False,
+        running: dict[str, list[str]] | None = None,
     ) -> Answer:
-        """The people of `articles` under `heading`, each session with one quote of each;
-        with `running_first`, whoever ran a session (`moderators_in`) comes first, said so."""
-        sessions, people, running = [], [], set()
+        """The people of `articles` under `heading`, each session with one quote of each.
+        With `running` (article id → who ran it, `moderators_in`), those come first, said
+        so, with the session's title when there are several."""
+        sessions, people = [], []
         for article in articles:
             speakers = self.directory.speakers_of(article)
             people += [p for p in speakers if p not in people]
-            running |= moderators_in(article.body, article.speakers) if running_first else set()
             quotes = [q for p in speakers for q in self._person_quotes(p, article, wanted, language)[:1]]
             quotes = [q for q in quotes if q.kind == "speech"]  # their own words, one each
             sessions.append(SessionQuotes(article, [], 1.0, shown=quotes))
-        if not people:  # the write-ups name nobody: say so rather than show an empty list
+        hosts = self._hosts_lines(articles, people, running or {}, language)
+        if not people and not hosts:  # the write-ups name nobody: say so rather than show an empty list
             many = len(sessions) > 1
             lead = text_of("no_speakers_many" if many else "no_speakers", language, n=len(sessions))
             return self._answered(question, language, lead, sessions)
-        people.sort(key=lambda person: person.name not in running)  # stable: the write-up's order otherwise
-        ran = text_of("ran_it", language)
-        lines = [f"• {p.label()}" + (f" — {ran}" if p.name in running else "") for p in people]
+        hosted = {fold(name) for names in (running or {}).values() for name in names}
+        lines = hosts + [f"• {p.label()}" for p in people if fold(p.name) not in hosted]
         return self._answered(question, language, "\n".join([heading, *lines]), sessions)
+
+    def _hosts_lines(
+        self, articles: list[Article], people: list[Person], running: dict[str, list[str]], language: str
+    ) -> list[str]:
+        """One line for each person who ran a session, as the directory presents them (or
+        by name alone when the write-up gives no role), said so."""
+        known = {fold(p.name): p for p in people}
+        lines = []
+        for article in articles:
+            for name in running.get(article.id, []):
+                person = known.get(fold(name))
+                which = f" ({article.title})" if len(articles) > 1 else ""
+                label = person.label() if person is not None else name
+                line = f"• {label} — {text_of('ran_it', language)}{which}"
+                if line not in lines:
+                    lines.append(line)
+        return lines
 
     # --- periods and series ---------------------------------------------------------------
 

@@ -776,14 +776,23 @@ HAPPENED = re.compile(
 # names the session's format, not its topic. Only where "who" or "qui" asks (the
 # question's start, or after a comma) and a session is named: "who moderated the panda
 # cam chat", "l'IA qui modérait les contenus" ask about moderating.
+_SESSION_NOUN = (
+    r"(?:talks?|sessions?|panels?|round ?tables?|meetups?|debates?|discussions?|events?|conferences?|workshops?"
+    r"|evenings?|tables?[- ]rondes?|soir[ée]es?|rencontres?|d[ée]bats?|conf[ée]rences?|ateliers?|[ée]v[ée]nements?"
+    r"|cercle|cycle|s[ée]ries?)"
+)
+# The session is what the verb is about: named within a few words after it ("the
+# lighthouse keepers talk"), not later in the clause ("qui modérait les commentaires du
+# journal, d'après la table ronde…" asks who moderated the comments).
 _SESSION_NAMED = (
-    r"(?=[^?.!]*\b(?:talk|talks|session|sessions|panel|round ?tables?|meetup|debate|table ronde|tables rondes"
-    r"|soir[ée]es?|rencontres?|d[ée]bats?|cercle|cycle|s[ée]ries?)\b)"
+    r"(?=\s+(?:(?:the|this|that|la|le|les|l['’]|cette|ce)\s*)?(?:[\w'’#-]+\s+){0,3}?" + _SESSION_NOUN + r"\b)"
 )
 RAN_THE_SESSION = re.compile(
     r"(?i)(?:^|(?<=[,;:?!.]))(\s*(?:who|qui)\s+)"
-    r"(?:hosted|moderated|chaired|emceed|ran|led|animait|animaient|a\s+anim[ée]e?|mod[ée]rait|a\s+mod[ée]r[ée]e?"
-    r"|pr[ée]sentait)\b" + _SESSION_NAMED
+    # (ran, in the past: "who hosts the Tous plateformisés talks?" asks of a series)
+    r"(?:hosted|moderated|chaired|emceed|ran|led|was the (?:moderator|host|chair) of"
+    r"|animait|animaient|a\s+anim[ée]e?|mod[ée]rait|a\s+mod[ée]r[ée]e?|pr[ée]sentait"
+    r"|a\s+pr[ée]sent[ée]e?|[ée]tait l['’]\s*(?:animat(?:eur|rice)|mod[ée]rat(?:eur|rice)) d[eu])" + _SESSION_NAMED
 )
 
 

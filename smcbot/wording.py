@@ -87,6 +87,11 @@ WORDING: dict[str, dict[str, str]] = {
         "fr": "Animation et intervenants, d'après {n} de l'archive du Social Media Club :",
         "en": "Who ran it and who spoke, from {n} in the Social Media Club archive:",
     },
+    "who_ran_unsaid": {
+        "fr": "Le compte rendu ne dit pas qui animait ; sont intervenus, d'après {n} de l'archive du Social Media "
+        "Club :",
+        "en": "The write-up does not say who ran it; who spoke, from {n} in the Social Media Club archive:",
+    },
     "ran_it": {"fr": "à l'animation", "en": "moderator"},
     "who_spoke_in": {
         "fr": "Sont intervenus{what}, d'après {n} de l'archive du Social Media Club :",

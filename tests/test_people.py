@@ -353,15 +353,38 @@ Autour de la table, Yannick Quéméner, président de l’association des gardie
 
 def test_whoever_ran_a_session_is_read_from_its_write_up():
     body = body_of(MODERATED)
-    assert moderators_in(body, speakers_in(body)) == {"Anne-Sophie Le Gall"}
-    assert moderators_in(body_of(FRAMED), speakers_in(body_of(FRAMED))) == set()  # nobody said to run it
-    # a role running the session, not a job that sounds like it
+    assert moderators_in(body, speakers_in(body)) == ["Anne-Sophie Le Gall"]
+    assert moderators_in(body_of(FRAMED), speakers_in(body_of(FRAMED))) == []  # nobody said to run it
+    # a role running the session, not a job that sounds like it, nor one with an employer
     said = [
         Speaker("Marc Roy", "modérateur de la table ronde", ""),
+        Speaker("Léa Petit", "animatrice du débat", ""),
         Speaker("Yasmine Ferhat", "animatrice et référente communication de l’établissement", ""),
-        Speaker("Jo Lin", "modératrice de contenus", "Vidéomaniak"),
+        Speaker("Jo Lin", "modératrice", "Facebook"),
     ]
-    assert moderators_in("Rien de plus.", said) == {"Marc Roy"}
+    assert moderators_in("Rien de plus.", said) == ["Marc Roy", "Léa Petit"]
+
+
+@pytest.mark.parametrize(
+    ("text", "ran"),
+    [
+        # the name right after "animée par", not the next sentence's
+        ("La session était animée par Guillaume Caron, journaliste. Laure Castaing, dont…", ["Guillaume Caron"]),
+        # two joined by "et", however long the first one's role
+        (
+            "La table ronde était animée par David Reguer, directeur général de RCA Factory et Guilhem Boyer, "
+            "Social Media Manager chez Safran.",
+            ["David Reguer", "Guilhem Boyer"],
+        ),
+        ("La session était animée par Luc Bernard.", ["Luc Bernard"]),  # presented with no role
+        ("animée par Anne Durand, en présence de Paul Martin et de Julie Roy, fondatrice de Kiosque.", ["Anne Durand"]),
+        ("Les chiffres présentés par Paul Martin, directeur, montrent tout.", []),  # figures, not a session
+        ("« Nos comptes sont animés par Léa Roy et son équipe », explique Paul Martin, directeur.", []),  # words said
+        ("The event was hosted by Google France at its offices, with Jane Doe, head of marketing.", []),  # a brand
+    ],
+)
+def test_whoever_ran_a_session_is_the_one_named_after_animee_par(text, ran):
+    assert moderators_in(text, speakers_in(text)) == ran
 
 
 @pytest.mark.parametrize(
@@ -377,3 +400,9 @@ def test_who_ran_a_session_names_its_moderator_first(framed_answerer, question, 
     people = [line for line in answer.lead.splitlines() if line.startswith("•")]
     assert people[0].startswith("• Anne-Sophie Le Gall") and people[0].endswith(ran)
     assert any(line.startswith("• Yannick Quéméner") for line in people[1:])
+
+
+def test_who_ran_a_session_the_write_up_does_not_say_is_said_so(framed_answerer):
+    answer = framed_answerer.answer("Qui animait la table ronde sur les tableaux de bord ?")
+    assert answer.answered and answer.lead.startswith("Le compte rendu ne dit pas qui animait")
+    assert "à l'animation" not in answer.lead and "• Thomas Legrand" in answer.lead

@@ -5,6 +5,7 @@ import pytest
 from smcbot.language import Lexicon
 from smcbot.text import (
     analyse,
+    asks_who_ran,
     content_words,
     detect_language,
     index_tokens,
@@ -357,3 +358,17 @@ def test_a_word_made_from_a_platform_s_name_is_that_platform(word, platform):
 )
 def test_who_ran_a_session_and_when_name_no_topic(question, topic):
     assert {w.word for w in analyse(question).words} == topic
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("Who was the moderator of the lighthouse talk?", True),
+        ("qui a animé l'atelier sur les phares ?", True),
+        # the session is named later in the clause, not as what was run
+        ("Qui modérait les commentaires du journal, d'après la table ronde sur les abonnés ?", False),
+        ("Who led the #MeToo campaign discussed at the round table?", False),
+    ],
+)
+def test_who_ran_is_asked_of_the_session_the_verb_names(question, asks):
+    assert asks_who_ran(question) == asks
