@@ -796,6 +796,15 @@ RAN_THE_SESSION = re.compile(
 )
 
 
+# The session named first, then who ran it: "la session lyon sur l'accessibilité, qui
+# animait ?", "the lighthouse talk, who hosted it?".
+RAN_IT_AFTER = re.compile(
+    r"(?i)^(?=[^?]*\b" + _SESSION_NOUN + r"\b[^?]*,\s*(?:who|qui)\s)[^?]*,(\s*(?:who|qui)\s+)"
+    r"(?:hosted|moderated|chaired|ran|led|animait|a\s+anim[ée]e?|mod[ée]rait|a\s+mod[ée]r[ée]e?)"
+    r"(?:\s+(?:it|la|le|l['’]))?(?=\s*[?.!]*\s*$)"
+)
+
+
 # "back in 2019", "back then": when, not what.
 BACK_THEN = re.compile(r"(?i)\b(?:way\s+)?back(?=\s+(?:in\s+(?:19|20)\d\d|then)\b)")
 
@@ -809,14 +818,18 @@ def _without_asker_now(text: str) -> str:
 
 
 def asks_who_ran(question: str) -> bool:
-    """True for a question asking who ran a session ("who hosted the … talk?")."""
-    return bool(RAN_THE_SESSION.search(question))
+    """True for a question asking who ran a session ("who hosted the … talk?", "la
+    session lyon sur l'accessibilité, qui animait ?")."""
+    return bool(RAN_THE_SESSION.search(question) or RAN_IT_AFTER.search(question))
 
 
 def _without_who_ran(text: str) -> str:
-    """The question without the verb asking who ran the session (`RAN_THE_SESSION`), read
-    before the club's phrases go ("table ronde" names the session); "who" stays."""
-    return RAN_THE_SESSION.sub(r"\1", text)
+    """The question without the verb asking who ran the session (`RAN_THE_SESSION`,
+    `RAN_IT_AFTER`), read before the club's phrases go ("table ronde" names the session);
+    "who" stays."""
+    text = RAN_THE_SESSION.sub(r"\1", text)
+    after = RAN_IT_AFTER.search(text)
+    return text[: after.end(1)] + text[after.end() :] if after else text
 
 
 def _original_forms(text: str) -> dict[str, str]:

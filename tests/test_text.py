@@ -365,6 +365,9 @@ def test_who_ran_a_session_and_when_name_no_topic(question, topic):
     [
         ("Who was the moderator of the lighthouse talk?", True),
         ("qui a animé l'atelier sur les phares ?", True),
+        ("la session lyon sur l'accessibilité, qui animait ?", True),  # the session named first
+        ("the lighthouse talk, who hosted it?", True),
+        ("la panne, qui animait le live ?", False),
         # the session is named later in the clause, not as what was run
         ("Qui modérait les commentaires du journal, d'après la table ronde sur les abonnés ?", False),
         ("Who led the #MeToo campaign discussed at the round table?", False),
