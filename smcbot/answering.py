@@ -22,7 +22,7 @@ from smcbot.quoting import body_quote, clip, signed
 from smcbot.replies import refusal
 from smcbot.retrieval import HybridRetriever, SearchFilters, SearchResult
 from smcbot.settings import RetrievalSettings
-from smcbot.text import asks_who_ran, detect_language, stems, words
+from smcbot.text import detect_language, stems, words
 from smcbot.wording import say
 
 SENTENCE_END = re.compile(r"(?<=[.!?…»”\"])\s+(?=[«“\"A-ZÀ-ÖØ-Ý])")
@@ -165,7 +165,7 @@ class Answerer:
             result.prefer_held(filters)
         if not result.answered:
             return self._nothing_found(question, language, result, period)
-        if asks_who_ran(question):  # the sessions found, by their people
+        if query.asks_who_ran:  # the sessions found, by their people
             return served.router.who_ran(question, language, result)
         return self._compose(question, language, result)
 

@@ -323,9 +323,10 @@ def _names_leading(sentence: str) -> list[str]:
     while True:
         lead = _RAN_BY_LEAD.match(sentence, at)
         name = NAME_RE.match(sentence, lead.end())
-        if not name or not clean_speaker_name(name.group()):
+        clean = clean_speaker_name(name.group()) if name else ""
+        if not clean:
             return names
-        names.append(clean_speaker_name(name.group()))
+        names.append(clean)
         joined = _RAN_BY_AND.search(sentence, name.end())
         if not joined or re.match(r"(?:de|d['’]|du|des)\b", sentence[joined.end() :]):
             return names  # "… en présence de Paul Martin et de Julie Roy": guests, not hosts

@@ -603,9 +603,8 @@ class QuestionRouter:
             articles = [a for a in self.directory.articles if filters.admits(a)] if not topic else []
             if not articles or not (series or period):
                 return self._refusal(question, language, self._nothing_on(question, language))
-        else:  # the sessions about the topic, not every one that touched it
-            best = result.answering[0].strength
-            articles = [hit.article for hit in result.answering if hit.strength >= WHO_SPOKE_RATIO * best]
+        else:
+            articles = _sessions_about(result)
         wanted = {s for group in (result.term_groups if result else []) for s in group}
         at = {"fr": " dans", "en": " at"}[language] if series else ""
         what = (f"{at} « {series} »" if series else "") + (f" {period.label[language]}" if period else "")
@@ -617,8 +616,7 @@ class QuestionRouter:
         """ "Who hosted the lighthouse keepers talk?": the people of the sessions the
         question's search found (`result`, answered), whoever the write-up says ran each
         one first, said so; the heading says when no write-up says who ran it."""
-        best = result.answering[0].strength
-        articles = [hit.article for hit in result.answering if hit.strength >= WHO_SPOKE_RATIO * best]
+        articles = _sessions_about(result)
         wanted = {s for group in result.term_groups for s in group}
         running = {article.id: moderators_in(article.body, article.speakers) for article in articles}
         key = "who_ran" if any(running.values()) else "who_ran_unsaid"
@@ -938,6 +936,13 @@ def _description_words(text: str) -> set[str]:
         for form in expansions(word):
             found.add(form[:-1] if len(form) > 3 and form.endswith("s") else form)
     return found - {"speaker", "intervenant", "people", "person"}
+
+
+def _sessions_about(result: SearchResult) -> list[Article]:
+    """The sessions about an answered search's topic, not every one that touched it
+    (within `WHO_SPOKE_RATIO` of the first)."""
+    best = result.answering[0].strength
+    return [hit.article for hit in result.answering if hit.strength >= WHO_SPOKE_RATIO * best]
 
 
 def _topic_text(question: str, dropped: set[str] = frozenset()) -> str:

@@ -400,6 +400,7 @@ class Query:
     near_now: bool = False  # dated from the asker's days around now (`NEAR_NOW`): "demain", "hier soir"
     practical: bool = False  # what a law or scheme provides, how to use it, or news (`practical`)
     scheme_words: frozenset[str] = frozenset()  # the words naming a law or scheme it names (`scheme_words`)
+    asks_who_ran: bool = False  # who ran a session it names (`asks_who_ran`): "who hosted the … talk?"
 
     @property
     def term_groups(self) -> list[list[str]]:
@@ -437,7 +438,8 @@ def analyse(question: str, lexicon=None) -> Query:
     text = question.strip()[:MAX_QUESTION_CHARS]
     general = _general(lexicon)
     language = detect_language(text, general)
-    topical = _without_asker_now(_without_club_phrases(_without_who_ran(text)))
+    who_ran = asks_who_ran(text)
+    topical = _without_asker_now(_without_club_phrases(_without_who_ran(text) if who_ran else text))
     names = set(named_terms(topical))
     originals = _original_forms(topical)
     found, club = [], []
@@ -467,6 +469,7 @@ def analyse(question: str, lexicon=None) -> Query:
         near_now=bool(NEAR_NOW.search(text)),
         practical=practical(text),
         scheme_words=scheme_words(text),
+        asks_who_ran=who_ran,
     )
 
 
@@ -787,11 +790,11 @@ _SESSION_NOUN = (
 _SESSION_NAMED = (
     r"(?=\s+(?:(?:the|this|that|la|le|les|l['’]|cette|ce)\s*)?(?:[\w'’#-]+\s+){0,3}?" + _SESSION_NOUN + r"\b)"
 )
+# Ran, in the past: "who hosts the Tous plateformisés talks?" asks of a series.
+_RAN = r"(?:hosted|moderated|chaired|ran|led|animait|a\s+anim[ée]e?|mod[ée]rait|a\s+mod[ée]r[ée]e?)"
 RAN_THE_SESSION = re.compile(
     r"(?i)(?:^|(?<=[,;:?!.]))(\s*(?:who|qui)\s+)"
-    # (ran, in the past: "who hosts the Tous plateformisés talks?" asks of a series)
-    r"(?:hosted|moderated|chaired|emceed|ran|led|was the (?:moderator|host|chair) of"
-    r"|animait|animaient|a\s+anim[ée]e?|mod[ée]rait|a\s+mod[ée]r[ée]e?|pr[ée]sentait"
+    r"(?:" + _RAN + r"|emceed|was the (?:moderator|host|chair) of|animaient|pr[ée]sentait"
     r"|a\s+pr[ée]sent[ée]e?|[ée]tait l['’]\s*(?:animat(?:eur|rice)|mod[ée]rat(?:eur|rice)) d[eu])" + _SESSION_NAMED
 )
 
@@ -799,9 +802,11 @@ RAN_THE_SESSION = re.compile(
 # The session named first, then who ran it: "la session lyon sur l'accessibilité, qui
 # animait ?", "the lighthouse talk, who hosted it?".
 RAN_IT_AFTER = re.compile(
-    r"(?i)^(?=[^?]*\b" + _SESSION_NOUN + r"\b[^?]*,\s*(?:who|qui)\s)[^?]*,(\s*(?:who|qui)\s+)"
-    r"(?:hosted|moderated|chaired|ran|led|animait|a\s+anim[ée]e?|mod[ée]rait|a\s+mod[ée]r[ée]e?)"
-    r"(?:\s+(?:it|la|le|l['’]))?(?=\s*[?.!]*\s*$)"
+    r"(?i)^(?=[^?]*\b"
+    + _SESSION_NOUN
+    + r"\b[^?]*,\s*(?:who|qui)\s)[^?]*,(\s*(?:who|qui)\s+)"
+    + _RAN
+    + r"(?:\s+(?:it|la|le|l['’]))?(?=\s*[?.!]*\s*$)"
 )
 
 
