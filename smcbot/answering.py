@@ -262,6 +262,8 @@ class Answerer:
         and offer what the archive covers."""
         if result.off_subject and not result.missing_subject:
             return self._only_mentioned(question, language, result)
+        if result.unpriced and not result.missing_subject:
+            return self._no_amount(question, language, result)
         if result.missing_subject:
             names = ", ".join(result.query.original(n) for n in result.missing_subject)
             lines = [say("nothing_named", language, names=names)]
@@ -282,6 +284,14 @@ class Answerer:
         mentioning = mentioning[:MENTIONING_LISTED]
         notes = [say("mentioned_in", language)]
         return refusal(question, language, say("only_mentioned", language), notes, mentioning, terms=result.term_groups)
+
+    def _no_amount(self, question: str, language: str, result: SearchResult) -> Answer:
+        """A question asking a price whose closest sessions give no amount of money: say so,
+        and list them (the member may still read them)."""
+        closest = [hit.article for hit in result.sessions if hit.article.id in result.unpriced]
+        notes = [say("closest_sessions", language)]
+        lead = say("no_amount", language)
+        return refusal(question, language, lead, notes, closest[:MENTIONING_LISTED], terms=result.term_groups)
 
     def recent(self, count: int = 5) -> list[Article]:
         """The latest sessions, newest first."""

@@ -43,6 +43,7 @@ from smcbot.text import (
     expansions,
     fold,
     index_tokens,
+    states_an_amount,
     stems,
     written_as_acronym,
 )
@@ -163,6 +164,7 @@ class SearchResult:
     translation: Query | None = None
     vector: np.ndarray | None = field(default=None, repr=False)  # the question in the embedding model's space
     off_subject: frozenset[str] = frozenset()  # sessions naming a practical question's subject only in passing
+    unpriced: frozenset[str] = frozenset()  # sessions found for a price question that give no amount
 
     @property
     def question(self) -> str:
@@ -260,6 +262,7 @@ class HybridRetriever:
         self._num_chunks = len(index.chunks)
         self._article_position = {article_id: n for n, article_id in enumerate(index.articles)}
         self._heads: dict[str, frozenset[str]] = {}  # index tokens of each session's title and takeaways
+        self._priced: dict[str, bool] = {}  # whether each session's write-up gives an amount of money
         # Which article each chunk row belongs to, for set operations on BM25 postings.
         self._article_of_row = np.fromiter(
             (self._article_position[c.article_id] for c in index.chunks), dtype=np.int64, count=self._num_chunks
@@ -330,9 +333,16 @@ class HybridRetriever:
         refused = self._refuse_off_subject(sessions, subject) if practical else set()
         if refused:  # the sessions that answer first again: the second opinion weighs the first
             sessions.sort(key=lambda hit: not hit.answers)
+        # A question asking a price keeps that reading in translation too.
+        priced = asked.query.asks_price if asked is not None else query.asks_price
+        unpriced = self._refuse_unpriced(sessions) if priced else set()
+        if unpriced:
+            sessions.sort(key=lambda hit: not hit.answers)
         second_opinion = self._second_opinion(asked.query if as_asked else query, sessions, gate, allowed)
         if practical:  # a session the multilingual model brought in is held to the same rule
             refused |= self._refuse_off_subject(sessions, subject)
+        if priced:
+            unpriced |= self._refuse_unpriced(sessions)
         return SearchResult(
             query,
             sessions,
@@ -343,6 +353,7 @@ class HybridRetriever:
             second_opinion=second_opinion and any(hit.answers for hit in sessions),
             vector=query_vector,
             off_subject=self._mentioning(sessions, subject, refused, presence, query),
+            unpriced=frozenset(unpriced),
         )
 
     def _subject(self, query: Query, presence: list[WordPresence]) -> QueryWord | None:
@@ -393,6 +404,24 @@ class HybridRetriever:
         for hit in sessions:
             hit.answers = hit.answers and hit.article.id not in refused
         return refused
+
+    def _refuse_unpriced(self, sessions: list[SessionHit]) -> set[str]:
+        """For a question asking what something costs or pays (`Query.asks_price`), refuse
+        the sessions whose write-up gives no amount of money at all, and return their ids:
+        "how much does PanneauPocket cost a town?" is not answered by a session naming the
+        app without a price, however well the words match."""
+        refused = {hit.article.id for hit in sessions if hit.answers and not self._states_an_amount(hit.article)}
+        for hit in sessions:
+            hit.answers = hit.answers and hit.article.id not in refused
+        return refused
+
+    def _states_an_amount(self, article: Article) -> bool:
+        """Whether a session's write-up gives a price or an amount of money, read once."""
+        states = self._priced.get(article.id)
+        if states is None:
+            text = " ".join([article.title, *article.takeaways, article.body])
+            states = self._priced[article.id] = states_an_amount(text)
+        return states
 
     def _treats(self, hit: SessionHit, subject: QueryWord | None) -> bool:
         """Whether the session's title or takeaways name the subject (by more than its
@@ -449,6 +478,7 @@ class HybridRetriever:
             second_opinion=any(h.answers for h in sessions) and (asked.second_opinion or translated.second_opinion),
             translation=translated.query,
             off_subject=asked.off_subject | translated.off_subject,
+            unpriced=asked.unpriced | translated.unpriced,
         )
 
     @staticmethod

@@ -401,6 +401,7 @@ class Query:
     practical: bool = False  # what a law or scheme provides, how to use it, or news (`practical`)
     scheme_words: frozenset[str] = frozenset()  # the words naming a law or scheme it names (`scheme_words`)
     asks_who_ran: bool = False  # who ran a session it names (`asks_who_ran`): "who hosted the … talk?"
+    asks_price: bool = False  # what something costs or pays (`asks_price`): "combien coûte … ?"
 
     @property
     def term_groups(self) -> list[list[str]]:
@@ -470,7 +471,60 @@ def analyse(question: str, lexicon=None) -> Query:
         practical=practical(text),
         scheme_words=scheme_words(text),
         asks_who_ran=who_ran,
+        asks_price=asks_price(text),
     )
+
+
+# A question asking what something costs or pays, an amount of money (folded text):
+# "how much does the app cost a town?", "combien coûte l'abonnement ?", "prix d'une
+# licence ?", "community manager salary". Not how much something changed ("how much did
+# the views go up", "how much of the budget", "how much was the drop"): a share or a
+# trend, not a price. Not "combien de …": a count.
+_NOT_A_CHANGE = (
+    r"(?![^?.!]*\b(?:up|down|drops?|dropped|rise|rose|grow|grew|growth|fall|fell|increase\w*|decrease\w*|share"
+    r"|percent|more|less|fewer|bigger|smaller|longer|shorter|faster|slower|cheaper|time|views?|followers?|reach)\b)"
+)
+_PAYING_EN = (
+    r"(?:cost|costs|charge|charges|charged|pay|pays|paid|spend|spent|earn|earns|earned|make|makes|made|raise|raised"
+    r"|bring in|brought in|sell|sells|sold|offer|offered|worth)"
+)
+PRICE_ASKED = (
+    re.compile(
+        r"\bhow much (?!of\b)"
+        + _NOT_A_CHANGE
+        + r"(?:money\b|(?:does|do|did|will|would|is|was|are|were)\b[^?.!]{0,60}\b"
+        + _PAYING_EN
+        + r"\b|(?:is|was|are|were) (?:a|an|one|the|each|it|they)\b|for\b)"
+    ),
+    re.compile(
+        r"\b(?:price|cost|fee|salary|rate)s? (?:of|for|per)\b|\bsalary\b|\bwhat (?:does|did) [^?.!]{1,40} cost\b"
+    ),
+    re.compile(
+        r"\bcombien (?:ca |cela |est-ce que ca )?(?:coute|coutent|coutait|a coute|ont coute|paie|paye|payent"
+        r"|a paye|ont paye|gagne|gagnent|a gagne|rapporte|a rapporte|ont rapporte|a recolte|ont recolte|a leve"
+        r"|ont leve|vaut|valent|facture|facturent|a facture|vend|vendent)\b(?! de\b)"
+    ),
+    re.compile(
+        r"\bc'est combien\b(?! de\b)|\b(?:ca |cela )?coutent? combien\b"
+        r"|\b(?:prix|tarif|salaire|montant|cout)s? (?:de|du|des|d'|par)"
+        r"|\bquels? (?:prix|tarifs?|budget|salaire|montant)\b"
+    ),
+)
+# What states a price in a write-up: a currency, or that something is free or paid for.
+AMOUNT_OF_MONEY = re.compile(
+    r"€|\$|£|\b(?:euros?|centimes?|dollars?|gratuite?s?|gratuitement|payante?s?|free of charge)\b", re.IGNORECASE
+)
+
+
+def asks_price(question: str) -> bool:
+    """True for a question asking what something costs, pays or earns (`PRICE_ASKED`)."""
+    folded = fold(question)
+    return any(pattern.search(folded) for pattern in PRICE_ASKED)
+
+
+def states_an_amount(text: str) -> bool:
+    """True if the text gives a price or an amount of money (`AMOUNT_OF_MONEY`)."""
+    return bool(AMOUNT_OF_MONEY.search(text))
 
 
 # A law, a rule or a public scheme, as named in French and in English (folded text).
@@ -520,10 +574,21 @@ PRACTICAL_PATTERNS = (
         rf"(?:\b(?:que|qu'est-ce que|qu'est ce que) {_PROVIDES_FR}|\bqu'(?:impose|interdit|exige|autorise))"
         rf"(?: exactement| concretement| vraiment)? (?:la |le |les |l')?{_LAW_FR}\b"
     ),
+    # "que change la loi Matras pour les bénévoles ?", "quelle indemnisation prévoit le
+    # règlement européen ?" (what the text itself changes or grants)
+    re.compile(
+        rf"\b(?:que|qu'est-ce que|qu'est ce que) change(?:nt)? (?:concretement |vraiment )?(?:la |le |les |l')?"
+        rf"{_LAW_FR}\b"
+        rf"|\bquel(?:le)?s? (?:[\w'-]+ ){{1,3}}(?:prevoit|prevoient|impose|imposent|exige|exigent|accorde|garantit)"
+        rf" (?:la |le |les |l')?{_LAW_FR}\b"
+    ),
     # "c'est quoi la loi Evin ?", "la prime, c'est quoi ?"
     re.compile(rf"\bc'est quoi (?:la |le |les |l')?{_LAW_FR}\b|\b{_LAW_FR}\b[^?.!]{{0,40}}\bc'est quoi\b"),
     # "what does the Studer law require?", "the DSA requires what?", "what's actually in the charter?"
-    re.compile(rf"\bwhat (?:does|do) [^?.!]{{0,40}}\b{_LAW_EN}\b[^?.!]{{0,40}}\b{_PROVIDES_EN}\b"),
+    re.compile(
+        rf"\bwhat (?:exactly |actually |really )?(?:does|do) [^?.!]{{0,40}}\b{_LAW_EN}\b[^?.!]{{0,40}}"
+        rf"\b{_PROVIDES_EN}\b"
+    ),
     # "what fines does the Naegelen law set?" (what it sets, not "what goals do the speakers set")
     re.compile(
         rf"\bwhat (?:fines|penalties|sanctions|obligations) (?:does|do) (?:the |this |that )?"
@@ -583,6 +648,8 @@ PRACTICAL_PATTERNS = (
     # won": a session may tell who won its own contest ("qui a gagné le tournoi de
     # tetris à la médiathèque ?"), in its text rather than its takeaways.
     re.compile(r"\bwhen will\b|\bc'est pour quand\b"),
+    # who invented something is its history (not "selon Paul, qui a inventé la grille ?")
+    re.compile(rf"{_NOT_A_SPEAKER}.*\b(?:who invented|qui a invente)\b"),
     # what opens or takes place this year: "la ligne 3 du tram ouvre quand ?", "c'est quand
     # le salon cette année ?" (not what was said: "c'est quand qu'on a parlé de BeReal cette
     # année ?", "selon Marc, le magasin ouvre quand ?")

@@ -65,6 +65,10 @@ WORDING: dict[str, dict[str, str]] = {
         "en": "The archive reports what was said at the sessions: it is no source on what a law provides, how to "
         "use a scheme or the news.",
     },
+    "no_amount": {
+        "fr": "Les sessions les plus proches de votre question ne donnent aucun prix ni montant.",
+        "en": "The sessions closest to your question give no price or amount of money.",
+    },
     "mentioned_in": {
         "fr": "Sessions qui n'en parlent qu'en passant :",
         "en": "Sessions that only mention it in passing:",

@@ -522,7 +522,8 @@ def regulation_answerer(write_ups_answerer):
                 "Tous plateformisés #7 : Un zoo filme la naissance d’une girafe",
                 "2023-09-21",
                 "Le parc de la Haute-Touche a diffusé en direct la naissance d’une girafe, suivie par 80 000 "
-                "personnes. La soigneuse Emma Roux raconte que le direct a été coupé deux fois pour protéger la mère.",
+                "personnes. La soigneuse Emma Roux raconte que le direct a été coupé deux fois pour protéger la mère. "
+                "Les trois caméras du direct ont coûté 4 500 euros.",
             ),
         },
     )
@@ -532,6 +533,10 @@ def regulation_answerer(write_ups_answerer):
     "question",
     [
         "la loi Egalim impose quoi exactement aux supermarchés ?",
+        "que change la loi Climat pour les commerçants ?",
+        "quelle aide prévoit le dispositif pour les bénévoles ?",
+        "what exactly does the new law require from online shops?",
+        "who invented the hashtag?",
         "que dit la loi Evin sur la pub ?",
         "what does the Studer law require from phone makers?",
         "FR-Alert ça marche comment ?",
@@ -641,6 +646,9 @@ def test_a_practical_question_is_about_the_scheme_it_names_not_whom_it_is_for(se
         "La loi influenceurs, ça change quoi selon les intervenants ?",
         "Les règles de l'algorithme, ça change quoi pour les créateurs ?",
         "Qui a gagné 14 000 abonnés en 2022 ?",  # to gain
+        "la loi Evin change tout pour les brasseurs, qui en a parlé ?",
+        "selon Paul, qui a inventé la grille du dimanche ?",
+        "who created the library's TikTok account?",
         "Who won a 400k contract in 2021 thanks to his newsletter?",
     ],
 )
@@ -668,6 +676,21 @@ def test_a_law_named_in_passing_does_not_answer_what_it_provides(regulation_answ
     assert regulation_answerer.answer("la loi Egalim et la brasserie, on en a parlé ?").answered
     assert not regulation_answerer.answer("can I pay for driving lessons with my CPF account?").answered
     assert regulation_answerer.answer("the driving school's videos on roundabouts, how many views?").answered
+
+
+def test_a_price_is_answered_only_by_a_session_that_gives_an_amount(regulation_answerer):
+    # The zoo's write-up gives what its cameras cost: it answers.
+    zoo = regulation_answerer.answer("how much did the cameras for the giraffe live cost the zoo?")
+    assert zoo.answered and "girafe" in zoo.sources[0].title
+    # The driving school's write-up names the CPF and its lessons, but no price: it cannot
+    # say what a licence costs, however well the words match; it is listed, not quoted.
+    for question in ("combien coûte le permis à l'auto-école Feu Vert ?", "how much is a driving lesson at Feu Vert?"):
+        refused = regulation_answerer.answer(question)
+        language = "fr" if "combien" in question else "en"
+        assert not refused.answered and refused.lead == say("no_amount", language), refused.text
+        assert [a.title for a in refused.suggestions] == ["SMC Lyon : Une auto-école devenue star des vidéos courtes"]
+    # Anything else asked of the same session is answered as before.
+    assert regulation_answerer.answer("how many views do the driving school's roundabout videos get?").answered
 
 
 def test_a_word_in_one_of_a_few_sessions_still_names_a_topic(asides_answerer):

@@ -5,12 +5,14 @@ import pytest
 from smcbot.language import Lexicon
 from smcbot.text import (
     analyse,
+    asks_price,
     asks_who_ran,
     content_words,
     detect_language,
     index_tokens,
     named_terms,
     platform_of,
+    states_an_amount,
     stems,
     without_asides,
     words,
@@ -375,3 +377,48 @@ def test_who_ran_a_session_and_when_name_no_topic(question, topic):
 )
 def test_who_ran_is_asked_of_the_session_the_verb_names(question, asks):
     assert asks_who_ran(question) == asks
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("how much does the bike rental cost per month?", True),
+        ("How much were the volunteers paid for the festival?", True),
+        ("how much is a ticket for the quiz night", True),
+        ("how much money did the livestream bring in?", True),
+        ("price of a sponsored story from a small creator", True),
+        ("average salary of a social media manager", True),
+        ("combien coûte l'abonnement premium ?", True),
+        ("la visite guidée c'est combien ?", True),
+        ("combien a rapporté la cagnotte du club de rugby", True),
+        ("prix d'une caméra de chantier ?", True),
+        ("quel tarif pour un atelier couture ?", True),
+        # how much something changed, a share, a count: no price
+        ("how much did the views go up after the redesign?", False),
+        ("how much of the budget went to influencers?", False),
+        ("how much was the drop in negative comments?", False),
+        ("how much time does the team spend on replies?", False),
+        ("c'est combien de vidéos par semaine ?", False),
+        ("combien de clients ont payé en ligne ?", False),
+        ("who paid for the new cameras?", False),
+    ],
+)
+def test_a_question_asking_a_price_is_read_as_one(question, asks):
+    assert asks_price(question) == asks
+    assert analyse(question).asks_price == asks
+
+
+@pytest.mark.parametrize(
+    ("text", "states"),
+    [
+        ("Les caméras ont coûté 4 500 euros.", True),
+        ("L'atelier coûte 12 € la séance.", True),
+        ("compter une dizaine de centimes par message", True),
+        ("La visite est gratuite pour les moins de 12 ans.", True),
+        ("Tickets were $15 each.", True),
+        ("Le direct a réuni 80 000 personnes en 2023.", False),
+        ("Le prix Albert-Londres lui a été remis.", False),
+    ],
+)
+def test_a_write_up_states_an_amount_of_money_by_its_currency(text, states):
+    assert states_an_amount(text) == states
