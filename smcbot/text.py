@@ -449,7 +449,9 @@ def analyse(question: str, lexicon=None) -> Query:
         if "club_words" in RESOURCES and _club_word(word, originals.get(word, word), language, general):
             club.append(word)
             continue
-        if word not in capitals and (_unknown_month(word, lexicon) or _generic_verb(word, language, general)):
+        if word not in capitals and (
+            _unknown_month(word, lexicon) or _time_of_day(word, lexicon) or _generic_verb(word, language, general)
+        ):
             continue
         original = originals.get(word, word)
         named = word in names or platform_of(word) is not None
@@ -783,6 +785,18 @@ def _unknown_month(word: str, lexicon) -> bool:
     if word not in MONTH_WORDS or lexicon is None or not lexicon.words:
         return False
     return not any(lexicon.knows(variant) for variant in [word, *lexicon.translate(word)])
+
+
+# A time of day as typed: "18h", "18h30", "9am", "6pm".
+TIME_OF_DAY = re.compile(r"^\d{1,2}(?:h\d{0,2}|am|pm)$")
+
+
+def _time_of_day(word: str, lexicon) -> bool:
+    """A time of day the archive's text never writes that way ("18h" where a write-up says
+    "18 h" or "18 heures"): it dates the question within a day, it is no subject."""
+    if not TIME_OF_DAY.match(word) or lexicon is None or not lexicon.words:
+        return False
+    return not lexicon.knows(word)
 
 
 def _generic_verb(word: str, language: str, general: LibraryWords | WordTables) -> bool:

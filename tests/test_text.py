@@ -126,6 +126,18 @@ def test_a_month_the_archive_never_names_dates_the_question():
     assert "fevrier" in [w.word for w in analyse("les soirées de février", lexicon).words]  # the archive names it
 
 
+def test_a_time_of_day_the_archive_never_writes_so_dates_the_question():
+    # the write-ups say "18 h" or "18 heures": "18h" is not a subject the archive lacks
+    lexicon = Lexicon(words=["bulletin", "gardienne", "21h"])
+    assert [w.word for w in analyse("c quoi le bulletin de 18h de la gardienne", lexicon).words] == [
+        "bulletin",
+        "gardienne",
+    ]
+    assert [w.word for w in analyse("the 6pm bulletin", lexicon).words] == ["bulletin"]
+    assert "21h" in [w.word for w in analyse("le bulletin de 21h", lexicon).words]  # written so in the archive
+    assert "5g" in [w.word for w in analyse("la 5G et les antennes", lexicon).words]  # no time of day
+
+
 @pytest.mark.parametrize(
     ("question", "left", "near_now"),
     [
