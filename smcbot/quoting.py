@@ -13,9 +13,11 @@ from functools import lru_cache
 
 from smcbot.models import Article, Quote, Speaker
 from smcbot.people import Unit, units_of
-from smcbot.text import stems, words
+from smcbot.text import states_an_amount, stems, wants_an_amount, words
 
 QUOTE_LIMIT = 420
+# Asked a price, the sentence stating an amount is quoted before any that only shares words.
+AMOUNT_BONUS = 2.0
 UNSIGNED = {"fr": "d'après le compte rendu", "en": "from the session write-up"}
 
 
@@ -55,6 +57,7 @@ def _score(window: list[Unit], wanted: set[str]) -> float:
     """Question words held, a bonus for a speaker's words, penalties for length."""
     text = " ".join(u.text for u in window)
     score = _overlap(text, wanted) + (0.5 if window[0].speech else 0.0)
+    score += AMOUNT_BONUS if wants_an_amount(wanted) and states_an_amount(text) else 0.0
     score -= 0.25 * (len(window) - 1)  # a second sentence must earn its place
     score -= 1.0 if len(text) < (40 if window[0].speech else 80) else 0.0  # too short to say anything
     return score - (2.0 if len(text) > QUOTE_LIMIT else 0.0)

@@ -343,6 +343,9 @@ class HybridRetriever:
             refused |= self._refuse_off_subject(sessions, subject)
         if priced:
             unpriced |= self._refuse_unpriced(sessions)
+            for hit in sessions:  # what it costs is what to quote
+                if hit.answers:
+                    self._quote_the_amount(hit, fused, dense, lexical)
         return SearchResult(
             query,
             sessions,
@@ -414,6 +417,28 @@ class HybridRetriever:
         for hit in sessions:
             hit.answers = hit.answers and hit.article.id not in refused
         return refused
+
+    def _quote_the_amount(
+        self, hit: SessionHit, fused: dict[int, float], dense: dict[int, float], lexical: dict[int, float]
+    ) -> None:
+        """Give a session cited for a price question, when none of its passages states an
+        amount, the passage of its write-up that does, first: the best found by the search,
+        else its first. The member asked what something costs."""
+        if any(states_an_amount(passage.chunk.text) for passage in hit.passages):
+            return
+        position = self._article_position[hit.article.id]
+        rows = [
+            int(row)
+            for row in np.flatnonzero(self._article_of_row == position)
+            if self.index.chunks[row].kind != "title" and states_an_amount(self.index.chunks[row].text)
+        ]
+        if not rows:
+            return
+        row = max(rows, key=lambda r: (fused.get(r, 0.0), -r))
+        passage = Passage(
+            self.index.chunks[row], hit.article, fused.get(row, 0.0), dense.get(row, 0.0), lexical.get(row, 0.0)
+        )
+        hit.passages = [passage, *hit.passages[: self.settings.quotes_per_session - 1]]
 
     def _states_an_amount(self, article: Article) -> bool:
         """Whether a session's write-up gives a price or an amount of money, read once."""

@@ -524,6 +524,16 @@ def asks_price(question: str) -> bool:
     return any(pattern.search(folded) for pattern in PRICE_ASKED)
 
 
+# The stems of the words stating a price, one more group of terms for the quotes of a
+# question asking one: the sentence giving the amount is the one to quote.
+AMOUNT_STEMS = ["euro", "centim", "dollar", "gratuit", "payant"]
+
+
+def wants_an_amount(wanted: set[str]) -> bool:
+    """Whether the stems a quote is chosen by are a price question's (`AMOUNT_STEMS` among them)."""
+    return wanted.issuperset(AMOUNT_STEMS)
+
+
 def states_an_amount(text: str) -> bool:
     """True if the text gives a price or an amount of money (`AMOUNT_OF_MONEY`)."""
     return bool(AMOUNT_OF_MONEY.search(text))

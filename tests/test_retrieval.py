@@ -8,9 +8,11 @@ import pytest
 from smcbot.answering import Answerer
 from smcbot.index import load_index
 from smcbot.machine_translation import ENGLISH_TO_FRENCH, available
+from smcbot.models import Article, Speaker
+from smcbot.quoting import body_quote
 from smcbot.retrieval import HybridRetriever, reciprocal_rank_fusion
 from smcbot.settings import RetrievalSettings
-from smcbot.text import practical, scheme_words
+from smcbot.text import AMOUNT_STEMS, practical, scheme_words, stems
 from smcbot.wording import say
 
 
@@ -682,6 +684,7 @@ def test_a_price_is_answered_only_by_a_session_that_gives_an_amount(regulation_a
     # The zoo's write-up gives what its cameras cost: it answers.
     zoo = regulation_answerer.answer("how much did the cameras for the giraffe live cost the zoo?")
     assert zoo.answered and "girafe" in zoo.sources[0].title
+    assert "4 500 euros" in zoo.text  # the sentence stating the amount is the one quoted
     # The driving school's write-up names the CPF and its lessons, but no price: it cannot
     # say what a licence costs, however well the words match; it is listed, not quoted.
     for question in ("combien coûte le permis à l'auto-école Feu Vert ?", "how much is a driving lesson at Feu Vert?"):
@@ -699,3 +702,21 @@ def test_a_word_in_one_of_a_few_sessions_still_names_a_topic(asides_answerer):
     held = searcher._articles_holding(list(searcher.analyse("newsletter").words[0].forms))
     assert held.sum() == 1 and not searcher._widespread(held)
     assert searcher.search("newsletter").sessions[0].specific_match
+
+
+def test_asked_a_price_the_sentence_stating_the_amount_is_quoted():
+    body = (
+        "Margaux Le Bihan, directrice du Bellevue, a rappelé le point de départ du ciné-club. « On s’est dit "
+        "qu’on avait un an pour prouver que le ciné-club valait le coup, sinon on rendait le créneau du "
+        "lundi », explique-t-elle. Le billet du ciné-club est fixé à 5 euros pour tous."
+    )
+    article = Article(
+        title="Culture #3 : rallumer la salle",
+        date=None,
+        url="https://example.org/salle",
+        body=body,
+        speakers=[Speaker("Margaux Le Bihan", "directrice", "Bellevue")],
+    )
+    wanted = {stem for word in ("cine", "club") for stem in stems(word)}
+    assert "5 euros" not in body_quote(article, body, wanted).text  # her words, on the ciné-club
+    assert "5 euros" in body_quote(article, body, wanted | set(AMOUNT_STEMS)).text
