@@ -18,11 +18,11 @@ from smcbot.errors import QuestionError
 from smcbot.index import ArchiveIndex
 from smcbot.live_index import LiveIndex, Served
 from smcbot.models import Answer, Article, Passage, Quote, SessionQuotes, Source
-from smcbot.quoting import AMOUNT_BONUS, body_quote, clip, signed
+from smcbot.quoting import asked_for_bonus, body_quote, clip, signed
 from smcbot.replies import refusal
 from smcbot.retrieval import HybridRetriever, SearchFilters, SearchResult
 from smcbot.settings import RetrievalSettings
-from smcbot.text import AMOUNT_STEMS, detect_language, states_an_amount, stems, wants_an_amount, words
+from smcbot.text import detect_language, quote_terms, stems, words
 from smcbot.wording import say
 
 SENTENCE_END = re.compile(r"(?<=[.!?…»”\"])\s+(?=[«“\"A-ZÀ-ÖØ-Ý])")
@@ -51,8 +51,7 @@ def quote_for(passage: Passage, terms: list[list[str]]) -> Quote:
 def _window_score(window: list[str], wanted: set[str]) -> float:
     """Question words held, a bonus for reported speech, a penalty past the quote limit."""
     text = " ".join(window)
-    score = _overlap(text, wanted) + (0.5 if re.search(r"[«“\"]", text) else 0.0)
-    score += AMOUNT_BONUS if wants_an_amount(wanted) and states_an_amount(text) else 0.0
+    score = _overlap(text, wanted) + (0.5 if re.search(r"[«“\"]", text) else 0.0) + asked_for_bonus(text, wanted)
     score -= 0.25 * (len(window) - 1)  # a second sentence must earn its place
     score -= 1.0 if len(text) < 80 else 0.0  # a bare attribution line says nothing alone
     return score - (2.0 if len(text) > QUOTE_LIMIT else 0.0)
@@ -199,9 +198,7 @@ class Answerer:
     def _compose(self, question: str, language: str, result: SearchResult) -> Answer:
         """The lead sentence, then each answering session with its quotes."""
         sessions = [SessionQuotes(h.article, h.passages, h.score) for h in result.answering]
-        # asked a price, the sentence stating the amount is the one to quote
-        terms = result.term_groups + ([AMOUNT_STEMS] if result.query.asks_price else [])
-        return self.compose_sessions(question, language, sessions, terms=terms)
+        return self.compose_sessions(question, language, sessions, terms=quote_terms(result.query))
 
     def compose_sessions(
         self,

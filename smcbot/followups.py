@@ -34,7 +34,7 @@ from smcbot.errors import QuestionError
 from smcbot.models import Answer, Passage, SessionQuotes
 from smcbot.retrieval import SearchFilters
 from smcbot.routing import MONTH_NAMES, parse_period
-from smcbot.text import content_words, fold, stems, words
+from smcbot.text import content_words, fold, quote_terms, stems, words
 from smcbot.wording import say
 
 # Words that open or pad a follow-up without saying anything about its subject.
@@ -222,7 +222,7 @@ class FollowUps:
             return None
         best = max(found, key=lambda hit: hit.strength)
         session = SessionQuotes(best.article, best.passages, best.score)
-        return self.answerer.compose_sessions(question, language, [session], terms=result.term_groups)
+        return self.answerer.compose_sessions(question, language, [session], terms=quote_terms(result.query))
 
     def _alone_gated(self, question: str, context: Context) -> Answer | None:
         """The question on its own, if the archive answers it."""

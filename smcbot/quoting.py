@@ -56,11 +56,16 @@ def _inside(unit: Unit, start: int, end: int) -> bool:
 def _score(window: list[Unit], wanted: set[str]) -> float:
     """Question words held, a bonus for a speaker's words, penalties for length."""
     text = " ".join(u.text for u in window)
-    score = _overlap(text, wanted) + (0.5 if window[0].speech else 0.0)
-    score += AMOUNT_BONUS if wants_an_amount(wanted) and states_an_amount(text) else 0.0
+    score = _overlap(text, wanted) + (0.5 if window[0].speech else 0.0) + asked_for_bonus(text, wanted)
     score -= 0.25 * (len(window) - 1)  # a second sentence must earn its place
     score -= 1.0 if len(text) < (40 if window[0].speech else 80) else 0.0  # too short to say anything
     return score - (2.0 if len(text) > QUOTE_LIMIT else 0.0)
+
+
+def asked_for_bonus(text: str, wanted: set[str]) -> float:
+    """What a text earns for stating what the question asks: an amount of money, for a
+    price question."""
+    return AMOUNT_BONUS if wants_an_amount(wanted) and states_an_amount(text) else 0.0
 
 
 def _overlap(text: str, wanted: set[str]) -> int:

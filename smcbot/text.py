@@ -529,6 +529,12 @@ def asks_price(question: str) -> bool:
 AMOUNT_STEMS = ["euro", "centim", "dollar", "gratuit", "payant"]
 
 
+def quote_terms(query: Query) -> list[list[str]]:
+    """The terms a question's quotes are chosen by: its words' stems, and for a question
+    asking a price, the words stating one (`AMOUNT_STEMS`)."""
+    return query.term_groups + ([AMOUNT_STEMS] if query.asks_price else [])
+
+
 def wants_an_amount(wanted: set[str]) -> bool:
     """Whether the stems a quote is chosen by are a price question's (`AMOUNT_STEMS` among them)."""
     return wanted.issuperset(AMOUNT_STEMS)
