@@ -31,7 +31,7 @@ from smcbot.quoting import UNSIGNED, clip
 from smcbot.replies import refusal
 from smcbot.retrieval import HybridRetriever, SearchFilters, SearchResult
 from smcbot.series import series_key
-from smcbot.text import Query, content_words, expansions, fold, stems
+from smcbot.text import Query, asks_who_ran_it, content_words, expansions, fold, stems
 from smcbot.wording import say
 
 MONTH_NAMES = {
@@ -415,7 +415,7 @@ class QuestionRouter:
             return self._refusal(question, language, text_of("meeting_place", language))
         if JOINING.search(plain) and not OTHER_CLUB.search(plain):
             return self._refusal(question, language, text_of("joining", language))
-        if WHO_SPOKE.search(folded):
+        if WHO_SPOKE.search(folded) and not query.asks_who_ran:  # who ran it: its people, the host first
             return self._who_spoke(question, folded, language, filters)
         period = self._period(question)
         if period is not None:  # "Qu'a dit Nadia Cherif en 2020 ?"
@@ -616,8 +616,12 @@ class QuestionRouter:
         """ "Who hosted the lighthouse keepers talk?": the people of the sessions the
         question's search found (`result`, answered), whoever the write-up says ran each
         one first, said so; the heading says when no write-up says who ran it."""
-        articles = _sessions_about(result)
         wanted = {s for group in result.term_groups for s in group}
+        return self._who_ran_answer(question, language, _sessions_about(result), wanted)
+
+    def _who_ran_answer(self, question: str, language: str, articles: list[Article], wanted: set[str]) -> Answer:
+        """The people of `articles`, whoever each write-up says ran the session first, said
+        so; the heading says when no write-up says who ran it."""
         running = {article.id: moderators_in(article.body, article.speakers) for article in articles}
         key = "who_ran" if any(running.values()) else "who_ran_unsaid"
         heading = text_of(key, language, n=_n(len(articles), language))
@@ -759,6 +763,8 @@ class QuestionRouter:
             articles = articles[:1]
         elif oldest:
             articles = articles[-1:]
+        if (series or period) and asks_who_ran_it(question):  # "qui animait le Cercle Dircoms #19 ?"
+            return self._who_ran_answer(question, language, articles, {s for g in query.term_groups for s in g})
         return self._list_answer(question, language, articles, series, period)
 
     def _unheard_series(self, question: str) -> str:

@@ -919,6 +919,17 @@ def _without_asker_now(text: str) -> str:
     return text
 
 
+# Who ran something named before or after (the caller knows it names a session: a
+# series' episode, "who hosted Tous plateformisés #8?").
+WHO_RAN = re.compile(r"(?i)(?:^|(?<=[,;:?!.]))\s*(?:who|qui)\s+" + _RAN + r"\b")
+
+
+def asks_who_ran_it(question: str) -> bool:
+    """True for a question asking who ran what it names, whatever it is (`WHO_RAN`):
+    read only of a question naming a session by its series."""
+    return asks_who_ran(question) or bool(WHO_RAN.search(question))
+
+
 def asks_who_ran(question: str) -> bool:
     """True for a question asking who ran a session ("who hosted the … talk?", "la
     session lyon sur l'accessibilité, qui animait ?")."""

@@ -402,6 +402,23 @@ def test_who_ran_a_session_names_its_moderator_first(framed_answerer, question, 
     assert any(line.startswith("• Yannick Quéméner") for line in people[1:])
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Qui animait le Tous plateformisés #8 ?",
+        "who hosted Tous plateformisés #8?",
+        "qui a animé la session tous plateformisés 8",
+    ],
+)
+def test_who_ran_a_session_named_by_its_series_and_number_names_its_moderator(framed_answerer, question):
+    answer = framed_answerer.answer(question)
+    assert answer.answered and [s.url for s in answer.sources] == [
+        "https://socialmediaclub.fr/2020/10/14/des-phares-et-des-abonnes/"
+    ]
+    people = [line for line in answer.lead.splitlines() if line.startswith("•")]
+    assert people and people[0].startswith("• Anne-Sophie Le Gall"), answer.text
+
+
 def test_who_ran_a_session_the_write_up_does_not_say_is_said_so(framed_answerer):
     answer = framed_answerer.answer("Qui animait la table ronde sur les tableaux de bord ?")
     assert answer.answered and answer.lead.startswith("Le compte rendu ne dit pas qui animait")
