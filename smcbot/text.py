@@ -666,6 +666,22 @@ PRACTICAL_PATTERNS = (
     # won": a session may tell who won its own contest ("qui a gagné le tournoi de
     # tetris à la médiathèque ?"), in its text rather than its takeaways.
     re.compile(r"\bwhen will\b|\bc'est pour quand\b"),
+    # which law provides it, what the rules give (not "selon Paul, de quelle loi…")
+    re.compile(
+        rf"{_NOT_A_SPEAKER}.*(?:\b(?:de|par) quelle loi\b|\bwhich law\b"
+        r"|\bunder (?:the )?(?:eu|french|european) (?:rules|law|laws|regulations?)\b)"
+    ),
+    # a procedure, a rule's criteria: "comment on déclare un rappel produit ?", "c'est
+    # quoi les nouveaux critères du questionnaire ?"
+    re.compile(
+        r"\bcomment (?:on |je )?(?:declare|signale)r? (?:un|une)\b"
+        r"|\bc'est quoi les (?:nouveaux |nouvelles )?(?:criteres|regles|conditions)\b"
+    ),
+    # whether something is dangerous is a fact of health or safety, not what was said
+    re.compile(
+        rf"{_NOT_A_SPEAKER}.*(?:\bc'est dangereux\b"
+        r"|\bis (?:it|[^?.!]{1,30}) (?:dangerous|safe|a (?:big |real )?threat)\b)"
+    ),
     # who invented something is its history (not "selon Paul, qui a inventé la grille ?")
     re.compile(rf"{_NOT_A_SPEAKER}.*\b(?:who invented|qui a invente)\b"),
     # what opens or takes place this year: "la ligne 3 du tram ouvre quand ?", "c'est quand
