@@ -677,6 +677,17 @@ PRACTICAL_PATTERNS = (
         r"\bcomment (?:on |je )?(?:declare|signale)r? (?:un|une)\b"
         r"|\bc'est quoi les (?:nouveaux |nouvelles )?(?:criteres|regles|conditions)\b"
     ),
+    # what a law forces on others, what a thing is and how it differs, why prices or a
+    # government moved: the news, not a round table (not "how did GDPR change access to
+    # social data", what the speakers saw it change)
+    re.compile(
+        rf"{_NOT_A_SPEAKER}.*(?:\bhow (?:does|do|will) (?:the )?[^?.!]{{0,40}}\b{_LAW_EN}\b"
+        r" (?:force|forces|make|makes|oblige|obliges)\b"
+        r"|\bwhat(?:'s| is) [^?.!]{1,30} and how (?:is|does) it differ|\bwhat(?:'s| is) the difference between\b"
+        r"|\bc'est quoi la difference entre\b"
+        r"|\bwhy (?:did|do|are|is|have|has) [^?.!]{0,30}\bprices?\b|\bwhy did (?:the )?(?:[\w-]+ ){0,2}government\b"
+        r"|\bpourquoi (?:les prix|le gouvernement)\b)"
+    ),
     # whether something is dangerous is a fact of health or safety, not what was said
     re.compile(
         rf"{_NOT_A_SPEAKER}.*(?:\bc'est dangereux\b"
