@@ -662,16 +662,16 @@ class QuestionRouter:
         """One line for each person who ran a session, as the directory presents them (or
         by name alone when the write-up gives no role), said so."""
         known = {fold(p.name): p for p in people}
-        lines = []
+        ran: dict[str, list[str]] = {}  # each host's label → the sessions they ran, in order
         for article in articles:
             for name in running.get(article.id, []):
                 person = known.get(fold(name))
-                which = f" ({article.title})" if len(articles) > 1 else ""
-                label = person.label() if person is not None else name
-                line = f"• {label} — {text_of('ran_it', language)}{which}"
-                if line not in lines:
-                    lines.append(line)
-        return lines
+                titles = ran.setdefault(person.label() if person is not None else name, [])
+                short = f"{article.series} #{article.episode}" if article.series and article.episode else article.title
+                if short not in titles:
+                    titles.append(short)
+        which = (lambda titles: f" ({' ; '.join(titles)})") if len(articles) > 1 else (lambda titles: "")
+        return [f"• {label} — {text_of('ran_it', language)}{which(titles)}" for label, titles in ran.items()]
 
     # --- periods and series ---------------------------------------------------------------
 
@@ -734,6 +734,10 @@ class QuestionRouter:
         newest, oldest = bool(tokens & NEWEST) and about_sessions, bool(tokens & OLDEST) and about_sessions
         # "what was said in 2019?": a period and no topic asks for that period's sessions
         listing = bool(tokens & LIST_WORDS) or newest or oldest or (period is not None and not query.words)
+        # "qui animait le cycle …", "qui a animé les sessions de 2019 ?": each session's host
+        # (a topic with the period, "who hosted the AI panel in 2019?", is searched)
+        who_ran = bool(series or (period and not query.words)) and asks_who_ran_it(question)
+        listing = listing or who_ran
         named = bool(series) and (episode is not None or period is not None)  # "le Cercle Dircoms de juin 2019"
         if not (listing and (period or series or newest or episode)) and not named:
             unknown = "" if series else self._unheard_series(question)
@@ -763,7 +767,9 @@ class QuestionRouter:
             articles = articles[:1]
         elif oldest:
             articles = articles[-1:]
-        if (series or period) and asks_who_ran_it(question):  # "qui animait le Cercle Dircoms #19 ?"
+        if who_ran:  # "qui animait le Cercle Dircoms #19 ?": the sessions saying who ran them first
+            running = [a for a in articles if moderators_in(a.body, a.speakers)]
+            articles = running + [a for a in articles if a not in running]
             return self._who_ran_answer(question, language, articles, {s for g in query.term_groups for s in g})
         return self._list_answer(question, language, articles, series, period)
 

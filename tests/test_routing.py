@@ -295,3 +295,14 @@ def test_a_season_with_its_year_is_looked_back_on_for_a_year_and_its_months_as_b
     assert answerer.answer("what was said in winter 2019?").text
     filters, _ = answerer.router.dated("what was said in winter 2019?", None)
     assert filters.season_recalled_until == date(2021, 2, 28)
+
+
+def test_who_ran_a_series_names_each_host_once_with_the_sessions_they_ran(answerer):
+    answer = answerer.answer("Qui animait le cycle Sciences et réseaux sociaux ?")
+    assert answer.answered and len(answer.sources) == 3  # the cycle's sessions
+    hosts = [line for line in answer.lead.splitlines() if "à l'animation" in line]
+    assert [line.split(",")[0] for line in hosts] == ["• David Reguer", "• Guilhem Boyer"]
+    assert hosts[0].endswith("(Sciences et réseaux sociaux #2 ; Sciences et réseaux sociaux #1)")
+    # a topic with the period is searched: the session about it, not the year's list
+    dated = answerer.answer("who hosted the AI panel back in 2019?")
+    assert dated.answered and "L’IA va-t-elle envahir" in dated.sources[0].title
