@@ -287,12 +287,15 @@ _RAN_BY_LEAD = re.compile(r"(?:(?:[a-zéèêàâîôûç'’.]+|M\.|Mme|Dr)\s+){
 _RAN_BY_AND = re.compile(r"\s+(?:et|and)\s+")
 # The role is running the session itself, not a job ("animatrice et référente
 # communication de l'EHPAD", "modératrice chez Facebook", "host of a podcast").
-RUNNING_ROLE = re.compile(
-    r"^(?:mod[ée]rat(?:eur|rice)|animat(?:eur|rice)|moderator|host)"
-    r"(?:\s+(?:de|du|des|of)\s+(?:la |cette |l['’]|the |this )?(?:table[- ]ronde|session|soir[ée]e|rencontre|d[ée]bat"
-    r"|[ée]changes?|panel|talk|discussion|evening|event))?$",
-    re.IGNORECASE,
+_RUNNER = r"(?:co-?)?(?:mod[ée]rat(?:eur|rice)|animat(?:eur|rice)|moderator|host)"
+_RUN_THING = (
+    r"\s+(?:de|du|des|of)\s+(?:la |cette |ce |l['’]|the |this )?(?:table[- ]ronde|session|soir[ée]e|rencontre"
+    r"|d[ée]bat|[ée]changes?|panel|talk|discussion|evening|event|cycle|s[ée]rie|series)"
 )
+# The whole role is running it ("modérateur de la table ronde"), or its last part, named
+# with what is run ("consultant en stratégie et co-animateur du cycle"; not "animatrice et
+# référente communication de l'EHPAD", a job).
+RUNNING_ROLE = re.compile(rf"^{_RUNNER}(?:{_RUN_THING})?$|\bet\s+{_RUNNER}{_RUN_THING}$", re.IGNORECASE)
 
 
 def moderators_in(text: str, speakers: list[Speaker]) -> list[str]:
@@ -311,7 +314,7 @@ def moderators_in(text: str, speakers: list[Speaker]) -> list[str]:
         leading = [name for name in _names_leading(sentence) if french or fold(name) in presented]
         found += [name for name in leading if name not in found]
     for speaker in speakers:
-        if not speaker.organisation and RUNNING_ROLE.match(speaker.role.strip()) and speaker.name not in found:
+        if not speaker.organisation and RUNNING_ROLE.search(speaker.role.strip()) and speaker.name not in found:
             found.append(speaker.name)
     return found
 

@@ -31,7 +31,7 @@ from smcbot.quoting import UNSIGNED, clip
 from smcbot.replies import refusal
 from smcbot.retrieval import HybridRetriever, SearchFilters, SearchResult
 from smcbot.series import series_key
-from smcbot.text import Query, asks_who_ran_it, content_words, expansions, fold, stems
+from smcbot.text import Query, asks_who_ran_it, content_words, expansions, fold, stems, without_who_ran_it
 from smcbot.wording import say
 
 MONTH_NAMES = {
@@ -737,6 +737,8 @@ class QuestionRouter:
         # "qui animait le cycle …", "qui a animé les sessions de 2019 ?": each session's host
         # (a topic with the period, "who hosted the AI panel in 2019?", is searched)
         who_ran = bool(series or (period and not query.words)) and asks_who_ran_it(question)
+        if who_ran:  # the verb is no topic to narrow the sessions by
+            query = self.retriever.analyse(without_who_ran_it(question))
         listing = listing or who_ran
         named = bool(series) and (episode is not None or period is not None)  # "le Cercle Dircoms de juin 2019"
         if not (listing and (period or series or newest or episode)) and not named:

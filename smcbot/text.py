@@ -948,13 +948,24 @@ def _without_asker_now(text: str) -> str:
 
 # Who ran something named before or after (the caller knows it names a session: a
 # series' episode, "who hosted Tous plateformisés #8?").
-WHO_RAN = re.compile(r"(?i)(?:^|(?<=[,;:?!.]))\s*(?:who|qui)\s+" + _RAN + r"\b")
+# A series is run in the present too: "who hosts the Tous plateformisés talks?".
+WHO_RAN = re.compile(
+    r"(?i)(?:^|(?<=[,;:?!.]))(\s*(?:who|qui)\s+)(?:"
+    + _RAN
+    + r"|hosts|moderates|chairs|runs|anime|animent|mod[èe]re|mod[èe]rent)\b"
+)
 
 
 def asks_who_ran_it(question: str) -> bool:
     """True for a question asking who ran what it names, whatever it is (`WHO_RAN`):
     read only of a question naming a session by its series."""
     return asks_who_ran(question) or bool(WHO_RAN.search(question))
+
+
+def without_who_ran_it(question: str) -> str:
+    """The question without the verb asking who ran what it names (`WHO_RAN`): what is
+    left names the sessions ("who hosts the Tous plateformisés talks?")."""
+    return WHO_RAN.sub(r"\1", question)
 
 
 def asks_who_ran(question: str) -> bool:

@@ -1,4 +1,4 @@
-"""Blind sets B to AK: questions and club-style write-ups, each written by a
+"""Blind sets B to AL: questions and club-style write-ups, each written by a
 different person who saw only the archive's text (never the code or the gate).
 These bounds are the figures each set reached, so that a later change cannot make
 them worse unnoticed (set A, tuned on from the start, has `test_blind.py`).
@@ -178,6 +178,15 @@ them worse unnoticed (set A, tuned on from the start, has `test_blind.py`).
   (the code before the round: French 0.96, 1 refused, 2 of 14 answered; its French
   answer came from reading the tool library "la Clé de Douze, recyclerie…" as a
   person, which it no longer is).
+- **AL** was written for the round after and scored once on the code as it stood
+  (French hit@1 0.96 (1 refused), English 0.85 (4 refused), 8 of 14 off-topic
+  questions answered, citation precision 0.85), then tuned on: a time of day typed as
+  the archive never writes it ("le bulletin de 18h", written "18 h") dates the
+  question; "que change la loi …", "what exactly does the … law require", "who
+  invented …" are practical questions; and across all sets, a price is answered only
+  by a session that gives an amount of money, and questions of world facts (which law,
+  a procedure, whether something is dangerous, why prices moved) only by a session
+  about their subject. 5 of 14 off-topic questions answered since.
 """
 
 from pathlib import Path
@@ -195,7 +204,7 @@ DATA = Path(__file__).resolve().parent / "data"
 # and the citation precision of the whole set.
 BOUNDS = {
     "setB": {"fr": (0.95, 0, 0), "en": (0.8, 3, 0), "citation_precision": 0.97},
-    "setC": {"fr": (1.0, 0, 1), "en": (0.96, 1, 2), "citation_precision": 0.9},
+    "setC": {"fr": (1.0, 0, 0), "en": (0.96, 1, 2), "citation_precision": 0.92},
     "setD": {"fr": (1.0, 0, 2), "en": (0.84, 3, 0), "citation_precision": 0.94},
     "setE": {"fr": (0.87, 1, 0), "en": (0.8, 2, 0), "citation_precision": 0.91},
     "setF": {"fr": (0.87, 3, 0), "en": (1.0, 0, 1), "citation_precision": 0.97},
@@ -210,7 +219,7 @@ BOUNDS = {
     "setO": {"fr": (0.95, 1, 1), "en": (0.8, 4, 1), "citation_precision": 0.95},
     "setP": {"fr": (0.95, 1, 0), "en": (0.92, 1, 3), "citation_precision": 0.92},
     "setQ": {"fr": (0.87, 2, 0), "en": (0.92, 1, 1), "citation_precision": 0.97},
-    "setR": {"fr": (0.95, 1, 0), "en": (0.84, 4, 0), "citation_precision": 0.97},
+    "setR": {"fr": (0.95, 1, 0), "en": (0.84, 4, 0), "citation_precision": 1.0},
     "setS": {"fr": (0.95, 1, 1), "en": (0.92, 2, 1), "citation_precision": 0.95},
     "setT": {"fr": (0.91, 1, 1), "en": (0.92, 2, 0), "citation_precision": 0.95},
     "setU": {"fr": (0.91, 1, 0), "en": (0.92, 1, 1), "citation_precision": 0.94},
@@ -218,18 +227,19 @@ BOUNDS = {
     "setW": {"fr": (1.0, 0, 1), "en": (0.92, 2, 1), "citation_precision": 0.94},
     "setX": {"fr": (1.0, 0, 0), "en": (0.84, 4, 1), "citation_precision": 0.97},
     "setY": {"fr": (1.0, 0, 0), "en": (0.92, 1, 2), "citation_precision": 0.96},
-    "setZ": {"fr": (0.91, 1, 2), "en": (0.96, 1, 0), "citation_precision": 0.92},
-    "setAA": {"fr": (1.0, 0, 0), "en": (0.96, 1, 0), "citation_precision": 0.98},
+    "setZ": {"fr": (0.95, 0, 2), "en": (0.96, 1, 0), "citation_precision": 0.92},
+    "setAA": {"fr": (1.0, 0, 0), "en": (0.96, 1, 0), "citation_precision": 1.0},
     "setAB": {"fr": (0.91, 2, 0), "en": (0.96, 1, 2), "citation_precision": 0.95},
-    "setAC": {"fr": (1.0, 0, 1), "en": (0.88, 2, 1), "citation_precision": 0.94},
-    "setAD": {"fr": (0.95, 1, 1), "en": (0.92, 1, 3), "citation_precision": 0.9},
-    "setAE": {"fr": (1.0, 0, 2), "en": (0.92, 2, 2), "citation_precision": 0.9},
-    "setAF": {"fr": (1.0, 0, 1), "en": (0.76, 5, 1), "citation_precision": 0.93},
-    "setAG": {"fr": (0.95, 0, 1), "en": (0.96, 1, 2), "citation_precision": 0.92},
-    "setAH": {"fr": (0.95, 1, 1), "en": (0.96, 1, 2), "citation_precision": 0.94},
-    "setAI": {"fr": (1.0, 0, 2), "en": (0.73, 6, 1), "citation_precision": 0.91},
+    "setAC": {"fr": (1.0, 0, 1), "en": (0.88, 2, 0), "citation_precision": 0.95},
+    "setAD": {"fr": (0.95, 1, 1), "en": (0.92, 1, 1), "citation_precision": 0.94},
+    "setAE": {"fr": (1.0, 0, 0), "en": (0.92, 2, 0), "citation_precision": 1.0},
+    "setAF": {"fr": (1.0, 0, 1), "en": (0.76, 5, 0), "citation_precision": 0.95},
+    "setAG": {"fr": (0.95, 0, 1), "en": (0.96, 1, 1), "citation_precision": 0.94},
+    "setAH": {"fr": (0.95, 1, 0), "en": (0.96, 1, 2), "citation_precision": 0.96},
+    "setAI": {"fr": (1.0, 0, 1), "en": (0.73, 6, 0), "citation_precision": 0.95},
     "setAJ": {"fr": (1.0, 0, 1), "en": (0.92, 1, 1), "citation_precision": 0.92},
-    "setAK": {"fr": (0.91, 2, 0), "en": (0.84, 2, 1), "citation_precision": 0.93},
+    "setAK": {"fr": (0.91, 2, 0), "en": (0.84, 2, 0), "citation_precision": 0.95},
+    "setAL": {"fr": (1.0, 0, 3), "en": (0.84, 4, 2), "citation_precision": 0.9},
 }
 
 
