@@ -508,6 +508,7 @@ PRICE_ASKED = (
     ),
     re.compile(
         r"\bc'est combien\b(?! de\b)|\b(?:ca |cela )?coutent? combien\b"
+        r"|\b(?:ca|cela) (?:donne|rapporte) combien\b(?! de\b)"
         r"|\b(?:prix|tarif|salaire|montant|cout)s? (?:de|du|des|d'|par)"
         r"|\bquels? (?:prix|tarifs?|budget|salaire|montant)\b"
     ),

@@ -405,6 +405,7 @@ def test_who_ran_is_asked_of_the_session_the_verb_names(question, asks):
         ("combien a rapporté la cagnotte du club de rugby", True),
         ("prix d'une caméra de chantier ?", True),
         ("quel tarif pour un atelier couture ?", True),
+        ("le chèque sport ça donne combien ?", True),
         # how much something changed, a share, a count: no price
         ("how much did the views go up after the redesign?", False),
         ("how much of the budget went to influencers?", False),
@@ -412,6 +413,7 @@ def test_who_ran_is_asked_of_the_session_the_verb_names(question, asks):
         ("how much time does the team spend on replies?", False),
         ("c'est combien de vidéos par semaine ?", False),
         ("combien de clients ont payé en ligne ?", False),
+        ("la vidéo ça donne combien de vues ?", False),
         ("who paid for the new cameras?", False),
     ],
 )
