@@ -198,7 +198,7 @@ class Answerer:
     def _compose(self, question: str, language: str, result: SearchResult) -> Answer:
         """The lead sentence, then each answering session with its quotes."""
         sessions = [SessionQuotes(h.article, h.passages, h.score) for h in result.answering]
-        return self.compose_sessions(question, language, sessions, terms=quote_terms(result.query))
+        return self.compose_sessions(question, language, sessions, terms=quote_terms(result.term_groups, result.query))
 
     def compose_sessions(
         self,

@@ -217,12 +217,19 @@ class FollowUps:
         except QuestionError:
             return None
         floor = self.answerer.settings.min_coverage_floor
-        found = [hit for hit in result.sessions if hit.matched_words and hit.coverage >= floor]
+        # a price question is not answered from a session that gives no amount (`unpriced`)
+        found = [
+            hit
+            for hit in result.sessions
+            if hit.matched_words and hit.coverage >= floor and hit.article.id not in result.unpriced
+        ]
         if not found:
             return None
         best = max(found, key=lambda hit: hit.strength)
         session = SessionQuotes(best.article, best.passages, best.score)
-        return self.answerer.compose_sessions(question, language, [session], terms=quote_terms(result.query))
+        return self.answerer.compose_sessions(
+            question, language, [session], terms=quote_terms(result.term_groups, result.query)
+        )
 
     def _alone_gated(self, question: str, context: Context) -> Answer | None:
         """The question on its own, if the archive answers it."""

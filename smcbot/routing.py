@@ -31,8 +31,21 @@ from smcbot.quoting import UNSIGNED, clip
 from smcbot.replies import refusal
 from smcbot.retrieval import HybridRetriever, SearchFilters, SearchResult
 from smcbot.series import series_key
-from smcbot.text import Query, asks_who_ran_it, content_words, expansions, fold, stems, without_who_ran_it
+from smcbot.text import (
+    Query,
+    asks_who_ran,
+    content_words,
+    expansions,
+    fold,
+    stems,
+    who_ran_rest,
+    without_who_ran_it,
+)
 from smcbot.wording import say
+
+# How many words after "who hosts" may name the series asked about ("the Tous
+# plateformisés talks", "le cycle Sciences et réseaux sociaux").
+SERIES_NAMED_WITHIN = 6
 
 MONTH_NAMES = {
     "janvier": 1, "january": 1, "jan": 1, "janv": 1, "fevrier": 2, "february": 2, "feb": 2, "fevr": 2,
@@ -417,6 +430,9 @@ class QuestionRouter:
             return self._refusal(question, language, text_of("joining", language))
         if WHO_SPOKE.search(folded) and not query.asks_who_ran:  # who ran it: its people, the host first
             return self._who_spoke(question, folded, language, filters)
+        series = self._series_in(question)
+        if series and self._asks_who_ran(question, series, None):  # "who was the host of Tous plateformisés #8?"
+            return self._listing(query, language, filters)
         period = self._period(question)
         if period is not None:  # "Qu'a dit Nadia Cherif en 2020 ?"
             filters = replace(filters, since=period.since or filters.since, until=period.until or filters.until)
@@ -623,7 +639,7 @@ class QuestionRouter:
         """The people of `articles`, whoever each write-up says ran the session first, said
         so; the heading says when no write-up says who ran it."""
         running = {article.id: moderators_in(article.body, article.speakers) for article in articles}
-        key = "who_ran" if any(running.values()) else "who_ran_unsaid"
+        key = "who_ran" if any(running.values()) else "who_ran_unsaid" if len(articles) == 1 else "who_ran_unsaid_many"
         heading = text_of(key, language, n=_n(len(articles), language))
         return self._speakers_answer(question, language, articles, wanted, heading, running=running)
 
@@ -734,9 +750,7 @@ class QuestionRouter:
         newest, oldest = bool(tokens & NEWEST) and about_sessions, bool(tokens & OLDEST) and about_sessions
         # "what was said in 2019?": a period and no topic asks for that period's sessions
         listing = bool(tokens & LIST_WORDS) or newest or oldest or (period is not None and not query.words)
-        # "qui animait le cycle …", "qui a animé les sessions de 2019 ?": each session's host
-        # (a topic with the period, "who hosted the AI panel in 2019?", is searched)
-        who_ran = bool(series or (period and not query.words)) and asks_who_ran_it(question)
+        who_ran = self._asks_who_ran(question, series, period)
         if who_ran:  # the verb is no topic to narrow the sessions by
             query = self.retriever.analyse(without_who_ran_it(question))
         listing = listing or who_ran
@@ -774,6 +788,21 @@ class QuestionRouter:
             articles = running + [a for a in articles if a not in running]
             return self._who_ran_answer(question, language, articles, {s for g in query.term_groups for s in g})
         return self._list_answer(question, language, articles, series, period)
+
+    def _asks_who_ran(self, question: str, series: str, period: Period | None) -> bool:
+        """Whether the question asks who ran the series it names ("qui animait le cycle
+        …", "who hosts the Tous plateformisés talks?", "qui animait la table ronde du
+        Cercle Dircoms #19 ?") or the sessions of a period with no topic ("qui a animé
+        les sessions de 2019 ?"), not who does something the series' session told of
+        ("Sciences et réseaux sociaux #3 : qui modère les contenus sur Facebook ?"), nor a
+        topic of that period ("who hosted the AI panel in 2019?", searched)."""
+        rest = who_ran_rest(question)
+        if rest is None:
+            return False
+        if series:
+            named_next = self._series_in(" ".join(rest.split()[:SERIES_NAMED_WITHIN])) == series
+            return named_next or asks_who_ran(question)
+        return period is not None and not self.retriever.analyse(rest).words
 
     def _unheard_series(self, question: str) -> str:
         """The name a listing gives its sessions ("List the Hackathon sessions", "les sessions

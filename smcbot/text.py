@@ -498,18 +498,23 @@ PRICE_ASKED = (
         + _PAYING_EN
         + r"\b|(?:is|was|are|were) (?:a|an|one|the|each|it|they)\b|for\b)"
     ),
+    # a price or a fee named first ("price of a sponsored story?", not "the price of
+    # fame" mid-sentence, nor a rate or what a crisis costs a brand), a salary, a charge
     re.compile(
-        r"\b(?:price|cost|fee|salary|rate)s? (?:of|for|per)\b|\bsalary\b|\bwhat (?:does|did) [^?.!]{1,40} cost\b"
+        r"^(?:(?:what(?:'s| is| are) the |any )?(?:average |typical )?)?(?:price|fee)s? (?:of|for|per)\b"
+        r"|\bsalary\b|\bwhat (?:does|did|do) [^?.!]{1,40} (?:cost|charge)\b"
     ),
     re.compile(
-        r"\bcombien (?:ca |cela |est-ce que ca )?(?:coute|coutent|coutait|a coute|ont coute|paie|paye|payent"
-        r"|a paye|ont paye|gagne|gagnent|a gagne|rapporte|a rapporte|ont rapporte|a recolte|ont recolte|a leve"
-        r"|ont leve|vaut|valent|facture|facturent|a facture|vend|vendent)\b(?! de\b)"
+        r"\bcombien (?:ca |cela |est-ce que ca )?(?:coute|coutent|coutait|a coute|ont coute|paie|paye|payent|paient"
+        r"|a paye|ont paye|gagne|gagnent|a gagne|touche|touchent|rapporte|a rapporte|ont rapporte|a recolte"
+        r"|ont recolte|a leve|ont leve|facture|facturent|a facture|vend|vendent)\b(?! de\b)"
+        r"(?![^?.!]*\ben (?:abonnes|vues|followers|likes|clics|visites|inscriptions|clients)\b)"
     ),
     re.compile(
-        r"\bc'est combien\b(?! de\b)|\b(?:ca |cela )?coutent? combien\b"
+        r"\bc'est combien\b(?! de\b)|\b(?:ca |cela )?coutent? combien\b|\bpaye(?:e|s|es)? combien\b"
         r"|\b(?:ca|cela) (?:donne|rapporte) combien\b(?! de\b)"
-        r"|\b(?:prix|tarif|salaire|montant|cout)s? (?:de|du|des|d'|par)"
+        r"|^(?:(?:le |la |quel |quelle )?(?:prix|tarif|salaire|montant)s? (?:de|du|des|d'|par))"
+        r"|\bcombien (?!de\b|d')[^?.!]{0,30}\b(?:paient|payent|facturent|touchent)\b(?! de\b)"
         r"|\bquels? (?:prix|tarifs?|budget|salaire|montant)\b"
     ),
 )
@@ -530,10 +535,11 @@ def asks_price(question: str) -> bool:
 AMOUNT_STEMS = ["euro", "centim", "dollar", "gratuit", "payant"]
 
 
-def quote_terms(query: Query) -> list[list[str]]:
-    """The terms a question's quotes are chosen by: its words' stems, and for a question
-    asking a price, the words stating one (`AMOUNT_STEMS`)."""
-    return query.term_groups + ([AMOUNT_STEMS] if query.asks_price else [])
+def quote_terms(term_groups: list[list[str]], query: Query) -> list[list[str]]:
+    """The terms a question's quotes are chosen by: its words' stems (`term_groups`, a
+    translation's included), and for a question asking a price, the words stating one
+    (`AMOUNT_STEMS`)."""
+    return term_groups + ([AMOUNT_STEMS] if query.asks_price else [])
 
 
 def wants_an_amount(wanted: set[str]) -> bool:
@@ -669,8 +675,9 @@ PRACTICAL_PATTERNS = (
     re.compile(r"\bwhen will\b|\bc'est pour quand\b"),
     # which law provides it, what the rules give (not "selon Paul, de quelle loi…")
     re.compile(
-        rf"{_NOT_A_SPEAKER}.*(?:\b(?:de|par) quelle loi\b|\bwhich law\b"
-        r"|\bunder (?:the )?(?:eu|french|european) (?:rules|law|laws|regulations?)\b)"
+        rf"{_NOT_A_SPEAKER}(?![^?.!]*\b(?:parle\w*|dit|intervenants?|speakers?|panel|said|mentioned|discussed)\b)"
+        r".*(?:\b(?:de|par) quelle loi\b|\bwhich law\b|\bunder (?:the )?(?:eu|french|european) (?:rules|law|laws"
+        r"|regulations?)\b)"
     ),
     # a procedure, a rule's criteria: "comment on déclare un rappel produit ?", "c'est
     # quoi les nouveaux critères du questionnaire ?"
@@ -678,21 +685,13 @@ PRACTICAL_PATTERNS = (
         r"\bcomment (?:on |je )?(?:declare|signale)r? (?:un|une)\b"
         r"|\bc'est quoi les (?:nouveaux |nouvelles )?(?:criteres|regles|conditions)\b"
     ),
-    # what a law forces on others, what a thing is and how it differs, why prices or a
-    # government moved: the news, not a round table (not "how did GDPR change access to
-    # social data", what the speakers saw it change)
+    # what a law forces on others, what a thing is and how it differs from another: the
+    # news, not a round table
     re.compile(
         rf"{_NOT_A_SPEAKER}.*(?:\bhow (?:does|do|will) (?:the )?[^?.!]{{0,40}}\b{_LAW_EN}\b"
         r" (?:force|forces|make|makes|oblige|obliges)\b"
         r"|\bwhat(?:'s| is) [^?.!]{1,30} and how (?:is|does) it differ|\bwhat(?:'s| is) the difference between\b"
-        r"|\bc'est quoi la difference entre\b"
-        r"|\bwhy (?:did|do|are|is|have|has) [^?.!]{0,30}\bprices?\b|\bwhy did (?:the )?(?:[\w-]+ ){0,2}government\b"
-        r"|\bpourquoi (?:les prix|le gouvernement)\b)"
-    ),
-    # whether something is dangerous is a fact of health or safety, not what was said
-    re.compile(
-        rf"{_NOT_A_SPEAKER}.*(?:\bc'est dangereux\b"
-        r"|\bis (?:it|[^?.!]{1,30}) (?:dangerous|safe|a (?:big |real )?threat)\b)"
+        r"|\bc'est quoi la difference entre\b)"
     ),
     # who invented something is its history (not "selon Paul, qui a inventé la grille ?")
     re.compile(rf"{_NOT_A_SPEAKER}.*\b(?:who invented|qui a invente)\b"),
@@ -832,7 +831,7 @@ def _unknown_month(word: str, lexicon) -> bool:
 
 
 # A time of day as typed: "18h", "18h30", "9am", "6pm".
-TIME_OF_DAY = re.compile(r"^\d{1,2}(?:h\d{0,2}|am|pm)$")
+TIME_OF_DAY = re.compile(r"^(?:[01]?\d|2[0-4])(?:h\d{0,2}|am|pm)$")  # not "48h", a duration
 
 
 def _time_of_day(word: str, lexicon) -> bool:
@@ -947,25 +946,29 @@ def _without_asker_now(text: str) -> str:
     return text
 
 
-# Who ran something named before or after (the caller knows it names a session: a
-# series' episode, "who hosted Tous plateformisés #8?").
-# A series is run in the present too: "who hosts the Tous plateformisés talks?".
+# Who ran what the question names next, whatever it is; the caller checks that it is a
+# session, a series or a period ("who hosts the Tous plateformisés talks?", "qui
+# animait en 2019 ?"; not "… : qui modère les contenus sur Facebook ?"). A series is run
+# in the present too.
 WHO_RAN = re.compile(
-    r"(?i)(?:^|(?<=[,;:?!.]))(\s*(?:who|qui)\s+)(?:"
+    r"(?i)(?:^|(?<=[,;:?!.]))(\s*(?:et\s+|c'est\s+)?(?:who|qui)\s+(?:qui\s+)?)(?:"
     + _RAN
-    + r"|hosts|moderates|chairs|runs|anime|animent|mod[èe]re|mod[èe]rent)\b"
+    + r"|hosts|moderates|chairs|runs|anime|animent|mod[èe]re|mod[èe]rent"
+    + r"|(?:was|is) the (?:host|moderator|chair) of"
+    + r"|[ée]tait l['’]\s*(?:animat(?:eur|rice)|mod[ée]rat(?:eur|rice)) d[eu])\b"
 )
 
 
-def asks_who_ran_it(question: str) -> bool:
-    """True for a question asking who ran what it names, whatever it is (`WHO_RAN`):
-    read only of a question naming a session by its series."""
-    return asks_who_ran(question) or bool(WHO_RAN.search(question))
+def who_ran_rest(question: str) -> str | None:
+    """What a question asking who ran something names after its verb (`WHO_RAN`): "the
+    Tous plateformisés talks?" of "who hosts the Tous plateformisés talks?"; None when
+    it asks no such thing."""
+    found = WHO_RAN.search(question)
+    return question[found.end() :] if found else None
 
 
 def without_who_ran_it(question: str) -> str:
-    """The question without the verb asking who ran what it names (`WHO_RAN`): what is
-    left names the sessions ("who hosts the Tous plateformisés talks?")."""
+    """The question without the verb asking who ran what it names (`WHO_RAN`)."""
     return WHO_RAN.sub(r"\1", question)
 
 

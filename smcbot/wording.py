@@ -91,6 +91,11 @@ WORDING: dict[str, dict[str, str]] = {
         "fr": "Animation et intervenants, d'après {n} de l'archive du Social Media Club :",
         "en": "Who ran it and who spoke, from {n} in the Social Media Club archive:",
     },
+    "who_ran_unsaid_many": {
+        "fr": "Les comptes rendus ne disent pas qui animait ; sont intervenus, d'après {n} de l'archive du Social "
+        "Media Club :",
+        "en": "The write-ups do not say who ran them; who spoke, from {n} in the Social Media Club archive:",
+    },
     "who_ran_unsaid": {
         "fr": "Le compte rendu ne dit pas qui animait ; sont intervenus, d'après {n} de l'archive du Social Media "
         "Club :",

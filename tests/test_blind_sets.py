@@ -185,8 +185,8 @@ them worse unnoticed (set A, tuned on from the start, has `test_blind.py`).
   question; "que change la loi …", "what exactly does the … law require", "who
   invented …" are practical questions; and across all sets, a price is answered only
   by a session that gives an amount of money, and questions of world facts (which law,
-  a procedure, whether something is dangerous, why prices moved) only by a session
-  about their subject. 5 of 14 off-topic questions answered since.
+  a procedure, what a law forces on others) only by a session about their subject.
+  5 of 14 off-topic questions answered since.
 """
 
 from pathlib import Path
@@ -231,14 +231,14 @@ BOUNDS = {
     "setAA": {"fr": (1.0, 0, 0), "en": (0.96, 1, 0), "citation_precision": 1.0},
     "setAB": {"fr": (0.91, 2, 0), "en": (0.96, 1, 2), "citation_precision": 0.95},
     "setAC": {"fr": (1.0, 0, 1), "en": (0.88, 2, 0), "citation_precision": 0.95},
-    "setAD": {"fr": (0.95, 1, 1), "en": (0.92, 1, 1), "citation_precision": 0.94},
+    "setAD": {"fr": (0.95, 1, 0), "en": (0.92, 1, 1), "citation_precision": 0.95},
     "setAE": {"fr": (1.0, 0, 0), "en": (0.92, 2, 0), "citation_precision": 1.0},
     "setAF": {"fr": (1.0, 0, 1), "en": (0.76, 5, 0), "citation_precision": 0.95},
     "setAG": {"fr": (0.95, 0, 1), "en": (0.96, 1, 1), "citation_precision": 0.94},
     "setAH": {"fr": (0.95, 1, 0), "en": (0.96, 1, 2), "citation_precision": 0.96},
-    "setAI": {"fr": (1.0, 0, 1), "en": (0.73, 6, 0), "citation_precision": 0.95},
+    "setAI": {"fr": (1.0, 0, 1), "en": (0.73, 6, 1), "citation_precision": 0.93},
     "setAJ": {"fr": (1.0, 0, 1), "en": (0.92, 1, 1), "citation_precision": 0.92},
-    "setAK": {"fr": (0.91, 2, 0), "en": (0.84, 2, 0), "citation_precision": 0.95},
+    "setAK": {"fr": (0.91, 2, 0), "en": (0.84, 2, 1), "citation_precision": 0.93},
     "setAL": {"fr": (1.0, 0, 3), "en": (0.84, 4, 2), "citation_precision": 0.9},
 }
 

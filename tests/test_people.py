@@ -411,6 +411,7 @@ def test_who_ran_a_session_names_its_moderator_first(framed_answerer, question, 
         "who hosted Tous plateformisés #8?",
         "qui a animé la session tous plateformisés 8",
         "who hosts the Tous plateformisés talks?",  # a series is run in the present too
+        "who was the host of Tous plateformisés #8?",
     ],
 )
 def test_who_ran_a_session_named_by_its_series_and_number_names_its_moderator(framed_answerer, question):

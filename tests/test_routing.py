@@ -303,6 +303,12 @@ def test_who_ran_a_series_names_each_host_once_with_the_sessions_they_ran(answer
     hosts = [line for line in answer.lead.splitlines() if "à l'animation" in line]
     assert [line.split(",")[0] for line in hosts] == ["• David Reguer", "• Guilhem Boyer"]
     assert hosts[0].endswith("(Sciences et réseaux sociaux #2 ; Sciences et réseaux sociaux #1)")
+    # the period's sessions, with no topic: the write-ups that do not say, said in the plural
+    year = answerer.answer("qui animait en 2019 ?")
+    assert year.answered and "• David Reguer" in year.lead and len(year.sources) > 3
+    # who does something a series' session told of is a topic, not who ran the series
+    told = answerer.answer("Sciences et réseaux sociaux #3 : qui modère les contenus sur Facebook ?")
+    assert "animait" not in told.lead and "à l'animation" not in told.text
     # a topic with the period is searched: the session about it, not the year's list
     dated = answerer.answer("who hosted the AI panel back in 2019?")
     assert dated.answered and "L’IA va-t-elle envahir" in dated.sources[0].title

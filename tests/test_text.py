@@ -136,6 +136,7 @@ def test_a_time_of_day_the_archive_never_writes_so_dates_the_question():
     assert [w.word for w in analyse("the 6pm bulletin", lexicon).words] == ["bulletin"]
     assert "21h" in [w.word for w in analyse("le bulletin de 21h", lexicon).words]  # written so in the archive
     assert "5g" in [w.word for w in analyse("la 5G et les antennes", lexicon).words]  # no time of day
+    assert "48h" in [w.word for w in analyse("le live de 48h", lexicon).words]  # a duration
 
 
 @pytest.mark.parametrize(
@@ -406,6 +407,9 @@ def test_who_ran_is_asked_of_the_session_the_verb_names(question, asks):
         ("prix d'une caméra de chantier ?", True),
         ("quel tarif pour un atelier couture ?", True),
         ("le chèque sport ça donne combien ?", True),
+        ("combien les marques paient les influenceurs ?", True),
+        ("les influenceurs sont payés combien ?", True),
+        ("what do influencers charge?", True),
         # how much something changed, a share, a count: no price
         ("how much did the views go up after the redesign?", False),
         ("how much of the budget went to influencers?", False),
@@ -414,6 +418,13 @@ def test_who_ran_is_asked_of_the_session_the_verb_names(question, asks):
         ("c'est combien de vidéos par semaine ?", False),
         ("combien de clients ont payé en ligne ?", False),
         ("la vidéo ça donne combien de vues ?", False),
+        # a rate, an award, what a crisis costs a brand, what words are worth
+        ("What is the engagement rate for YouTube science channels?", False),
+        ("what's the cost of a bad crisis response?", False),
+        ("c'est quoi le coût d'une crise pour une marque ?", False),
+        ("qui a remporté le prix du public ?", False),
+        ("combien vaut la parole d'un salarié ?", False),
+        ("combien a rapporté la campagne en abonnés ?", False),
         ("who paid for the new cameras?", False),
     ],
 )
