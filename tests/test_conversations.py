@@ -14,6 +14,7 @@ import pytest
 from smcbot.evaluation import _evaluate_one, evaluate_file
 from smcbot.followups import Context, FollowUps
 from smcbot.services import open_store
+from smcbot.wording import say
 from tests.conftest import ROOT
 from tests.helpers.cli import run_cli
 from tests.helpers.slack import mention, message, payload_text, serving
@@ -82,6 +83,17 @@ def test_follow_ups_in_french_and_english(answerer):
     standalone = followups.answer("What was said about brand safety?", first.context)
     assert standalone.kind == "" and NOTE_EN not in standalone.answer.text
     assert standalone.answer.sources[0].title == answerer.answer("What was said about brand safety?").sources[0].title
+
+
+def test_a_follow_up_asking_a_price_is_not_answered_from_a_session_giving_none(answerer):
+    # the bundled archive gives no amount of money: asked what video makers earn, even
+    # after their session was found, the reply says the closest sessions give none
+    followups = FollowUps(answerer)
+    first = followups.answer("la monétisation des vidéastes sur YouTube", None)
+    assert first.answer.answered
+    price = followups.answer("et combien gagnent les vidéastes ?", first.context)
+    assert not price.answer.answered and price.answer.lead == say("no_amount", "fr")
+    assert "Comment parle-t-on de science sur YouTube" in price.answer.suggestions[0].title
 
 
 # --- Telegram ------------------------------------------------------------------------------
