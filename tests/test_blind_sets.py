@@ -1,4 +1,4 @@
-"""Blind sets B to AL: questions and club-style write-ups, each written by a
+"""Blind sets B to AM: questions and club-style write-ups, each written by a
 different person who saw only the archive's text (never the code or the gate).
 These bounds are the figures each set reached, so that a later change cannot make
 them worse unnoticed (set A, tuned on from the start, has `test_blind.py`).
@@ -187,6 +187,12 @@ them worse unnoticed (set A, tuned on from the start, has `test_blind.py`).
   by a session that gives an amount of money, and questions of world facts (which law,
   a procedure, what a law forces on others) only by a session about their subject.
   5 of 14 off-topic questions answered since.
+- **AM**, written with AL, was kept untouched until the round's work was done (the
+  review's mends included), then scored once: French hit@1 0.96 (1 refused), English
+  0.85 (3 refused, 1 answered from the wrong session), 8 of 14 off-topic questions
+  answered, citation precision 0.83: the same as the code before the round. Four of
+  its off-topic answers ask an amount a session gives for something else (an insurer's
+  payout, a player's pay, a ticket price rise, a repair bonus).
 """
 
 from pathlib import Path
@@ -240,6 +246,7 @@ BOUNDS = {
     "setAJ": {"fr": (1.0, 0, 1), "en": (0.92, 1, 1), "citation_precision": 0.92},
     "setAK": {"fr": (0.91, 2, 0), "en": (0.84, 2, 1), "citation_precision": 0.93},
     "setAL": {"fr": (1.0, 0, 3), "en": (0.84, 4, 2), "citation_precision": 0.9},
+    "setAM": {"fr": (0.95, 1, 4), "en": (0.84, 3, 4), "citation_precision": 0.83},
 }
 
 
