@@ -783,10 +783,10 @@ class QuestionRouter:
             articles = articles[:1]
         elif oldest:
             articles = articles[-1:]
-        if who_ran:  # "qui animait le Cercle Dircoms #19 ?": the sessions saying who ran them first
+        if who_ran:  # "qui animait le cycle …": the sessions saying who ran them, all if none does
             running = [a for a in articles if moderators_in(a.body, a.speakers)]
-            articles = running + [a for a in articles if a not in running]
-            return self._who_ran_answer(question, language, articles, {s for g in query.term_groups for s in g})
+            wanted = {s for group in query.term_groups for s in group}
+            return self._who_ran_answer(question, language, running or articles, wanted)
         return self._list_answer(question, language, articles, series, period)
 
     def _asks_who_ran(self, question: str, series: str, period: Period | None) -> bool:
