@@ -404,8 +404,7 @@ class HybridRetriever:
         the law in one sentence does not, however well the words match: the archive
         reports what was said, it does not explain the law."""
         refused = {hit.article.id for hit in sessions if hit.answers and not self._treats(hit, subject)}
-        for hit in sessions:
-            hit.answers = hit.answers and hit.article.id not in refused
+        _withdraw(sessions, refused)
         return refused
 
     def _refuse_unpriced(self, sessions: list[SessionHit]) -> set[str]:
@@ -414,8 +413,7 @@ class HybridRetriever:
         "how much does PanneauPocket cost a town?" is not answered by a session naming the
         app without a price, however well the words match."""
         refused = {hit.article.id for hit in sessions if hit.answers and not self._states_an_amount(hit.article)}
-        for hit in sessions:
-            hit.answers = hit.answers and hit.article.id not in refused
+        _withdraw(sessions, refused)
         return refused
 
     def _quote_the_amount(
@@ -1031,6 +1029,12 @@ def _a_side_detail(hit: SessionHit, question: GateContext) -> bool:
     specific word of the question ("newsletter"): a detail of a subject the archive
     holds, not the subject itself ("Decathlon", "Snapchat")."""
     return question.unknown_acronyms_only and hit.specific_match
+
+
+def _withdraw(sessions: list[SessionHit], refused: set[str]) -> None:
+    """No longer cite the sessions whose ids are in `refused`."""
+    for hit in sessions:
+        hit.answers = hit.answers and hit.article.id not in refused
 
 
 def apply_gate(sessions: list[SessionHit], thresholds: GateThresholds, question: GateContext) -> None:

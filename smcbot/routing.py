@@ -635,10 +635,15 @@ class QuestionRouter:
         wanted = {s for group in result.term_groups for s in group}
         return self._who_ran_answer(question, language, _sessions_about(result), wanted)
 
-    def _who_ran_answer(self, question: str, language: str, articles: list[Article], wanted: set[str]) -> Answer:
+    def _who_ran_answer(
+        self, question: str, language: str, articles: list[Article], wanted: set[str], *, only_said: bool = False
+    ) -> Answer:
         """The people of `articles`, whoever each write-up says ran the session first, said
-        so; the heading says when no write-up says who ran it."""
+        so; the heading says when no write-up says who ran it. `only_said`: of a series or
+        a period, only the sessions whose write-ups say who ran them, when any does."""
         running = {article.id: moderators_in(article.body, article.speakers) for article in articles}
+        if only_said and any(running.values()):
+            articles = [article for article in articles if running[article.id]]
         key = "who_ran" if any(running.values()) else "who_ran_unsaid" if len(articles) == 1 else "who_ran_unsaid_many"
         heading = text_of(key, language, n=_n(len(articles), language))
         return self._speakers_answer(question, language, articles, wanted, heading, running=running)
@@ -686,8 +691,11 @@ class QuestionRouter:
                 short = f"{article.series} #{article.episode}" if article.series and article.episode else article.title
                 if short not in titles:
                     titles.append(short)
-        which = (lambda titles: f" ({' ; '.join(titles)})") if len(articles) > 1 else (lambda titles: "")
-        return [f"• {label} — {text_of('ran_it', language)}{which(titles)}" for label, titles in ran.items()]
+        many = len(articles) > 1  # then each host's line names the sessions they ran
+        return [
+            f"• {label} — {text_of('ran_it', language)}" + (f" ({' ; '.join(titles)})" if many else "")
+            for label, titles in ran.items()
+        ]
 
     # --- periods and series ---------------------------------------------------------------
 
@@ -784,9 +792,8 @@ class QuestionRouter:
         elif oldest:
             articles = articles[-1:]
         if who_ran:  # "qui animait le cycle …": the sessions saying who ran them, all if none does
-            running = [a for a in articles if moderators_in(a.body, a.speakers)]
             wanted = {s for group in query.term_groups for s in group}
-            return self._who_ran_answer(question, language, running or articles, wanted)
+            return self._who_ran_answer(question, language, articles, wanted, only_said=True)
         return self._list_answer(question, language, articles, series, period)
 
     def _asks_who_ran(self, question: str, series: str, period: Period | None) -> bool:
