@@ -262,8 +262,8 @@ class Answerer:
         and offer what the archive covers."""
         if result.off_subject and not result.missing_subject:
             return self._only_mentioned(question, language, result)
-        if result.unpriced and not result.missing_subject:
-            return self._no_amount(question, language, result)
+        if result.unstated and not result.missing_subject:
+            return self._fact_unstated(question, language, result)
         if result.missing_subject:
             names = ", ".join(result.query.original(n) for n in result.missing_subject)
             lines = [say("nothing_named", language, names=names)]
@@ -278,19 +278,20 @@ class Answerer:
 
     def _only_mentioned(self, question: str, language: str, result: SearchResult) -> Answer:
         """A practical question (what a law provides, how to use a scheme, when a ban comes)
-        whose subject sessions name only in passing: say so, and list them (the member may
-        still read them)."""
+        whose subject sessions name without treating it, or any question whose subject
+        they name only in passing: say so, and list them (the member may still read them)."""
         mentioning = [hit.article for hit in result.sessions if hit.article.id in result.off_subject]
         mentioning = mentioning[:MENTIONING_LISTED]
         notes = [say("mentioned_in", language)]
-        return refusal(question, language, say("only_mentioned", language), notes, mentioning, terms=result.term_groups)
+        lead = say("only_mentioned" if result.query.practical else "only_in_passing", language)
+        return refusal(question, language, lead, notes, mentioning, terms=result.term_groups)
 
-    def _no_amount(self, question: str, language: str, result: SearchResult) -> Answer:
-        """A question asking a price whose closest sessions give no amount of money: say so,
-        and list them (the member may still read them)."""
-        closest = [hit.article for hit in result.sessions if hit.article.id in result.unpriced]
+    def _fact_unstated(self, question: str, language: str, result: SearchResult) -> Answer:
+        """A question asking a kind of fact (a price, what the law allows) whose closest
+        sessions state none: say so, and list them (the member may still read them)."""
+        closest = [hit.article for hit in result.sessions if hit.article.id in result.unstated]
         notes = [say("closest_sessions", language)]
-        lead = say("no_amount", language)
+        lead = say(result.query.asks_for.reply, language)
         return refusal(question, language, lead, notes, closest[:MENTIONING_LISTED], terms=result.term_groups)
 
     def recent(self, count: int = 5) -> list[Article]:

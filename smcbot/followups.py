@@ -217,11 +217,12 @@ class FollowUps:
         except QuestionError:
             return None
         floor = self.answerer.settings.min_coverage_floor
-        # a price question is not answered from a session that gives no amount (`unpriced`)
+        # a question asking a kind of fact (a price) is not answered from a session that
+        # does not state it (`unstated`)
         found = [
             hit
             for hit in result.sessions
-            if hit.matched_words and hit.coverage >= floor and hit.article.id not in result.unpriced
+            if hit.matched_words and hit.coverage >= floor and hit.article.id not in result.unstated
         ]
         if not found:
             return None

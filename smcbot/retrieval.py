@@ -36,6 +36,7 @@ from smcbot.index import ArchiveIndex
 from smcbot.models import Article, Passage
 from smcbot.settings import RetrievalSettings
 from smcbot.text import (
+    AskedFact,
     Query,
     QueryWord,
     analyse,
@@ -43,7 +44,7 @@ from smcbot.text import (
     expansions,
     fold,
     index_tokens,
-    states_an_amount,
+    split_passing,
     stems,
     written_as_acronym,
 )
@@ -67,11 +68,12 @@ class SearchFilters:
     naming: tuple[str, ...] = ()
     announced_since: date | None = None
     recalled_until: date | None = None
-    # The period's season with its year, in each language ("ete 2022", "summer 2022"): an
-    # article published after it, until `season_recalled_until`, that names it ("à l'été
-    # 2022, le pic a baissé") is admitted.
-    season: tuple[str, ...] = ()
-    season_recalled_until: date | None = None
+    # The period's season and months with its year, in each language ("ete 2022", "summer
+    # 2022", "avril 2020"): an article published after it, until `with_year_recalled_until`,
+    # that names one ("à l'été 2022, le pic a baissé", "en avril 2020, les ventes…") is
+    # admitted. With its year, a month is no common word.
+    with_year: tuple[str, ...] = ()
+    with_year_recalled_until: date | None = None
 
     def admits(self, article: Article) -> bool:
         """True if the article passes every filter that is set."""
@@ -91,21 +93,23 @@ class SearchFilters:
     def _names_period(self, article: Article) -> bool:
         """True if the article announced the period or looked back on it: published shortly
         before or after it, its text names one of its months (or its year); or published
-        within a year after it, its text names its season with the year ("l'été 2022")."""
+        within a year after it, its text names its season or one of its months with the
+        year ("l'été 2022", "avril 2020")."""
         if article.date is None:
             return False
         day = article.date
         announced = self.announced_since is not None and self.since and self.announced_since <= day < self.since
         recalled = self.recalled_until is not None and self.until and self.until < day <= self.recalled_until
-        later = self.season_recalled_until is not None and self.until and self.until < day <= self.season_recalled_until
+        looked_back = self.with_year_recalled_until
+        later = looked_back is not None and self.until and self.until < day <= looked_back
         by_month_or_year = bool(self.naming) and bool(announced or recalled)
-        by_season = bool(self.season) and bool(later)
-        if not (by_month_or_year or by_season):
+        by_name_with_year = bool(self.with_year) and bool(later)
+        if not (by_month_or_year or by_name_with_year):
             return False
         folded = fold(f"{article.title}\n{article.body}")
         if by_month_or_year and not set(re.findall(r"\w+", folded)).isdisjoint(self.naming):
             return True
-        return by_season and any(_names_season(folded, name) for name in self.season)
+        return by_name_with_year and any(_names_with_year(folded, name) for name in self.with_year)
 
     @property
     def active(self) -> bool:
@@ -113,11 +117,20 @@ class SearchFilters:
         return bool(self.since or self.until or self.series or self.articles)
 
 
-def _names_season(folded: str, season: str) -> bool:
-    """Whether a folded text names a season with its year, as "ete 2022" is written: "l'été
-    2022", "l'été de 2022", "summer of 2022" (not "la fête 2022")."""
-    name, year = season.split()
-    return bool(re.search(rf"\b{name}\s+(?:de\s+|of\s+|d')?{year}\b", folded))
+def _names_with_year(folded: str, named: str) -> bool:
+    """Whether a folded text names a season or a month with its year, as "ete 2022" or
+    "avril 2020" is written: "l'été 2022", "l'été de 2022", "summer of 2022", "avril
+    2020" (not "la fête 2022", nor the date naming a law: "la loi de juin 2023")."""
+    name, year = named.split()
+    for found in re.finditer(rf"\b{name}\s+(?:de\s+|of\s+|d')?{year}\b", folded):
+        if not LAW_DATED.search(folded[max(0, found.start() - 20) : found.start()]):
+            return True
+    return False
+
+
+# A law named by its date, just before the month ("la loi du 9 juin 2023", "the act of
+# June 2023").
+LAW_DATED = re.compile(r"\b(?:loi|lois|decret|ordonnance|reglement|law|act)\s+(?:du|de|d'|of)\s+(?:\d{1,2}\s+)?$")
 
 
 class WordPresence(NamedTuple):
@@ -163,8 +176,12 @@ class SearchResult:
     second_opinion: bool = False  # answered by the multilingual model after the gate refused
     translation: Query | None = None
     vector: np.ndarray | None = field(default=None, repr=False)  # the question in the embedding model's space
-    off_subject: frozenset[str] = frozenset()  # sessions naming a practical question's subject only in passing
-    unpriced: frozenset[str] = frozenset()  # sessions found for a price question that give no amount
+    # sessions naming a practical question's subject without treating it, or naming any
+    # question's subject only in passing (`_refuse_in_passing`)
+    off_subject: frozenset[str] = frozenset()
+    # sessions found for a question asking a kind of fact (`Query.asks_for`: an amount,
+    # what the law allows) whose write-ups state none
+    unstated: frozenset[str] = frozenset()
 
     @property
     def question(self) -> str:
@@ -262,7 +279,9 @@ class HybridRetriever:
         self._num_chunks = len(index.chunks)
         self._article_position = {article_id: n for n, article_id in enumerate(index.articles)}
         self._heads: dict[str, frozenset[str]] = {}  # index tokens of each session's title and takeaways
-        self._priced: dict[str, bool] = {}  # whether each session's write-up gives an amount of money
+        # index tokens of each write-up's sentences naming a subject in passing, and of the rest
+        self._passing: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+        self._stated: dict[tuple[str, str], bool] = {}  # whether a session's write-up states a kind of fact
         # Which article each chunk row belongs to, for set operations on BM25 postings.
         self._article_of_row = np.fromiter(
             (self._article_position[c.article_id] for c in index.chunks), dtype=np.int64, count=self._num_chunks
@@ -333,19 +352,22 @@ class HybridRetriever:
         refused = self._refuse_off_subject(sessions, subject) if practical else set()
         if refused:  # the sessions that answer first again: the second opinion weighs the first
             sessions.sort(key=lambda hit: not hit.answers)
-        # A question asking a price keeps that reading in translation too.
-        priced = asked.query.asks_price if asked is not None else query.asks_price
-        unpriced = self._refuse_unpriced(sessions) if priced else set()
-        if unpriced:
+        # A question asking a kind of fact (a price, what the law allows) keeps that reading
+        # in translation too.
+        fact = asked.query.asks_for if asked is not None else query.asks_for
+        unstated = self._refuse_unstated(sessions, fact) if fact else set()
+        if unstated:
             sessions.sort(key=lambda hit: not hit.answers)
         second_opinion = self._second_opinion(asked.query if as_asked else query, sessions, gate, allowed)
         if practical:  # a session the multilingual model brought in is held to the same rule
             refused |= self._refuse_off_subject(sessions, subject)
-        if priced:
-            unpriced |= self._refuse_unpriced(sessions)
-            for hit in sessions:  # what it costs is what to quote
+        # What the question names, a session may name only in passing: it says nothing on it.
+        passing = set() if practical else self._refuse_in_passing(sessions, query, presence)
+        if fact:
+            unstated |= self._refuse_unstated(sessions, fact)
+            for hit in sessions:  # what it costs, what the law allows, is what to quote
                 if hit.answers:
-                    self._quote_the_amount(hit, fused, dense, lexical)
+                    self._quote_the_fact(hit, fact, fused, dense, lexical)
         return SearchResult(
             query,
             sessions,
@@ -355,8 +377,8 @@ class HybridRetriever:
             gate=gate,
             second_opinion=second_opinion and any(hit.answers for hit in sessions),
             vector=query_vector,
-            off_subject=self._mentioning(sessions, subject, refused, presence, query),
-            unpriced=frozenset(unpriced),
+            off_subject=self._mentioning(sessions, subject, refused, presence, query) | passing,
+            unstated=frozenset(unstated),
         )
 
     def _subject(self, query: Query, presence: list[WordPresence]) -> QueryWord | None:
@@ -407,28 +429,74 @@ class HybridRetriever:
         _withdraw(sessions, refused)
         return refused
 
-    def _refuse_unpriced(self, sessions: list[SessionHit]) -> set[str]:
-        """For a question asking what something costs or pays (`Query.asks_price`), refuse
-        the sessions whose write-up gives no amount of money at all, and return their ids:
-        "how much does PanneauPocket cost a town?" is not answered by a session naming the
-        app without a price, however well the words match."""
-        refused = {hit.article.id for hit in sessions if hit.answers and not self._states_an_amount(hit.article)}
+    def _naming_words(self, query: Query, presence: list[WordPresence]) -> list[set[str]]:
+        """The own forms of the question's words that name its subject: its names, its
+        specific words, and its rarest word the archive holds."""
+        subject = self._subject(query, presence)
+        return [
+            set(self._own_forms(word))
+            for word, seen in zip(query.words, presence, strict=True)
+            if word.name or seen.specific or word is subject
+        ]
+
+    def _refuse_in_passing(self, sessions: list[SessionHit], query: Query, presence: list[WordPresence]) -> set[str]:
+        """Refuse the sessions whose write-up names one of the question's naming words
+        (`_naming_words`) only in sentences saying it was named in passing ("sans entrer
+        dans le détail", "n'a pas eu le temps de l'aborder"), and return their ids."""
+        if not any(hit.answers for hit in sessions):
+            return set()  # nothing cited, nothing to read
+        naming = self._naming_words(query, presence)
+        refused = {
+            hit.article.id
+            for hit in sessions
+            if hit.answers and any(self._only_in_passing(hit.article, forms) for forms in naming)
+        }
         _withdraw(sessions, refused)
         return refused
 
-    def _quote_the_amount(
-        self, hit: SessionHit, fused: dict[int, float], dense: dict[int, float], lexical: dict[int, float]
+    def _only_in_passing(self, article: Article, forms: set[str]) -> bool:
+        """Whether the write-up names any of `forms`, and only in passing-mention sentences."""
+        passing, treated = self._passing_tokens(article)
+        return not forms.isdisjoint(passing) and forms.isdisjoint(treated)
+
+    def _passing_tokens(self, article: Article) -> tuple[frozenset[str], frozenset[str]]:
+        """The index tokens of a write-up's passing-mention sentences, and of the rest."""
+        cached = self._passing.get(article.id)
+        if cached is None:
+            passing, rest = split_passing(article.body)
+            rest = " ".join([article.title, *article.takeaways, rest])
+            cached = self._passing[article.id] = (frozenset(index_tokens(passing)), frozenset(index_tokens(rest)))
+        return cached
+
+    def _refuse_unstated(self, sessions: list[SessionHit], fact: AskedFact) -> set[str]:
+        """For a question asking a kind of fact (`Query.asks_for`), refuse the sessions
+        whose write-up states none at all, and return their ids: "how much does
+        PanneauPocket cost a town?" is not answered by a session naming the app without a
+        price, nor "is it legal to post photos of pupils?" by one that never speaks of the
+        law, however well the words match."""
+        refused = {hit.article.id for hit in sessions if hit.answers and not self._states(hit.article, fact)}
+        _withdraw(sessions, refused)
+        return refused
+
+    def _quote_the_fact(
+        self,
+        hit: SessionHit,
+        fact: AskedFact,
+        fused: dict[int, float],
+        dense: dict[int, float],
+        lexical: dict[int, float],
     ) -> None:
-        """Give a session cited for a price question, when none of its passages states an
-        amount, the passage of its write-up that does, first: the best found by the search,
-        else its first. The member asked what something costs."""
-        if any(states_an_amount(passage.chunk.text) for passage in hit.passages):
+        """Give a session cited for a question asking a kind of fact, when none of its
+        passages states it, the passage of its write-up that does, first: the best found
+        by the search, else its first. The member asked what something costs, or whether
+        it is legal."""
+        if any(fact.stated_in(passage.chunk.text) for passage in hit.passages):
             return
         position = self._article_position[hit.article.id]
         rows = [
             int(row)
             for row in np.flatnonzero(self._article_of_row == position)
-            if self.index.chunks[row].kind != "title" and states_an_amount(self.index.chunks[row].text)
+            if self.index.chunks[row].kind != "title" and fact.stated_in(self.index.chunks[row].text)
         ]
         if not rows:
             return
@@ -438,12 +506,13 @@ class HybridRetriever:
         )
         hit.passages = [passage, *hit.passages[: self.settings.quotes_per_session - 1]]
 
-    def _states_an_amount(self, article: Article) -> bool:
-        """Whether a session's write-up gives a price or an amount of money, read once."""
-        states = self._priced.get(article.id)
+    def _states(self, article: Article, fact: AskedFact) -> bool:
+        """Whether a session's write-up states a kind of fact (`AskedFact.answered_in`), read once."""
+        key = (fact.name, article.id)
+        states = self._stated.get(key)
         if states is None:
             text = " ".join([article.title, *article.takeaways, article.body])
-            states = self._priced[article.id] = states_an_amount(text)
+            states = self._stated[key] = fact.answered_in(text)
         return states
 
     def _treats(self, hit: SessionHit, subject: QueryWord | None) -> bool:
@@ -501,7 +570,7 @@ class HybridRetriever:
             second_opinion=any(h.answers for h in sessions) and (asked.second_opinion or translated.second_opinion),
             translation=translated.query,
             off_subject=asked.off_subject | translated.off_subject,
-            unpriced=asked.unpriced | translated.unpriced,
+            unstated=asked.unstated | translated.unstated,
         )
 
     @staticmethod
@@ -559,9 +628,9 @@ class HybridRetriever:
             return False
         vector = self._encode_for_second_opinion(query.text)
         closest = self._closest_sessions(vector, allowed) if vector is not None else []
-        if len(closest) < 2:
+        if len(closest) < (2 if allowed is None else 1):
             return False
-        best, lift = closest[0][0], _lift_over_peers(closest)
+        best, lift = closest[0][0], _lift_over_peers(self._among_archive(closest, vector, allowed))
         if not any(hit.answers for hit in sessions):
             return self._rescue(sessions, best, lift)
         if sessions[0].matched_words <= self.thresholds.min_matched_words:
@@ -659,6 +728,19 @@ class HybridRetriever:
         cited = [hit for hit in sessions if hit.answers]
         for hit in cited[self.thresholds.max_sessions :]:
             hit.answers = False
+
+    def _among_archive(
+        self, closest: list[tuple[str, float]], vector: np.ndarray, allowed: np.ndarray | None
+    ) -> list[tuple[str, float]]:
+        """The closest sessions of a search, with peers from the whole archive when filters
+        (`allowed`: a period, a series) leave one session: alone in its period, it stands
+        out from no one; among the archive's closest others, only if the model finds it
+        clearly closer than the sessions of other times ("how many bags were held up
+        during that summer 2023 breakdown?", in a session of the autumn)."""
+        if allowed is None or len(closest) > 1:
+            return closest
+        first = closest[0]
+        return [first, *(pair for pair in self._closest_sessions(vector, None) if pair[0] != first[0])]
 
     def _closest_sessions(self, vector: np.ndarray, allowed: np.ndarray | None) -> list[tuple[str, float]]:
         """Articles by their closest chunk in the multilingual vectors, closest first."""

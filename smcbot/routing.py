@@ -98,12 +98,13 @@ UPCOMING = re.compile(r"\b(?:prochaine?s?|next|upcoming|a venir|coming up)\b")
 # where "où" is "ou" ("or"): the place word must stand beside the club's meeting.
 _CLUB = r"(?:le club|le smc|le social media club|les membres|on)"
 _MEETS_FR = (
-    r"(?:vous vous (?:reunissez|retrouvez)|" + _CLUB + r" se (?:reunit|retrouve|reunissent|retrouvent)"
+    r"(?:vous vous (?:reunissez|retrouvez)|vous (?:reunissez|retrouvez)-vous(?= a\b| au\b| en\b|\s*[?.!]|\s*$)"
+    r"|" + _CLUB + r" se (?:reunit|retrouve|reunissent|retrouvent)"
     r"|(?:les sessions|les rencontres|les soirees|les tables rondes|vos sessions)"
     r" (?:ont lieu|se tiennent|se deroulent))"
 )
 _GATHERINGS = r"(?:sessions|rencontres|soirees|tables rondes|evenements|afterworks)"
-_CLUB_EN = r"(?:you|we|(?:the )?(?:(?:social media )?club|smc)|(?:the )?members)"
+_CLUB_EN = r"(?:you(?: guys| all| folks| people)?|y'all|we|(?:the )?(?:(?:social media )?club|smc)|(?:the )?members)"
 MEETING_PLACE = re.compile(
     r"\bou (?:est-ce qu(?:e|')?\s*)?(?:"
     + _MEETS_FR
@@ -117,7 +118,7 @@ MEETING_PLACE = re.compile(
     r"(?= in\b| at\b| these days\b| now\b|\s*[?.!]|\s*$)"
     r"|\bwhere (?:do|does) "
     + _CLUB_EN
-    + r" (?:usually |normally )?(?:hold|host|run|organi[sz]e) (?:its|your|their|our)"
+    + r" (?:usually |normally )?(?:hold|host|run|organi[sz]e) (?:its|your|their|our|the)"
     r" (?:sessions|meetups|meetings|events|round ?tables)(?=\s*(?:[?.!]|$| in\b| at\b| these days\b| now\b))"
     # "où le club organise ses soirées ?" at the question's start ("… une agence ou vous
     # organisez vos soirées vous-mêmes ?" is "or")
@@ -331,7 +332,7 @@ def without_thing_dates(question: str) -> str:
 
 ANNOUNCED_DAYS = 365  # a season's programme is published up to a year ahead
 RECALLED_DAYS = 120  # a session comes back to what happened in the months before it
-SEASON_RECALLED_DAYS = 365  # or to a season it names with its year ("l'été 2022")
+SEASON_RECALLED_DAYS = 365  # or to a season or month it names with its year ("l'été 2022", "avril 2020")
 
 
 def _year_names(period: Period) -> tuple[str, ...]:
@@ -346,13 +347,31 @@ def _year_names(period: Period) -> tuple[str, ...]:
 def _month_names(period: Period) -> tuple[str, ...]:
     """The folded names of the months of a period of at most a season ("fevrier",
     "february"), so a programme published before it is found; none for longer spans."""
-    if period.since is None or period.until is None or (period.until - period.since).days > 100:
-        return ()
-    names, day = [], period.since
-    while day <= period.until:
-        names += [fold(MONTHS[language][day.month - 1]) for language in ("fr", "en")]
-        day = (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+    names = [fold(MONTHS[language][day.month - 1]) for day in _months_within(period) for language in ("fr", "en")]
     return tuple(dict.fromkeys(names))
+
+
+def _months_with_year(period: Period) -> tuple[str, ...]:
+    """The folded names of the months of a period of at most a season, each with its year
+    ("avril 2020", "april 2020"); none for longer spans."""
+    names = [
+        f"{fold(MONTHS[language][day.month - 1])} {day.year}"
+        for day in _months_within(period)
+        for language in ("fr", "en")
+    ]
+    return tuple(dict.fromkeys(names))
+
+
+def _months_within(period: Period) -> list[date]:
+    """A day in each month of a period of at most a season (its first, then each month's
+    first); none for longer or open spans."""
+    if period.since is None or period.until is None or (period.until - period.since).days > 100:
+        return []
+    days, day = [], period.since
+    while day <= period.until:
+        days.append(day)
+        day = (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+    return days
 
 
 def _months(year: int, first: int, last_year: int, last: int) -> Period:
@@ -715,9 +734,10 @@ class QuestionRouter:
             filters = replace(filters, recalled_until=until + timedelta(days=RECALLED_DAYS))
         elif years and until is not None:  # a session of the next year looks back on it
             filters = replace(filters, recalled_until=until.replace(year=until.year + 1))
-        if period.season and until is not None:  # named with its year, a season is looked back on longer
+        with_year = period.season + _months_with_year(period)
+        if with_year and until is not None:  # named with its year, a season or month is looked back on longer
             later = until + timedelta(days=SEASON_RECALLED_DAYS)
-            filters = replace(filters, season=period.season, season_recalled_until=later)
+            filters = replace(filters, with_year=with_year, with_year_recalled_until=later)
         return filters, period
 
     def _period(self, question: str, series: str | None = None) -> Period | None:

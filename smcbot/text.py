@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 
 import Stemmer
 
@@ -401,7 +402,12 @@ class Query:
     practical: bool = False  # what a law or scheme provides, how to use it, or news (`practical`)
     scheme_words: frozenset[str] = frozenset()  # the words naming a law or scheme it names (`scheme_words`)
     asks_who_ran: bool = False  # who ran a session it names (`asks_who_ran`): "who hosted the … talk?"
-    asks_price: bool = False  # what something costs or pays (`asks_price`): "combien coûte … ?"
+    asks_for: AskedFact | None = None  # a fact only a write-up stating it answers (`asked_fact`)
+
+    @property
+    def asks_price(self) -> bool:
+        """Whether the question asks what something costs or pays (`AMOUNT`)."""
+        return self.asks_for is AMOUNT
 
     @property
     def term_groups(self) -> list[list[str]]:
@@ -473,7 +479,7 @@ def analyse(question: str, lexicon=None) -> Query:
         practical=practical(text),
         scheme_words=scheme_words(text),
         asks_who_ran=who_ran,
-        asks_price=asks_price(text),
+        asks_for=asked_fact(text),
     )
 
 
@@ -524,10 +530,120 @@ AMOUNT_OF_MONEY = re.compile(
 )
 
 
+# A question that says whose words it asks about ("selon Marc", "d'après la mairie",
+# "according to the panel"): what was said, which the archive holds.
+_NOT_A_SPEAKER = r"^(?![^?.!]*\b(?:selon|d'apres|according to)\b)"
+# A question asking whether something is legal (folded text): "is it legal for parents to
+# post…?", "is posting photos of kids legal?", "c'est légal de filmer…?", "a-t-on le droit
+# d'obliger…?". Not "legal" naming a thing ("legal tech", "legal action", "legally
+# binding"), nor what a speaker said of it ("selon l'avocate, c'est légal ?").
+_LEGAL_EN = r"(?:legal|illegal|lawful|unlawful|against the law)(?=\s*(?:[?.!,]|$|to\b|for\b|in\b|under\b|here\b|now\b))"
+LEGALITY_ASKED = tuple(
+    re.compile(
+        _NOT_A_SPEAKER + r"(?![^?.!]*\b(?:parle\w*|dit|intervenants?|speakers?|panel|said|say|mentioned)\b).*" + pattern
+    )
+    for pattern in (
+        r"\b(?:is|was|isn't|wasn't|would|will) (?:it|this|that) (?:be )?(?:even |actually |really |still )?"
+        + _LEGAL_EN,
+        r"\b(?:is|are) [^?.!]{1,60}\b" + _LEGAL_EN,
+        r"\blegally (?:allowed|permitted|required|obliged)\b|\b(?:can|may|could) [^?.!]{1,40}\blegally\b(?! binding)",
+        r"\b(?:est-ce|c'est|est-il|est-elle|serait-ce|ce serait|c'etait) (?:vraiment |bien |meme |encore )?"
+        r"(?:legal|illegal|legale|illegale|licite|illicite)\b",
+        r"\b(?:a-t-on|avons-nous|ai-je|a-t-il|a-t-elle|ont-ils|ont-elles|on a|j'ai|est-ce qu'on a)"
+        r" (?:vraiment |bien |encore )?le droit d(?:e\b|')|\blegalement\b",
+    )
+)
+# What shows a write-up speaks of the law: a law, its texts, its bodies, its people and its
+# courts (folded text).
+LEGAL_MATTER = re.compile(
+    r"\b(?:lois?|legal|legale|legales|legaux|illegal\w*|legalement|juridique\w*|juristes?|avocate?s?"
+    r"|droit (?:a l'image|d'auteur|du travail|du numerique|social|de la consommation|des marques)|le droit d[e']"
+    r"|rgpd|cnil|dgccrf|arpp|arcom|decrets?|reglementations?|reglementaires?|tribuna(?:l|ux)|jurisprudence"
+    r"|code (?:penal|civil|du travail|de la consommation)|licite|illicite|pratiques commerciales trompeuses"
+    r"|legislations?|laws?|lawful|unlawful|legally|gdpr)\b"
+)
+# A sentence saying a subject was raised without being taken up, in the words
+# `NOT_DISCUSSED` (which the index leaves out of the words searched) does not know:
+# "la table ronde n'a pas eu le temps de l'aborder", "n'a pas souhaité la détailler",
+# "elle mériterait une session à elle seule", "rappelle au passage que…". Read when a
+# question is answered (`in_passing`), so an index built before needs no rebuild.
+NOT_TAKEN_UP = re.compile(
+    r"(?i)\bsans\s+(?:entrer|rentrer)\s+dans\s+(?:le|les)\s+d[ée]tails?\b(?!\s*,)|\ben\s+passant\b|\bau\s+passage\b"
+    r"|\bn['’]\s*(?:a|ont)\s+pas\s+(?:eu\s+le\s+temps|souhaité|souhaite|voulu)\b"
+    r"|\bpas\s+(?:été|ete)\s+(?:abord|trait)\w*|\bmériterai(?:en)?t\s+une\s+(?:session|table\s+ronde)"
+)
+
+
+def in_passing(sentence: str) -> bool:
+    """Whether a sentence says what it names was not discussed (`NOT_DISCUSSED`,
+    `NOT_TAKEN_UP`)."""
+    return bool(NOT_DISCUSSED.search(sentence) or NOT_TAKEN_UP.search(sentence))
+
+
+def split_passing(text: str) -> tuple[str, str]:
+    """A text's sentences naming a subject only in passing (`in_passing`), and the rest."""
+    passing, rest = [], []
+    for sentence in SENTENCE_END.split(text):
+        (passing if in_passing(sentence) else rest).append(sentence)
+    return " ".join(passing), " ".join(rest)
+
+
+def outside_passing(text: str) -> str:
+    """The text without its sentences naming a subject only in passing (`in_passing`)."""
+    return split_passing(text)[1]
+
+
+@dataclass(frozen=True)
+class AskedFact:
+    """A kind of fact a question may ask for that only a write-up stating it answers:
+    an amount of money ("combien coûte … ?"), what the law allows ("is it legal to … ?").
+    A session that matches the question's words without stating any, or stating it only
+    in passing, is no answer to it (`smcbot.retrieval`); `reply` is the wording key of
+    the reply saying so."""
+
+    name: str
+    reply: str
+    asked: tuple[re.Pattern[str], ...]  # read on the folded question
+    stated: re.Pattern[str]  # read on a write-up's text (folded when `folded`)
+    folded: bool = False
+    # How often a write-up must state it to answer: one amount is an answer; the law
+    # named once ("se former aux contenus et aux réglementations") is no discussion of it.
+    min_mentions: int = 1
+
+    def asked_in(self, question: str) -> bool:
+        """True if the question asks for this kind of fact."""
+        folded = fold(question)
+        return any(pattern.search(folded) for pattern in self.asked)
+
+    def stated_in(self, text: str) -> bool:
+        """True if the text (a passage) states this kind of fact."""
+        return bool(self.stated.search(self._as_read(text)))
+
+    def answered_in(self, write_up: str) -> bool:
+        """True if a whole write-up states this kind of fact often enough (`min_mentions`),
+        other than in passing ("a participant raised the children's image rights; it
+        would deserve a session of its own")."""
+        found = self.stated.finditer(self._as_read(outside_passing(write_up)))
+        return len(list(islice(found, self.min_mentions))) == self.min_mentions
+
+    def _as_read(self, text: str) -> str:
+        """The text as `stated` reads it: folded when `folded`."""
+        return fold(text) if self.folded else text
+
+
+AMOUNT = AskedFact("amount", "no_amount", PRICE_ASKED, AMOUNT_OF_MONEY)
+LEGALITY = AskedFact("legality", "no_legality", LEGALITY_ASKED, LEGAL_MATTER, folded=True, min_mentions=2)
+ASKED_FACTS = (AMOUNT, LEGALITY)
+
+
+def asked_fact(question: str) -> AskedFact | None:
+    """The kind of fact the question asks for (`ASKED_FACTS`), None for most questions."""
+    return next((fact for fact in ASKED_FACTS if fact.asked_in(question)), None)
+
+
 def asks_price(question: str) -> bool:
     """True for a question asking what something costs, pays or earns (`PRICE_ASKED`)."""
-    folded = fold(question)
-    return any(pattern.search(folded) for pattern in PRICE_ASKED)
+    return AMOUNT.asked_in(question)
 
 
 # The stems of the words stating a price, one more group of terms for the quotes of a
@@ -549,7 +665,7 @@ def wants_an_amount(wanted: set[str]) -> bool:
 
 def states_an_amount(text: str) -> bool:
     """True if the text gives a price or an amount of money (`AMOUNT_OF_MONEY`)."""
-    return bool(AMOUNT_OF_MONEY.search(text))
+    return AMOUNT.stated_in(text)
 
 
 # A law, a rule or a public scheme, as named in French and in English (folded text).
@@ -574,9 +690,6 @@ _PROVIDES_EN = r"(?:say|require|ban|cover|allow|forbid|impose|change|mean|provid
 _SCHEME_FR = r"(?:bonus|primes?|aides?|allocations?|subventions?|credits? d'impot|pass \w+|cheques? \w+|cpf)"
 _SCHEME_EN = r"(?:grants?|subsid(?:y|ies)|allowances?|tax credits?|bonus|vouchers?|pass|cpf)"
 _ACCOUNT_EN = r"(?:accounts?|vouchers?|pass|cards?|credits?|allowances?|grants?|bonus|cpf)"
-# A question that says whose words it asks about ("selon Marc", "d'après la mairie",
-# "according to the panel"): what was said, which the archive holds.
-_NOT_A_SPEAKER = r"^(?![^?.!]*\b(?:selon|d'apres|according to)\b)"
 # A public scheme, as opposed to a brand's or an employer's ("la prime de Noël chez…").
 _PUBLIC_SCHEME_FR = r"(?:pass \w+|cpf|allocations? \w+|aides? de l'etat|primes? a la \w+|cheques? energie)"
 # A competition of the world, whose winner is news.
@@ -675,9 +788,14 @@ PRACTICAL_PATTERNS = (
     re.compile(r"\bwhen will\b|\bc'est pour quand\b"),
     # which law provides it, what the rules give (not "selon Paul, de quelle loi…")
     re.compile(
-        rf"{_NOT_A_SPEAKER}(?![^?.!]*\b(?:parle\w*|dit|intervenants?|speakers?|panel|said|mentioned|discussed)\b)"
+        rf"{_NOT_A_SPEAKER}(?![^?.!]*\b(?:parle\w*|dit|intervenants?|speakers?|panel|said|say|says|mentioned|discussed"
+        r"|think|thinks)\b)"
         r".*(?:\b(?:de|par) quelle loi\b|\bwhich law\b|\bunder (?:the )?(?:eu|french|european) (?:rules|law|laws"
-        r"|regulations?)\b)"
+        r"|regulations?)\b"
+        # a text named ("under the Montreal convention", "under the Digital Services Act"),
+        # not "under the new law"
+        r"|\bunder (?:the )?(?!(?:new|current|same|old|proposed|latest|existing) )(?:[\w-]+ ){1,3}"
+        r"(?:convention|treaty|act|law|directive|regulation)\b)"
     ),
     # a procedure, a rule's criteria: "comment on déclare un rappel produit ?", "c'est
     # quoi les nouveaux critères du questionnaire ?"
@@ -730,7 +848,9 @@ PRACTICAL_PATTERNS = (
 # The noun of a law or a public scheme ("loi", "pass", "grant"; "aide" only as "l'aide de
 # l'État": "l'appli qui aide les commerçants" is a verb), and how many content words
 # either side of it name which one ("le pass culture", "the Evin law").
-_SCHEME_NOUN = re.compile(rf"\b(?:{_LAW_FR}|{_LAW_EN}|{_SCHEME_FR}|{_SCHEME_EN})\b(?<!\baide)(?<!\baides)")
+_SCHEME_NOUN = re.compile(
+    rf"\b(?:{_LAW_FR}|{_LAW_EN}|{_SCHEME_FR}|{_SCHEME_EN}|conventions?|treat(?:y|ies))\b(?<!\baide)(?<!\baides)"
+)
 SCHEME_REACH = 2
 # What a question asks of a law or scheme, beside its name: no part of the name.
 SCHEME_ASKING = frozenset(
@@ -743,6 +863,10 @@ SCHEME_ASKING = frozenset(
     """.split()
 )
 
+# What the question asks under a text ("the payout for a lost suitcase under the Montreal
+# convention"): no part of its name.
+SCHEME_BOUNDARY = frozenset({"under", "sous"})
+
 
 def scheme_words(text: str) -> frozenset[str]:
     """The folded words naming the laws or schemes a question names: each one's noun and
@@ -753,7 +877,11 @@ def scheme_words(text: str) -> frozenset[str]:
     folded = fold(text)
     blanked = ELISION.sub(lambda m: " " * len(m.group()), folded)  # the same positions
     capitals = acronyms(text)  # "the EU AI Act": "AI" is no French "ai"
-    tokens = [token for token in WORD.finditer(blanked) if token.group() not in STOPWORDS or token.group() in capitals]
+    tokens = [
+        token
+        for token in WORD.finditer(blanked)
+        if token.group() not in STOPWORDS or token.group() in capitals or token.group() in SCHEME_BOUNDARY
+    ]
     words = [token.group() for token in tokens]
     found: set[str] = set()
     for noun in _SCHEME_NOUN.finditer(folded):
@@ -762,14 +890,15 @@ def scheme_words(text: str) -> frozenset[str]:
             found.update(words[inside[0] : inside[-1] + 1])
             found.update(_until_asked(words[: inside[0]][::-1]))
             found.update(_until_asked(words[inside[-1] + 1 :]))
-    return frozenset(found - SCHEME_ASKING)
+    return frozenset(found - SCHEME_ASKING - SCHEME_BOUNDARY)
 
 
 def _until_asked(words: list[str]) -> list[str]:
-    """The first `SCHEME_REACH` words, up to what the question asks (`SCHEME_ASKING`)."""
+    """The first `SCHEME_REACH` words, up to what the question asks (`SCHEME_ASKING`) or
+    the preposition putting the rest under the text (`SCHEME_BOUNDARY`)."""
     kept = []
     for word in words[:SCHEME_REACH]:
-        if word in SCHEME_ASKING:
+        if word in SCHEME_ASKING or word in SCHEME_BOUNDARY:
             break
         kept.append(word)
     return kept

@@ -69,6 +69,14 @@ WORDING: dict[str, dict[str, str]] = {
         "fr": "Les sessions les plus proches de votre question ne donnent aucun prix ni montant.",
         "en": "The sessions closest to your question give no price or amount of money.",
     },
+    "no_legality": {
+        "fr": "Les sessions les plus proches de votre question ne parlent pas de ce que permet la loi.",
+        "en": "The sessions closest to your question do not discuss what the law allows.",
+    },
+    "only_in_passing": {
+        "fr": "Les sessions les plus proches n'en parlent qu'en passant, sans en débattre.",
+        "en": "The closest sessions mention it only in passing, without discussing it.",
+    },
     "mentioned_in": {
         "fr": "Sessions qui n'en parlent qu'en passant :",
         "en": "Sessions that only mention it in passing:",

@@ -206,6 +206,9 @@ def test_an_event_still_to_come_is_not_in_the_archive(answerer):
         ("Where are the meetups held?", "en"),
         ("where does the club hold its meetups in Paris", "en"),
         ("où le club organise ses soirées ?", "fr"),
+        ("où vous retrouvez-vous à Paris ?", "fr"),
+        ("where do you guys usually meet in paris?", "en"),
+        ("where do you guys hold the meetups in Paris?", "en"),
     ],
 )
 def test_where_the_club_meets_is_not_in_the_archive(answerer, question, language):

@@ -1,4 +1,4 @@
-"""Blind sets B to AM: questions and club-style write-ups, each written by a
+"""Blind sets B to AO: questions and club-style write-ups, each written by a
 different person who saw only the archive's text (never the code or the gate).
 These bounds are the figures each set reached, so that a later change cannot make
 them worse unnoticed (set A, tuned on from the start, has `test_blind.py`).
@@ -193,6 +193,20 @@ them worse unnoticed (set A, tuned on from the start, has `test_blind.py`).
   answered, citation precision 0.83: the same as the code before the round. Four of
   its off-topic answers ask an amount a session gives for something else (an insurer's
   payout, a player's pay, a ticket price rise, a repair bonus).
+- **AN** was written for the round after and scored once on the code as it stood
+  (French hit@1 1.00, English 0.81 (4 refused), 4 of 14 off-topic questions answered,
+  citation precision 0.90), then tuned on: a session alone in the period asked is
+  weighed by the multilingual model against the archive's other sessions; whether
+  something is legal is answered only by a session discussing the law; a session
+  naming the subject only in a sentence saying it was not taken up does not answer;
+  "where do you guys meet?", "under the Montreal convention". English 0.85 (3 refused)
+  and 1 of 14 off-topic questions answered since.
+- **AO**, written with AN, was kept untouched until the round's work was done, then
+  scored once: French hit@1 1.00 (none refused), English 0.88 (2 refused, 1 answered
+  from the wrong session), 3 of 14 off-topic questions answered, citation precision
+  0.92 (the code before the round: the same but 4 off-topic questions answered,
+  precision 0.90). Studied since: "where do you guys hold the meetups in Paris?" asks
+  where the club meets.
 """
 
 from pathlib import Path
@@ -247,6 +261,8 @@ BOUNDS = {
     "setAK": {"fr": (0.91, 2, 0), "en": (0.84, 2, 1), "citation_precision": 0.93},
     "setAL": {"fr": (1.0, 0, 3), "en": (0.84, 4, 2), "citation_precision": 0.9},
     "setAM": {"fr": (0.95, 1, 4), "en": (0.84, 3, 4), "citation_precision": 0.83},
+    "setAN": {"fr": (1.0, 0, 1), "en": (0.84, 3, 0), "citation_precision": 0.95},
+    "setAO": {"fr": (1.0, 0, 1), "en": (0.88, 2, 1), "citation_precision": 0.94},
 }
 
 

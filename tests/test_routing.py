@@ -274,7 +274,7 @@ def test_a_session_looking_back_on_a_season_months_later_is_found(blind_set_inde
     assert all(s.date.year in (2022, 2023) for s in summer.sources)
 
 
-def test_a_season_with_its_year_is_looked_back_on_for_a_year_and_its_months_as_before(answerer):
+def test_a_season_or_month_with_its_year_is_looked_back_on_for_a_year_and_its_months_as_before(answerer):
     from datetime import date
 
     from smcbot.models import Article
@@ -291,10 +291,20 @@ def test_a_season_with_its_year_is_looked_back_on_for_a_year_and_its_months_as_b
     # A month name is a common word: a session of the next spring naming "mars" is not
     # one looking back on spring 2022, beyond the months a session recalls.
     assert not admitted("qu'a-t-on dit de l'IA au printemps 2022 ?", date(2023, 4, 20), "Depuis le 31 mars, tout…")
+    # A month named with its year is no common word either: a session of the autumn
+    # telling of "avril 2020" looks back on spring 2020; "en avril" alone, months later, does not.
+    spring = "par quoi a été remplacé le festival annulé au printemps 2020 ?"
+    assert admitted(spring, date(2020, 10, 14), "Les ventes ont progressé de 140 % en avril 2020.")
+    assert not admitted(spring, date(2020, 10, 14), "Les ventes ont progressé de 140 % en avril.")
+    assert not admitted(spring, date(2021, 10, 14), "Les ventes ont progressé de 140 % en avril 2020.")
+    # a month dating a law names the law, not the period
+    june = "qu'a-t-on dit des influenceurs en juin 2023 ?"
+    assert not admitted(june, date(2023, 11, 20), "Depuis la loi du 9 juin 2023, les contrats sont écrits.")
+    assert admitted(june, date(2023, 11, 20), "En juin 2023, l’agence a signé ses premiers contrats.")
     # a winter ending on a leap day (29 February 2020) is looked back on as any other
     assert answerer.answer("what was said in winter 2019?").text
     filters, _ = answerer.router.dated("what was said in winter 2019?", None)
-    assert filters.season_recalled_until == date(2021, 2, 28)
+    assert filters.with_year_recalled_until == date(2021, 2, 28)
 
 
 def test_who_ran_a_series_names_each_host_once_with_the_sessions_they_ran(answerer):

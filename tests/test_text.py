@@ -4,11 +4,15 @@ import pytest
 
 from smcbot.language import Lexicon
 from smcbot.text import (
+    AMOUNT,
+    LEGALITY,
     analyse,
+    asked_fact,
     asks_price,
     asks_who_ran,
     content_words,
     detect_language,
+    in_passing,
     index_tokens,
     named_terms,
     platform_of,
@@ -447,3 +451,60 @@ def test_a_question_asking_a_price_is_read_as_one(question, asks):
 )
 def test_a_write_up_states_an_amount_of_money_by_its_currency(text, states):
     assert states_an_amount(text) == states
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("Is it legal for parents to post photos of kids in the cafeteria?", True),
+        ("is it even legal to check who liked union posts", True),
+        ("can a brand legally repost a customer's photo?", True),
+        ("c'est légal de filmer ses clients ?", True),
+        ("est-il légal de publier la photo d'un élève ?", True),
+        ("a-t-on le droit de supprimer un post syndical ?", True),
+        # legal action taken, what a speaker was allowed to do: no question of law
+        ("Why didn't the university take legal action against the fake paper?", False),
+        ("was the community manager allowed to reply?", False),
+        ("Is this legal tech meetup in Paris?", False),
+        ("Can you summarise what the panel said about legally binding terms?", False),
+        ("According to the lawyer, is it legal to film clients?", False),  # what was said
+        ("Would it be legal to make employees post about their company?", True),
+        ("Is posting photos of kids legal?", True),
+        ("a-t-on le droit d'obliger les salariés à publier ?", True),
+        ("What was said about brand safety?", False),
+    ],
+)
+def test_a_question_asking_whether_something_is_legal_is_read_as_one(question, asks):
+    assert (asked_fact(question) is LEGALITY) == asks
+    assert (analyse(question).asks_for is LEGALITY) == asks
+
+
+def test_the_law_named_once_or_in_passing_is_no_discussion_of_it():
+    once = "Les salariés doivent se former aux contenus et aux réglementations."
+    assert LEGALITY.stated_in(once) and not LEGALITY.answered_in(once)
+    lawyer = " L’avocat a rappelé ce que prévoit le Code du travail."
+    assert LEGALITY.answered_in(once + lawyer)
+    raised = (
+        " Une participante a soulevé la question du droit à l’image et de la loi ; les intervenants ont convenu"
+        " qu’elle mériterait une session à elle seule."
+    )
+    assert not LEGALITY.answered_in(once + raised)
+    assert AMOUNT.answered_in("Le billet coûte 5 euros.")  # one amount is an answer
+    assert not AMOUNT.answered_in("Il a évoqué au passage les 300 euros de la prime vélo.")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "passing"),
+    [
+        ("La question a été soulevée, mais la table ronde n’a pas eu le temps de l’aborder.", True),
+        ("Élodie Marchal n’a pas souhaité la détailler.", True),
+        ("Il rappelle au passage que la publicité pour les médicaments est encadrée.", True),
+        ("Ils ont évoqué TikTok Shop, sans entrer dans le détail.", True),
+        ("la question du streaming n’a pas été traitée au cours de la soirée.", True),
+        # what is said after it is the point
+        ("Sans entrer dans les détails, il explique que la marque a doublé ses ventes.", False),
+        ("La marque a doublé ses ventes en un an.", False),
+    ],
+)
+def test_a_sentence_naming_a_subject_only_in_passing_is_told_apart(sentence, passing):
+    assert in_passing(sentence) == passing
