@@ -44,6 +44,7 @@ from smcbot.text import (
     expansions,
     fold,
     index_tokens,
+    sentence_stems,
     split_passing,
     stems,
     written_as_acronym,
@@ -281,7 +282,9 @@ class HybridRetriever:
         self._heads: dict[str, frozenset[str]] = {}  # index tokens of each session's title and takeaways
         # index tokens of each write-up's sentences naming a subject in passing, and of the rest
         self._passing: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
-        self._stated: dict[tuple[str, str], bool] = {}  # whether a session's write-up states a kind of fact
+        # the sentences of a session's write-up stating a kind of fact (`AskedFact.statements`),
+        # and the stems of all its words
+        self._stated: dict[tuple[str, str], tuple[list[tuple[frozenset[str], int]], frozenset[str]]] = {}
         # Which article each chunk row belongs to, for set operations on BM25 postings.
         self._article_of_row = np.fromiter(
             (self._article_position[c.article_id] for c in index.chunks), dtype=np.int64, count=self._num_chunks
@@ -355,7 +358,7 @@ class HybridRetriever:
         # A question asking a kind of fact (a price, what the law allows) keeps that reading
         # in translation too.
         fact = asked.query.asks_for if asked is not None else query.asks_for
-        unstated = self._refuse_unstated(sessions, fact) if fact else set()
+        unstated = self._refuse_unstated(sessions, fact, query) if fact else set()
         if unstated:
             sessions.sort(key=lambda hit: not hit.answers)
         second_opinion = self._second_opinion(asked.query if as_asked else query, sessions, gate, allowed)
@@ -364,7 +367,7 @@ class HybridRetriever:
         # What the question names, a session may name only in passing: it says nothing on it.
         passing = set() if practical else self._refuse_in_passing(sessions, query, presence)
         if fact:
-            unstated |= self._refuse_unstated(sessions, fact)
+            unstated |= self._refuse_unstated(sessions, fact, query)
             for hit in sessions:  # what it costs, what the law allows, is what to quote
                 if hit.answers:
                     self._quote_the_fact(hit, fact, fused, dense, lexical)
@@ -468,13 +471,14 @@ class HybridRetriever:
             cached = self._passing[article.id] = (frozenset(index_tokens(passing)), frozenset(index_tokens(rest)))
         return cached
 
-    def _refuse_unstated(self, sessions: list[SessionHit], fact: AskedFact) -> set[str]:
+    def _refuse_unstated(self, sessions: list[SessionHit], fact: AskedFact, query: Query) -> set[str]:
         """For a question asking a kind of fact (`Query.asks_for`), refuse the sessions
         whose write-up states none at all, and return their ids: "how much does
         PanneauPocket cost a town?" is not answered by a session naming the app without a
         price, nor "is it legal to post photos of pupils?" by one that never speaks of the
-        law, however well the words match."""
-        refused = {hit.article.id for hit in sessions if hit.answers and not self._states(hit.article, fact)}
+        law, however well the words match; nor "combien coûte une place de concert ?" by
+        one giving only what the orchestra's channel earns (`AskedFact.of_the_thing`)."""
+        refused = {hit.article.id for hit in sessions if hit.answers and not self._states(hit.article, fact, query)}
         _withdraw(sessions, refused)
         return refused
 
@@ -506,14 +510,18 @@ class HybridRetriever:
         )
         hit.passages = [passage, *hit.passages[: self.settings.quotes_per_session - 1]]
 
-    def _states(self, article: Article, fact: AskedFact) -> bool:
-        """Whether a session's write-up states a kind of fact (`AskedFact.answered_in`), read once."""
+    def _states(self, article: Article, fact: AskedFact, query: Query) -> bool:
+        """Whether a session's write-up states a kind of fact of the thing asked
+        (`AskedFact.answered_by`); its sentences stating one are read once per session."""
         key = (fact.name, article.id)
-        states = self._stated.get(key)
-        if states is None:
+        read = self._stated.get(key)
+        if read is None:
             text = " ".join([article.title, *article.takeaways, article.body])
-            states = self._stated[key] = fact.answered_in(text)
-        return states
+            read = self._stated[key] = (fact.statements(text), sentence_stems(text))
+        statements, held = read
+        # Only the words the write-up holds can name the thing in it: a word no bridge
+        # reaches ("chest of drawers" for "commode") is no sign of another thing.
+        return fact.answered_by(statements, _thing_asked(query, article) & held)
 
     def _treats(self, hit: SessionHit, subject: QueryWord | None) -> bool:
         """Whether the session's title or takeaways name the subject (by more than its
@@ -1135,3 +1143,11 @@ def apply_gate(sessions: list[SessionHit], thresholds: GateThresholds, question:
         ):
             hit.answers = True
             cited += 1
+
+
+def _thing_asked(query: Query, article: Article) -> frozenset[str]:
+    """The forms of the question's words naming what it asks about in a session: those
+    its title does not hold ("une place de concert" of "combien coûte une place de concert
+    de l'Orchestre des jeunes ?"; the orchestra is the session itself)."""
+    title = sentence_stems(article.title)
+    return frozenset(form for word in query.words if not title & set(word.forms) for form in word.forms)

@@ -503,9 +503,20 @@ class QuestionRouter:
         if unknown_orgs:
             return self._refusal(question, language, text_of("no_org", language, name=", ".join(unknown_orgs)))
         described = self._described(who_text)
-        if described is not None:
+        if described is not None and self._search_agrees(query, described, filters):
             return self._people_answer(query, [described], language, filters, "")
         return None
+
+    def _search_agrees(self, query: Query, person: Person, filters: SearchFilters) -> bool:
+        """Whether the search for the whole question finds one of `person`'s sessions first
+        (or nothing): a description is a guess ("la dircom de l'entreprise" fits many), and
+        the rest of the question ("…avec les pompes funèbres") may name another session."""
+        try:
+            result = self.retriever.search(query.text, filters)
+        except QuestionError:
+            return True
+        first = next((hit.article.id for hit in result.sessions if hit.answers), None)
+        return first is None or any(article.id == first for article in person.sessions)
 
     def _written_in_archive(self, name: str) -> bool:
         """True if a write-up writes out `name` (of several words) as it stands: a company the

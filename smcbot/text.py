@@ -13,7 +13,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import islice
 
 import Stemmer
 
@@ -609,6 +608,9 @@ class AskedFact:
     # How often a write-up must state it to answer: one amount is an answer; the law
     # named once ("se former aux contenus et aux réglementations") is no discussion of it.
     min_mentions: int = 1
+    # Whether it must be stated of the thing asked: an amount is the price of something
+    # ("combien coûte une place de concert ?" is not answered by what a channel earns).
+    of_the_thing: bool = False
 
     def asked_in(self, question: str) -> bool:
         """True if the question asks for this kind of fact."""
@@ -619,21 +621,55 @@ class AskedFact:
         """True if the text (a passage) states this kind of fact."""
         return bool(self.stated.search(self._as_read(text)))
 
-    def answered_in(self, write_up: str) -> bool:
-        """True if a whole write-up states this kind of fact often enough (`min_mentions`),
-        other than in passing ("a participant raised the children's image rights; it
-        would deserve a session of its own")."""
-        found = self.stated.finditer(self._as_read(outside_passing(write_up)))
-        return len(list(islice(found, self.min_mentions))) == self.min_mentions
+    def statements(self, write_up: str) -> list[tuple[frozenset[str], int]]:
+        """The sentences of a write-up stating this kind of fact, other than in passing ("a
+        participant raised the children's image rights; it would deserve a session of its
+        own"): each as its stems (`sentence_stems`) and how often it states it."""
+        sentences = SENTENCE_END.split(outside_passing(write_up))
+        found = []
+        for number, sentence in enumerate(sentences):
+            count = len(self.stated.findall(self._as_read(sentence)))
+            if count:  # the sentences around it may name what the amount is of
+                around = " ".join(sentences[max(number - 1, 0) : number + 2])
+                found.append((sentence_stems(around), count))
+        return found
+
+    def answered_by(self, statements: list[tuple[frozenset[str], int]], thing: frozenset[str] = frozenset()) -> bool:
+        """True if a write-up's `statements` state this kind of fact often enough
+        (`min_mentions`); with `thing` (the stems naming what is asked about) and
+        `of_the_thing`, only the sentences naming it count."""
+        of_it = bool(thing) and self.of_the_thing
+        return sum(count for said, count in statements if not of_it or thing & said) >= self.min_mentions
+
+    def answered_in(self, write_up: str, thing: frozenset[str] = frozenset()) -> bool:
+        """True if a whole write-up states this kind of fact (`statements`, `answered_by`)."""
+        return self.answered_by(self.statements(write_up), thing)
 
     def _as_read(self, text: str) -> str:
         """The text as `stated` reads it: folded when `folded`."""
         return fold(text) if self.folded else text
 
 
-AMOUNT = AskedFact("amount", "no_amount", PRICE_ASKED, AMOUNT_OF_MONEY)
+# A record asked for ("c'est quoi le record de…", "the world record for…"), not the verb
+# ("why did they record the podcast outside?"); a write-up states one by the word.
+RECORD_ASKED = (
+    re.compile(
+        r"\b(?:le|un|du|au|ce|son|leur|nouveau|the|a|world|all[- ]time|new|their|its) records?\b"
+        r"(?! (?:it|them|the|a|an|label|labels|store|shop|player)\b)"
+        r"|\brecords? (?:de|du|des|d'|for|of)\b|\brecord-breaking\b"
+    ),
+)
+RECORD_STATED = re.compile(r"\brecords?\b|\bjamais (?:vu|atteint|egale)\b")
+
+AMOUNT = AskedFact("amount", "no_amount", PRICE_ASKED, AMOUNT_OF_MONEY, of_the_thing=True)
 LEGALITY = AskedFact("legality", "no_legality", LEGALITY_ASKED, LEGAL_MATTER, folded=True, min_mentions=2)
-ASKED_FACTS = (AMOUNT, LEGALITY)
+RECORD = AskedFact("record", "no_record", RECORD_ASKED, RECORD_STATED, folded=True)
+ASKED_FACTS = (AMOUNT, LEGALITY, RECORD)
+
+
+def sentence_stems(sentence: str) -> frozenset[str]:
+    """The French and English stems of a sentence's content words."""
+    return frozenset(stem for word in content_words(sentence) for part in with_parts(word) for stem in stems(part))
 
 
 def asked_fact(question: str) -> AskedFact | None:
@@ -674,7 +710,7 @@ _LAW_FR = (
     r"|subventions?|credits? d'impot|aides? de l'etat|directives?|rgpd|dsa|dma)"
 )
 _LAW_EN = (
-    r"(?:laws?|act|decrees?|regulations?|rules|charters?|schemes?|labels?|tax credits?|grants?|subsid(?:y|ies)"
+    r"(?:laws?|lois?|act|decrees?|regulations?|rules|charters?|schemes?|labels?|tax credits?|grants?|subsid(?:y|ies)"
     r"|allowances?|bonus|directives?|gdpr|dsa|dma)"
 )
 # What such a text does, said of it in French: "la loi Egalim impose quoi ?". The

@@ -66,8 +66,12 @@ WORDING: dict[str, dict[str, str]] = {
         "use a scheme or the news.",
     },
     "no_amount": {
-        "fr": "Les sessions les plus proches de votre question ne donnent aucun prix ni montant.",
-        "en": "The sessions closest to your question give no price or amount of money.",
+        "fr": "Les sessions les plus proches de votre question ne donnent pas ce prix ni ce montant.",
+        "en": "The sessions closest to your question do not give that price or amount of money.",
+    },
+    "no_record": {
+        "fr": "Les sessions les plus proches de votre question ne citent aucun record.",
+        "en": "The sessions closest to your question mention no record.",
     },
     "no_legality": {
         "fr": "Les sessions les plus proches de votre question ne parlent pas de ce que permet la loi.",

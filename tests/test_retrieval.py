@@ -711,6 +711,16 @@ def test_a_price_is_answered_only_by_a_session_that_gives_an_amount(regulation_a
         assert [a.title for a in refused.suggestions] == ["SMC Lyon : Une auto-école devenue star des vidéos courtes"]
     # Anything else asked of the same session is answered as before.
     assert regulation_answerer.answer("how many views do the driving school's roundabout videos get?").answered
+    # The zoo's write-up gives what its cameras cost, not what a visit costs: the amount is
+    # of another thing.
+    entry = regulation_answerer.answer("quel prix pour un billet d'entrée au parc de la Haute-Touche ?")
+    assert not entry.answered and entry.lead == say("no_amount", "fr"), entry.text
+
+
+def test_a_record_is_answered_only_by_a_session_that_states_one(regulation_answerer):
+    record = regulation_answerer.answer("c'est quoi le record de spectateurs pour une naissance de girafe en direct ?")
+    assert not record.answered and record.lead == say("no_record", "fr"), record.text
+    assert regulation_answerer.answer("combien de personnes ont suivi la naissance de la girafe ?").answered
 
 
 def test_a_word_in_one_of_a_few_sessions_still_names_a_topic(asides_answerer):

@@ -322,3 +322,20 @@ def test_who_ran_a_series_names_each_host_once_with_the_sessions_they_ran(answer
     # a topic with the period is searched: the session about it, not the year's list
     dated = answerer.answer("who hosted the AI panel back in 2019?")
     assert dated.answered and "L’IA va-t-elle envahir" in dated.sources[0].title
+
+
+def test_a_speaker_guessed_from_a_description_must_be_of_the_session_the_question_names(blind_set_index, real_embedder):
+    # "la dircom de l'entreprise" fits the listing's Kering communications director best;
+    # the question names the funeral home's session, whose communications director it asks.
+    from smcbot.answering import Answerer
+    from smcbot.index import load_index
+    from smcbot.settings import RetrievalSettings
+
+    index = load_index(blind_set_index("setAP"), model=real_embedder.name)
+    answerer = Answerer(index, real_embedder, RetrievalSettings())
+    answer = answerer.answer("pour les pompes funèbres sur Facebook, qui était la dircom de l'entreprise ?")
+    assert answer.answered and "Pompes funèbres" in answer.sources[0].title, answer.text
+    assert "Berthelot" in answer.text
+    # Without another session named, the description still finds its speaker.
+    corporate = answerer.answer("qui était le directeur de la communication corporate ?")
+    assert "Paul Michon" in corporate.text

@@ -6,6 +6,7 @@ from smcbot.language import Lexicon
 from smcbot.text import (
     AMOUNT,
     LEGALITY,
+    RECORD,
     analyse,
     asked_fact,
     asks_price,
@@ -16,6 +17,7 @@ from smcbot.text import (
     index_tokens,
     named_terms,
     platform_of,
+    sentence_stems,
     states_an_amount,
     stems,
     without_asides,
@@ -456,6 +458,21 @@ def test_a_write_up_states_an_amount_of_money_by_its_currency(text, states):
 @pytest.mark.parametrize(
     ("question", "asks"),
     [
+        ("c'est quoi le record du nombre de montgolfières en vol ?", True),
+        ("record de pinsons comptés en une journée ?", True),
+        ("what's the world record for the longest live stream?", True),
+        ("why did they record in the jasmine field so early?", False),
+        ("why don't they record the discussions?", False),
+        ("which record label did the singer sign with?", False),
+    ],
+)
+def test_a_question_asking_a_record_is_read_as_one(question, asks):
+    assert (asked_fact(question) is RECORD) == asks
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
         ("Is it legal for parents to post photos of kids in the cafeteria?", True),
         ("is it even legal to check who liked union posts", True),
         ("can a brand legally repost a customer's photo?", True),
@@ -490,6 +507,11 @@ def test_the_law_named_once_or_in_passing_is_no_discussion_of_it():
     )
     assert not LEGALITY.answered_in(once + raised)
     assert AMOUNT.answered_in("Le billet coûte 5 euros.")  # one amount is an answer
+    # Asked of a thing, only an amount stated with it, or in a sentence beside it, answers.
+    channel = "La chaîne rapporte 1 100 euros par mois. Elle finance la tournée en car."
+    assert not AMOUNT.answered_in(channel, sentence_stems("place concert"))
+    assert AMOUNT.answered_in(channel, sentence_stems("tournée"))
+    assert AMOUNT.answered_in("Le concert affichait complet. Les places coûtent 12 euros.", sentence_stems("concert"))
     assert not AMOUNT.answered_in("Il a évoqué au passage les 300 euros de la prime vélo.")
 
 

@@ -85,9 +85,6 @@ def _json_fields(path: Path, text: str) -> dict:
 FRONT_MATTER = re.compile(r"\A---\s*\n(?P<head>.*?)\n---\s*\n", re.DOTALL)
 
 
-FRONT_MATTER = re.compile(r"\A---\s*\n(?P<head>.*?)\n---\s*\n", re.DOTALL)
-
-
 def _front_matter_fields(text: str) -> dict:
     """Fields from `key: value` front matter between `---` lines, then the body."""
     fields: dict = {}
