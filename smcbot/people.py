@@ -313,10 +313,30 @@ def moderators_in(text: str, speakers: list[Speaker]) -> list[str]:
         french = not match.group().lower().startswith(("moderated", "hosted", "chaired"))
         leading = [name for name in _names_leading(sentence) if french or fold(name) in presented]
         found += [name for name in leading if name not in found]
+    found += [name for name in _running_subjects(text, speakers) if name not in found]
     for speaker in speakers:
         if not speaker.organisation and RUNNING_ROLE.search(speaker.role.strip()) and speaker.name not in found:
             found.append(speaker.name)
     return found
+
+
+# A speaker written as the one running it, past their description: "Claire Dumontet,
+# directrice de la communication de la Mutuelle Horizon Santé, animait les échanges".
+_RUNS_IT = (
+    r"(?:,[^.;:!?«“]{1,160}?,)?\s+(?:animait|animaient|a\s+anim[ée]e?|mod[ée]rait|a\s+mod[ée]r[ée]|orchestrait)\b"
+)
+
+
+def _running_subjects(text: str, speakers: list[Speaker]) -> list[str]:
+    """The presented speakers a sentence makes the subject of running the session, in
+    the order the write-up names them, outside quotation marks."""
+    starts = []
+    for speaker in speakers:
+        for match in re.finditer(re.escape(speaker.name) + _RUNS_IT, text):
+            if not _inside_quotes(text, match.start()):
+                starts.append((match.start(), speaker.name))
+                break
+    return [name for _, name in sorted(starts)]
 
 
 def _names_leading(sentence: str) -> list[str]:

@@ -1097,6 +1097,10 @@ class GateThresholds:
             return False
         if self._only_by_chance(hit, self.min_lift_general_match):
             return False
+        if hit.dense <= -1.0 and not hit.specific_match:
+            # general words only, and no passage of it among the closest in meaning
+            # ("tips on launching a podcast for a law firm": "lancer", "juridique", "entreprise")
+            return False
         if question.unknown_names and not _a_side_detail(hit, question):
             # "TikTok": the question's subject may be absent from the archive
             return hit.coverage >= self.min_coverage_unknown_name

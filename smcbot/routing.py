@@ -732,7 +732,7 @@ class QuestionRouter:
     def dated(self, question: str, filters: SearchFilters | None) -> tuple[SearchFilters | None, Period | None]:
         """The filters of a topic question narrowed to the period it is dated with
         (`topic_period`), and that period; the filters unchanged when it names none."""
-        period = topic_period(self._dating_text(question))
+        period = self._held_winter(topic_period(self._dating_text(question)))
         if period is None:
             return filters, None
         filters = filters or SearchFilters()
@@ -755,7 +755,20 @@ class QuestionRouter:
         """The period a question names for the sessions it asks about (`parse_period`),
         not a date naming a thing ("la loi influenceurs de juin 2023"); `series` as for
         `_dating_text`."""
-        return parse_period(self._dating_text(question, series))
+        return self._held_winter(parse_period(self._dating_text(question, series)))
+
+    def _held_winter(self, period: Period | None) -> Period | None:
+        """A winter named by its year is read as the one it begins ("hiver 2020": December
+        2020 to February 2021); when that one holds no session, as the one it ends
+        (December 2019 to February 2020), which many mean by it ("the winter 2021 session"
+        of February 2021)."""
+        if period is None or period.since is None or period.since.month != 12 or not period.season:
+            return period
+        if any(_within(article, period) for article in self.directory.articles):
+            return period
+        year = period.since.year
+        earlier = replace(_months(year - 1, 12, year, 2), season=period.season)
+        return earlier if any(_within(article, earlier) for article in self.directory.articles) else period
 
     def _dating_text(self, question: str, series: str | None = None) -> str:
         """The question as read for its dates: a question naming a series (`series`, when
@@ -790,6 +803,8 @@ class QuestionRouter:
         # "what was said in 2019?": a period and no topic asks for that period's sessions
         listing = bool(tokens & LIST_WORDS) or newest or oldest or (period is not None and not query.words)
         who_ran = self._asks_who_ran(question, series, period)
+        if query.asks_who_ran and not who_ran and not series:
+            return None  # who ran the session on a topic ("the winter 2021 session about…"): searched
         if who_ran:  # the verb is no topic to narrow the sessions by
             query = self.retriever.analyse(without_who_ran_it(question))
         listing = listing or who_ran

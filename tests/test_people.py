@@ -383,6 +383,14 @@ def test_whoever_ran_a_session_is_read_from_its_write_up():
         ("Les chiffres présentés par Paul Martin, directeur, montrent tout.", []),  # figures, not a session
         ("« Nos comptes sont animés par Léa Roy et son équipe », explique Paul Martin, directeur.", []),  # words said
         ("The event was hosted by Google France at its offices, with Jane Doe, head of marketing.", []),  # a brand
+        # the one the sentence says ran it, past their description, not the guests it names next
+        (
+            "Pour cette édition, Claire Dumontet, directrice de la communication de la Mutuelle Horizon Santé, "
+            "animait les échanges avec trois invités : Agnès Berthelot, directrice de la communication des "
+            "Pompes funèbres Berthelot, et Romain Ferraud, conseiller funéraire.",
+            ["Claire Dumontet"],
+        ),
+        ("Léa Roy, journaliste, animait la discussion. Paul Martin, directeur, a présenté les chiffres.", ["Léa Roy"]),
     ],
 )
 def test_whoever_ran_a_session_is_the_one_named_after_animee_par(text, ran):

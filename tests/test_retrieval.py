@@ -10,7 +10,14 @@ from smcbot.index import load_index
 from smcbot.machine_translation import ENGLISH_TO_FRENCH, available
 from smcbot.models import Article, Speaker
 from smcbot.quoting import body_quote
-from smcbot.retrieval import HybridRetriever, SearchFilters, reciprocal_rank_fusion
+from smcbot.retrieval import (
+    GateContext,
+    GateThresholds,
+    HybridRetriever,
+    SearchFilters,
+    SessionHit,
+    reciprocal_rank_fusion,
+)
 from smcbot.settings import RetrievalSettings
 from smcbot.text import AMOUNT_STEMS, practical, scheme_words, stems
 from smcbot.wording import say
@@ -812,3 +819,16 @@ def test_a_session_naming_the_subject_only_in_passing_does_not_answer_it(passing
     assert [a.title for a in refused.suggestions] == ["Tous influenceurs #9 : Une voix, un feed et une saga"]
     # What the session discussed is answered from it.
     assert passing_answerer.answer("how did the narrator promote the audiobook saga on Instagram?").answered
+
+
+@pytest.mark.parametrize(
+    ("dense", "specific", "passes"), [(-1.0, False, False), (-1.0, True, True), (0.6, False, True)]
+)
+def test_a_session_matching_general_words_only_must_be_close_in_meaning(dense, specific, passes):
+    # Four general words shared ("lancer", "juridique", "entreprise", "point") and no
+    # passage among those closest in meaning (dense -1): chance, not a topic; a specific
+    # word shared, or a passage close in meaning, is one.
+    article = Article(id="a", title="Une maison de ventes", url="https://example.org/a", date=None, body="…")
+    hit = SessionHit(article, [], 0.07, coverage=0.74, dense=dense, matched_words=4, specific_match=specific)
+    gate = GateThresholds.resolve(RetrievalSettings())
+    assert gate.passes(hit, GateContext(words=5)) == passes

@@ -339,3 +339,22 @@ def test_a_speaker_guessed_from_a_description_must_be_of_the_session_the_questio
     # Without another session named, the description still finds its speaker.
     corporate = answerer.answer("qui était le directeur de la communication corporate ?")
     assert "Paul Michon" in corporate.text
+
+
+def test_a_winter_named_by_its_year_is_the_one_holding_sessions(blind_set_index, real_embedder):
+    # Set AP holds a session of February 2021 and none from December 2021 to February
+    # 2022: "l'hiver 2021" is then the winter it ends, and who ran its session is answered.
+    from smcbot.answering import Answerer
+    from smcbot.index import load_index
+    from smcbot.settings import RetrievalSettings
+
+    index = load_index(blind_set_index("setAP"), model=real_embedder.name)
+    answerer = Answerer(index, real_embedder, RetrievalSettings())
+    listed = answerer.answer("quelles sessions en hiver 2021 ?")
+    assert [s.date.isoformat() for s in listed.sources] == ["2021-02-11"], listed.text
+    host = answerer.answer("qui animait la session de l'hiver 2021 sur le deuil sur facebook ?")
+    assert host.answered and "Pompes funèbres" in host.sources[0].title, host.text
+    assert "Claire Dumontet" in host.text.splitlines()[1] and "animation" in host.text.splitlines()[1], host.text
+    # A winter holding sessions is read as the one it begins, as before.
+    winter = answerer.answer("quelles sessions en hiver 2024 ?")
+    assert {s.date.isoformat() for s in winter.sources} == {"2024-12-05", "2025-01-23"}, winter.text
