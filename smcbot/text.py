@@ -445,7 +445,9 @@ def analyse(question: str, lexicon=None) -> Query:
     general = _general(lexicon)
     language = detect_language(text, general)
     who_ran = asks_who_ran(text)
-    topical = _without_asker_now(_without_club_phrases(_without_who_ran(text) if who_ran else text))
+    topical = _without_seasons_dated(
+        _without_asker_now(_without_club_phrases(_without_who_ran(text) if who_ran else text))
+    )
     names = set(named_terms(topical))
     originals = _original_forms(topical)
     found, club = [], []
@@ -508,6 +510,9 @@ PRICE_ASKED = (
     re.compile(
         r"^(?:(?:what(?:'s| is| are) the |any )?(?:average |typical )?)?(?:price|fee)s? (?:of|for|per)\b"
         r"|\bsalary\b|\bwhat (?:does|did|do) [^?.!]{1,40} (?:cost|charge)\b"
+        # "what price was a baguette…" (not "at what price does the app flag a listing": a
+        # threshold, not what something costs)
+        r"|(?<!\bat )\bwhat (?:price|fee)s? (?:was|is|are|were)\b"
     ),
     re.compile(
         r"\bcombien (?:ca |cela |est-ce que ca )?(?:coute|coutent|coutait|a coute|ont coute|paie|paye|payent|paient"
@@ -1101,6 +1106,18 @@ RAN_IT_AFTER = re.compile(
 
 # "back in 2019", "back then": when, not what.
 BACK_THEN = re.compile(r"(?i)\b(?:way\s+)?back(?=\s+(?:in\s+(?:19|20)\d\d|then)\b)")
+
+
+# A season with its year dates the question ("le deuil en hiver 2021"): the search keeps
+# to that period (`smcbot.routing`), and a session need not say "hiver" to answer.
+SEASON_DATED = re.compile(
+    r"(?i)\b(?:printemps|[ée]t[ée]|automne|hiver|spring|summer|autumn|fall|winter)(?=\s+(?:de\s+|of\s+|d')?(?:19|20)\d\d\b)"
+)
+
+
+def _without_seasons_dated(text: str) -> str:
+    """The question without the seasons dating it (`SEASON_DATED`)."""
+    return SEASON_DATED.sub(" ", text)
 
 
 def _without_asker_now(text: str) -> str:

@@ -1,4 +1,4 @@
-"""Blind sets B to AO: questions and club-style write-ups, each written by a
+"""Blind sets B to AQ: questions and club-style write-ups, each written by a
 different person who saw only the archive's text (never the code or the gate).
 These bounds are the figures each set reached, so that a later change cannot make
 them worse unnoticed (set A, tuned on from the start, has `test_blind.py`).
@@ -207,6 +207,22 @@ them worse unnoticed (set A, tuned on from the start, has `test_blind.py`).
   0.92 (the code before the round: the same but 4 off-topic questions answered,
   precision 0.90). Studied since: "where do you guys hold the meetups in Paris?" asks
   where the club meets.
+- **AP** was written for the round after and scored once on the code as it stood
+  (French hit@1 0.96, English 0.88 (1 refused), 8 of 14 off-topic questions answered,
+  citation precision 0.80), then tuned on: an amount answers a price question only when
+  stated of the thing asked; a record only when the write-up states one; a speaker
+  guessed from a description only when the search finds their session; "the winter 2021
+  session" is the winter holding it; a session sharing only general words and no
+  passage close in meaning is no answer. French 1.00, English 0.88 (1 refused: "how much
+  did that antique chest of drawers sell for…", whose "commode" no bridge reaches), 4 of
+  14 off-topic questions answered, precision 0.87 since. In that round AK's one wrong
+  English answer ("why don't they record the post-screening discussions?") became a
+  refusal, and its bound moved with it; the bounds of V, AD, AH and AM, whose
+  off-topic questions asking an amount of another thing are refused since, tightened.
+- **AQ**, written with AP, was kept untouched until the round's work was done, then
+  scored once: French hit@1 0.92 (none refused, 2 answered from the wrong session),
+  English 0.88 (3 refused), 6 of 14 off-topic questions answered, citation precision
+  0.84: the same as the code before the round.
 """
 
 from pathlib import Path
@@ -243,7 +259,7 @@ BOUNDS = {
     "setS": {"fr": (0.95, 1, 1), "en": (0.92, 2, 1), "citation_precision": 0.95},
     "setT": {"fr": (0.91, 1, 1), "en": (0.92, 2, 0), "citation_precision": 0.95},
     "setU": {"fr": (0.91, 1, 0), "en": (0.92, 1, 1), "citation_precision": 0.94},
-    "setV": {"fr": (1.0, 0, 1), "en": (0.88, 2, 2), "citation_precision": 0.9},
+    "setV": {"fr": (1.0, 0, 1), "en": (0.88, 2, 1), "citation_precision": 0.92},
     "setW": {"fr": (1.0, 0, 1), "en": (0.92, 2, 1), "citation_precision": 0.94},
     "setX": {"fr": (1.0, 0, 0), "en": (0.84, 4, 1), "citation_precision": 0.97},
     "setY": {"fr": (1.0, 0, 0), "en": (0.92, 1, 2), "citation_precision": 0.96},
@@ -251,18 +267,20 @@ BOUNDS = {
     "setAA": {"fr": (1.0, 0, 0), "en": (0.96, 1, 0), "citation_precision": 1.0},
     "setAB": {"fr": (0.91, 2, 0), "en": (0.96, 1, 2), "citation_precision": 0.95},
     "setAC": {"fr": (1.0, 0, 1), "en": (0.88, 2, 0), "citation_precision": 0.95},
-    "setAD": {"fr": (0.95, 1, 0), "en": (0.92, 1, 1), "citation_precision": 0.95},
+    "setAD": {"fr": (0.95, 1, 0), "en": (0.96, 1, 0), "citation_precision": 1.0},
     "setAE": {"fr": (1.0, 0, 0), "en": (0.92, 2, 0), "citation_precision": 1.0},
     "setAF": {"fr": (1.0, 0, 1), "en": (0.76, 5, 0), "citation_precision": 0.95},
     "setAG": {"fr": (0.95, 0, 1), "en": (0.96, 1, 1), "citation_precision": 0.94},
-    "setAH": {"fr": (0.95, 1, 0), "en": (0.96, 1, 2), "citation_precision": 0.96},
+    "setAH": {"fr": (0.95, 1, 0), "en": (0.96, 1, 1), "citation_precision": 0.97},
     "setAI": {"fr": (1.0, 0, 1), "en": (0.73, 6, 1), "citation_precision": 0.93},
     "setAJ": {"fr": (1.0, 0, 1), "en": (0.92, 1, 1), "citation_precision": 0.92},
-    "setAK": {"fr": (0.91, 2, 0), "en": (0.84, 2, 1), "citation_precision": 0.93},
+    "setAK": {"fr": (0.91, 2, 0), "en": (0.84, 3, 1), "citation_precision": 0.95},
     "setAL": {"fr": (1.0, 0, 3), "en": (0.84, 4, 2), "citation_precision": 0.9},
-    "setAM": {"fr": (0.95, 1, 4), "en": (0.84, 3, 4), "citation_precision": 0.83},
+    "setAM": {"fr": (0.95, 1, 2), "en": (0.84, 3, 2), "citation_precision": 0.9},
     "setAN": {"fr": (1.0, 0, 1), "en": (0.84, 3, 0), "citation_precision": 0.95},
     "setAO": {"fr": (1.0, 0, 1), "en": (0.88, 2, 1), "citation_precision": 0.94},
+    "setAP": {"fr": (1.0, 0, 2), "en": (0.88, 1, 2), "citation_precision": 0.87},
+    "setAQ": {"fr": (0.91, 0, 2), "en": (0.88, 3, 4), "citation_precision": 0.83},
 }
 
 

@@ -256,16 +256,25 @@ def test_an_answer_always_cites_a_session(people_answerer, question):
     assert not answer.answered or answer.sources, answer.text
 
 
-def test_a_session_looking_back_on_a_season_months_later_is_found(blind_set_index, real_embedder):
-    # The park's write-up, of April 2023, tells the results of "l'été 2022": a season with
-    # its year, looked back on more than the months a session recalls ("depuis février").
+@pytest.fixture(scope="module")
+def set_answerer(blind_set_index, real_embedder):
+    """A function giving an `Answerer` over a blind set's index (`"setAH"`…), default settings."""
     from smcbot.answering import Answerer
     from smcbot.index import load_index
     from smcbot.settings import RetrievalSettings
 
-    def answer(name, question):
+    def answerer_of(name: str) -> Answerer:
         index = load_index(blind_set_index(name), model=real_embedder.name)
-        return Answerer(index, real_embedder, RetrievalSettings()).answer(question)
+        return Answerer(index, real_embedder, RetrievalSettings())
+
+    return answerer_of
+
+
+def test_a_session_looking_back_on_a_season_months_later_is_found(set_answerer):
+    # The park's write-up, of April 2023, tells the results of "l'été 2022": a season with
+    # its year, looked back on more than the months a session recalls ("depuis février").
+    def answer(name, question):
+        return set_answerer(name).answer(question)
 
     park = answer("setAH", "baisse de fréquentation à l’été 2022 ?")
     assert park.answered and park.sources[0].date.year == 2023, park.text
@@ -324,15 +333,10 @@ def test_who_ran_a_series_names_each_host_once_with_the_sessions_they_ran(answer
     assert dated.answered and "L’IA va-t-elle envahir" in dated.sources[0].title
 
 
-def test_a_speaker_guessed_from_a_description_must_be_of_the_session_the_question_names(blind_set_index, real_embedder):
+def test_a_speaker_guessed_from_a_description_must_be_of_the_session_the_question_names(set_answerer):
     # "la dircom de l'entreprise" fits the listing's Kering communications director best;
     # the question names the funeral home's session, whose communications director it asks.
-    from smcbot.answering import Answerer
-    from smcbot.index import load_index
-    from smcbot.settings import RetrievalSettings
-
-    index = load_index(blind_set_index("setAP"), model=real_embedder.name)
-    answerer = Answerer(index, real_embedder, RetrievalSettings())
+    answerer = set_answerer("setAP")
     answer = answerer.answer("pour les pompes funèbres sur Facebook, qui était la dircom de l'entreprise ?")
     assert answer.answered and "Pompes funèbres" in answer.sources[0].title, answer.text
     assert "Berthelot" in answer.text
@@ -341,15 +345,10 @@ def test_a_speaker_guessed_from_a_description_must_be_of_the_session_the_questio
     assert "Paul Michon" in corporate.text
 
 
-def test_a_winter_named_by_its_year_is_the_one_holding_sessions(blind_set_index, real_embedder):
+def test_a_winter_named_by_its_year_is_the_one_holding_sessions(set_answerer):
     # Set AP holds a session of February 2021 and none from December 2021 to February
     # 2022: "l'hiver 2021" is then the winter it ends, and who ran its session is answered.
-    from smcbot.answering import Answerer
-    from smcbot.index import load_index
-    from smcbot.settings import RetrievalSettings
-
-    index = load_index(blind_set_index("setAP"), model=real_embedder.name)
-    answerer = Answerer(index, real_embedder, RetrievalSettings())
+    answerer = set_answerer("setAP")
     listed = answerer.answer("quelles sessions en hiver 2021 ?")
     assert [s.date.isoformat() for s in listed.sources] == ["2021-02-11"], listed.text
     host = answerer.answer("qui animait la session de l'hiver 2021 sur le deuil sur facebook ?")

@@ -406,6 +406,10 @@ def test_who_ran_is_asked_of_the_session_the_verb_names(question, asks):
         ("how much is a ticket for the quiz night", True),
         ("how much money did the livestream bring in?", True),
         ("price of a sponsored story from a small creator", True),
+        ("what price was a loaf of bread during the strike?", True),
+        ("what's the fee for the workshop?", True),
+        ("at what price does the app flag a listing as fake?", False),  # a threshold
+        ("what was the price movement after the post?", False),
         ("average salary of a social media manager", True),
         ("combien coûte l'abonnement premium ?", True),
         ("la visite guidée c'est combien ?", True),
@@ -530,3 +534,15 @@ def test_the_law_named_once_or_in_passing_is_no_discussion_of_it():
 )
 def test_a_sentence_naming_a_subject_only_in_passing_is_told_apart(sentence, passing):
     assert in_passing(sentence) == passing
+
+
+@pytest.mark.parametrize(
+    ("question", "kept"),
+    [
+        ("le deuil en hiver 2021 ?", ["deuil"]),
+        ("what was said about grief in winter of 2021?", ["grief"]),
+        ("les stations de ski en hiver ?", ["stations", "ski", "hiver"]),  # a season as a subject
+    ],
+)
+def test_a_season_dating_the_question_is_no_word_to_search(question, kept):
+    assert [word.word for word in analyse(question).words] == kept
