@@ -222,7 +222,9 @@ them worse unnoticed (set A, tuned on from the start, has `test_blind.py`).
 - **AQ**, written with AP, was kept untouched until the round's work was done, then
   scored once: French hit@1 0.92 (none refused, 2 answered from the wrong session),
   English 0.88 (3 refused), 6 of 14 off-topic questions answered, citation precision
-  0.84: the same as the code before the round.
+  0.84: the same as the code before the round. Studied since: "what price was a
+  baguette…" asks a price, which the bakery's write-up does not give (one more
+  off-topic question refused).
 """
 
 from pathlib import Path
@@ -280,7 +282,7 @@ BOUNDS = {
     "setAN": {"fr": (1.0, 0, 1), "en": (0.84, 3, 0), "citation_precision": 0.95},
     "setAO": {"fr": (1.0, 0, 1), "en": (0.88, 2, 1), "citation_precision": 0.94},
     "setAP": {"fr": (1.0, 0, 2), "en": (0.88, 1, 2), "citation_precision": 0.87},
-    "setAQ": {"fr": (0.91, 0, 2), "en": (0.88, 3, 4), "citation_precision": 0.83},
+    "setAQ": {"fr": (0.91, 0, 2), "en": (0.88, 3, 3), "citation_precision": 0.85},
 }
 
 
